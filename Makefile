@@ -1,0 +1,58 @@
+# Two commands set up everything on a fresh machine: `make build` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.test-installed
+SITE ?= .
+
+.PHONY: build serve check test lint typecheck layers pytest browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TEST_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+## build: create .venv, install pactsite and build the example network into public/
+build: $(INSTALLED)
+	$(BIN)/pactsite build --site $(SITE)
+
+## serve: build and preview on http://127.0.0.1:8000
+serve: $(INSTALLED)
+	$(BIN)/pactsite serve --site $(SITE)
+
+## check: validate the example network without writing public/
+check: $(INSTALLED)
+	$(BIN)/pactsite check --site $(SITE)
+
+## browser: Debian's chromium for the browser tests (Playwright's own download does not work here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(TEST_INSTALLED)
+	$(BIN)/ruff check pactsite tests bench
+	$(BIN)/ruff format --check pactsite tests bench
+
+typecheck: $(TEST_INSTALLED)
+	$(BIN)/mypy --strict pactsite
+
+layers: $(TEST_INSTALLED)
+	$(BIN)/lint-imports
+
+pytest: $(TEST_INSTALLED) browser
+	$(BIN)/pytest
+
+## test: install the test tools and run the whole suite
+test: lint typecheck layers pytest
+
+clean:
+	rm -rf public .public.staging .public.old .pactsite-cache

@@ -1,0 +1,5 @@
+"""pactsite: a static site generator for networks of linked regional websites."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

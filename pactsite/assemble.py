@@ -1,0 +1,289 @@
+"""Assembling the site model: validate every source and build the indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from pactsite.config import SiteConfig
+from pactsite.diagnostics import Diagnostic
+from pactsite.model import (
+    Contact,
+    Entry,
+    EntryKey,
+    Event,
+    Kind,
+    Member,
+    News,
+    Pact,
+    Page,
+    Project,
+    Site,
+    SourceRef,
+    Status,
+)
+from pactsite.schema import (
+    EVENT_FIELDS,
+    NEWS_FIELDS,
+    PACT_FIELDS,
+    PACT_INDEX_FIELDS,
+    PAGE_FIELDS,
+    PROJECT_FIELDS,
+    FieldSpec,
+    Validation,
+    base_vocabularies,
+    validate_fields,
+)
+from pactsite.slugs import collision_key, is_valid_slug, slug_from_filename, slugify
+from pactsite.sources import SourceFile, SourceKind, Sources
+from pactsite.urls import UrlScheme
+from pactsite.yamldoc import parse_yaml
+
+_ENTRY_KINDS = {
+    SourceKind.NETWORK_PAGE: Kind.PAGE,
+    SourceKind.PACT_PAGE: Kind.PAGE,
+    SourceKind.NEWS: Kind.NEWS,
+    SourceKind.PROJECT: Kind.PROJECT,
+    SourceKind.EVENT: Kind.EVENT,
+}
+_SPECS: dict[Kind, Sequence[FieldSpec]] = {
+    Kind.NEWS: NEWS_FIELDS,
+    Kind.PROJECT: PROJECT_FIELDS,
+    Kind.EVENT: EVENT_FIELDS,
+    Kind.PAGE: PAGE_FIELDS,
+}
+_STATUS_ORDER = {Status.RUNNING: 0, Status.PLANNED: 1, Status.COMPLETED: 2}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Visibility:
+    """Which entries are shown: drafts or not, and the moment that publish/expires compare to."""
+
+    drafts: bool
+    now: dt.datetime
+
+
+def assemble_site(
+    sources: Sources, config: SiteConfig, visibility: Visibility
+) -> tuple[Site, list[Diagnostic]]:
+    """Validate all sources against the schema and build the site model with its indexes."""
+    problems: list[Diagnostic] = []
+    pact_keys = _pact_keys(sources.pact_folders, problems)
+    vocabularies = base_vocabularies(config.sectors, config.funds, config.target_groups, pact_keys)
+    pacts: list[Pact] = []
+    entries: list[Entry] = []
+    indexes = {s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX}
+    for source in sources.files:
+        doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
+        problems.extend(yaml_problems)
+        if doc is None:
+            continue
+        where = Validation(doc=doc, path=source.path, vocabularies=vocabularies, zone=config.zone)
+        if source.kind is SourceKind.PACT_PROFILE:
+            values, found = validate_fields(doc.value, PACT_FIELDS, where)
+            if not found and source.pact in pact_keys:
+                pacts.append(_pact(source, values, indexes.get(source.pact)))
+        elif source.kind is SourceKind.PACT_INDEX:
+            values, found = validate_fields(doc.value, PACT_INDEX_FIELDS, where)
+        else:
+            kind = _ENTRY_KINDS[source.kind]
+            values, found = validate_fields(doc.value, _SPECS[kind], where)
+            entry = _entry(source, kind, values, found, doc.line_of)
+            if entry is not None and not found:
+                entries.append(entry)
+        problems.extend(found)
+    urls = UrlScheme(config.urls, config.base_url)
+    problems.extend(_collisions(entries, urls))
+    visible = [e for e in entries if _is_visible(e, visibility)]
+    hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
+    return _site(pacts, visible, hidden), problems
+
+
+def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for folder in folders:
+        if is_valid_slug(folder) and folder != "pages":
+            keys.append(folder)
+        else:
+            problems.append(
+                Diagnostic(
+                    path=f"content/pacts/{folder}",
+                    line=1,
+                    message=f"pact folder name '{folder}' cannot be used in a web address",
+                    hint=f"rename the folder to '{slugify(folder) or 'pakt'}'",
+                )
+            )
+    return tuple(keys)
+
+
+def _pact(source: SourceFile, values: dict[str, Any], index: SourceFile | None) -> Pact:
+    contact = values.get("contact")
+    key = source.pact or ""
+    return Pact(
+        key=key,
+        name=values["name"],
+        short_name=values.get("short_name") or values["name"],
+        source=SourceRef(path=source.path),
+        region=values.get("region", ""),
+        state=values.get("state", ""),
+        website=values.get("website", ""),
+        contact=Contact(**contact) if contact else None,
+        members=tuple(Member(**member) for member in values.get("members", ())),
+        sectors=values.get("sectors", ()),
+        founded=values.get("founded", ""),
+        funders=values.get("funders", ()),
+        join=values.get("join", ""),
+        color=values.get("color", ""),
+        logo=values.get("logo", ""),
+        body=index.body if index else "",
+        body_source=SourceRef(path=index.path, body_line=index.body_line) if index else None,
+    )
+
+
+def _entry(
+    source: SourceFile,
+    kind: Kind,
+    values: dict[str, Any],
+    problems: list[Diagnostic],
+    line_of: Callable[[str], int],
+) -> Entry | None:
+    slug = values.pop("slug", None) or slug_from_filename(source.stem)
+    if not is_valid_slug(slug):
+        problems.append(
+            Diagnostic(
+                path=source.path,
+                line=line_of("slug") if "slug" in values else 1,
+                message=f"'{slug}' cannot be used in a web address",
+                hint=f"use only a-z, 0-9 and '-', e.g. '{slugify(slug) or 'seite'}'",
+            )
+        )
+        return None
+    _check_period(source, values, problems, line_of)
+    if problems:
+        return None
+    key = f"{source.pact}/{kind.value}/{slug}" if source.pact else f"pages/{slug}"
+    common: dict[str, Any] = {
+        "key": key,
+        "kind": kind,
+        "pact": source.pact,
+        "slug": slug,
+        "source": SourceRef(path=source.path, body_line=source.body_line),
+        "body": source.body,
+    }
+    return _build(kind, {**common, **_moments(values)})
+
+
+def _moments(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn publish/expires into moments; dates mean the start of the day."""
+    result = dict(values)
+    for key in ("publish", "expires"):
+        value = result.get(key)
+        if value is not None and not isinstance(value, dt.datetime):
+            result[key] = dt.datetime.combine(value, dt.time())
+    return result
+
+
+def _build(kind: Kind, values: dict[str, Any]) -> Entry:
+    if kind is Kind.NEWS:
+        return News(**values)
+    if kind is Kind.PROJECT:
+        return Project(**{**values, "status": Status(values["status"])})
+    if kind is Kind.EVENT:
+        return Event(**values)
+    return Page(**values)
+
+
+def _check_period(
+    source: SourceFile,
+    values: dict[str, Any],
+    problems: list[Diagnostic],
+    line_of: Callable[[str], int],
+) -> None:
+    start, end = values.get("start"), values.get("end")
+    if start is None or end is None or _sort_moment(end) >= _sort_moment(start):
+        return
+    problems.append(
+        Diagnostic(
+            path=source.path,
+            line=line_of("end"),
+            message=f"end ({end}) is before start ({start})",
+            hint="swap them or correct the date",
+        )
+    )
+
+
+def _sort_moment(value: dt.date | dt.datetime) -> tuple[dt.date, dt.time]:
+    if isinstance(value, dt.datetime):
+        return value.date(), value.time().replace(tzinfo=None)
+    return value, dt.time()
+
+
+def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
+    """Two entries at one URL (also when they differ only in case), or a reserved URL."""
+    problems: list[Diagnostic] = []
+    seen: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.source.path):
+        url = urls.entry(entry)
+        reserved = urls.reserved_pact_segments() if entry.pact else urls.reserved_network_segments()
+        if entry.kind is Kind.PAGE and entry.slug in reserved:
+            problems.append(
+                Diagnostic(
+                    path=entry.source.path,
+                    line=1,
+                    message=f"the page name '{entry.slug}' is reserved for a section of the site",
+                    hint="rename the file or set another 'slug:'",
+                )
+            )
+        other = seen.setdefault(collision_key(url), entry)
+        if other is not entry:
+            problems.append(
+                Diagnostic(
+                    path=entry.source.path,
+                    line=1,
+                    message=f"this page would have the same address {url} as {other.source.path}",
+                    hint="rename one of the files or give it another 'slug:'",
+                )
+            )
+    return problems
+
+
+def _is_visible(entry: Entry, visibility: Visibility) -> bool:
+    if entry.draft and not visibility.drafts:
+        return False
+    now = visibility.now.replace(tzinfo=None)
+    if entry.publish is not None and entry.publish.replace(tzinfo=None) > now:
+        return False
+    return not (entry.expires is not None and entry.expires.replace(tzinfo=None) <= now)
+
+
+def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) -> Site:
+    news = sorted((e for e in entries if isinstance(e, News)), key=lambda n: n.key)
+    news.sort(key=lambda n: n.date, reverse=True)
+    projects = sorted(
+        (e for e in entries if isinstance(e, Project)),
+        key=lambda p: (_STATUS_ORDER[p.status], german_sort_key(p.title), p.key),
+    )
+    events = sorted(
+        (e for e in entries if isinstance(e, Event)), key=lambda e: (_sort_moment(e.start), e.key)
+    )
+    pages = sorted(
+        (e for e in entries if isinstance(e, Page)),
+        key=lambda p: (p.weight, german_sort_key(p.title), p.key),
+    )
+    return Site(
+        pacts=tuple(sorted(pacts, key=lambda p: german_sort_key(p.short_name))),
+        entries=MappingProxyType({e.key: e for e in sorted(entries, key=lambda e: e.key)}),
+        news=tuple(news),
+        projects=tuple(projects),
+        events=tuple(events),
+        pages=tuple(pages),
+        hidden=MappingProxyType(dict(sorted(hidden.items()))),
+    )
+
+
+def german_sort_key(text: str) -> str:
+    """Sort German text the way a dictionary does: Ä with A, ß with ss, case ignored."""
+    return slugify(text) or text.casefold()

@@ -1,0 +1,132 @@
+"""The build: read, validate, model, render, write — one stage after the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pactsite.artifact import OutputFile
+from pactsite.assemble import Visibility, assemble_site
+from pactsite.config import SiteConfig, load_config
+from pactsite.diagnostics import BuildFailed, Diagnostic, has_errors
+from pactsite.links import LinkedSite, build_index, link_site
+from pactsite.markup import render_bodies
+from pactsite.model import Kind, Site
+from pactsite.outputs.pact_styles import build_pact_styles
+from pactsite.outputs.pages import plan_pages, render_pages
+from pactsite.outputs.sitemap import build_sitemap
+from pactsite.outputs.static import collect_content_files, collect_static
+from pactsite.sources import read_sources
+from pactsite.theme import Theme, locate_theme, make_environment
+from pactsite.urls import UrlScheme
+from pactsite.write import publish
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildOptions:
+    """How to build: with drafts or not, and the moment that counts as now."""
+
+    drafts: bool = False
+    now: dt.datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckedSite:
+    """A site that passed validation: its model, linked bodies and theme."""
+
+    root: Path
+    config: SiteConfig
+    site: Site
+    linked: LinkedSite
+    theme: Theme
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildReport:
+    """What a build wrote, and the warnings it found."""
+
+    files: int
+    pages: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def check(root: Path, options: BuildOptions) -> CheckedSite:
+    """Validate config, content and links; raise BuildFailed with every error found."""
+    config, problems = load_config(root)
+    if config is None:
+        raise BuildFailed(problems)
+    sources, found = read_sources(root)
+    problems += found
+    site, found = assemble_site(sources, config, Visibility(drafts=options.drafts, now=options.now))
+    problems += found
+    urls = UrlScheme(config.urls, config.base_url)
+    bodies = render_bodies(_bodies_of(site))
+    index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
+    linked, found = link_site(bodies, _body_paths(site), index)
+    problems += found
+    theme, found = locate_theme(root, config)
+    problems += found
+    if has_errors(problems) or theme is None:
+        raise BuildFailed(problems)
+    return CheckedSite(
+        root=root, config=config, site=site, linked=linked, theme=theme, warnings=tuple(problems)
+    )
+
+
+def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
+    """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
+    checked = check(root, options)
+    files, pages = render_site(checked, options.now.date())
+    publish(files, out_dir)
+    return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
+
+
+def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile], int]:
+    """Render every output file of a checked site; return the files and the page count."""
+    config, site = checked.config, checked.site
+    urls = UrlScheme(config.urls, config.base_url)
+    env = make_environment(
+        checked.theme,
+        config,
+        {
+            "site": site,
+            "config": config,
+            "urls": urls,
+            "html": checked.linked.html,
+            "backlinks": checked.linked.backlinks,
+            "today": today,
+            "Kind": Kind,
+        },
+    )
+    jobs = plan_pages(site, config, urls, today)
+    pages, problems = render_pages(jobs, env, urls)
+    if problems:
+        raise BuildFailed(problems)
+    static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
+    content_files = collect_content_files(checked.root, checked.linked.assets)
+    sitemap = build_sitemap((f.path for f in pages), urls)
+    styles = build_pact_styles(site)
+    return [*pages, *static, *styles, *content_files, *sitemap], len(pages)
+
+
+def _bodies_of(site: Site) -> Iterator[tuple[str, str, int]]:
+    for pact in site.pacts:
+        if pact.body_source:
+            yield pact.key, pact.body, pact.body_source.body_line
+        if pact.join:
+            yield f"{pact.key}#join", pact.join, 1
+    for entry in site.entries.values():
+        yield entry.key, entry.body, entry.source.body_line
+
+
+def _body_paths(site: Site) -> dict[str, str]:
+    paths = {}
+    for pact in site.pacts:
+        paths[pact.key] = pact.body_source.path if pact.body_source else pact.source.path
+        paths[f"{pact.key}#join"] = pact.source.path
+    for entry in site.entries.values():
+        paths[entry.key] = entry.source.path
+    return paths

@@ -1,0 +1,220 @@
+"""The network-wide settings of `site.yaml`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pactsite.coerce import CoercionError, to_int, to_text, to_url
+from pactsite.diagnostics import Diagnostic, did_you_mean
+from pactsite.slugs import is_valid_slug
+from pactsite.textfile import read_text
+from pactsite.yamldoc import YamlDoc, parse_yaml
+
+CONFIG_FILE = "site.yaml"
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UrlPatterns:
+    """The first path segment of each section; German by default."""
+
+    pacts: str = "pakte"
+    news: str = "aktuelles"
+    projects: str = "projekte"
+    events: str = "termine"
+    sectors: str = "branchen"
+    funds: str = "foerderung"
+    pagination: str = "seite"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fund:
+    """A funding programme of the controlled vocabulary."""
+
+    slug: str
+    name: str
+    description: str = ""
+    url: str = ""
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    """Validated settings of a network site."""
+
+    title: str
+    description: str = ""
+    base_url: str = "/"
+    language: str = "de"
+    timezone: str = "Europe/Berlin"
+    paginate: int = 10
+    theme: str = "default"
+    sectors: Mapping[str, str] = field(default_factory=_empty)
+    funds: Mapping[str, Fund] = field(default_factory=_empty)
+    target_groups: Mapping[str, str] = field(default_factory=_empty)
+    urls: UrlPatterns = field(default_factory=UrlPatterns)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+_SCALARS: dict[str, Callable[[Any], Any]] = {
+    "title": to_text,
+    "description": to_text,
+    "base_url": to_url,
+    "language": to_text,
+    "timezone": to_text,
+    "paginate": to_int,
+    "theme": to_text,
+}
+_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls")
+
+
+def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Read and validate `site.yaml` in the site's root folder."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return None, [
+            Diagnostic(
+                path=CONFIG_FILE,
+                line=1,
+                message=f"no {CONFIG_FILE} in {root}",
+                hint="run pactsite in the site's folder or pass --site DIR",
+            )
+        ]
+    text, problem = read_text(path, CONFIG_FILE)
+    if problem or text is None:
+        return None, [problem] if problem else []
+    doc, problems = parse_yaml(text, CONFIG_FILE)
+    if doc is None:
+        return None, problems
+    return parse_config(doc)
+
+
+def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Validate a parsed `site.yaml` document."""
+    problems: list[Diagnostic] = []
+
+    def report(key: str, message: str, hint: str = "") -> None:
+        problems.append(
+            Diagnostic(path=CONFIG_FILE, line=doc.line_of(key), message=message, hint=hint)
+        )
+
+    data = doc.value
+    if not isinstance(data, dict):
+        report("", "site.yaml must be a map of settings", "start with 'title: ...'")
+        return None, problems
+    for key in data:
+        if key not in _KNOWN_KEYS:
+            report(str(key), f"unknown setting '{key}'", did_you_mean(str(key), _KNOWN_KEYS))
+    values: dict[str, Any] = {}
+    for key, coerce in _SCALARS.items():
+        if key in data:
+            try:
+                values[key] = coerce(data[key])
+            except CoercionError as error:
+                report(key, f"{key}: {error.message}", error.hint)
+    if "title" not in values and "title" not in data:
+        report("", "site.yaml has no 'title'", "add a line 'title: Name of the network'")
+    _check_choices(values, report)
+    values["sectors"] = _labels(data, "sectors", report)
+    values["target_groups"] = _labels(data, "target_groups", report)
+    values["funds"] = _funds(data, report)
+    values["urls"] = _urls(data, report)
+    if problems:
+        return None, problems
+    if not str(values.get("base_url", "/")).endswith("/"):
+        values["base_url"] = values["base_url"] + "/"
+    return SiteConfig(**values), problems
+
+
+Report = Callable[..., None]
+
+
+def _check_choices(values: dict[str, Any], report: Report) -> None:
+    if values.get("language", "de") not in LANGUAGES:
+        report("language", f"unsupported language '{values['language']}'", "use de or en")
+    try:
+        ZoneInfo(values.get("timezone", "Europe/Berlin"))
+    except (KeyError, ValueError):
+        report("timezone", f"unknown time zone '{values['timezone']}'", "e.g. Europe/Berlin")
+    if values.get("paginate", 10) < 1:
+        report("paginate", "paginate must be at least 1", "e.g. paginate: 10")
+
+
+def _labels(data: dict[str, Any], key: str, report: Report) -> Mapping[str, str]:
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        report(key, f"{key} must be a map of slug: label", f"e.g. {key}:\\n  chemie: Chemie")
+        return MappingProxyType({})
+    labels: dict[str, str] = {}
+    for slug, label in raw.items():
+        if not is_valid_slug(str(slug)):
+            report(f"{key}.{slug}", f"'{slug}' is not a valid slug", "use a-z, 0-9 and '-'")
+        try:
+            labels[str(slug)] = to_text(label)
+        except CoercionError as error:
+            report(f"{key}.{slug}", f"{key}.{slug}: {error.message}", error.hint)
+    return MappingProxyType(dict(sorted(labels.items())))
+
+
+def _funds(data: dict[str, Any], report: Report) -> Mapping[str, Fund]:
+    raw = data.get("funds") or {}
+    if not isinstance(raw, dict):
+        report("funds", "funds must be a map of slug: {name: ...}", "")
+        return MappingProxyType({})
+    funds: dict[str, Fund] = {}
+    for slug, spec in raw.items():
+        where = f"funds.{slug}"
+        if not is_valid_slug(str(slug)):
+            report(where, f"'{slug}' is not a valid slug", "use a-z, 0-9 and '-'")
+        if isinstance(spec, str):
+            spec = {"name": spec}
+        if not isinstance(spec, dict) or "name" not in spec:
+            report(where, f"fund '{slug}' needs a name", "write name: ... below it")
+            continue
+        for key in spec:
+            if key not in ("name", "description", "url"):
+                report(
+                    f"{where}.{key}",
+                    f"unknown fund field '{key}'",
+                    did_you_mean(str(key), ("name", "description", "url")),
+                )
+        try:
+            funds[str(slug)] = Fund(
+                slug=str(slug),
+                name=to_text(spec["name"]),
+                description=to_text(spec.get("description", "")),
+                url=to_url(spec["url"]) if spec.get("url") else "",
+            )
+        except CoercionError as error:
+            report(where, f"fund '{slug}': {error.message}", error.hint)
+    return MappingProxyType(dict(sorted(funds.items())))
+
+
+def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
+    raw = data.get("urls") or {}
+    defaults = UrlPatterns()
+    known = tuple(defaults.__dataclass_fields__)
+    if not isinstance(raw, dict):
+        report("urls", "urls must be a map of section: path segment", "e.g. urls: {news: news}")
+        return defaults
+    chosen: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in known:
+            report(f"urls.{key}", f"unknown URL section '{key}'", did_you_mean(str(key), known))
+        elif not is_valid_slug(str(value)):
+            report(f"urls.{key}", f"'{value}' is not a valid path segment", "use a-z, 0-9, '-'")
+        else:
+            chosen[str(key)] = str(value)
+    return UrlPatterns(**chosen)

@@ -1,0 +1,75 @@
+"""Diagnostics: what is wrong with the input, where, and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    """How bad a diagnostic is; errors fail the build, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One problem in the input, located by site-relative path and 1-based line."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """Render as `path:line: error: message; hint`, the way compilers do."""
+        text = f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this diagnostic fails the build."""
+        return self.severity is Severity.ERROR
+
+
+class BuildFailed(Exception):
+    """Raised when a build has errors; carries every diagnostic of the run."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(sort_diagnostics(diagnostics))
+        errors = sum(1 for d in self.diagnostics if d.is_error)
+        super().__init__(f"{errors} error(s)")
+
+
+class OutputError(Exception):
+    """Raised when the output folder cannot be written (read-only, disk full)."""
+
+    exit_code = 1
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order diagnostics by file and line, so reports are stable and readable."""
+    return sorted(diagnostics, key=lambda d: (d.path, d.line, d.message))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether any of the diagnostics is an error."""
+    return any(d.is_error for d in diagnostics)
+
+
+def did_you_mean(wrong: str, known: Iterable[str]) -> str:
+    """Suggest the closest known spelling, or list the known ones."""
+    candidates = sorted(set(known))
+    close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.6)
+    listing = ", ".join(candidates[:12]) + (", ..." if len(candidates) > 12 else "")
+    if close:
+        return f"did you mean '{close[0]}'? (known: {listing})"
+    if candidates:
+        return f"use one of: {listing}"
+    return ""

@@ -1,0 +1,204 @@
+"""Resolving links between pages and pacts, rewriting them to URLs, and collecting backlinks."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from urllib.parse import unquote
+
+from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.markup import TARGET_ATTRIBUTE, LinkRef, RenderedBody
+from pactsite.model import EntryKey, Site
+from pactsite.urls import UrlScheme
+
+ASSET_PREFIX = "/dateien/"
+_EXTERNAL = ("http://", "https://", "mailto:", "tel:", "//")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something a link can reach: an entry or pact page, with its URL and heading ids."""
+
+    key: EntryKey
+    url: str
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkIndex:
+    """All link targets by key and by source path, plus the files of `content/`."""
+
+    by_key: Mapping[EntryKey, Target]
+    by_path: Mapping[str, EntryKey]
+    assets: frozenset[str]
+    hidden: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The URL a link leads to, the key it reaches (if a page), or what is wrong with it."""
+
+    url: str = ""
+    key: EntryKey = ""
+    problem: str = ""
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkedSite:
+    """Bodies with every internal link rewritten, and which pages link to which."""
+
+    html: Mapping[str, str]
+    backlinks: Mapping[EntryKey, tuple[EntryKey, ...]]
+    assets: tuple[str, ...]
+
+
+def build_index(
+    site: Site,
+    bodies: Mapping[str, RenderedBody],
+    urls: UrlScheme,
+    assets: Sequence[str],
+    hidden_paths: Sequence[str] = (),
+) -> LinkIndex:
+    """Index every page by key and source path, with the heading ids of its body."""
+    by_key: dict[EntryKey, Target] = {}
+    by_path: dict[str, EntryKey] = {}
+    for pact in site.pacts:
+        ids = _ids(bodies.get(pact.key))
+        by_key[pact.key] = Target(pact.key, urls.pact(pact.key), ids)
+        by_path[pact.source.path] = pact.key
+        if pact.body_source:
+            by_path[pact.body_source.path] = pact.key
+    for entry in site.entries.values():
+        by_key[entry.key] = Target(entry.key, urls.entry(entry), _ids(bodies.get(entry.key)))
+        by_path[entry.source.path] = entry.key
+    return LinkIndex(
+        by_key=MappingProxyType(by_key),
+        by_path=MappingProxyType(by_path),
+        assets=frozenset(assets),
+        hidden=frozenset(hidden_paths),
+    )
+
+
+def _ids(body: RenderedBody | None) -> frozenset[str]:
+    return frozenset(h.id for h in body.headings) if body else frozenset()
+
+
+def resolve_link(target: str, source_path: str, index: LinkIndex) -> Resolution:
+    """Resolve one link as written in the source file at `source_path`; pure."""
+    if target.startswith(_EXTERNAL) or target.startswith("/") or not target:
+        return Resolution(url=target)
+    address, _, fragment = target.partition("#")
+    if not address:
+        return Resolution(url=target)
+    if address.startswith(("pact:", "page:")):
+        key = _short_form_key(address)
+        shown = address
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(address)))
+        if path in index.assets:
+            return Resolution(url=ASSET_PREFIX + path.removeprefix("content/"))
+        key = index.by_path.get(path, "")
+        shown = path
+        if not key and path in index.hidden:
+            return _hidden(shown)
+        if not key:
+            return _missing(shown, index, source_path)
+    found = index.by_key.get(key)
+    if found is None:
+        return _hidden(shown) if key in index.hidden else _missing(shown, index, source_path)
+    if fragment and fragment not in found.ids:
+        return Resolution(
+            problem=f"link to '{target}': the page has no heading with the id '#{fragment}'",
+            hint=_fragment_hint(fragment, found.ids),
+        )
+    return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
+
+
+def _short_form_key(address: str) -> EntryKey:
+    scheme, _, rest = address.partition(":")
+    rest = rest.strip("/")
+    return f"pages/{rest}" if scheme == "page" else rest
+
+
+def _missing(shown: str, index: LinkIndex, source_path: str) -> Resolution:
+    candidates = [
+        f"pact:{k}" if not k.startswith("pages/") else f"page:{k[6:]}" for k in index.by_key
+    ]
+    wanted = shown
+    if not shown.startswith(("pact:", "page:")):
+        wanted = "pact:" + shown.removeprefix("content/pacts/").removesuffix(".md")
+    close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.4)
+    hint = f"did you mean {close[0]}?" if close else "check the file name and folder"
+    return Resolution(problem=f"link to '{shown}' leads nowhere", hint=hint)
+
+
+def _hidden(shown: str) -> Resolution:
+    return Resolution(
+        problem=f"link to '{shown}', which is a draft or not published now",
+        hint="publish the target, or remove the link until it is",
+        severity=Severity.WARNING,
+    )
+
+
+def _fragment_hint(fragment: str, ids: frozenset[str]) -> str:
+    close = difflib.get_close_matches(fragment, sorted(ids), n=1, cutoff=0.4)
+    if close:
+        return f"did you mean '#{close[0]}'?"
+    return f"known: {', '.join(sorted(ids))}" if ids else "the page has no headings"
+
+
+def link_site(
+    bodies: Mapping[str, RenderedBody], sources: Mapping[str, str], index: LinkIndex
+) -> tuple[LinkedSite, list[Diagnostic]]:
+    """Rewrite every body's internal links to URLs; report broken ones; collect backlinks."""
+    problems: list[Diagnostic] = []
+    rewritten: dict[str, str] = {}
+    backlinks: dict[EntryKey, set[EntryKey]] = {}
+    used_assets: set[str] = set()
+    for body_key in sorted(bodies):
+        body = bodies[body_key]
+        source_path = sources[body_key]
+        owner = body_key.partition("#")[0]
+        resolutions = [resolve_link(link.target, source_path, index) for link in body.links]
+        for link, resolution in zip(body.links, resolutions, strict=True):
+            if resolution.problem:
+                problems.append(_diagnostic(source_path, link, resolution))
+            if resolution.key and resolution.key != owner:
+                backlinks.setdefault(resolution.key, set()).add(owner)
+            if resolution.url.startswith(ASSET_PREFIX):
+                used_assets.add("content/" + resolution.url.removeprefix(ASSET_PREFIX))
+        rewritten[body_key] = _rewrite(body.html, resolutions)
+    return LinkedSite(
+        html=MappingProxyType(rewritten),
+        backlinks=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(backlinks.items())}),
+        assets=tuple(sorted(used_assets)),
+    ), problems
+
+
+def _diagnostic(path: str, link: LinkRef, resolution: Resolution) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        line=link.line,
+        message=resolution.problem,
+        hint=resolution.hint,
+        severity=resolution.severity,
+    )
+
+
+def _rewrite(body_html: str, resolutions: list[Resolution]) -> str:
+    replacements = iter(resolutions)
+
+    def replace(match: object) -> str:
+        found = next(replacements)
+        attribute = match.group(1)  # type: ignore[attr-defined]
+        original = match.group(2)  # type: ignore[attr-defined]
+        url = html.escape(found.url, quote=True) if found.url and not found.problem else original
+        return f'{attribute}="{url}"'
+
+    return TARGET_ATTRIBUTE.sub(replace, body_html)

@@ -1,0 +1,219 @@
+"""Markdown bodies to safe HTML, with their heading ids and links in document order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from pactsite.slugs import heading_id
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "lang", "title"},
+    "a": {"href", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+}
+ALLOWED_CLASSES = {
+    "td": {"align-left", "align-center", "align-right"},
+    "th": {"align-left", "align-center", "align-right"},
+    "div": {"footnote"},
+    "a": {"footnote-ref", "footnote-backref"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "pact", "page"})
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9:-]*$")
+TARGET_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a body: its level, id for `#fragment` links, and text."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """A link or image source as the editor wrote it, with the line it stands on."""
+
+    target: str
+    line: int
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """A body rendered to sanitised HTML, with its headings and links."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    links: tuple[LinkRef, ...]
+
+
+class _Collector(Treeprocessor):
+    """Demote body headings below the page title; turn table alignment into classes."""
+
+    def run(self, root: Element) -> None:
+        elements = list(root.iter())
+        if any(el.tag == "h1" for el in elements):
+            for el in elements:  # the page title is the only h1; demote the body's headings
+                if el.tag in ("h1", "h2", "h3", "h4", "h5"):
+                    el.tag = f"h{int(el.tag[1]) + 1}"
+        for el in elements:
+            style = el.attrib.pop("style", "")
+            if align := _ALIGN.search(style):
+                el.set("class", f"align-{align.group(1)}")
+
+
+class _CollectorExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_Collector(md), "pactsite_collector", 1)
+
+
+def make_renderer() -> markdown.Markdown:
+    """Create a Markdown converter with our extensions; reuse it for many bodies."""
+    return markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc", _CollectorExtension()],
+        extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
+        output_format="html",
+    )
+
+
+def render_markdown(renderer: markdown.Markdown, text: str, first_line: int) -> RenderedBody:
+    """Render one Markdown body to sanitised HTML with its headings and located links."""
+    renderer.reset()
+    html = sanitize(renderer.convert(text))
+    headings = tuple(_headings(getattr(renderer, "toc_tokens", [])))
+    links = tuple(_locate(find_targets(html), text, first_line))
+    return RenderedBody(html=html, headings=headings, links=links)
+
+
+def render_bodies(bodies: Iterable[tuple[str, str, int]]) -> dict[str, RenderedBody]:
+    """Render (key, Markdown, first line) triples to a map of key to rendered body."""
+    renderer = make_renderer()
+    return {key: render_markdown(renderer, text, line) for key, text, line in bodies}
+
+
+def sanitize(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes (no script, no handlers)."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={
+            "script",
+            "style",
+            "iframe",
+            "object",
+            "embed",
+            "svg",
+            "math",
+            "template",
+            "noscript",
+            "textarea",
+            "select",
+        },
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_filter_attribute,
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """Drop ids that could clash with the theme's (which contain '_')."""
+    if name == "id" and not _SAFE_ID.match(value):
+        return None
+    return value
+
+
+def find_targets(html: str) -> list[tuple[str, bool]]:
+    """List the link targets (`href`) and image sources (`src`) of sanitised HTML, in order."""
+    return [(unescape(m.group(2)), m.group(1) == "src") for m in TARGET_ATTRIBUTE.finditer(html)]
+
+
+def _headings(tokens: list[dict[str, Any]]) -> Iterable[Heading]:
+    for token in tokens:
+        yield Heading(level=int(token["level"]), id=str(token["id"]), text=str(token["name"]))
+        yield from _headings(token.get("children", []))
+
+
+def _locate(targets: list[tuple[str, bool]], text: str, first_line: int) -> Iterable[LinkRef]:
+    """Find each link's line: search the source in document order from the previous hit."""
+    lines = text.split("\n")
+    current = 0
+    for target, is_image in targets:
+        for index in range(current, len(lines)):
+            if target in lines[index]:
+                current = index
+                break
+        yield LinkRef(target=target, line=first_line + current, is_image=is_image)

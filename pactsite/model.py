@@ -1,0 +1,201 @@
+"""The site model: frozen, complete-when-constructed records of pacts and their entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+EntryKey = str
+"""What editors type to reach an entry: `altmark/projects/jugend`, `pages/impressum`."""
+
+
+class Kind(Enum):
+    """The content types of DESIGN.md; the value is the folder name under a pact."""
+
+    NEWS = "news"
+    PROJECT = "projects"
+    EVENT = "events"
+    PAGE = "pages"
+
+
+class Status(Enum):
+    """The life cycle of a project."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    COMPLETED = "completed"
+
+
+MEMBER_KINDS = ("company", "institution", "municipality", "chamber", "agency", "association")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef:
+    """Where something came from: the site-relative path and the body's first line."""
+
+    path: str
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """A contact person or office; every part optional."""
+
+    name: str = ""
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """A member of a pact: a company, institution, municipality, chamber, agency or association."""
+
+    name: str
+    kind: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pact:
+    """A regional pact: its profile from `pact.yaml` and its optional `index.md`."""
+
+    key: EntryKey
+    name: str
+    short_name: str
+    source: SourceRef
+    region: str = ""
+    state: str = ""
+    website: str = ""
+    contact: Contact | None = None
+    members: tuple[Member, ...] = ()
+    sectors: tuple[str, ...] = ()
+    founded: str = ""
+    funders: tuple[str, ...] = ()
+    join: str = ""
+    color: str = ""
+    logo: str = ""
+    body: str = ""
+    body_source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """What every news item, project, event and page has in common."""
+
+    key: EntryKey
+    kind: Kind
+    pact: str | None
+    slug: str
+    title: str
+    source: SourceRef
+    body: str = ""
+    summary: str = ""
+    sectors: tuple[str, ...] = ()
+    draft: bool = False
+    publish: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class News(Entry):
+    """A news article."""
+
+    date: dt.date
+    updated: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    image: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project(Entry):
+    """A project of the directory."""
+
+    status: Status
+    fund: str = ""
+    target_groups: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    budget_eur: float | None = None
+    partners: tuple[str, ...] = ()
+    contact: str = ""
+    location: str = ""
+    image: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event(Entry):
+    """A meeting or date; `start` is a date for all-day events, else an aware datetime."""
+
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None = None
+    location: str = ""
+    organisers: tuple[str, ...] = ()
+
+    @property
+    def all_day(self) -> bool:
+        """Whether the event has no time of day."""
+        return not isinstance(self.start, dt.datetime)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page(Entry):
+    """A page of the network or of one pact."""
+
+    weight: int = 0
+
+
+def _frozen_map() -> Mapping[EntryKey, Entry]:
+    return MappingProxyType({})
+
+
+def _frozen_paths() -> Mapping[EntryKey, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """The whole network: pacts and their entries, with the indexes the outputs need."""
+
+    pacts: tuple[Pact, ...]
+    entries: Mapping[EntryKey, Entry] = field(default_factory=_frozen_map)
+    news: tuple[News, ...] = ()
+    projects: tuple[Project, ...] = ()
+    events: tuple[Event, ...] = ()
+    pages: tuple[Page, ...] = ()
+    hidden: Mapping[EntryKey, str] = field(default_factory=_frozen_paths)
+    """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
+
+    def pact(self, key: str) -> Pact:
+        """Return the pact with this key."""
+        return next(p for p in self.pacts if p.key == key)
+
+    def of_pact(self, pact: str) -> PactEntries:
+        """Return the news, projects, events and pages of one pact."""
+        return PactEntries(
+            news=tuple(n for n in self.news if n.pact == pact),
+            projects=tuple(p for p in self.projects if p.pact == pact),
+            events=tuple(e for e in self.events if e.pact == pact or pact in e.organisers),
+            pages=tuple(p for p in self.pages if p.pact == pact),
+        )
+
+    @property
+    def network_pages(self) -> tuple[Page, ...]:
+        """Pages that belong to the network rather than to one pact."""
+        return tuple(p for p in self.pages if p.pact is None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PactEntries:
+    """The entries of one pact, in the site's orders."""
+
+    news: tuple[News, ...]
+    projects: tuple[Project, ...]
+    events: tuple[Event, ...]
+    pages: tuple[Page, ...]

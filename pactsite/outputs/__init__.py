@@ -1,0 +1,1 @@
+"""Output families: each module turns the linked site into files; none imports another."""

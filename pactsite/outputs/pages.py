@@ -1,0 +1,213 @@
+"""The HTML pages of the site: which pages exist, with which template and data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from pactsite.artifact import OutputFile
+from pactsite.config import SiteConfig
+from pactsite.diagnostics import Diagnostic
+from pactsite.model import MEMBER_KINDS, Entry, Event, Kind, Member, Pact, Site
+from pactsite.urls import UrlScheme, output_path
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render: its URL, template and template data."""
+
+    url: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pagination:
+    """Where a page stands in a paginated list."""
+
+    number: int
+    count: int
+    previous_url: str
+    next_url: str
+
+
+def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date) -> list[PageJob]:
+    """List every HTML page of the site with its template and data, in a stable order."""
+    return [
+        PageJob("/", "home.html", _home(site, today)),
+        PageJob(urls.pacts(), "pacts.html", {}),
+        PageJob("/404.html", "404.html", {}),
+        *_section_pages(site, config, urls, today),
+        *_pact_pages(site, config, urls, today),
+        *_entry_pages(site),
+        *(_sector_page(site, urls, sector) for sector in config.sectors),
+    ]
+
+
+def _home(site: Site, today: dt.date) -> dict[str, Any]:
+    upcoming, past = split_events(site.events, today)
+    return {
+        "latest_news": site.news[:5],
+        "current_projects": [p for p in site.projects if p.status.value == "running"][:6],
+        "upcoming_events": upcoming[:5],
+        "past_events": list(reversed(past))[:3],
+    }
+
+
+def split_events(events: Sequence[Event], today: dt.date) -> tuple[list[Event], list[Event]]:
+    """Split events (in date order) into upcoming or running, and past, as of `today`."""
+    upcoming = [e for e in events if event_last_day(e) >= today]
+    past = [e for e in events if event_last_day(e) < today]
+    return upcoming, past
+
+
+def event_last_day(event: Event) -> dt.date:
+    """The day an event ends (its start day when it has no end)."""
+    last = event.end or event.start
+    return last.date() if isinstance(last, dt.datetime) else last
+
+
+def _section_pages(
+    site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date, pact: Pact | None = None
+) -> Iterator[PageJob]:
+    scope = site.of_pact(pact.key) if pact else site
+    key = pact.key if pact else None
+    yield from _paginated(urls, scope.news, config.paginate, key, {"pact": pact})
+    yield PageJob(
+        urls.section(Kind.PROJECT, key), "projects.html", {"projects": scope.projects, "pact": pact}
+    )
+    upcoming, past = split_events(scope.events, today)
+    yield PageJob(
+        urls.section(Kind.EVENT, key),
+        "events.html",
+        {"upcoming": upcoming, "past": list(reversed(past)), "pact": pact},
+    )
+
+
+def _paginated(
+    urls: UrlScheme,
+    news: Sequence[Entry],
+    per_page: int,
+    pact: str | None,
+    extra: dict[str, Any],
+) -> Iterator[PageJob]:
+    chunks = [news[i : i + per_page] for i in range(0, len(news), per_page)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = Pagination(
+            number=number,
+            count=len(chunks),
+            previous_url=urls.section(Kind.NEWS, pact, number - 1) if number > 1 else "",
+            next_url=urls.section(Kind.NEWS, pact, number + 1) if number < len(chunks) else "",
+        )
+        yield PageJob(
+            urls.section(Kind.NEWS, pact, number),
+            "news_list.html",
+            {**extra, "items": chunk, "pagination": pagination},
+        )
+
+
+def _pact_pages(
+    site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date
+) -> Iterator[PageJob]:
+    for pact in site.pacts:
+        own = site.of_pact(pact.key)
+        upcoming, past = split_events(own.events, today)
+        yield PageJob(
+            urls.pact(pact.key),
+            "pact.html",
+            {
+                "pact": pact,
+                "own": own,
+                "members_by_kind": group_members(pact.members),
+                "upcoming": upcoming,
+                "past": list(reversed(past)),
+            },
+        )
+        yield from _section_pages(site, config, urls, today, pact)
+
+
+def group_members(members: Sequence[Member]) -> list[tuple[str, list[Member]]]:
+    """Group a pact's members by kind, in the fixed order of kinds, names sorted."""
+    groups = []
+    for kind in MEMBER_KINDS:
+        of_kind = sorted((m for m in members if m.kind == kind), key=lambda m: m.name.casefold())
+        if of_kind:
+            groups.append((kind, of_kind))
+    return groups
+
+
+def _entry_pages(site: Site) -> Iterator[PageJob]:
+    templates = {
+        Kind.NEWS: "news.html",
+        Kind.PROJECT: "project.html",
+        Kind.EVENT: "event.html",
+        Kind.PAGE: "page.html",
+    }
+    for entry in site.entries.values():
+        pact = site.pact(entry.pact) if entry.pact else None
+        yield PageJob("", templates[entry.kind], {"entry": entry, "pact": pact})
+
+
+def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:
+    return PageJob(
+        urls.sector(sector),
+        "sector.html",
+        {
+            "sector": sector,
+            "pacts": [p for p in site.pacts if sector in p.sectors],
+            "projects": [p for p in site.projects if sector in p.sectors],
+            "news": [n for n in site.news if sector in n.sectors],
+        },
+    )
+
+
+def render_pages(
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme
+) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Render page jobs to files (`.../slug/index.html`); template errors become diagnostics."""
+    files = []
+    problems: dict[tuple[str, int, str], Diagnostic] = {}
+    for job in jobs:
+        url = job.url or urls.entry(job.context["entry"])
+        try:
+            html = env.get_template(job.template).render(**job.context, page_url=url)
+        except jinja2.TemplateError as error:
+            found = template_diagnostic(error, job.template)
+            problems[(found.path, found.line, found.message)] = found
+            continue
+        files.append(OutputFile(output_path(url), html.encode("utf-8")))
+    return files, list(problems.values())
+
+
+def template_diagnostic(error: jinja2.TemplateError, template: str) -> Diagnostic:
+    """Locate a template error at its template file and line, as far as Jinja tells."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Diagnostic(
+            path=error.filename or error.name or template,
+            line=error.lineno or 1,
+            message=f"template error: {error.message}",
+            hint="fix the template",
+        )
+    frame = _template_frame(error)
+    return Diagnostic(
+        path=frame[0] if frame else template,
+        line=frame[1] if frame else 1,
+        message=f"template error: {error}",
+        hint="check the names used in the template",
+    )
+
+
+def _template_frame(error: BaseException) -> tuple[str, int] | None:
+    """Find the innermost template file and line in a traceback (Jinja rewrites frames)."""
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".html") or "/templates/" in filename:
+            found = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return found

@@ -1,0 +1,265 @@
+"""Field specifications of every content type: the one source of truth for validation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pactsite import coerce
+from pactsite.diagnostics import Diagnostic, did_you_mean
+from pactsite.model import MEMBER_KINDS, Status
+from pactsite.yamldoc import YamlDoc
+
+
+class FieldType(Enum):
+    """How a field's YAML value is read."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    DATE = "date"
+    MOMENT = "moment"  # a date, or a date with time of day
+    BOOL = "bool"
+    INT = "int"
+    NUMBER = "number"
+    URL = "url"
+    EMAIL = "email"
+    COLOR = "color"
+    TEXT_LIST = "text_list"
+    CHOICE = "choice"  # one value of a vocabulary
+    CHOICE_LIST = "choice_list"  # several values of a vocabulary
+    OBJECT = "object"
+    OBJECT_LIST = "object_list"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field: its name, type, whether it is required, its vocabulary and German label."""
+
+    name: str
+    type: FieldType
+    label: str
+    required: bool = False
+    vocabulary: str = ""
+    fields: tuple[FieldSpec, ...] = ()
+
+
+T = FieldType
+STATUSES = tuple(status.value for status in Status)
+
+COMMON_FIELDS = (
+    FieldSpec("slug", T.TEXT, "Kurzname in der Adresse"),
+    FieldSpec("aliases", T.TEXT_LIST, "Frühere Adressen"),
+    FieldSpec("publish", T.MOMENT, "Sichtbar ab"),
+    FieldSpec("expires", T.MOMENT, "Sichtbar bis"),
+    FieldSpec("draft", T.BOOL, "Entwurf"),
+)
+NEWS_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel", required=True),
+    FieldSpec("date", T.DATE, "Datum", required=True),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
+    FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
+    FieldSpec("author", T.TEXT, "Autor/in"),
+    FieldSpec("image", T.TEXT, "Bild"),
+    FieldSpec("updated", T.DATE, "Aktualisiert am"),
+    *COMMON_FIELDS,
+)
+PROJECT_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel", required=True),
+    FieldSpec("status", T.CHOICE, "Stand", required=True, vocabulary="statuses"),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
+    FieldSpec("fund", T.CHOICE, "Förderung", vocabulary="funds"),
+    FieldSpec("target_groups", T.CHOICE_LIST, "Zielgruppen", vocabulary="target_groups"),
+    FieldSpec("start", T.DATE, "Beginn"),
+    FieldSpec("end", T.DATE, "Ende"),
+    FieldSpec("budget_eur", T.NUMBER, "Budget in Euro"),
+    FieldSpec("partners", T.TEXT_LIST, "Partner"),
+    FieldSpec("contact", T.TEXT, "Kontakt"),
+    FieldSpec("location", T.TEXT, "Ort"),
+    FieldSpec("image", T.TEXT, "Bild"),
+    *COMMON_FIELDS,
+)
+EVENT_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel", required=True),
+    FieldSpec("start", T.MOMENT, "Beginn", required=True),
+    FieldSpec("end", T.MOMENT, "Ende"),
+    FieldSpec("location", T.TEXT, "Ort"),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("organisers", T.CHOICE_LIST, "Veranstaltende Pakte", vocabulary="pacts"),
+    *COMMON_FIELDS,
+)
+PAGE_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel", required=True),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("weight", T.INT, "Reihenfolge"),
+    *COMMON_FIELDS,
+)
+PACT_INDEX_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel"),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+)
+CONTACT_FIELDS = (
+    FieldSpec("name", T.TEXT, "Name"),
+    FieldSpec("organisation", T.TEXT, "Organisation"),
+    FieldSpec("email", T.EMAIL, "E-Mail"),
+    FieldSpec("phone", T.TEXT, "Telefon"),
+    FieldSpec("address", T.TEXT, "Anschrift"),
+)
+MEMBER_FIELDS = (
+    FieldSpec("name", T.TEXT, "Name", required=True),
+    FieldSpec("kind", T.CHOICE, "Art", required=True, vocabulary="member_kinds"),
+    FieldSpec("url", T.URL, "Website"),
+)
+PACT_FIELDS = (
+    FieldSpec("name", T.TEXT, "Name", required=True),
+    FieldSpec("short_name", T.TEXT, "Kurzname"),
+    FieldSpec("region", T.TEXT, "Region"),
+    FieldSpec("state", T.TEXT, "Bundesland"),
+    FieldSpec("website", T.URL, "Eigene Website"),
+    FieldSpec("contact", T.OBJECT, "Kontakt", fields=CONTACT_FIELDS),
+    FieldSpec("members", T.OBJECT_LIST, "Mitglieder", fields=MEMBER_FIELDS),
+    FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
+    FieldSpec("founded", T.TEXT, "Gegründet"),
+    FieldSpec("funders", T.TEXT_LIST, "Förderer"),
+    FieldSpec("join", T.MARKDOWN, "Mitmachen"),
+    FieldSpec("color", T.COLOR, "Farbe"),
+    FieldSpec("logo", T.TEXT, "Logo"),
+)
+
+Vocabularies = Mapping[str, Collection[str]]
+
+
+def base_vocabularies(
+    sectors: Collection[str],
+    funds: Collection[str],
+    target_groups: Collection[str],
+    pacts: Collection[str],
+) -> dict[str, Collection[str]]:
+    """Assemble the controlled vocabularies that fields refer to by name."""
+    return {
+        "sectors": sectors,
+        "funds": funds,
+        "target_groups": target_groups,
+        "pacts": pacts,
+        "statuses": STATUSES,
+        "member_kinds": MEMBER_KINDS,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """Everything a validator needs besides the data: where it is and what is allowed."""
+
+    doc: YamlDoc
+    path: str
+    vocabularies: Vocabularies
+    zone: ZoneInfo
+
+
+def validate_fields(
+    data: Any, specs: Sequence[FieldSpec], where: Validation, prefix: str = ""
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Check a YAML map against field specs; return the typed values and every problem."""
+    problems: list[Diagnostic] = []
+    if not isinstance(data, dict):
+        problems.append(_problem(where, prefix, "expected a map of 'key: value' lines", ""))
+        return {}, problems
+    by_name = {spec.name: spec for spec in specs}
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        key_path = f"{prefix}{key}"
+        spec = by_name.get(str(key))
+        if spec is None:
+            problems.append(
+                _problem(where, key_path, f"unknown key '{key}'", did_you_mean(str(key), by_name))
+            )
+        elif raw is not None:
+            value, field_problems = _read_field(spec, raw, where, key_path)
+            problems.extend(field_problems)
+            if not field_problems:
+                values[spec.name] = value
+    for spec in specs:
+        if spec.required and data.get(spec.name) is None:
+            problems.append(
+                _problem(
+                    where,
+                    prefix.rstrip("."),
+                    f"missing required key '{spec.name}'",
+                    f"add a line '{spec.name}: ...'",
+                )
+            )
+    return values, problems
+
+
+def _read_field(
+    spec: FieldSpec, raw: Any, where: Validation, key_path: str
+) -> tuple[Any, list[Diagnostic]]:
+    try:
+        if spec.type is T.OBJECT:
+            return validate_fields(raw, spec.fields, where, f"{key_path}.")
+        if spec.type is T.OBJECT_LIST:
+            return _read_object_list(spec, raw, where, key_path)
+        if spec.type in (T.CHOICE, T.CHOICE_LIST):
+            return _read_choices(spec, raw, where, key_path)
+        return _SCALAR_READERS[spec.type](raw, where.zone), []
+    except coerce.CoercionError as error:
+        return None, [_problem(where, key_path, f"{spec.name}: {error.message}", error.hint)]
+
+
+def _read_object_list(
+    spec: FieldSpec, raw: Any, where: Validation, key_path: str
+) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+    if not isinstance(raw, list):
+        raise coerce.CoercionError(
+            f"expected a list, got {coerce.describe(raw)}", "start each item with '- '"
+        )
+    items: list[dict[str, Any]] = []
+    problems: list[Diagnostic] = []
+    for index, item in enumerate(raw):
+        values, item_problems = validate_fields(item, spec.fields, where, f"{key_path}.{index}.")
+        items.append(values)
+        problems.extend(item_problems)
+    return items, problems
+
+
+def _read_choices(
+    spec: FieldSpec, raw: Any, where: Validation, key_path: str
+) -> tuple[Any, list[Diagnostic]]:
+    known = where.vocabularies.get(spec.vocabulary, ())
+    chosen = coerce.to_text_list(raw) if spec.type is T.CHOICE_LIST else (coerce.to_text(raw),)
+    problems: list[Diagnostic] = []
+    singular = spec.vocabulary.rstrip("s").replace("_", " ")
+    for index, value in enumerate(chosen):
+        if value not in known:
+            item_path = f"{key_path}.{index}" if spec.type is T.CHOICE_LIST else key_path
+            problems.append(
+                _problem(
+                    where, item_path, f"unknown {singular} '{value}'", did_you_mean(value, known)
+                )
+            )
+    if spec.type is T.CHOICE_LIST:
+        return tuple(dict.fromkeys(chosen)), problems
+    return chosen[0], problems
+
+
+def _problem(where: Validation, key_path: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(path=where.path, line=where.doc.line_of(key_path), message=message, hint=hint)
+
+
+_SCALAR_READERS: dict[FieldType, Any] = {
+    T.TEXT: lambda raw, zone: coerce.to_text(raw),
+    T.MARKDOWN: lambda raw, zone: coerce.to_text(raw),
+    T.DATE: lambda raw, zone: coerce.to_date(raw),
+    T.MOMENT: coerce.to_date_or_datetime,
+    T.BOOL: lambda raw, zone: coerce.to_bool(raw),
+    T.INT: lambda raw, zone: coerce.to_int(raw),
+    T.NUMBER: lambda raw, zone: coerce.to_number(raw),
+    T.URL: lambda raw, zone: coerce.to_url(raw),
+    T.EMAIL: lambda raw, zone: coerce.to_email(raw),
+    T.COLOR: lambda raw, zone: coerce.to_color(raw),
+    T.TEXT_LIST: lambda raw, zone: coerce.to_text_list(raw),
+}

@@ -1,0 +1,43 @@
+"""Slugs: the URL-safe names of files, entries and headings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"}
+)
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 120
+
+
+def slugify(text: str) -> str:
+    """Turn any text into a slug: NFC, umlauts transliterated, ASCII, lower case, dashes."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLITERATION)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    return slug[:MAX_SLUG_LENGTH].rstrip("-")
+
+
+def slug_from_filename(stem: str) -> str:
+    """Derive an entry's slug from its file name without extension (date prefix dropped)."""
+    stem = unicodedata.normalize("NFC", stem)
+    return slugify(_DATE_PREFIX.sub("", stem))
+
+
+def heading_id(text: str, separator: str = "-") -> str:
+    """Derive a heading's id for `#fragment` links ("Ziele für 2003" -> "ziele-fuer-2003")."""
+    return slugify(text).replace("-", separator) or "abschnitt"
+
+
+def collision_key(slug: str) -> str:
+    """Key under which two slugs collide (case-insensitive, NFC)."""
+    return unicodedata.normalize("NFC", slug).casefold()
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Whether a slug is safe as one URL path segment."""
+    return bool(VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG_LENGTH

@@ -1,0 +1,206 @@
+"""Reading the content folder: which files there are and what each one holds."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from pactsite.diagnostics import Diagnostic
+from pactsite.textfile import read_text
+
+CONTENT_DIR = "content"
+PACT_PROFILE = "pact.yaml"
+PACT_INDEX = "index.md"
+ENTRY_FOLDERS = ("news", "projects", "events", "pages")
+_IGNORED_PREFIXES = (".", "#", "~")
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
+
+
+class SourceKind(Enum):
+    """What a source file is, by where it lies."""
+
+    NETWORK_PAGE = "page"
+    PACT_PROFILE = "pact"
+    PACT_INDEX = "pact_index"
+    NEWS = "news"
+    PROJECT = "projects"
+    EVENT = "events"
+    PACT_PAGE = "pages"
+
+
+_FOLDER_KINDS = {
+    "news": SourceKind.NEWS,
+    "projects": SourceKind.PROJECT,
+    "events": SourceKind.EVENT,
+    "pages": SourceKind.PACT_PAGE,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    """A content file: its site-relative path, kind, pact folder, front matter and body."""
+
+    path: str
+    kind: SourceKind
+    pact: str | None
+    stem: str
+    front_matter: str
+    front_matter_line: int
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sources:
+    """All source files, the pact folders found, and the other files (images, PDFs)."""
+
+    files: tuple[SourceFile, ...]
+    pact_folders: tuple[str, ...]
+    assets: tuple[str, ...]
+
+
+def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
+    """Read every content file under `root/content`, reporting what cannot be read."""
+    content = root / CONTENT_DIR
+    files: list[SourceFile] = []
+    assets: list[str] = []
+    problems: list[Diagnostic] = []
+    pacts_dir = content / "pacts"
+    folders = (
+        sorted(
+            (p for p in pacts_dir.iterdir() if p.is_dir() and not _ignored(p.name)),
+            key=lambda p: nfc(p.name),
+        )
+        if pacts_dir.is_dir()
+        else []
+    )
+    for path in _walk(content):
+        relative = nfc(path.relative_to(root).as_posix())
+        kind, pact = classify(path.relative_to(content).parts)
+        if kind is None:
+            if path.suffix.lower() == ".md" or path.name == PACT_PROFILE:
+                problems.append(_misplaced(relative))
+            else:
+                assets.append(relative)
+            continue
+        source, problem = _read_source(path, relative, kind, pact)
+        if problem:
+            problems.append(problem)
+        if source:
+            files.append(source)
+    for folder in folders:
+        if not (folder / PACT_PROFILE).is_file():
+            problems.append(
+                Diagnostic(
+                    path=f"{CONTENT_DIR}/pacts/{nfc(folder.name)}/{PACT_PROFILE}",
+                    line=1,
+                    message=f"pact folder '{nfc(folder.name)}' has no {PACT_PROFILE}",
+                    hint="create it with at least 'name: ...' (pactsite new pact)",
+                )
+            )
+    pact_folders = tuple(nfc(folder.name) for folder in folders)
+    return Sources(
+        files=tuple(files), pact_folders=pact_folders, assets=tuple(sorted(assets))
+    ), problems
+
+
+def nfc(text: str) -> str:
+    """Normalise a name to NFC (macOS writes file names as NFD)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
+
+
+def _walk(content: Path) -> Iterator[Path]:
+    """Yield content files in a stable order, skipping hidden and editor temp files."""
+    if not content.is_dir():
+        return
+    for folder, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        for name in sorted(filenames):
+            if not _ignored(name):
+                yield Path(folder) / name
+
+
+def classify(parts: tuple[str, ...]) -> tuple[SourceKind | None, str | None]:
+    """Tell a content file's kind and pact from its path below `content/`."""
+    parts = tuple(nfc(p) for p in parts)
+    if len(parts) == 2 and parts[0] == "pages" and parts[1].endswith(".md"):
+        return SourceKind.NETWORK_PAGE, None
+    if len(parts) == 3 and parts[0] == "pacts":
+        if parts[2] == PACT_PROFILE:
+            return SourceKind.PACT_PROFILE, parts[1]
+        if parts[2] == PACT_INDEX:
+            return SourceKind.PACT_INDEX, parts[1]
+    if len(parts) == 4 and parts[0] == "pacts" and parts[3].endswith(".md"):
+        kind = _FOLDER_KINDS.get(parts[2])
+        return (kind, parts[1]) if kind else (None, None)
+    return None, None
+
+
+def _misplaced(relative: str) -> Diagnostic:
+    return Diagnostic(
+        path=relative,
+        line=1,
+        message="this file is not in a folder pactsite knows",
+        hint="put network pages in content/pages/, a pact's files in "
+        "content/pacts/<pact>/{news,projects,events,pages}/",
+    )
+
+
+def _read_source(
+    path: Path, relative: str, kind: SourceKind, pact: str | None
+) -> tuple[SourceFile | None, Diagnostic | None]:
+    text, problem = read_text(path, relative)
+    if text is None:
+        return None, problem
+    stem = nfc(path.stem)
+    if kind is SourceKind.PACT_PROFILE:
+        return SourceFile(
+            path=relative,
+            kind=kind,
+            pact=pact,
+            stem=stem,
+            front_matter=text,
+            front_matter_line=1,
+            body="",
+            body_line=1,
+        ), None
+    split = split_front_matter(text)
+    if split is None:
+        return None, Diagnostic(
+            path=relative,
+            line=1,
+            message="no front matter at the top of the file",
+            hint="start the file with a line '---', then 'title: ...', then a line '---'",
+        )
+    front_matter, body, body_line = split
+    return SourceFile(
+        path=relative,
+        kind=kind,
+        pact=pact,
+        stem=stem,
+        front_matter=front_matter,
+        front_matter_line=2,
+        body=body,
+        body_line=body_line,
+    ), None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split `---` YAML `---` from the Markdown body; return YAML, body, body's first line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front_matter = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front_matter, body, index + 2
+    return None

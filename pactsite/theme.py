@@ -1,0 +1,120 @@
+"""The theme: Jinja2 templates with site-local overrides, UI strings, and formatting filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from pactsite.config import SiteConfig
+from pactsite.diagnostics import Diagnostic
+
+_PACKAGE_THEMES = Path(__file__).parent / "themes"
+_REPOSITORY_THEMES = Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A located theme: its folder, the site's override folders, and its UI strings."""
+
+    folder: Path
+    site_templates: Path
+    site_static: Path
+    strings: Mapping[str, Any]
+
+
+def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnostic]]:
+    """Find the configured theme (the site's own `themes/` first) and load its UI strings."""
+    candidates = [
+        root / "themes" / config.theme,
+        _PACKAGE_THEMES / config.theme,
+        _REPOSITORY_THEMES / config.theme,
+    ]
+    folder = next((c for c in candidates if (c / "templates").is_dir()), None)
+    if folder is None:
+        return None, [
+            Diagnostic(
+                path="site.yaml",
+                line=1,
+                message=f"theme '{config.theme}' not found",
+                hint="remove 'theme:' to use the default theme",
+            )
+        ]
+    strings_file = folder / "i18n" / f"{config.language}.yaml"
+    strings = yaml.safe_load(strings_file.read_text(encoding="utf-8"))
+    return Theme(
+        folder=folder,
+        site_templates=root / "templates",
+        site_static=root / "static",
+        strings=strings,
+    ), []
+
+
+def make_environment(
+    theme: Theme, config: SiteConfig, globals_: Mapping[str, Any]
+) -> jinja2.Environment:
+    """Create the template environment: strict, autoescaping, site templates override the theme."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(theme.site_templates)),
+            jinja2.FileSystemLoader(str(theme.folder / "templates")),
+            jinja2.PrefixLoader(
+                {"theme": jinja2.FileSystemLoader(str(theme.folder / "templates"))}
+            ),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    env.globals["t"] = make_translate(theme.strings)
+    env.filters["date"] = make_date_format(theme.strings)
+    env.filters["time"] = format_time
+    env.filters["number"] = make_number_format(config.language)
+    return env
+
+
+def make_translate(strings: Mapping[str, Any]) -> Callable[..., str]:
+    """Return `t(key, **values)`, which looks up a UI string and fails loudly if it is missing."""
+
+    def translate(key: str, **values: Any) -> str:
+        text = strings["ui"][key]
+        return str(text).format(**values) if values else str(text)
+
+    return translate
+
+
+def make_date_format(strings: Mapping[str, Any]) -> Callable[[dt.date], str]:
+    """Return a filter writing dates the way the language does ("22. Oktober 2002")."""
+    months = strings["months"]
+    pattern = strings["date_format"]
+
+    def format_date(value: dt.date) -> str:
+        return str(pattern).format(day=value.day, month=months[value.month - 1], year=value.year)
+
+    return format_date
+
+
+def format_time(value: dt.datetime) -> str:
+    """Write a time of day as 16:00."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def make_number_format(language: str) -> Callable[[float], str]:
+    """Return a filter writing whole numbers with the language's thousands separator."""
+    separator = "." if language == "de" else ","
+
+    def format_number(value: float) -> str:
+        return f"{round(value):,}".replace(",", separator)
+
+    return format_number

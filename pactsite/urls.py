@@ -1,0 +1,86 @@
+"""The URL of everything, and the output file each URL is written to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urljoin
+
+from pactsite.config import UrlPatterns
+from pactsite.model import Entry, Kind
+
+_KIND_SECTION = {Kind.NEWS: "news", Kind.PROJECT: "projects", Kind.EVENT: "events"}
+
+
+class UnsafeOutputPathError(ValueError):
+    """A URL would be written outside the output folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlScheme:
+    """Builds site-absolute URLs (`/pakte/altmark/`) from the configured path segments."""
+
+    patterns: UrlPatterns
+    base_url: str = "/"
+
+    def home(self) -> str:
+        """The network's start page."""
+        return "/"
+
+    def pacts(self) -> str:
+        """The list of all pacts."""
+        return f"/{self.patterns.pacts}/"
+
+    def pact(self, pact: str) -> str:
+        """A pact's profile page."""
+        return f"/{self.patterns.pacts}/{pact}/"
+
+    def section(self, kind: Kind, pact: str | None = None, page: int = 1) -> str:
+        """The list of news, projects or events, network-wide or of one pact, paginated."""
+        segment = getattr(self.patterns, _KIND_SECTION[kind])
+        prefix = self.pact(pact) if pact else "/"
+        url = f"{prefix}{segment}/"
+        return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
+
+    def sector(self, sector: str) -> str:
+        """Everything of one sector across pacts."""
+        return f"/{self.patterns.sectors}/{sector}/"
+
+    def entry(self, entry: Entry) -> str:
+        """The page of one news item, project, event or page."""
+        return self.entry_at(entry.kind, entry.pact, entry.slug)
+
+    def entry_at(self, kind: Kind, pact: str | None, slug: str) -> str:
+        """The page of an entry given by kind, pact and slug."""
+        if kind is Kind.PAGE:
+            return f"{self.pact(pact)}{slug}/" if pact else f"/{slug}/"
+        return f"{self.section(kind, pact)}{slug}/"
+
+    def absolute(self, url: str) -> str:
+        """Make a site-absolute URL absolute with the configured base URL."""
+        return urljoin(self.base_url, url.lstrip("/"))
+
+    def reserved_pact_segments(self) -> frozenset[str]:
+        """Path segments below a pact that its own pages must not take."""
+        p = self.patterns
+        return frozenset({p.news, p.projects, p.events, p.pagination})
+
+    def reserved_network_segments(self) -> frozenset[str]:
+        """Top-level path segments that network pages must not take."""
+        p = self.patterns
+        return frozenset(
+            {p.pacts, p.news, p.projects, p.events, p.sectors, p.funds, "assets", "404"}
+        )
+
+
+def output_path(url: str) -> PurePosixPath:
+    """Map a site-absolute URL to a relative output file; refuse anything outside the root."""
+    if not url.startswith("/") or "\\" in url or "\x00" in url:
+        raise UnsafeOutputPathError(url)
+    relative = url.lstrip("/")
+    if url.endswith("/"):
+        relative += "index.html"
+    path = PurePosixPath(relative)
+    if any(part in ("..", ".", "") for part in path.parts) or path.is_absolute():
+        raise UnsafeOutputPathError(url)
+    return path
