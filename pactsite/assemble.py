@@ -150,12 +150,13 @@ def _entry(
     problems: list[Diagnostic],
     line_of: Callable[[str], int],
 ) -> Entry | None:
-    slug = values.pop("slug", None) or slug_from_filename(source.stem)
+    given = values.pop("slug", None)
+    slug = given or slug_from_filename(source.stem)
     if not is_valid_slug(slug):
         problems.append(
             Diagnostic(
                 path=source.path,
-                line=line_of("slug") if "slug" in values else 1,
+                line=line_of("slug") if given else 1,
                 message=f"'{slug}' cannot be used in a web address",
                 hint=f"use only a-z, 0-9 and '-', e.g. '{slugify(slug) or 'seite'}'",
             )

@@ -89,8 +89,16 @@ def _ids(body: RenderedBody | None) -> frozenset[str]:
     return frozenset(h.id for h in body.headings) if body else frozenset()
 
 
-def resolve_link(target: str, source_path: str, index: LinkIndex) -> Resolution:
+def resolve_link(
+    target: str, source_path: str, index: LinkIndex, *, is_image: bool = False
+) -> Resolution:
     """Resolve one link as written in the source file at `source_path`; pure."""
+    if is_image and target.startswith(_EXTERNAL):
+        return Resolution(
+            problem=f"image '{target}' is loaded from another site",
+            hint="save the image next to the Markdown file and link it by its file name "
+            "(visitors' browsers must not contact other hosts)",
+        )
     if target.startswith(_EXTERNAL) or target.startswith("/") or not target:
         return Resolution(url=target)
     address, _, fragment = target.partition("#")
@@ -107,6 +115,11 @@ def resolve_link(target: str, source_path: str, index: LinkIndex) -> Resolution:
         shown = path
         if not key and path in index.hidden:
             return _hidden(shown)
+        if not key and not path.endswith(".md"):
+            return Resolution(
+                problem=f"link to '{address}': there is no file {path}",
+                hint="check the file name, or put the file next to the Markdown file",
+            )
         if not key:
             return _missing(shown, index, source_path)
     found = index.by_key.get(key)
@@ -165,7 +178,10 @@ def link_site(
         body = bodies[body_key]
         source_path = sources[body_key]
         owner = body_key.partition("#")[0]
-        resolutions = [resolve_link(link.target, source_path, index) for link in body.links]
+        resolutions = [
+            resolve_link(link.target, source_path, index, is_image=link.is_image)
+            for link in body.links
+        ]
         for link, resolution in zip(body.links, resolutions, strict=True):
             if resolution.problem:
                 problems.append(_diagnostic(source_path, link, resolution))

@@ -232,7 +232,7 @@ def _read_choices(
     known = where.vocabularies.get(spec.vocabulary, ())
     chosen = coerce.to_text_list(raw) if spec.type is T.CHOICE_LIST else (coerce.to_text(raw),)
     problems: list[Diagnostic] = []
-    singular = spec.vocabulary.rstrip("s").replace("_", " ")
+    singular = _SINGULAR[spec.vocabulary]
     for index, value in enumerate(chosen):
         if value not in known:
             item_path = f"{key_path}.{index}" if spec.type is T.CHOICE_LIST else key_path
@@ -244,6 +244,16 @@ def _read_choices(
     if spec.type is T.CHOICE_LIST:
         return tuple(dict.fromkeys(chosen)), problems
     return chosen[0], problems
+
+
+_SINGULAR = {
+    "sectors": "sector",
+    "funds": "fund",
+    "target_groups": "target group",
+    "pacts": "pact",
+    "statuses": "status",
+    "member_kinds": "member kind",
+}
 
 
 def _problem(where: Validation, key_path: str, message: str, hint: str) -> Diagnostic:

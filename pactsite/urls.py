@@ -80,7 +80,6 @@ def output_path(url: str) -> PurePosixPath:
     relative = url.lstrip("/")
     if url.endswith("/"):
         relative += "index.html"
-    path = PurePosixPath(relative)
-    if any(part in ("..", ".", "") for part in path.parts) or path.is_absolute():
+    if any(part in ("..", ".", "") for part in relative.split("/")):
         raise UnsafeOutputPathError(url)
-    return path
+    return PurePosixPath(relative)

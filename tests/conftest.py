@@ -1,0 +1,71 @@
+"""Shared helpers: build fixture sites through the real command line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from pactsite.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOSITORY = Path(__file__).parent.parent
+
+
+@dataclass
+class Run:
+    """The outcome of one pactsite command."""
+
+    exit_code: int
+    output: str
+    stderr: str
+
+
+def run_pactsite(*args: str) -> Run:
+    """Run the pactsite CLI in-process; fail on any uncaught exception (a traceback)."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """Copy a fixture site to a temporary folder."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
+
+
+def parse_page(path: Path) -> lxml.html.HtmlElement:
+    """Parse a built HTML page."""
+    return lxml.html.fromstring(path.read_bytes())
+
+
+@pytest.fixture
+def minimal_site(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal fixture site."""
+    return copy_site(FIXTURES / "minimal", tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example network of this repository, built once per test session."""
+    out = tmp_path_factory.mktemp("example") / "public"
+    run = run_pactsite("build", "--site", str(REPOSITORY), "--output", str(out))
+    assert run.exit_code == 0, run.stderr
+    return out
+
+
+@pytest.fixture
+def build_minimal(minimal_site: Path) -> Callable[..., tuple[Run, Path]]:
+    """Build the minimal site with extra arguments; return the run and the output folder."""
+
+    def build(*args: str) -> tuple[Run, Path]:
+        out = minimal_site / "public"
+        return run_pactsite("build", "--site", str(minimal_site), *args), out
+
+    return build

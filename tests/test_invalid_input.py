@@ -1,0 +1,72 @@
+"""Every kind of bad input is reported at its file and line, with a fix, and no traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, copy_site, run_pactsite
+
+INVALID = FIXTURES / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+
+
+def _overlay(case: str, target: Path, *, fresh: bool = True) -> Path:
+    site = copy_site(FIXTURES / "minimal", target) if fresh else target
+    for path in (INVALID / case).rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            destination = site / path.relative_to(INVALID / case)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+    return site
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_reported_at_file_and_line_with_a_fix(case: str, tmp_path: Path) -> None:
+    site = _overlay(case, tmp_path / "site")
+    run = run_pactsite("check", "--site", str(site))
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert run.exit_code == 1
+    assert expected in run.stderr.splitlines(), run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_all_errors_of_a_run_are_reported_at_once_with_a_count(tmp_path: Path) -> None:
+    site = _overlay("unknown-sector", tmp_path / "site")
+    for case in ("unknown-status", "yaml-syntax", "broken-link"):
+        site = _overlay(case, site, fresh=False)
+    run = run_pactsite("check", "--site", str(site))
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert run.exit_code == 1
+    assert len(errors) == 4, run.stderr
+    assert run.stderr.splitlines()[-1].startswith("4 error(s)")
+
+
+def test_failed_build_leaves_previous_public_untouched(tmp_path: Path) -> None:
+    site = copy_site(FIXTURES / "minimal", tmp_path / "site")
+    assert run_pactsite("build", "--site", str(site)).exit_code == 0
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    site = _overlay("unknown-sector", site, fresh=False)
+    (site / "content/pages/neu.md").write_text("---\ntitle: Neu\n---\n", encoding="utf-8")
+    assert run_pactsite("build", "--site", str(site)).exit_code == 1
+    after = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_missing_site_yaml_names_the_fix(tmp_path: Path) -> None:
+    run = run_pactsite("build", "--site", str(tmp_path))
+    assert run.exit_code == 1
+    assert "site.yaml:1: error: no site.yaml in" in run.stderr
+    assert "pass --site DIR" in run.stderr
+
+
+def test_bom_and_crlf_files_are_read_correctly(minimal_site: Path) -> None:
+    page = minimal_site / "content/pages/kontakt.md"
+    page.write_bytes(
+        "\ufeff---\r\ntitle: Kontakt für alle\r\n---\r\nSchreiben Sie uns.\r\n".encode()
+    )
+    run = run_pactsite("build", "--site", str(minimal_site))
+    assert run.exit_code == 0, run.stderr
+    html = (minimal_site / "public/kontakt/index.html").read_text(encoding="utf-8")
+    assert "<h1>Kontakt für alle</h1>" in html
