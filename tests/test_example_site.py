@@ -1,0 +1,96 @@
+"""The example network of the seed texts builds into a complete German site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPOSITORY, parse_page, run_pactsite
+
+PACTS = ["altmark", "halle", "ihk-halle-dessau", "magdeburg", "merseburg-querfurt", "worms"]
+PRESS_NOTE = "pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/index.html"
+
+
+def _texts(page: Path, xpath: str) -> list[str]:
+    return [" ".join(el.text_content().split()) for el in parse_page(page).xpath(xpath)]
+
+
+def test_home_shows_all_pacts_latest_news_projects_and_events(example_build: Path) -> None:
+    home = parse_page(example_build / "index.html")
+    pact_links = home.xpath("//main//ul[@class='pact-grid']//a/@href")
+    assert pact_links == [f"/pakte/{key}/" for key in PACTS]
+    news = _texts(example_build / "index.html", "//section[@aria-labelledby='ps_news']//h3")
+    assert news == ["Schaffung und Sicherung neuer Arbeitsplätze"]
+    running = home.xpath("//section[@aria-labelledby='ps_projects']//h3/a/@href")
+    assert len(running) == 6
+    assert "/pakte/altmark/termine/treffen/" in home.xpath(
+        "//section[@aria-labelledby='ps_events']//a/@href"
+    )
+
+
+def test_every_pact_has_a_profile_in_the_network_navigation(example_build: Path) -> None:
+    for key in PACTS:
+        page = parse_page(example_build / "pakte" / key / "index.html")
+        current = page.xpath("//nav[@class='network-nav']//a[@aria-current='page']/@href")
+        assert current == [f"/pakte/{key}/"]
+
+
+def test_so_wirts_profile_has_members_funders_join_and_website(example_build: Path) -> None:
+    page = example_build / "pakte/worms/index.html"
+    assert _texts(page, "//section[@aria-labelledby='ps_members']/h3") == [
+        "Agenturen und Jobcenter"
+    ]
+    funders = _texts(page, "//section[@aria-labelledby='ps_funders']//li")
+    assert "Europäischer Sozialfonds" in funders
+    join = _texts(page, "//section[@aria-labelledby='ps_join']")[0]
+    assert "offen für neue Mitwirkende" in join
+    assert "https://worms.example.org/" in parse_page(page).xpath("//dl//a/@href")
+
+
+def test_so_wirts_project_runs_from_july_2005_to_december_2007(example_build: Path) -> None:
+    page = example_build / "pakte/worms/projekte/so-wirts/index.html"
+    facts = dict(
+        zip(_texts(page, "//dl[@class='facts']//dt"), _texts(page, "//dl[@class='facts']//dd"))
+    )
+    assert facts["Laufzeit"] == "1. Juli 2005 – 31. Dezember 2007"
+    assert facts["Stand"] == "abgeschlossen"
+    assert facts["Förderung"] == "EU-Gemeinschaftsinitiative EQUAL"
+
+
+def test_press_note_is_dated_german_and_links_resolve(example_build: Path) -> None:
+    page = example_build / PRESS_NOTE
+    assert _texts(page, "//dl//time") == ["22. Oktober 2002"]
+    hrefs = parse_page(page).xpath("//div[@class='prose']//a/@href")
+    assert "/pakte/halle/termine/erfahrungsaustausch/" in hrefs
+    assert "/pakte/altmark/termine/treffen/#ort" in hrefs
+    assert "/pakte/altmark/" in hrefs
+
+
+def test_projects_cover_all_five_sectors_and_the_local_capital_fund(example_build: Path) -> None:
+    sectors = ["ikt", "biotechnologie", "chemie", "automobil", "landwirtschaft"]
+    for sector in sectors:
+        projects = _texts(example_build / "branchen" / sector / "index.html", "//main//article//h3")
+        assert projects, sector
+    project_pages = list((example_build / "pakte").glob("*/projekte/*/index.html"))
+    assert len(project_pages) >= 7
+    funded = [p for p in project_pages if "Lokales Kapital für soziale Zwecke" in p.read_text()]
+    assert len(funded) >= 2
+
+
+def test_network_pages_are_linked_from_every_footer(example_build: Path) -> None:
+    footer = parse_page(example_build / "404.html").xpath("//footer//a/@href")
+    assert footer == ["/ueber-uns/", "/impressum/", "/datenschutz/"]
+
+
+def test_the_draft_appears_only_with_drafts(example_build: Path, tmp_path: Path) -> None:
+    draft = "pakte/altmark/aktuelles/einladung-treffen-altmark/index.html"
+    assert not (example_build / draft).exists()
+    out = tmp_path / "with-drafts"
+    run = run_pactsite("build", "--site", str(REPOSITORY), "--output", str(out), "--drafts")
+    assert run.exit_code == 0, run.stderr
+    assert (out / draft).is_file()
+
+
+def test_example_site_checks_clean() -> None:
+    run = run_pactsite("check", "--site", str(REPOSITORY))
+    assert run.exit_code == 0, run.stderr
+    assert run.output.strip() == "ok: 6 pacts, 15 entries, 0 warning(s)"
