@@ -14,8 +14,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 WIDTHS = {"phone": 360, "desktop": 1280}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main(site: Path, out: Path, urls: list[str]) -> None:
@@ -26,7 +32,9 @@ def main(site: Path, out: Path, urls: list[str]) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         for name, width in WIDTHS.items():
             page = browser.new_page(viewport={"width": width, "height": 900})
             for url in urls:

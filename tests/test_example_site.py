@@ -49,7 +49,11 @@ def test_so_wirts_profile_has_members_funders_join_and_website(example_build: Pa
 def test_so_wirts_project_runs_from_july_2005_to_december_2007(example_build: Path) -> None:
     page = example_build / "pakte/worms/projekte/so-wirts/index.html"
     facts = dict(
-        zip(_texts(page, "//dl[@class='facts']//dt"), _texts(page, "//dl[@class='facts']//dd"))
+        zip(
+            _texts(page, "//dl[@class='facts']//dt"),
+            _texts(page, "//dl[@class='facts']//dd"),
+            strict=True,
+        )
     )
     assert facts["Laufzeit"] == "1. Juli 2005 – 31. Dezember 2007"
     assert facts["Stand"] == "abgeschlossen"
