@@ -39,8 +39,8 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(TEST_INSTALLED)
-	$(BIN)/ruff check pactsite tests bench scripts
-	$(BIN)/ruff format --check pactsite tests bench scripts
+	$(BIN)/ruff check pactsite tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check pactsite tests scripts $(wildcard bench)
 
 typecheck: $(TEST_INSTALLED)
 	$(BIN)/mypy --strict pactsite
