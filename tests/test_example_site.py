@@ -98,3 +98,16 @@ def test_example_site_checks_clean() -> None:
     run = run_pactsite("check", "--site", str(REPOSITORY))
     assert run.exit_code == 0, run.stderr
     assert run.output.strip() == "ok: 6 pacts, 15 entries, 0 warning(s)"
+
+
+def test_example_site_builds_byte_identically_twice(example_build: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert run_pactsite("build", "--site", str(REPOSITORY), "--output", str(again)).exit_code == 0
+    first = {
+        p.relative_to(example_build): p.read_bytes()
+        for p in example_build.rglob("*")
+        if p.is_file()
+    }
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert first == second

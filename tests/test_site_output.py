@@ -172,3 +172,16 @@ def test_output_folder_can_be_chosen(minimal_site: Path, tmp_path: Path) -> None
     assert run.exit_code == 0
     assert (out / "index.html").is_file()
     assert not (minimal_site / "public").exists()
+
+
+def test_english_sites_get_english_ui_strings_and_dates(
+    build_minimal: Build, minimal_site: Path
+) -> None:
+    config = minimal_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: en\n", encoding="utf-8")
+    run, out = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    page = out / "pakte/alpha/aktuelles/erste-meldung/index.html"
+    assert parse_page(page).get("lang") == "en"
+    assert _texts(page, "//time") == ["22 October 2002"]
+    assert _texts(page, "//a[@class='skip-link']") == ["Skip to content"]
