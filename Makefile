@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest browser clean
+.PHONY: build serve check test lint typecheck layers pytest tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,23 @@ serve: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/pactsite check --site $(SITE)
 
-## browser: Debian's chromium for the browser tests (Playwright's own download does not work here)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+## tools: Debian's chromium (Playwright's own browser download does not work here), Java for
+## the Nu Html Checker, Node.js for npm; then vnu-jar and axe-core from npm
+APT_NEEDS := $(if $(shell command -v chromium),,chromium) \
+	$(if $(shell command -v java),,default-jre-headless) \
+	$(if $(shell command -v npm),,nodejs npm)
+tools: node_modules/.package-lock.json
+	@if [ -n "$(strip $(APT_NEEDS))" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_NEEDS) >/dev/null; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check pactsite tests scripts $(wildcard bench)
@@ -48,7 +60,7 @@ typecheck: $(TEST_INSTALLED)
 layers: $(TEST_INSTALLED)
 	$(BIN)/lint-imports
 
-pytest: $(TEST_INSTALLED) browser
+pytest: $(TEST_INSTALLED) tools
 	$(BIN)/pytest
 
 ## test: install the test tools and run the whole suite

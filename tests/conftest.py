@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import Browser, sync_playwright
 
 from pactsite.cli import main
+
+from static_server import netlify_headers, serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
@@ -69,3 +72,47 @@ def build_minimal(minimal_site: Path) -> Callable[..., tuple[Run, Path]]:
         return run_pactsite("build", "--site", str(minimal_site), *args), out
 
     return build
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_KINDS = {
+    "home": "/",
+    "pacts": "/pakte/",
+    "pact": "/pakte/halle/",
+    "news": "/pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/",
+    "project": "/pakte/worms/projekte/so-wirts/",
+    "event": "/pakte/altmark/termine/treffen/",
+    "page": "/ueber-uns/",
+    "news-list": "/aktuelles/",
+    "projects-list": "/projekte/",
+    "events-list": "/termine/",
+    "pact-news-list": "/pakte/halle/aktuelles/",
+    "sector": "/branchen/chemie/",
+    "404": "/404.html",
+}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def example_served(example_build: Path) -> Iterator[str]:
+    """The built example network on 127.0.0.1 with the headers of netlify.toml."""
+    with serve(example_build, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        yield base

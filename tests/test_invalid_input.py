@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, copy_site, run_pactsite
 
 INVALID = FIXTURES / "invalid"
