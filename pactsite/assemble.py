@@ -32,6 +32,7 @@ from pactsite.schema import (
     PACT_INDEX_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
+    VARIANT_FIELDS,
     FieldSpec,
     Validation,
     base_vocabularies,
@@ -90,13 +91,15 @@ def assemble_site(
             values, found = validate_fields(doc.value, PACT_INDEX_FIELDS, where)
         else:
             kind = _ENTRY_KINDS[source.kind]
-            values, found = validate_fields(doc.value, _SPECS[kind], where)
+            specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
+            values, found = validate_fields(doc.value, specs, where)
             entry = _entry(source, kind, values, found, doc.line_of)
             if entry is not None and not found:
                 entries.append(entry)
         problems.extend(found)
     urls = UrlScheme(config.urls, config.base_url)
     problems.extend(_collisions(entries, urls))
+    problems.extend(_orphan_variants(entries))
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
     return _site(pacts, visible, hidden), problems
@@ -166,6 +169,8 @@ def _entry(
     if problems:
         return None
     key = f"{source.pact}/{kind.value}/{slug}" if source.pact else f"pages/{slug}"
+    if source.variant:
+        key = f"{key}/{source.variant}"
     common: dict[str, Any] = {
         "key": key,
         "kind": kind,
@@ -174,6 +179,8 @@ def _entry(
         "source": SourceRef(path=source.path, body_line=source.body_line),
         "body": source.body,
     }
+    if source.variant:
+        return Page(**common, **values, variant=source.variant)
     return _build(kind, {**common, **_moments(values)})
 
 
@@ -251,6 +258,21 @@ def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
     return problems
 
 
+def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
+    """A Leichte Sprache version needs the page it explains."""
+    keys = {e.key for e in entries}
+    return [
+        Diagnostic(
+            path=e.source.path,
+            line=1,
+            message=f"there is no page that this '{e.variant}' version belongs to",
+            hint=f"name it like the page it explains: <name>.{e.variant}.md next to <name>.md",
+        )
+        for e in entries
+        if e.variant and e.key.removesuffix(f"/{e.variant}") not in keys
+    ]
+
+
 def _is_visible(entry: Entry, visibility: Visibility) -> bool:
     if entry.draft and not visibility.drafts:
         return False
@@ -271,7 +293,7 @@ def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) 
         (e for e in entries if isinstance(e, Event)), key=lambda e: (_sort_moment(e.start), e.key)
     )
     pages = sorted(
-        (e for e in entries if isinstance(e, Page)),
+        (e for e in entries if isinstance(e, Page) and not e.variant),
         key=lambda p: (p.weight, german_sort_key(p.title), p.key),
     )
     return Site(
@@ -281,6 +303,7 @@ def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) 
         projects=tuple(projects),
         events=tuple(events),
         pages=tuple(pages),
+        variants=tuple(e for e in entries if isinstance(e, Page) and e.variant),
         hidden=MappingProxyType(dict(sorted(hidden.items()))),
     )
 

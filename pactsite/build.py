@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pactsite.artifact import OutputFile
 from pactsite.assemble import Visibility, assemble_site
+from pactsite.audit import BodySource, audit_bodies, audit_network
 from pactsite.config import SiteConfig, load_config
-from pactsite.diagnostics import BuildFailed, Diagnostic, has_errors
+from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site
@@ -29,6 +29,7 @@ class BuildOptions:
     """How to build: with drafts or not, and the moment that counts as now."""
 
     drafts: bool = False
+    strict: bool = False
     now: dt.datetime
 
 
@@ -63,10 +64,13 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     site, found = assemble_site(sources, config, Visibility(drafts=options.drafts, now=options.now))
     problems += found
     urls = UrlScheme(config.urls, config.base_url)
-    bodies = render_bodies(_bodies_of(site))
+    body_sources = _body_sources(site)
+    bodies = render_bodies((k, s.text, s.first_line) for k, s in body_sources.items())
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
-    linked, found = link_site(bodies, _body_paths(site), index)
-    problems += found
+    linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
+    problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
+    if options.strict:
+        problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
     problems += found
     if has_errors(problems) or theme is None:
@@ -112,21 +116,16 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     return [*pages, *static, *styles, *content_files, *sitemap], len(pages)
 
 
-def _bodies_of(site: Site) -> Iterator[tuple[str, str, int]]:
+def _body_sources(site: Site) -> dict[str, BodySource]:
+    """Every Markdown body of the site by key: pact descriptions, join texts, entries."""
+    bodies: dict[str, BodySource] = {}
     for pact in site.pacts:
         if pact.body_source:
-            yield pact.key, pact.body, pact.body_source.body_line
+            bodies[pact.key] = BodySource(
+                pact.body_source.path, pact.body, pact.body_source.body_line
+            )
         if pact.join:
-            yield f"{pact.key}#join", pact.join, 1
+            bodies[f"{pact.key}#join"] = BodySource(pact.source.path, pact.join, 1)
     for entry in site.entries.values():
-        yield entry.key, entry.body, entry.source.body_line
-
-
-def _body_paths(site: Site) -> dict[str, str]:
-    paths = {}
-    for pact in site.pacts:
-        paths[pact.key] = pact.body_source.path if pact.body_source else pact.source.path
-        paths[f"{pact.key}#join"] = pact.source.path
-    for entry in site.entries.values():
-        paths[entry.key] = entry.source.path
-    return paths
+        bodies[entry.key] = BodySource(entry.source.path, entry.body, entry.source.body_line)
+    return bodies

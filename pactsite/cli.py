@@ -11,6 +11,7 @@ import click
 from pactsite import __version__
 from pactsite.build import BuildOptions, build, check
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
+from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import serve_folder
 
 SITE_OPTION = click.option(
@@ -27,6 +28,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Treat warnings (link texts, headings, ...) as errors."
+)
+
+
 def _show(diagnostics: Sequence[Diagnostic]) -> None:
     for diagnostic in sort_diagnostics(diagnostics):
         click.echo(diagnostic.format(), err=True)
@@ -34,9 +40,7 @@ def _show(diagnostics: Sequence[Diagnostic]) -> None:
 
 def _fail(failed: BuildFailed) -> None:
     _show(failed.diagnostics)
-    errors = sum(1 for d in failed.diagnostics if d.is_error)
-    warnings = len(failed.diagnostics) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s); nothing was written", err=True)
+    click.echo(f"{summary(failed.diagnostics)}; nothing was written", err=True)
     raise SystemExit(failed.exit_code)
 
 
@@ -56,11 +60,12 @@ def main() -> None:
     help="Output folder (default: public/ in the site folder).",
 )
 @click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
-def build_command(site_dir: Path, out_dir: Path | None, drafts: bool) -> None:
+@STRICT_OPTION
+def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, strict: bool) -> None:
     """Build the site into the output folder."""
     target = out_dir if out_dir is not None else site_dir / "public"
     try:
-        report = build(site_dir, target, BuildOptions(drafts=drafts, now=_now()))
+        report = build(site_dir, target, BuildOptions(drafts=drafts, strict=strict, now=_now()))
     except BuildFailed as failed:
         _fail(failed)
         return
@@ -74,12 +79,28 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool) -> None:
 @main.command("check")
 @SITE_OPTION
 @click.option("--drafts", is_flag=True, help="Also check entries marked 'draft: true'.")
-def check_command(site_dir: Path, drafts: bool) -> None:
+@STRICT_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, github for GitHub annotations, json for tools, html for a "
+    "German report page (on standard output).",
+)
+def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
     """Validate content and links without writing anything."""
+    options = BuildOptions(drafts=drafts, strict=strict, now=_now())
     try:
-        checked = check(site_dir, BuildOptions(drafts=drafts, now=_now()))
+        checked = check(site_dir, options)
     except BuildFailed as failed:
-        _fail(failed)
+        if fmt == "text":
+            _fail(failed)
+        click.echo(format_report(failed.diagnostics, fmt), nl=False)
+        raise SystemExit(failed.exit_code) from None
+    if fmt != "text":
+        click.echo(format_report(checked.warnings, fmt), nl=False)
         return
     _show(checked.warnings)
     entries = len(checked.site.entries)

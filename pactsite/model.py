@@ -100,6 +100,8 @@ class Entry:
     publish: dt.datetime | None = None
     expires: dt.datetime | None = None
     aliases: tuple[str, ...] = ()
+    variant: str = ""
+    """Set on another version of a page, e.g. `leichte-sprache`; empty on the page itself."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,6 +171,7 @@ class Site:
     projects: tuple[Project, ...] = ()
     events: tuple[Event, ...] = ()
     pages: tuple[Page, ...] = ()
+    variants: tuple[Page, ...] = ()
     hidden: Mapping[EntryKey, str] = field(default_factory=_frozen_paths)
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
 

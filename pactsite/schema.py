@@ -98,6 +98,11 @@ PAGE_FIELDS = (
     FieldSpec("weight", T.INT, "Reihenfolge"),
     *COMMON_FIELDS,
 )
+VARIANT_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel", required=True),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("draft", T.BOOL, "Entwurf"),
+)
 PACT_INDEX_FIELDS = (
     FieldSpec("title", T.TEXT, "Titel"),
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),

@@ -16,6 +16,8 @@ CONTENT_DIR = "content"
 PACT_PROFILE = "pact.yaml"
 PACT_INDEX = "index.md"
 ENTRY_FOLDERS = ("news", "projects", "events", "pages")
+VARIANTS = ("leichte-sprache",)
+"""Other versions of a page, written beside it as `<name>.<variant>.md`."""
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 
@@ -48,6 +50,7 @@ class SourceFile:
     kind: SourceKind
     pact: str | None
     stem: str
+    variant: str = ""
     front_matter: str
     front_matter_line: int
     body: str
@@ -160,7 +163,7 @@ def _read_source(
     text, problem = read_text(path, relative)
     if text is None:
         return None, problem
-    stem = nfc(path.stem)
+    stem, variant = split_variant(nfc(path.stem))
     if kind is SourceKind.PACT_PROFILE:
         return SourceFile(
             path=relative,
@@ -186,11 +189,20 @@ def _read_source(
         kind=kind,
         pact=pact,
         stem=stem,
+        variant=variant,
         front_matter=front_matter,
         front_matter_line=2,
         body=body,
         body_line=body_line,
     ), None
+
+
+def split_variant(stem: str) -> tuple[str, str]:
+    """Split `impressum.leichte-sprache` into the page's stem and its variant."""
+    for variant in VARIANTS:
+        if stem.endswith(f".{variant}"):
+            return stem.removesuffix(f".{variant}"), variant
+    return stem, ""
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -48,7 +48,8 @@ class UrlScheme:
 
     def entry(self, entry: Entry) -> str:
         """The page of one news item, project, event or page."""
-        return self.entry_at(entry.kind, entry.pact, entry.slug)
+        url = self.entry_at(entry.kind, entry.pact, entry.slug)
+        return f"{url}{entry.variant}/" if entry.variant else url
 
     def entry_at(self, kind: Kind, pact: str | None, slug: str) -> str:
         """The page of an entry given by kind, pact and slug."""

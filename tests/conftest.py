@@ -97,6 +97,8 @@ PAGE_KINDS = {
     "pact-news-list": "/pakte/halle/aktuelles/",
     "sector": "/branchen/chemie/",
     "404": "/404.html",
+    "leichte-sprache": "/ueber-uns/leichte-sprache/",
+    "accessibility-statement": "/barrierefreiheit/",
 }
 
 

@@ -82,7 +82,13 @@ def test_projects_cover_all_five_sectors_and_the_local_capital_fund(example_buil
 
 def test_network_pages_are_linked_from_every_footer(example_build: Path) -> None:
     footer = parse_page(example_build / "404.html").xpath("//footer//a/@href")
-    assert footer == ["/ueber-uns/", "/impressum/", "/datenschutz/"]
+    assert footer == [
+        "/ueber-uns/",
+        "/leichte-sprache/",
+        "/impressum/",
+        "/datenschutz/",
+        "/barrierefreiheit/",
+    ]
 
 
 def test_the_draft_appears_only_with_drafts(example_build: Path, tmp_path: Path) -> None:
@@ -97,7 +103,7 @@ def test_the_draft_appears_only_with_drafts(example_build: Path, tmp_path: Path)
 def test_example_site_checks_clean() -> None:
     run = run_pactsite("check", "--site", str(REPOSITORY))
     assert run.exit_code == 0, run.stderr
-    assert run.output.strip() == "ok: 6 pacts, 15 entries, 0 warning(s)"
+    assert run.output.strip() == "ok: 6 pacts, 18 entries, 0 warning(s)"
 
 
 def test_example_site_builds_byte_identically_twice(example_build: Path, tmp_path: Path) -> None:

@@ -147,9 +147,17 @@ def _entry_pages(site: Site) -> Iterator[PageJob]:
         Kind.EVENT: "event.html",
         Kind.PAGE: "page.html",
     }
+    variants: dict[str, list[Entry]] = {}
+    for variant in site.variants:
+        variants.setdefault(variant.key.removesuffix(f"/{variant.variant}"), []).append(variant)
     for entry in site.entries.values():
         pact = site.pact(entry.pact) if entry.pact else None
-        yield PageJob("", templates[entry.kind], {"entry": entry, "pact": pact})
+        if entry.variant:
+            base = site.entries[entry.key.removesuffix(f"/{entry.variant}")]
+            yield PageJob("", "variant.html", {"entry": entry, "pact": pact, "base": base})
+        else:
+            context = {"entry": entry, "pact": pact, "variants": variants.get(entry.key, [])}
+            yield PageJob("", templates[entry.kind], context)
 
 
 def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:

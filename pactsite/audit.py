@@ -1,0 +1,194 @@
+"""Content checks that catch what editors get wrong, and what a BITV 2.0 site must have."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.markup import RenderedBody
+from pactsite.model import Site
+
+MEANINGLESS_LINK_TEXTS = frozenset(
+    {
+        "hier",
+        "mehr",
+        "weiter",
+        "link",
+        "klick",
+        "klicken",
+        "klicken sie hier",
+        "hier klicken",
+        "mehr erfahren",
+        "weiterlesen",
+        "mehr lesen",
+        "here",
+        "more",
+        "click here",
+        "read more",
+    }
+)
+REQUIRED_NETWORK_PAGES = {
+    "barrierefreiheit": "an accessibility statement ('Erklärung zur Barrierefreiheit', BITV 2.0)",
+    "leichte-sprache": "an explanation of the start page in Leichte Sprache (BITV 2.0)",
+}
+_URL = re.compile(r"^(https?://|www\.)\S+$")
+_FORMAT_NOTE = re.compile(r"\bpdf\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class BodySource:
+    """Where a body came from: its file, its Markdown and the line the Markdown starts on."""
+
+    path: str
+    text: str
+    first_line: int
+
+
+@dataclass
+class _Found:
+    links: list[tuple[str, str]] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    tables: list[bool] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    """Collect links with their text, heading levels and whether tables have header cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = _Found()
+        self._link: tuple[str, list[str]] | None = None
+        self._heading: tuple[int, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._link = (dict(attrs).get("href") or "", [])
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._heading = (int(tag[1]), [])
+        elif tag == "table":
+            self.found.tables.append(False)
+        elif tag == "th" and self.found.tables:
+            self.found.tables[-1] = True
+        elif tag == "img" and self._link is not None:
+            self._link[1].append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            self.found.links.append((self._link[0], " ".join("".join(self._link[1]).split())))
+            self._link = None
+        elif re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.found.headings.append((self._heading[0], "".join(self._heading[1]).strip()))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        for open_element in (self._link, self._heading):
+            if open_element is not None:
+                open_element[1].append(data)
+
+
+def audit_bodies(
+    bodies: Mapping[str, RenderedBody], sources: Mapping[str, BodySource]
+) -> list[Diagnostic]:
+    """Warn about meaningless link texts, skipped headings, tables without header, bare PDFs."""
+    warnings: list[Diagnostic] = []
+    for key in sorted(bodies):
+        reader = _Reader()
+        reader.feed(bodies[key].html)
+        source = sources[key]
+        warnings += _link_warnings(reader.found.links, source)
+        warnings += _heading_warnings(reader.found.headings, source)
+        warnings += _table_warnings(reader.found.tables, source)
+    return warnings
+
+
+def _warn(source: BodySource, snippet: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(
+        path=source.path,
+        line=_line_of(source, snippet),
+        message=message,
+        hint=hint,
+        severity=Severity.WARNING,
+    )
+
+
+def _line_of(source: BodySource, snippet: str) -> int:
+    for number, line in enumerate(source.text.split("\n")):
+        if snippet and snippet in line:
+            return source.first_line + number
+    return source.first_line
+
+
+def _link_warnings(links: Iterable[tuple[str, str]], source: BodySource) -> Iterable[Diagnostic]:
+    for href, text in links:
+        where = text or href
+        if not text:
+            yield _warn(
+                source,
+                href,
+                f"link to '{href}' has no text",
+                "write what the link leads to between [ and ]",
+            )
+        elif text.casefold().strip(" .:!…") in MEANINGLESS_LINK_TEXTS:
+            yield _warn(
+                source,
+                f"[{text}]",
+                f"link text '{text}' does not say where it leads",
+                "name the target, e.g. [Projekt Jugend in Arbeit](...)",
+            )
+        elif _URL.match(text):
+            yield _warn(
+                source,
+                text,
+                f"link text is a bare address '{text}'",
+                "screen readers spell it out; write what it leads to instead",
+            )
+        if href.lower().split("#")[0].endswith(".pdf") and not _FORMAT_NOTE.search(text):
+            yield _warn(
+                source,
+                where,
+                f"link to a PDF file '{href}' does not say so",
+                "add the format and size to the link text, e.g. (PDF, 2 MB)",
+            )
+
+
+def _heading_warnings(headings: list[tuple[int, str]], source: BodySource) -> Iterable[Diagnostic]:
+    previous = 1  # the page title is the h1
+    for level, text in headings:
+        if level > previous + 1:
+            yield _warn(
+                source,
+                text,
+                f"heading '{text}' skips a level (h{previous} to h{level})",
+                f"use {'#' * previous}# for it, one level below the one before",
+            )
+        previous = level
+
+
+def _table_warnings(tables: list[bool], source: BodySource) -> Iterable[Diagnostic]:
+    for has_header in tables:
+        if not has_header:
+            yield _warn(
+                source,
+                "<table",
+                "table has no header row",
+                "give the first row header cells (<th>) so screen readers can name columns",
+            )
+
+
+def audit_network(site: Site) -> list[Diagnostic]:
+    """Warn when the network lacks the pages a German public-sector site must have."""
+    slugs = {page.slug for page in site.network_pages}
+    return [
+        Diagnostic(
+            path="content/pages",
+            line=1,
+            severity=Severity.WARNING,
+            message=f"the network has no page '{slug}': {what}",
+            hint=f"create content/pages/{slug}.md",
+        )
+        for slug, what in REQUIRED_NETWORK_PAGES.items()
+        if slug not in slugs
+    ]
