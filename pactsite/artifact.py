@@ -12,3 +12,5 @@ class OutputFile:
 
     path: PurePosixPath
     content: bytes
+    origin: str = ""
+    """The template file that rendered it, where there is one (for error messages)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -40,8 +40,8 @@ from pactsite.schema import (
 )
 from pactsite.slugs import collision_key, is_valid_slug, slug_from_filename, slugify
 from pactsite.sources import SourceFile, SourceKind, Sources
-from pactsite.urls import UrlScheme
-from pactsite.yamldoc import parse_yaml
+from pactsite.urls import UnsafeOutputPathError, UrlScheme, alias_url, output_path
+from pactsite.yamldoc import YamlDoc, parse_yaml
 
 _ENTRY_KINDS = {
     SourceKind.NETWORK_PAGE: Kind.PAGE,
@@ -93,7 +93,7 @@ def assemble_site(
             kind = _ENTRY_KINDS[source.kind]
             specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
             values, found = validate_fields(doc.value, specs, where)
-            entry = _entry(source, kind, values, found, doc.line_of)
+            entry = _entry(source, kind, values, found, doc.lines)
             if entry is not None and not found:
                 entries.append(entry)
         problems.extend(found)
@@ -151,8 +151,9 @@ def _entry(
     kind: Kind,
     values: dict[str, Any],
     problems: list[Diagnostic],
-    line_of: Callable[[str], int],
+    lines: dict[str, int],
 ) -> Entry | None:
+    line_of = YamlDoc(None, lines, 2).line_of
     given = values.pop("slug", None)
     slug = given or slug_from_filename(source.stem)
     if not is_valid_slug(slug):
@@ -176,7 +177,9 @@ def _entry(
         "kind": kind,
         "pact": source.pact,
         "slug": slug,
-        "source": SourceRef(path=source.path, body_line=source.body_line),
+        "source": SourceRef(
+            path=source.path, body_line=source.body_line, key_lines=MappingProxyType(lines)
+        ),
         "body": source.body,
     }
     if source.variant:
@@ -245,6 +248,7 @@ def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
                     hint="rename the file or set another 'slug:'",
                 )
             )
+        problems.extend(_alias_problems(entry, seen))
         other = seen.setdefault(collision_key(url), entry)
         if other is not entry:
             problems.append(
@@ -256,6 +260,30 @@ def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic]:
+    """Old addresses must be safe paths that no other page or alias already has."""
+    for alias in entry.aliases:
+        url = alias_url(alias)
+        try:
+            output_path(url)
+        except UnsafeOutputPathError:
+            yield Diagnostic(
+                path=entry.source.path,
+                line=entry.source.line_of("aliases"),
+                message=f"alias '{alias}' is not a usable address",
+                hint="write the old address as a path, e.g. /aktuelles/alt/",
+            )
+            continue
+        other = seen.setdefault(collision_key(url), entry)
+        if other is not entry:
+            yield Diagnostic(
+                path=entry.source.path,
+                line=entry.source.line_of("aliases"),
+                message=f"alias '{alias}' is already the address of {other.source.path}",
+                hint="remove the alias or rename the other page",
+            )
 
 
 def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:

@@ -11,13 +11,18 @@ from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_bodies, audit_network
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
+from pactsite.graph import network_graph
+from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site
+from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
+from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
+from pactsite.related import relate_entries
 from pactsite.sources import read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.urls import UrlScheme
@@ -80,6 +85,13 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     )
 
 
+def verify(root: Path, options: BuildOptions) -> CheckedSite:
+    """Check the site and render it in memory, so template and profile links are checked too."""
+    checked = check(root, options)
+    render_site(checked, options.now.date())
+    return checked
+
+
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
@@ -101,6 +113,8 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
             "urls": urls,
             "html": checked.linked.html,
             "backlinks": checked.linked.backlinks,
+            "related": relate_entries(site),
+            "network_graph": network_graph(site, checked.linked.backlinks),
             "today": today,
             "Kind": Kind,
         },
@@ -113,7 +127,13 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     content_files = collect_content_files(checked.root, checked.linked.assets)
     sitemap = build_sitemap((f.path for f in pages), urls)
     styles = build_pact_styles(site)
-    return [*pages, *static, *styles, *content_files, *sitemap], len(pages)
+    redirects = build_redirects(site.entries.values(), urls)
+    network = build_network_files(site, config, urls, env)
+    files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network]
+    broken = check_rendered_links(files, checked.root)
+    if broken:
+        raise BuildFailed([*checked.warnings, *broken])
+    return files, len(pages)
 
 
 def _body_sources(site: Site) -> dict[str, BodySource]:

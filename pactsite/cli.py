@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pactsite import __version__
-from pactsite.build import BuildOptions, build, check
+from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import serve_folder
@@ -93,7 +93,7 @@ def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
     """Validate content and links without writing anything."""
     options = BuildOptions(drafts=drafts, strict=strict, now=_now())
     try:
-        checked = check(site_dir, options)
+        checked = verify(site_dir, options)
     except BuildFailed as failed:
         if fmt == "text":
             _fail(failed)

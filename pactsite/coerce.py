@@ -86,7 +86,10 @@ def to_date(value: Any) -> dt.date:
 def to_date_or_datetime(value: Any, zone: ZoneInfo) -> dt.date | dt.datetime:
     """Accept a date (all day) or a date with time, returned aware in `zone`."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+        try:
+            return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+        except OverflowError:  # e.g. 9999-12-31 23:00-12:00 is in the year 10000 in Berlin
+            raise CoercionError(f"date and time out of range: '{value}'", _DATETIME_HINT) from None
     if isinstance(value, dt.date):
         return value
     match = _DATETIME_TEXT.match(value.strip()) if isinstance(value, str) else None

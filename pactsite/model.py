@@ -38,6 +38,11 @@ class SourceRef:
 
     path: str
     body_line: int = 1
+    key_lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key (`aliases`, `aliases.1`), else the first line."""
+        return self.key_lines.get(key, 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

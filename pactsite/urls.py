@@ -70,7 +70,18 @@ class UrlScheme:
         """Top-level path segments that network pages must not take."""
         p = self.patterns
         return frozenset(
-            {p.pacts, p.news, p.projects, p.events, p.sectors, p.funds, "assets", "404"}
+            {
+                p.pacts,
+                p.news,
+                p.projects,
+                p.events,
+                p.sectors,
+                p.funds,
+                "netzwerk",
+                "dateien",
+                "css",
+                "404",
+            }
         )
 
 
@@ -84,3 +95,10 @@ def output_path(url: str) -> PurePosixPath:
     if any(part in ("..", ".", "") for part in relative.split("/")):
         raise UnsafeOutputPathError(url)
     return PurePosixPath(relative)
+
+
+def alias_url(alias: str) -> str:
+    """Normalise an old address as editors write it (`/alt/`, `alt`, `/alt/index.html`)."""
+    url = "/" + alias.strip().lstrip("/")
+    url = url.removesuffix("index.html")
+    return url if url.endswith(("/", ".html")) else url + "/"

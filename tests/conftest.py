@@ -99,6 +99,8 @@ PAGE_KINDS = {
     "404": "/404.html",
     "leichte-sprache": "/ueber-uns/leichte-sprache/",
     "accessibility-statement": "/barrierefreiheit/",
+    "network": "/netzwerk/",
+    "network-bar": "/netzwerk/leiste.html",
 }
 
 

@@ -41,6 +41,7 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date) 
         PageJob("/", "home.html", _home(site, today)),
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
+        PageJob("/netzwerk/", "network.html", {}),
         *_section_pages(site, config, urls, today),
         *_pact_pages(site, config, urls, today),
         *_entry_pages(site),
@@ -182,12 +183,14 @@ def render_pages(
     for job in jobs:
         url = job.url or urls.entry(job.context["entry"])
         try:
-            html = env.get_template(job.template).render(**job.context, page_url=url)
+            template = env.get_template(job.template)
+            html = template.render(**job.context, page_url=url)
         except jinja2.TemplateError as error:
             found = template_diagnostic(error, job.template)
             problems[(found.path, found.line, found.message)] = found
             continue
-        files.append(OutputFile(output_path(url), html.encode("utf-8")))
+        origin = template.filename or job.template
+        files.append(OutputFile(output_path(url), html.encode("utf-8"), origin))
     return files, list(problems.values())
 
 

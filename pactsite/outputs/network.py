@@ -1,0 +1,57 @@
+"""What the pacts' own websites embed: the network as JSON and a bar without JavaScript."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+
+from pactsite.artifact import OutputFile
+from pactsite.config import SiteConfig
+from pactsite.model import Site
+from pactsite.urls import UrlScheme
+
+NETWORK_FOLDER = PurePosixPath("netzwerk")
+LATEST_NEWS = 5
+
+
+def network_data(site: Site, config: SiteConfig, urls: UrlScheme) -> dict[str, Any]:
+    """The pacts and the latest news, with absolute URLs, for the embeddable bar."""
+    return {
+        "network": {"title": config.title, "url": urls.absolute("/")},
+        "pacts": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "short_name": p.short_name,
+                "url": urls.absolute(urls.pact(p.key)),
+                "website": p.website,
+                "color": p.color,
+            }
+            for p in site.pacts
+        ],
+        "news": [
+            {
+                "title": n.title,
+                "url": urls.absolute(urls.entry(n)),
+                "date": n.date.isoformat(),
+                "pact": n.pact,
+            }
+            for n in site.news[:LATEST_NEWS]
+        ],
+    }
+
+
+def build_network_files(
+    site: Site, config: SiteConfig, urls: UrlScheme, env: jinja2.Environment
+) -> list[OutputFile]:
+    """Write `/netzwerk/pakte.json` and `/netzwerk/leiste.html` (the bar for an iframe)."""
+    data = network_data(site, config, urls)
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    bar = env.get_template("leiste.html").render(data=data, page_url="/netzwerk/leiste.html")
+    return [
+        OutputFile(NETWORK_FOLDER / "pakte.json", text.encode("utf-8")),
+        OutputFile(NETWORK_FOLDER / "leiste.html", bar.encode("utf-8"), "leiste.html"),
+    ]

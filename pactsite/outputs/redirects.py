@@ -1,0 +1,38 @@
+"""Redirects for renamed pages: Netlify's `_redirects`, and HTML pages for other hosts."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from pactsite.artifact import OutputFile
+from pactsite.model import Entry
+from pactsite.urls import UrlScheme, alias_url, output_path
+
+
+def build_redirects(entries: Iterable[Entry], urls: UrlScheme) -> list[OutputFile]:
+    """Write `_redirects` (301 for each alias) and a small forwarding page at each old URL."""
+    pairs = sorted(
+        (alias_url(alias), urls.entry(entry)) for entry in entries for alias in entry.aliases
+    )
+    if not pairs:
+        return []
+    lines = "".join(f"{old} {new} 301\n" for old, new in pairs)
+    files = [OutputFile(PurePosixPath("_redirects"), lines.encode("utf-8"))]
+    files += [OutputFile(output_path(old), _forwarding_page(new, urls)) for old, new in pairs]
+    return files
+
+
+def _forwarding_page(target: str, urls: UrlScheme) -> bytes:
+    absolute = html.escape(urls.absolute(target), quote=True)
+    local = html.escape(target, quote=True)
+    return (
+        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Weitergeleitet</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={local}">\n'
+        f'<link rel="canonical" href="{absolute}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        f'<main><h1>Diese Seite ist umgezogen</h1><p><a href="{local}">Zur neuen Adresse</a>'
+        "</p></main>\n</body>\n</html>\n"
+    ).encode()
