@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 import posixpath
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -108,7 +109,8 @@ def resolve_link(
         key = _short_form_key(address)
         shown = address
     else:
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(address)))
+        written = unicodedata.normalize("NFC", unquote(address))
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), written))
         if path in index.assets:
             return Resolution(url=ASSET_PREFIX + path.removeprefix("content/"))
         key = index.by_path.get(path, "")

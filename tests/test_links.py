@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from types import MappingProxyType
 
 from pactsite.links import LinkIndex, Target, resolve_link
@@ -62,9 +63,13 @@ def test_links_from_network_pages_into_pacts_and_back() -> None:
 
 
 def test_nfd_and_percent_encoded_paths_resolve() -> None:
-    found = resolve_link("../../altmark/events/2003-01-15-treffen.md", HALLE_NEWS, _index())
-    assert found.key == "altmark/events/treffen"
-    encoded = resolve_link("2002-10-22-meldung.md", HALLE_NEWS, _index())
+    index = _index()
+    paths = dict(index.by_path)
+    paths["content/pacts/halle/news/2002-11-01-grüße.md"] = "halle/news/meldung"
+    index = LinkIndex(index.by_key, MappingProxyType(paths), index.assets, index.hidden)
+    nfd = unicodedata.normalize("NFD", "2002-11-01-grüße.md")
+    assert resolve_link(nfd, HALLE_NEWS, index).key == "halle/news/meldung"
+    encoded = resolve_link("2002-11-01-gr%C3%BC%C3%9Fe.md", HALLE_NEWS, index)
     assert encoded.key == "halle/news/meldung"
 
 
