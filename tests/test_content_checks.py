@@ -74,7 +74,12 @@ def test_every_footer_links_accessibility_statement_and_leichte_sprache(
     example_build: Path,
 ) -> None:
     for page in example_build.rglob("*.html"):
-        footer = parse_page(page).xpath("//footer//a/@href")
+        if page == example_build / "netzwerk/leiste.html":
+            continue  # the network bar, a fragment for the pacts' own sites
+        tree = parse_page(page)
+        if tree.xpath("//meta[@http-equiv='refresh']"):
+            continue  # a redirect stub for an old address, left at once
+        footer = tree.xpath("//footer//a/@href")
         assert "/barrierefreiheit/" in footer and "/leichte-sprache/" in footer, page
 
 
