@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+
+# Control characters (line breaks, terminal escapes) quoted from the input would split a
+# diagnostic over lines or recolour the editor's terminal; they are shown escaped.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class Severity(Enum):
@@ -28,7 +37,7 @@ class Diagnostic:
     def format(self) -> str:
         """Render as `path:line: error: message; hint`, the way compilers do."""
         text = f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
-        return f"{text}; {self.hint}" if self.hint else text
+        return _escape_controls(f"{text}; {self.hint}" if self.hint else text)
 
     @property
     def is_error(self) -> bool:

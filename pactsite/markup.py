@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from pactsite.diagnostics import Diagnostic
 from pactsite.slugs import heading_id
 
 ALLOWED_TAGS = frozenset(
@@ -86,6 +88,7 @@ ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "pact", "page"})
+_NEWLINE = re.compile("\n")
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9:-]*$")
 TARGET_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
@@ -156,10 +159,28 @@ def render_markdown(renderer: markdown.Markdown, text: str, first_line: int) -> 
     return RenderedBody(html=html, headings=headings, links=links)
 
 
-def render_bodies(bodies: Iterable[tuple[str, str, int]]) -> dict[str, RenderedBody]:
-    """Render (key, Markdown, first line) triples to a map of key to rendered body."""
+def render_bodies(
+    bodies: Iterable[tuple[str, str, str, int]],
+) -> tuple[dict[str, RenderedBody], list[Diagnostic]]:
+    """Render (key, path, Markdown, first line) to rendered bodies by key, or diagnostics."""
     renderer = make_renderer()
-    return {key: render_markdown(renderer, text, line) for key, text, line in bodies}
+    rendered: dict[str, RenderedBody] = {}
+    problems: list[Diagnostic] = []
+    for key, path, text, line in bodies:
+        try:
+            rendered[key] = render_markdown(renderer, text, line)
+        except RecursionError:  # Python-Markdown recurses once per level of nesting
+            renderer = make_renderer()
+            rendered[key] = RenderedBody(html="", headings=(), links=())
+            problems.append(
+                Diagnostic(
+                    path=path,
+                    line=line,
+                    message="the text nests lists or quotes too deeply to be shown",
+                    hint="use at most a few levels of lists inside lists",
+                )
+            )
+    return rendered, problems
 
 
 def sanitize(html: str) -> str:
@@ -208,12 +229,19 @@ def _headings(tokens: list[dict[str, Any]]) -> Iterable[Heading]:
 
 
 def _locate(targets: list[tuple[str, bool]], text: str, first_line: int) -> Iterable[LinkRef]:
-    """Find each link's line: search the source in document order from the previous hit."""
-    lines = text.split("\n")
-    current = 0
+    """Find each link's line: search the source in document order from the previous hit.
+
+    A target not written literally (e.g. entity-encoded) stays on the previous hit's line;
+    misses are remembered, since a later search from further on cannot find them either.
+    """
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    current = 0  # index into starts of the line of the previous hit
+    missed: set[str] = set()
     for target, is_image in targets:
-        for index in range(current, len(lines)):
-            if target in lines[index]:
-                current = index
-                break
+        if target and target not in missed:
+            found = text.find(target, starts[current])
+            if found < 0:
+                missed.add(target)
+            else:
+                current = bisect.bisect_right(starts, found) - 1
         yield LinkRef(target=target, line=first_line + current, is_image=is_image)

@@ -43,6 +43,9 @@ def parse_yaml(
     """Parse YAML text that starts at `first_line` of the file at site-relative `path`."""
     loader = _Loader(text)
     try:
+        too_big = _check_shape(text, path, first_line)
+        if too_big:
+            return None, [too_big]
         node = loader.get_single_node()
         if node is None:
             return YamlDoc({}, {}, first_line), []
@@ -56,10 +59,48 @@ def parse_yaml(
         line = first_line + (mark.line if mark else 0)
         what = error.problem or error.context or "invalid YAML"
         return None, [_yaml_error(path, line, f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as error:
+        line = first_line + text.count("\n", 0, max(error.position, 0))
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
+        return None, [
+            Diagnostic(
+                path=path,
+                line=line,
+                message=f"the character {character} is not allowed in YAML ({error.reason})",
+                hint="delete it; it is often an invisible leftover from copy and paste",
+            )
+        ]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as error:
         return None, [_yaml_error(path, first_line, f"invalid YAML: {error}")]
     finally:
         loader.dispose()
+
+
+def _check_shape(text: str, path: str, first_line: int) -> Diagnostic | None:
+    """Reject documents too deep or too large before they are composed into nodes.
+
+    libyaml composes nested collections recursively in C, so a few thousand open brackets
+    overflow the C stack and kill the process; its parser, walked here event by event, does not.
+    """
+    depth = 0
+    for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if depth > MAX_DEPTH or count > 2 * MAX_NODES:
+            mark = event.start_mark
+            return _too_big(path, first_line + (mark.line if mark else 0))
+    return None
+
+
+def _too_big(path: str, line: int) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        line=line,
+        message="YAML document is too large or too deeply nested",
+        hint=f"keep it under {MAX_NODES} values and {MAX_DEPTH} levels",
+    )
 
 
 def _yaml_error(path: str, line: int, message: str) -> Diagnostic:
@@ -86,12 +127,7 @@ def _check_nodes(
             return
         seen.add(id(node))
         if len(seen) > MAX_NODES or depth > MAX_DEPTH:
-            yield Diagnostic(
-                path=path,
-                line=line,
-                message="YAML document is too large or too deeply nested",
-                hint=f"keep it under {MAX_NODES} values and {MAX_DEPTH} levels",
-            )
+            yield _too_big(path, line)
             return
         if isinstance(node, yaml.MappingNode):
             yield from _check_mapping(node, key_path, depth, lines, first_line, path, stack)
