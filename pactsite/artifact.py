@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +16,14 @@ class OutputFile:
     content: bytes
     origin: str = ""
     """The template file that rendered it, where there is one (for error messages)."""
+    source: str = ""
+    """The site-relative content file the page shows, where there is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One HTML page to render: its URL, template and template data."""
+
+    url: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)

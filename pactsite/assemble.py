@@ -38,7 +38,7 @@ from pactsite.schema import (
     base_vocabularies,
     validate_fields,
 )
-from pactsite.slugs import collision_key, is_valid_slug, slug_from_filename, slugify
+from pactsite.slugs import collision_key, is_valid_slug, slug_from_filename, slugify, sort_key
 from pactsite.sources import SourceFile, SourceKind, Sources
 from pactsite.urls import UnsafeOutputPathError, UrlScheme, alias_url, output_path
 from pactsite.yamldoc import YamlDoc, parse_yaml
@@ -315,17 +315,17 @@ def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) 
     news.sort(key=lambda n: n.date, reverse=True)
     projects = sorted(
         (e for e in entries if isinstance(e, Project)),
-        key=lambda p: (_STATUS_ORDER[p.status], german_sort_key(p.title), p.key),
+        key=lambda p: (_STATUS_ORDER[p.status], sort_key(p.title), p.key),
     )
     events = sorted(
         (e for e in entries if isinstance(e, Event)), key=lambda e: (_sort_moment(e.start), e.key)
     )
     pages = sorted(
         (e for e in entries if isinstance(e, Page) and not e.variant),
-        key=lambda p: (p.weight, german_sort_key(p.title), p.key),
+        key=lambda p: (p.weight, sort_key(p.title), p.key),
     )
     return Site(
-        pacts=tuple(sorted(pacts, key=lambda p: german_sort_key(p.short_name))),
+        pacts=tuple(sorted(pacts, key=lambda p: sort_key(p.short_name))),
         entries=MappingProxyType({e.key: e for e in sorted(entries, key=lambda e: e.key)}),
         news=tuple(news),
         projects=tuple(projects),
@@ -334,8 +334,3 @@ def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) 
         variants=tuple(e for e in entries if isinstance(e, Page) and e.variant),
         hidden=MappingProxyType(dict(sorted(hidden.items()))),
     )
-
-
-def german_sort_key(text: str) -> str:
-    """Sort German text the way a dictionary does: Ä with A, ß with ss, case ignored."""
-    return slugify(text) or text.casefold()

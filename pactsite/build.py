@@ -15,7 +15,8 @@ from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
-from pactsite.model import Kind, Site
+from pactsite.model import Kind, Site, Status
+from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
@@ -70,7 +71,10 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += found
     urls = UrlScheme(config.urls, config.base_url)
     body_sources = _body_sources(site)
-    bodies = render_bodies((k, s.text, s.first_line) for k, s in body_sources.items())
+    bodies, found = render_bodies(
+        (k, s.path, s.text, s.first_line) for k, s in body_sources.items()
+    )
+    problems += found
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
     problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
@@ -115,11 +119,13 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
             "backlinks": checked.linked.backlinks,
             "related": relate_entries(site),
             "network_graph": network_graph(site, checked.linked.backlinks),
+            "facet_values": project_facet_values,
             "today": today,
             "Kind": Kind,
         },
     )
-    jobs = plan_pages(site, config, urls, today)
+    statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
+    jobs = [*plan_pages(site, config, urls, today), *plan_directory(site, config, urls, statuses)]
     pages, problems = render_pages(jobs, env, urls)
     if problems:
         raise BuildFailed(problems)
@@ -129,7 +135,8 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     styles = build_pact_styles(site)
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
-    files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network]
+    open_data = build_open_data(site, config, urls)
+    files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
     broken = check_rendered_links(files, checked.root)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])

@@ -26,8 +26,9 @@ def check_rendered_links(files: Sequence[OutputFile], root: Path) -> list[Diagno
         text = page.content.decode("utf-8")
         for target in {unescape(m.group(1)) for m in _REFERENCE.finditer(text)}:
             problem = _problem(target, page.path, paths, pages, ids)
-            if problem and (page.origin, target) not in problems:
-                problems[(page.origin, target)] = _diagnostic(page, target, problem, root)
+            if problem:
+                found = _diagnostic(page, target, problem, root)
+                problems.setdefault((found.path, target), found)
     return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
 
 
@@ -62,23 +63,35 @@ def _problem(
 
 
 def _diagnostic(page: OutputFile, target: str, problem: str, root: Path) -> Diagnostic:
+    """Blame the content file if the link is written there, else the template."""
+    where = f"{problem} (on the page /{page.path})"
+    if page.source:
+        line = _line_with(root / page.source, target)
+        if line:
+            hint = "link the Markdown file of the page instead, e.g. ../pages/impressum.md"
+            return Diagnostic(path=page.source, line=line, message=where, hint=hint)
     origin = Path(page.origin) if page.origin else None
-    line = 1
-    shown = page.origin or str(page.path)
-    if origin and origin.is_file():
-        text = origin.read_text(encoding="utf-8")
-        line = next((n for n, row in enumerate(text.split("\n"), 1) if target in row), 1)
-        shown = _relative(origin, root)
     return Diagnostic(
-        path=shown,
-        line=line,
-        message=f"{problem} (on the page /{page.path})",
+        path=_shown(origin, root) if origin else str(page.path),
+        line=(_line_with(origin, target) or 1) if origin else 1,
+        message=where,
         hint="fix the link in the template, pact.yaml or site.yaml",
     )
 
 
-def _relative(path: Path, root: Path) -> str:
+def _line_with(path: Path, target: str) -> int:
+    """The first line of a file that contains `target`, or 0."""
+    if not path.is_file():
+        return 0
+    rows = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    return next((n for n, row in enumerate(rows, 1) if target in row), 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path relative to the site, or from the theme folder for the built-in theme."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        parts = path.parts
+        start = max((i for i, part in enumerate(parts) if part == "themes"), default=-1)
+        return "/".join(parts[start:]) if start >= 0 else path.name

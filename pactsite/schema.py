@@ -90,6 +90,7 @@ EVENT_FIELDS = (
     FieldSpec("location", T.TEXT, "Ort"),
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),
     FieldSpec("organisers", T.CHOICE_LIST, "Veranstaltende Pakte", vocabulary="pacts"),
+    FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
     *COMMON_FIELDS,
 )
 PAGE_FIELDS = (

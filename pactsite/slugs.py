@@ -41,3 +41,10 @@ def collision_key(slug: str) -> str:
 def is_valid_slug(slug: str) -> bool:
     """Whether a slug is safe as one URL path segment."""
     return bool(VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG_LENGTH
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Sort German text as a dictionary does (DIN 5007-1): Ä with A, ß as ss, case ignored."""
+    base = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).replace("ß", "ss"))
+    folded = "".join(c for c in base if not unicodedata.combining(c)).casefold()
+    return folded, text

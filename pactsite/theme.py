@@ -85,10 +85,15 @@ def make_environment(
 
 
 def make_translate(strings: Mapping[str, Any]) -> Callable[..., str]:
-    """Return `t(key, **values)`, which looks up a UI string and fails loudly if it is missing."""
+    """Return `t(key, **values)`, which looks up a UI string and fails loudly if it is missing.
+
+    A string given as `{one: …, other: …}` is chosen by the count `n`.
+    """
 
     def translate(key: str, **values: Any) -> str:
         text = strings["ui"][key]
+        if isinstance(text, Mapping):
+            text = text["one" if values.get("n") == 1 else "other"]
         return str(text).format(**values) if values else str(text)
 
     return translate

@@ -42,6 +42,14 @@ class UrlScheme:
         url = f"{prefix}{segment}/"
         return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
 
+    def section_projects(self) -> str:
+        """The project directory."""
+        return self.section(Kind.PROJECT)
+
+    def fund(self, fund: str) -> str:
+        """The projects of one fund, with their budgets."""
+        return f"/{self.patterns.funds}/{fund}/"
+
     def sector(self, sector: str) -> str:
         """Everything of one sector across pacts."""
         return f"/{self.patterns.sectors}/{sector}/"

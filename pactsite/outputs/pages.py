@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile
+from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.model import MEMBER_KINDS, Entry, Event, Kind, Member, Pact, Site
 from pactsite.urls import UrlScheme, output_path
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One page to render: its URL, template and template data."""
-
-    url: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,9 +69,12 @@ def _section_pages(
     scope = site.of_pact(pact.key) if pact else site
     key = pact.key if pact else None
     yield from _paginated(urls, scope.news, config.paginate, key, {"pact": pact})
-    yield PageJob(
-        urls.section(Kind.PROJECT, key), "projects.html", {"projects": scope.projects, "pact": pact}
-    )
+    if pact:  # the network-wide directory is outputs.directory's
+        yield PageJob(
+            urls.section(Kind.PROJECT, key),
+            "projects.html",
+            {"projects": scope.projects, "pact": pact},
+        )
     upcoming, past = split_events(scope.events, today)
     yield PageJob(
         urls.section(Kind.EVENT, key),
@@ -170,6 +164,7 @@ def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:
             "pacts": [p for p in site.pacts if sector in p.sectors],
             "projects": [p for p in site.projects if sector in p.sectors],
             "news": [n for n in site.news if sector in n.sectors],
+            "events": [e for e in site.events if sector in e.sectors],
         },
     )
 
@@ -190,7 +185,9 @@ def render_pages(
             problems[(found.path, found.line, found.message)] = found
             continue
         origin = template.filename or job.template
-        files.append(OutputFile(output_path(url), html.encode("utf-8"), origin))
+        shown = job.context.get("entry") or job.context.get("pact")
+        source = shown.source.path if shown is not None else ""
+        files.append(OutputFile(output_path(url), html.encode("utf-8"), origin, source))
     return files, list(problems.values())
 
 
