@@ -93,15 +93,18 @@ def audit_bodies(
     bodies: Mapping[str, RenderedBody], sources: Mapping[str, BodySource]
 ) -> list[Diagnostic]:
     """Warn about meaningless link texts, skipped headings, tables without header, bare PDFs."""
-    warnings: list[Diagnostic] = []
-    for key in sorted(bodies):
-        reader = _Reader()
-        reader.feed(bodies[key].html)
-        source = sources[key]
-        warnings += _link_warnings(reader.found.links, source)
-        warnings += _heading_warnings(reader.found.headings, source)
-        warnings += _table_warnings(reader.found.tables, source)
-    return warnings
+    return [warning for key in sorted(bodies) for warning in audit_body(bodies[key], sources[key])]
+
+
+def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
+    """The warnings about one body (see audit_bodies); they depend on nothing else."""
+    reader = _Reader()
+    reader.feed(body.html)
+    return [
+        *_link_warnings(reader.found.links, source),
+        *_heading_warnings(reader.found.headings, source),
+        *_table_warnings(reader.found.tables, source),
+    ]
 
 
 def _warn(source: BodySource, snippet: str, message: str, hint: str) -> Diagnostic:

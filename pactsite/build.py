@@ -8,13 +8,14 @@ from pathlib import Path
 
 from pactsite.artifact import OutputFile
 from pactsite.assemble import Visibility, assemble_site
-from pactsite.audit import BodySource, audit_bodies, audit_network
+from pactsite.audit import BodySource, audit_network
+from pactsite.bodies import render_bodies_cached
+from pactsite.cache import Cache
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
-from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.network import build_network_files
@@ -37,6 +38,10 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     now: dt.datetime
+    jobs: int = 1
+    """Worker processes for rendering; 1 renders in this process."""
+    cache: bool = False
+    """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,13 +76,15 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += found
     urls = UrlScheme(config.urls, config.base_url)
     body_sources = _body_sources(site)
-    bodies, found = render_bodies(
-        (k, s.path, s.text, s.first_line) for k, s in body_sources.items()
-    )
-    problems += found
+    cache = Cache(root) if options.cache else None
+    rendered = render_bodies_cached(body_sources, options.jobs, cache)
+    if cache is not None:
+        cache.close()
+    bodies = rendered.rendered
+    problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
-    problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
+    problems += found + rendered.warnings + audit_network(site)
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
