@@ -20,10 +20,11 @@ from pactsite.model import Kind, Site, Status
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
-from pactsite.outputs.pages import plan_pages, render_pages
+from pactsite.outputs.pages import collect_pages, plan_pages, render_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
+from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.related import relate_entries
 from pactsite.sources import read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
@@ -106,34 +107,45 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
-    files, pages = render_site(checked, options.now.date())
+    files, pages = render_site(checked, options.now.date(), options.jobs, options.cache)
     publish(files, out_dir)
     return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
 
 
-def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile], int]:
+def render_site(
+    checked: CheckedSite, today: dt.date, workers: int = 1, cache: bool = False
+) -> tuple[list[OutputFile], int]:
     """Render every output file of a checked site; return the files and the page count."""
     config, site = checked.config, checked.site
     urls = UrlScheme(config.urls, config.base_url)
-    env = make_environment(
-        checked.theme,
-        config,
-        {
-            "site": site,
-            "config": config,
-            "urls": urls,
-            "html": checked.linked.html,
-            "backlinks": checked.linked.backlinks,
-            "related": relate_entries(site),
-            "network_graph": network_graph(site, checked.linked.backlinks),
-            "facet_values": project_facet_values,
-            "today": today,
-            "Kind": Kind,
-        },
-    )
+    template_data = {
+        "site": site,
+        "config": config,
+        "urls": urls,
+        "html": checked.linked.html,
+        "backlinks": checked.linked.backlinks,
+        "related": relate_entries(site),
+        "network_graph": network_graph(site, checked.linked.backlinks),
+        "facet_values": project_facet_values,
+        "today": today,
+        "Kind": Kind,
+    }
+    env = make_environment(checked.theme, config, template_data)
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
     jobs = [*plan_pages(site, config, urls, today), *plan_directory(site, config, urls, statuses)]
-    pages, problems = render_pages(jobs, env, urls)
+    if cache:
+        theme = checked.theme
+        folders = [theme.site_templates, theme.folder / "templates"]
+        key = site_digest({**template_data, "strings": theme.strings}, folders)
+        store = Cache(checked.root)
+        try:
+            pages, problems = collect_pages(
+                render_pages_cached(jobs, env, urls, workers, store, key)
+            )
+        finally:
+            store.close()
+    else:
+        pages, problems = render_pages(jobs, env, urls, workers)
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])

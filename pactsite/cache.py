@@ -1,7 +1,7 @@
 """The build cache `.pactsite-cache/` in the site folder: values by content key, safe to delete.
 
-One SQLite file holds JSON values under keys the callers derive from everything their value
-depends on. Each build marks what it used; what no build used the last time is pruned,
+One SQLite file holds JSON values (or bytes) under keys the callers derive from everything
+their value depends on. Each build marks what it used; what no build used the last time is pruned,
 so the cache never outgrows the site. A cache that cannot be read is simply started over.
 """
 
@@ -34,7 +34,7 @@ def digest(*parts: str | bytes) -> str:
 
 
 class Cache:
-    """Tables of JSON values by key, kept in `<site>/.pactsite-cache/cache.sqlite`."""
+    """Tables of JSON values (or bytes) by key, in `<site>/.pactsite-cache/cache.sqlite`."""
 
     def __init__(self, root: Path) -> None:
         folder = root / CACHE_DIR
@@ -70,7 +70,7 @@ class Cache:
                     f"SELECT key, value FROM entries WHERE tab = ? AND key IN ({marks})",
                     [table, *batch],
                 )
-                found.update((key, json.loads(value)) for key, value in rows)
+                found.update((key, _load(value)) for key, value in rows)
         except (sqlite3.Error, ValueError):
             return {}
         return found
@@ -84,7 +84,7 @@ class Cache:
             db.execute("BEGIN")
             db.executemany(
                 "INSERT OR REPLACE INTO entries (tab, key, value) VALUES (?, ?, ?)",
-                ((table, key, json.dumps(value)) for key, value in new.items()),
+                ((table, key, _dump(value)) for key, value in new.items()),
             )
             db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM used")
@@ -102,6 +102,15 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _dump(value: Any) -> bytes | str:
+    """Bytes are stored as they are (a BLOB), anything else as JSON text."""
+    return value if isinstance(value, bytes) else json.dumps(value)
+
+
+def _load(value: bytes | str) -> Any:
+    return value if isinstance(value, bytes) else json.loads(value)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

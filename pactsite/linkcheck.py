@@ -22,10 +22,14 @@ def check_rendered_links(files: Sequence[OutputFile], root: Path) -> list[Diagno
     pages = {str(f.path): f for f in files if f.path.suffix == ".html"}
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
+    known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
     for page in pages.values():
         text = page.content.decode("utf-8")
         for target in {unescape(m.group(1)) for m in _REFERENCE.finditer(text)}:
-            problem = _problem(target, page.path, paths, pages, ids)
+            seen = (target, "" if target.startswith("/") else str(page.path))
+            problem = known.get(seen)
+            if problem is None:
+                problem = known[seen] = _problem(target, page.path, paths, pages, ids)
             if problem:
                 found = _diagnostic(page, target, problem, root)
                 problems.setdefault((found.path, target), found)
