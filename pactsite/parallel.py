@@ -11,8 +11,9 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-MIN_ITEMS_PER_WORKER = 64
-"""Below this many items a worker costs more (start-up, pickling) than it saves."""
+MIN_ITEMS_PER_WORKER = int(os.environ.get("PACTSITE_MIN_ITEMS_PER_WORKER", "64"))
+"""Below this many items a worker costs more (start-up, pickling) than it saves. The
+environment variable exists so tests can force workers on tiny sites."""
 
 
 def default_jobs() -> int:
