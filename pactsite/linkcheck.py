@@ -13,7 +13,7 @@ from pactsite.artifact import OutputFile
 from pactsite.diagnostics import Diagnostic
 
 _REFERENCE = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\b(?:href|src)="([^"]*)"')
-_ID = re.compile(r'\bid="([^"]*)"')
+_ID = re.compile(r'id="([^"]*)"')  # a literal start: searched fast; \b is checked by hand
 
 
 def check_rendered_links(files: Sequence[OutputFile], root: Path) -> list[Diagnostic]:
@@ -60,10 +60,25 @@ def _problem(
     if file not in paths:
         return f"link to '{target}' leads nowhere in the built site"
     if parts.fragment and file in pages:
-        known = ids.setdefault(file, set(_ID.findall(pages[file].content.decode("utf-8"))))
+        if file not in ids:  # once per page (setdefault would scan the page every time)
+            ids[file] = _ids(pages[file].content.decode("utf-8"))
+        known = ids[file]
         if parts.fragment not in known:
             return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"
     return ""
+
+
+def _ids(text: str) -> set[str]:
+    """The values of `id="..."` attributes: `id` at a word boundary, as `\bid=` would find."""
+    return {
+        match.group(1)
+        for match in _ID.finditer(text)
+        if not (start := match.start()) or not _is_word(text[start - 1])
+    }
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _diagnostic(page: OutputFile, target: str, problem: str, root: Path) -> Diagnostic:
