@@ -16,6 +16,7 @@ from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
+from pactsite.outputs.admin import build_admin
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
@@ -136,7 +137,9 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
+    admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
+    files += admin
     broken = check_rendered_links(files, checked.root)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])

@@ -67,9 +67,9 @@ TYPE_HELP: dict[FieldType, str] = {
 }
 
 
-def explain(spec: FieldSpec) -> str:
-    """One German sentence on what a field means and how to write it."""
+def explain(spec: FieldSpec, formats: bool = True) -> str:
+    """One German sentence on what a field means and (with `formats`) how to write it in YAML."""
     parts = [FIELD_HELP.get(spec.name, spec.label)]
-    if spec.type in TYPE_HELP and TYPE_HELP[spec.type] not in parts[0]:
+    if formats and spec.type in TYPE_HELP and TYPE_HELP[spec.type] not in parts[0]:
         parts.append(TYPE_HELP[spec.type])
     return "; ".join(parts)
