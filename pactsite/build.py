@@ -18,6 +18,7 @@ from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
+from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
@@ -125,9 +126,12 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
             "Kind": Kind,
         },
     )
+    help_jobs, help_problems = plan_help(checked.root)
+    env.globals["help_url"] = HELP_URL if help_jobs else ""
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
     jobs = [*plan_pages(site, config, urls, today), *plan_directory(site, config, urls, statuses)]
-    pages, problems = render_pages(jobs, env, urls)
+    pages, problems = render_pages([*jobs, *help_jobs], env, urls)
+    problems += help_problems
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
