@@ -15,6 +15,7 @@ from pactsite.config import load_config
 from pactsite.diagnostics import BuildFailed, did_you_mean
 from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
 from pactsite.schema import base_vocabularies
+from pactsite.slugs import slug_from_filename
 from pactsite.sources import CONTENT_DIR, PACT_PROFILE
 
 SITE_OPTION = click.option(
@@ -77,9 +78,24 @@ def _ask(value: str | None, question: str, option: str) -> str:
     return answer
 
 
+def _same_address(site_dir: Path, new: NewFile) -> Path | None:
+    """A file beside the new one that would get the same address (e.g. another date)."""
+    folder = site_dir / new.path.parent
+    if new.path.suffix != ".md" or not folder.is_dir():
+        return None
+    slug = slug_from_filename(new.path.stem)
+    for other in sorted(folder.glob("*.md")):
+        if other.name != new.path.name and slug_from_filename(other.stem) == slug:
+            return other
+    return None
+
+
 def write_new(site_dir: Path, new: NewFile) -> Path:
     """Create the file; never overwrite one (exit 1 with a message if it exists)."""
     target = site_dir / new.path
+    clash = _same_address(site_dir, new)
+    if clash is not None:
+        _stop(f"{clash} already has this address; nothing was changed (choose another title)")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:

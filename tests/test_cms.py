@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import Browser
 
 from pactsite.outputs.admin import DECAP_SCRIPT, IDENTITY_SCRIPT
 from pactsite.schema import (
@@ -22,7 +26,7 @@ from pactsite.schema import (
 )
 
 from conftest import REPOSITORY, parse_page, run_pactsite
-from static_server import headers_for, netlify_headers
+from static_server import headers_for, netlify_headers, serve
 
 TYPES = {
     "news": NEWS_FIELDS,
@@ -150,3 +154,91 @@ def test_a_typo_in_the_cms_setting_is_an_error(minimal_site: Path) -> None:
     assert run.exit_code == 1
     assert "unknown cms setting 'backnd'; did you mean 'backend'?" in run.stderr
     assert "cms.enabled must be true or false" in run.stderr
+
+
+def test_a_field_with_an_empty_vocabulary_is_left_out_not_offered_empty(
+    build_minimal: Any, minimal_site: Path
+) -> None:
+    config = minimal_site / "site.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "target_groups:\n  arbeitslose: Arbeitslose\n", ""
+    )
+    config.write_text(text + "cms: {enabled: true}\n", encoding="utf-8")
+    project = minimal_site / "content/pacts/alpha/projects/qualifizierung.md"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("target_groups: [arbeitslose]\n", ""),
+        encoding="utf-8",
+    )
+    run, out = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    parsed = yaml.safe_load((out / "admin/config.yml").read_text(encoding="utf-8"))
+    projects = next(c for c in parsed["collections"] if c["name"] == "alpha-projects")
+    names = [f["name"] for f in projects["fields"]]
+    assert "target_groups" not in names and "fund" in names
+    selects = [
+        f for c in parsed["collections"] for f in c.get("fields", []) if f.get("widget") == "select"
+    ]
+    assert selects and all(f["options"] for f in selects)
+
+
+DECAP_DIST = os.environ.get("PACTSITE_DECAP_DIST", "")
+"""A local copy of decap-cms's dist/ folder (`npm pack decap-cms@<DECAP_VERSION>` and
+unpack); the test that runs the real editor needs it, since tests have no network."""
+
+
+@pytest.mark.skipif(
+    not (DECAP_DIST and Path(DECAP_DIST, "decap-cms.js").is_file()),
+    reason="set PACTSITE_DECAP_DIST to a local decap-cms dist/ folder to run the real editor",
+)
+def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts(
+    chromium: Browser, example_build: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "public"
+    shutil.copytree(example_build, site)
+    shutil.copytree(DECAP_DIST, site / "decap")
+    admin = site / "admin/index.html"
+    admin.write_text(
+        admin.read_text(encoding="utf-8")
+        .replace(f'<script src="{IDENTITY_SCRIPT}"></script>\n', "")
+        .replace(DECAP_SCRIPT, "/decap/decap-cms.js"),
+        encoding="utf-8",
+    )
+    config = site / "admin/config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("name: git-gateway", "name: test-repo"),
+        encoding="utf-8",
+    )
+    picks = [("Stand", "laufend"), ("Branchen", "Chemische"), ("Förderung", "Lokales")]
+    with serve(site, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(base + "/admin/")
+        page.get_by_role("button", name="Login").click()
+        page.goto(base + "/admin/#/collections/halle-projects/new")
+        page.get_by_label("Titel").first.fill("Prüfung im Editor")
+        for label, text in picks:
+            page.get_by_label(re.compile("^" + label)).first.click()
+            page.keyboard.type(text)
+            page.keyboard.press("Enter")
+        page.locator("input[type=date]").first.fill("2026-11-23")
+        page.get_by_role("button", name="Speichern").click()
+        page.get_by_text("Status: Entwurf").wait_for()
+        saved = page.evaluate(
+            "Object.values(window.repoFilesUnpublished)"
+            ".flatMap(e => e.diffs.map(d => [d.path, d.content]))"
+        )
+        page.close()
+    assert violations == []
+    assert [path for path, _ in saved] == ["content/pacts/halle/projects/prüfung-im-editor.md"]
+    copy = tmp_path / "site"
+    shutil.copytree(REPOSITORY / "content", copy / "content")
+    shutil.copy(REPOSITORY / "site.yaml", copy / "site.yaml")
+    for path, content in saved:
+        (copy / path).write_text(content, encoding="utf-8")
+    assert "status: running" in saved[0][1] and "chemie" in saved[0][1]
+    checked = run_pactsite("check", "--site", str(copy))
+    assert checked.exit_code == 0, checked.stderr

@@ -170,3 +170,11 @@ def test_init_creates_a_site_that_builds_and_refuses_a_second_time(tmp_path: Pat
     assert (site / "public/pakte/beispiel/index.html").is_file()
     again = run_pactsite("init", str(site))
     assert again.exit_code == 1 and "already holds a site" in again.stderr
+
+
+def test_new_refuses_a_title_whose_address_exists_under_another_date(minimal_site: Path) -> None:
+    args = ("new", "news", "--site", str(minimal_site), "--pact", "alpha")
+    run = run_pactsite(*args, "--date", "2026-01-01", "Erste Meldung")
+    assert run.exit_code == 1
+    assert "2002-10-22-erste-meldung.md already has this address" in run.stderr
+    assert not (minimal_site / "content/pacts/alpha/news/2026-01-01-erste-meldung.md").exists()

@@ -59,6 +59,16 @@ def vocabulary_options(site: Site, config: SiteConfig, ui: Mapping[str, Any]) ->
     }
 
 
+def widgets(specs: Sequence[FieldSpec], options: Options) -> list[dict[str, Any]]:
+    """The Decap CMS fields for field specs; a field whose vocabulary is empty is left out
+    (no value could pass validation, and Decap rejects a select without options)."""
+    return [
+        widget(spec, options)
+        for spec in specs
+        if not spec.vocabulary or options.get(spec.vocabulary)
+    ]
+
+
 def widget(spec: FieldSpec, options: Options) -> dict[str, Any]:
     """The Decap CMS field for one field spec: widget, label, hint, required, options."""
     field: dict[str, Any] = {
@@ -78,10 +88,10 @@ def widget(spec: FieldSpec, options: Options) -> dict[str, Any]:
             field["multiple"] = True
     elif spec.type is T.OBJECT:
         field["widget"] = "object"
-        field["fields"] = [widget(inner, options) for inner in spec.fields]
+        field["fields"] = widgets(spec.fields, options)
     elif spec.type is T.OBJECT_LIST:
         field["widget"] = "list"
-        field["fields"] = [widget(inner, options) for inner in spec.fields]
+        field["fields"] = widgets(spec.fields, options)
     else:
         field.update(_SCALAR_WIDGETS[spec.type])
     return field
@@ -141,7 +151,7 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
                     "name": pact.key,
                     "label": pact.name,
                     "file": f"content/pacts/{pact.key}/pact.yaml",
-                    "fields": [widget(spec, options) for spec in PACT_FIELDS],
+                    "fields": widgets(PACT_FIELDS, options),
                 }
                 for pact in site.pacts
             ],
@@ -179,7 +189,7 @@ def _folder_collection(
         "media_folder": "",  # images beside the Markdown, as `![Alt](bild.jpg)`
         "public_folder": "",
         "editor": {"preview": False},
-        "fields": [*(widget(spec, options) for spec in specs), _BODY],
+        "fields": [*widgets(specs, options), _BODY],
     }
 
 
