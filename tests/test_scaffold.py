@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+import select
+import subprocess
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from pactsite import editing
 from pactsite.scaffold import SPECS, entry_file, pact_file
 from pactsite.schema import FieldType, Validation, base_vocabularies, validate_fields
 from pactsite.yamldoc import parse_yaml
@@ -141,20 +145,44 @@ def test_without_a_terminal_missing_values_are_an_error_not_a_question(minimal_s
     assert unknown.exit_code == 1 and "did you mean 'alpha'" in unknown.stderr
 
 
-def test_in_a_terminal_missing_values_are_asked_for(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from click.testing import CliRunner
-
-    from pactsite.cli import main
-
-    monkeypatch.setattr(editing, "stdin_is_terminal", lambda: True)
-    result = CliRunner().invoke(
-        main, ["new", "event", "--site", str(minimal_site)], input="alpha\nSommerfest\n"
+def test_in_a_terminal_missing_values_are_asked_for(minimal_site: Path) -> None:
+    """Run the real command in a pseudo-terminal and answer its questions."""
+    main_fd, child_fd = os.openpty()
+    command = [str(Path(sys.executable).parent / "pactsite"), "new", "event"]
+    process = subprocess.Popen(
+        [*command, "--site", str(minimal_site)],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        close_fds=True,
     )
-    assert result.exit_code == 0, result.output
-    assert "Pakt" in result.output and "Titel" in result.output
-    assert (minimal_site / f"content/pacts/alpha/events/{TODAY}-sommerfest.md").is_file()
+    os.close(child_fd)
+    transcript = b""
+
+    def read_until(wanted: bytes) -> None:
+        nonlocal transcript
+        while wanted not in transcript:
+            ready, _, _ = select.select([main_fd], [], [], 20)
+            assert ready, transcript
+            transcript += os.read(main_fd, 1024)
+
+    read_until(b"Pakt")
+    os.write(main_fd, b"alpha\n")
+    read_until(b"Titel")
+    os.write(main_fd, "Sommerfest in Gröbers\n".encode())
+    assert process.wait(timeout=30) == 0, transcript
+    with contextlib.suppress(OSError):  # the terminal closes with the process
+        read_until(b".md")
+    os.close(main_fd)
+    assert (
+        minimal_site / f"content/pacts/alpha/events/{TODAY}-sommerfest-in-groebers.md"
+    ).is_file()
+
+
+def test_new_outside_a_site_says_what_to_do(tmp_path: Path) -> None:
+    run = run_pactsite("new", "news", "--site", str(tmp_path), "--pact", "a", "T")
+    assert run.exit_code == 1
+    assert "no site.yaml" in run.stderr and "pactsite init" in run.stderr
 
 
 def test_init_creates_a_site_that_builds_and_refuses_a_second_time(tmp_path: Path) -> None:
