@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -40,8 +41,9 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _today(day: dt.datetime | None) -> dt.date:
-    return day.date() if day else dt.datetime.now(dt.UTC).date()
+def _today(day: dt.datetime | None, zone: str = "Europe/Berlin") -> dt.date:
+    """The given day, else today in the site's time zone (a news item at 0:30 is dated today)."""
+    return day.date() if day else dt.datetime.now(ZoneInfo(zone)).date()
 
 
 def _stop(message: str, code: int = 1) -> None:
@@ -56,7 +58,8 @@ def _pacts(site_dir: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / PACT_PROFILE).is_file())
 
 
-def _vocabularies(site_dir: Path) -> dict[str, Collection[str]]:
+def _site(site_dir: Path) -> tuple[dict[str, Collection[str]], str]:
+    """The site's vocabularies and time zone, or exit with what is wrong with site.yaml."""
     config, problems = load_config(site_dir)
     if config is None:
         first = problems[0].format() if problems else f"cannot read site.yaml in {site_dir}"
@@ -64,9 +67,10 @@ def _vocabularies(site_dir: Path) -> dict[str, Collection[str]]:
             f"{first}\n(pactsite new needs a working site.yaml; create a site with pactsite init)"
         )
         raise AssertionError  # unreachable: _stop exits
-    return base_vocabularies(
+    vocabularies = base_vocabularies(
         tuple(config.sectors), tuple(config.funds), tuple(config.target_groups), _pacts(site_dir)
     )
+    return vocabularies, config.timezone
 
 
 def _ask(value: str | None, question: str, option: str) -> str:
@@ -114,7 +118,7 @@ def _entry_command(kind: str) -> click.Command:
     def create(
         site_dir: Path, title: str | None, pact: str | None, day: dt.datetime | None
     ) -> None:
-        vocabularies = _vocabularies(site_dir)
+        vocabularies, zone = _site(site_dir)
         known = list(vocabularies["pacts"])
         if kind != "page" and not pact:
             if not known:
@@ -127,7 +131,7 @@ def _entry_command(kind: str) -> click.Command:
             _stop(f"unknown pact '{pact}'; {did_you_mean(pact, known)}")
         title = _ask(title, "Titel", "an argument in quotes")
         try:
-            new = entry_file(kind, title, pact, _today(day), vocabularies)
+            new = entry_file(kind, title, pact, _today(day, zone), vocabularies)
         except ScaffoldError as error:
             _stop(str(error))
             return
@@ -156,13 +160,13 @@ for _kind in ENTRY_KINDS:
 @click.option("--name", default=None, help="Full name of the pact.")
 def new_pact(site_dir: Path, slug: str, name: str | None) -> None:
     """Create a pact profile: content/pacts/SLUG/pact.yaml."""
-    vocabularies = _vocabularies(site_dir)
+    vocabularies, zone = _site(site_dir)
     if not name:
         placeholder = f"{slug} (Platzhalter: vollständiger Name)"
         name = click.prompt("Name des Paktes", default=placeholder) if stdin_is_terminal() else ""
         name = name or placeholder
     try:
-        new = pact_file(slug, name, _today(None), vocabularies)
+        new = pact_file(slug, name, _today(None, zone), vocabularies)
     except ScaffoldError as error:
         _stop(str(error))
         return

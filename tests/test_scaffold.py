@@ -21,7 +21,7 @@ from pactsite.yamldoc import parse_yaml
 
 from conftest import run_pactsite
 
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+TODAY = dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
 VOCABULARIES = base_vocabularies(("ikt", "chemie"), ("lokales-kapital",), ("kmu",), ("alpha",))
 _FIELD_LINE = re.compile(r"^# ( *(?:- )?[a-z_]+:.*)$")
 
