@@ -159,12 +159,9 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
-    feeds = [
-        *build_feeds(site, config, urls, checked.linked.html),
-        *build_calendars(site, config, urls),
-    ]
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
-    files += feeds
+    files += build_feeds(site, config, urls, checked.linked.html, now)
+    files += build_calendars(site, config, urls, now)
     broken = check_rendered_links(files, checked.root)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])

@@ -22,11 +22,18 @@ from pactsite.urls import UrlScheme, output_path
 PRODUCT_ID = "-//pactsite//pactsite//DE"
 
 
-def build_calendars(site: Site, config: SiteConfig, urls: UrlScheme) -> list[OutputFile]:
-    """Write `/termine.ics`, `/pakte/<pact>/termine.ics` and `<event page>.ics` for each event."""
-    files = [_file(urls.calendar(), config.title, site.events, config, urls)]
+def build_calendars(
+    site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
+) -> list[OutputFile]:
+    """Write `/termine.ics`, `/pakte/<pact>/termine.ics` and `<event page>.ics` for each event.
+
+    Subscribed calendars never carry drafts or events before their publish moment; each
+    event page (also in a `--drafts` preview) has its own file.
+    """
+    public = [e for e in site.events if not e.draft and (e.publish is None or e.publish <= now)]
+    files = [_file(urls.calendar(), config.title, public, config, urls)]
     for pact in site.pacts:
-        events = site.of_pact(pact.key).events
+        events = [e for e in public if e.pact == pact.key or pact.key in e.organisers]
         name = f"{pact.name} – {config.title}"
         files.append(_file(urls.calendar(pact.key), name, events, config, urls))
     files.extend(

@@ -22,7 +22,7 @@ from typing import Any
 from pactsite.artifact import OutputFile
 from pactsite.config import SiteConfig
 from pactsite.markup import absolute_urls
-from pactsite.model import News, Site
+from pactsite.model import Entry, News, Site
 from pactsite.urls import UrlScheme, output_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -124,15 +124,23 @@ def feed_links(
     ]
 
 
-def scope_news(site: Site, scope: FeedScope, limit: int) -> list[News]:
-    """The newest articles of a scope, newest first (the site's order), at most `limit`."""
+def scope_news(site: Site, scope: FeedScope, limit: int, now: dt.datetime) -> list[News]:
+    """The newest articles of a scope, newest first (the site's order), at most `limit`.
+
+    Drafts and articles whose `publish` moment is ahead never go into a feed, not even in a
+    preview build (`--drafts`): feed readers keep what they have once seen.
+    """
+    public = [n for n in site.news if is_public(n, now)]
     if scope.pact:
-        news = [n for n in site.news if n.pact == scope.pact]
+        public = [n for n in public if n.pact == scope.pact]
     elif scope.sector:
-        news = [n for n in site.news if scope.sector in n.sectors]
-    else:
-        news = list(site.news)
-    return news[:limit]
+        public = [n for n in public if scope.sector in n.sectors]
+    return public[:limit]
+
+
+def is_public(entry: Entry, now: dt.datetime) -> bool:
+    """Whether an entry is out for everyone at `now`: no draft, and its publish moment passed."""
+    return not entry.draft and (entry.publish is None or entry.publish <= now)
 
 
 def tag_id(authority: str, day: dt.date, key: str) -> str:
@@ -150,14 +158,15 @@ def published_at(news: News, config: SiteConfig) -> dt.datetime:
 
 
 def build_feeds(
-    site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str]
+    site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str], now: dt.datetime
 ) -> list[OutputFile]:
     """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them."""
     files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
     for scope in feed_scopes(site, config, urls):
         items = [
-            _item(n, site, config, urls, html) for n in scope_news(site, scope, config.feeds.limit)
+            _item(n, site, config, urls, html)
+            for n in scope_news(site, scope, config.feeds.limit, now)
         ]
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector)
