@@ -137,7 +137,7 @@ def check_command(
 @main.command("serve")
 @SITE_OPTION
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
+@click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
 def serve_command(site_dir: Path, port: int, drafts: bool) -> None:
     """Build the site and serve it on http://127.0.0.1:PORT."""
     target = site_dir / "public"
