@@ -103,7 +103,9 @@ def assemble_site(
     problems.extend(_orphan_variants(entries))
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
-    scheduled = sorted({m for e in entries for m in (e.publish, e.expires) if m is not None})
+    # A draft's dates change nothing until it is no draft (then its file changed anyway).
+    timed = [e for e in entries if visibility.drafts or not e.draft]
+    scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
     return _site(pacts, visible, hidden, tuple(scheduled)), problems
 
 

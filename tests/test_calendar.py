@@ -229,3 +229,13 @@ def test_a_bad_pinned_clock_is_refused(minimal_site: Path) -> None:
     run = run_pactsite("build", "--site", str(minimal_site), "--now", "morgen")
     assert run.exit_code == 2
     assert "'morgen' is not an ISO 8601 moment" in run.stderr
+
+
+def test_a_drafts_publish_date_does_not_call_for_a_build(
+    minimal_site: Path, build_minimal: Build
+) -> None:
+    _news(minimal_site, "2003-02-01-zeit.md", "publish: 2003-02-01\ndraft: true")
+    run, _ = build_minimal("--now", "2003-01-20T00:00+01:00")
+    assert run.output.splitlines()[-1] == "next change: none"
+    run, _ = build_minimal("--drafts", "--now", "2003-01-20T00:00+01:00")
+    assert run.output.splitlines()[-1] == "next change: 2003-02-01 00:00 Europe/Berlin"
