@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,17 +18,22 @@ from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
+from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
+from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
 from pactsite.outputs.redirects import build_redirects
+from pactsite.outputs.schedule import build_next_build, describe_change
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
+from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.related import relate_entries
 from pactsite.sources import read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
+from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
 from pactsite.write import publish
 
@@ -60,6 +66,9 @@ class BuildReport:
     files: int
     pages: int
     warnings: tuple[Diagnostic, ...]
+    next_change: dt.datetime | None = None
+    next_change_line: str = ""
+    """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -94,21 +103,30 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
 def verify(root: Path, options: BuildOptions) -> CheckedSite:
     """Check the site and render it in memory, so template and profile links are checked too."""
     checked = check(root, options)
-    render_site(checked, options.now.date())
+    render_site(checked, options.now)
     return checked
 
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
-    files, pages = render_site(checked, options.now.date())
+    files, pages = render_site(checked, options.now)
+    upcoming = next_change(checked.site, checked.config.zone, options.now)
+    files.append(build_next_build(upcoming, checked.config))
     publish(files, out_dir)
-    return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
+    return BuildReport(
+        files=len(files),
+        pages=pages,
+        warnings=checked.warnings,
+        next_change=upcoming,
+        next_change_line=describe_change(upcoming, checked.config),
+    )
 
 
-def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile], int]:
-    """Render every output file of a checked site; return the files and the page count."""
+def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile], int]:
+    """Render every output file of a checked site as of `now`; return files and page count."""
     config, site = checked.config, checked.site
+    today = now.astimezone(config.zone).date()
     urls = UrlScheme(config.urls, config.base_url)
     env = make_environment(
         checked.theme,
@@ -124,12 +142,17 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
             "facet_values": project_facet_values,
             "today": today,
             "Kind": Kind,
+            "feed_links": functools.partial(feed_links, site, config, urls),
+            "structured_data": functools.partial(structured_data, site, config, urls),
+            "json_ld": json_ld_script,
+            "event_running": lambda event: is_running(event, config.zone, now),
+            "event_past": lambda event: is_past(event, config.zone, now),
         },
     )
     help_jobs, help_problems = plan_help(checked.root)
     env.globals["help_url"] = HELP_URL if help_jobs else ""
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
-    jobs = [*plan_pages(site, config, urls, today), *plan_directory(site, config, urls, statuses)]
+    jobs = [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
     pages, problems = render_pages([*jobs, *help_jobs], env, urls)
     problems += help_problems
     if problems:
@@ -143,6 +166,8 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     open_data = build_open_data(site, config, urls)
     admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
+    files += build_feeds(site, config, urls, checked.linked.html, now)
+    files += build_calendars(site, config, urls, now)
     files += admin
     broken = check_rendered_links(files, checked.root)
     if broken:

@@ -25,8 +25,22 @@ SITE_OPTION = click.option(
 )
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _now(pinned: str | None = None) -> dt.datetime:
+    """The build's now: the clock, or a pinned ISO 8601 moment (naive means UTC)."""
+    if not pinned:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(pinned)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{pinned}' is not an ISO 8601 moment, e.g. 2003-01-01T12:00+01:00", param_hint="--now"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# For tests and previews of the future: the moment the build takes as now (publish, expires,
+# upcoming events). Hidden, since a real build always uses the clock.
+NOW_OPTION = click.option("--now", "pinned_now", envvar="PACTSITE_NOW", default=None, hidden=True)
 
 
 STRICT_OPTION = click.option(
@@ -60,13 +74,19 @@ def main() -> None:
     default=None,
     help="Output folder (default: public/ in the site folder).",
 )
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
+@click.option(
+    "--drafts", is_flag=True, help="Include drafts and entries whose 'publish' date is ahead."
+)
 @STRICT_OPTION
-def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, strict: bool) -> None:
+@NOW_OPTION
+def build_command(
+    site_dir: Path, out_dir: Path | None, drafts: bool, strict: bool, pinned_now: str | None
+) -> None:
     """Build the site into the output folder."""
     target = out_dir if out_dir is not None else site_dir / "public"
+    options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
-        report = build(site_dir, target, BuildOptions(drafts=drafts, strict=strict, now=_now()))
+        report = build(site_dir, target, options)
     except BuildFailed as failed:
         _fail(failed)
         return
@@ -75,6 +95,7 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, strict: bo
         raise SystemExit(error.exit_code) from None
     _show(report.warnings)
     click.echo(f"built {report.pages} pages, {report.files} files into {target}")
+    click.echo(report.next_change_line)
 
 
 @main.command("check")
@@ -90,9 +111,12 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, strict: bo
     help="text for people, github for GitHub annotations, json for tools, html for a "
     "German report page (on standard output).",
 )
-def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
+@NOW_OPTION
+def check_command(
+    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None
+) -> None:
     """Validate content and links without writing anything."""
-    options = BuildOptions(drafts=drafts, strict=strict, now=_now())
+    options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
@@ -114,7 +138,7 @@ def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
 @main.command("serve")
 @SITE_OPTION
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
+@click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
 def serve_command(site_dir: Path, port: int, drafts: bool) -> None:
     """Build the site and serve it on http://127.0.0.1:PORT."""
     target = site_dir / "public"

@@ -181,6 +181,8 @@ class Site:
     variants: tuple[Page, ...] = ()
     hidden: Mapping[EntryKey, str] = field(default_factory=_frozen_paths)
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
+    scheduled: tuple[dt.datetime, ...] = ()
+    """Every publish and expires moment of the site's entries, shown or not, in order."""
 
     def pact(self, key: str) -> Pact:
         """Return the pact with this key."""

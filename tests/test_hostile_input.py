@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -482,8 +483,16 @@ def active_content(page: str) -> list[str]:
     return found
 
 
+_JSON_LD = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
+
+
 def _news_page(case: Case, slug: str) -> str:
-    return (case.out / NEWS_URL_DIR / slug / "index.html").read_text(encoding="utf-8")
+    """The page of a news item, without its JSON-LD block once that is proven to be inert data
+    (valid JSON with no '<', so nothing can close the element early)."""
+    page = (case.out / NEWS_URL_DIR / slug / "index.html").read_text(encoding="utf-8")
+    for data in _JSON_LD.findall(page):
+        json.loads(data)
+    return _JSON_LD.sub("", page)
 
 
 def _build_news_body(body: str) -> tuple[Run, str | None]:
