@@ -145,6 +145,7 @@ def _pact(source: SourceFile, values: dict[str, Any], index: SourceFile | None) 
         join=values.get("join", ""),
         color=values.get("color", ""),
         logo=values.get("logo", ""),
+        editors=values.get("editors", ()),
         body=index.body if index else "",
         body_source=SourceRef(path=index.path, body_line=index.body_line) if index else None,
     )

@@ -17,9 +17,11 @@ from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
+from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.feeds import build_feeds, feed_links
+from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
@@ -147,9 +149,12 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
             "event_past": lambda event: is_past(event, config.zone, now),
         },
     )
+    help_jobs, help_problems = plan_help(checked.root)
+    env.globals["help_url"] = HELP_URL if help_jobs else ""
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
     jobs = [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
-    pages, problems = render_pages(jobs, env, urls)
+    pages, problems = render_pages([*jobs, *help_jobs], env, urls)
+    problems += help_problems
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
@@ -159,9 +164,11 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
+    admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
     files += build_feeds(site, config, urls, checked.linked.html, now)
     files += build_calendars(site, config, urls, now)
+    files += admin
     broken = check_rendered_links(files, checked.root)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])

@@ -11,6 +11,7 @@ import click
 from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
+from pactsite.editing import COMMANDS as EDITOR_COMMANDS
 from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import serve_folder
 
@@ -148,3 +149,7 @@ def serve_command(site_dir: Path, port: int, drafts: bool) -> None:
         click.echo("the build failed; serving the last good build", err=True)
     click.echo(f"serving {target} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
     serve_folder(target, port)
+
+
+for _command in EDITOR_COMMANDS:  # new, init, codeowners (pactsite.editing)
+    main.add_command(_command)

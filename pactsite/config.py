@@ -53,6 +53,18 @@ class Fund:
     url: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CmsSettings:
+    """The web editor at /admin/ (Decap CMS): off unless `cms: {enabled: true}`."""
+
+    enabled: bool = False
+    backend: str = "git-gateway"
+    branch: str = "main"
+
+
+CMS_BACKENDS = ("git-gateway", "github", "gitlab", "gitea", "test-repo")
+
+
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -72,6 +84,7 @@ class SiteConfig:
     funds: Mapping[str, Fund] = field(default_factory=_empty)
     target_groups: Mapping[str, str] = field(default_factory=_empty)
     urls: UrlPatterns = field(default_factory=UrlPatterns)
+    cms: CmsSettings = field(default_factory=CmsSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
 
     @property
@@ -94,7 +107,7 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "paginate": to_int,
     "theme": to_text,
 }
-_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls", "feeds")
+_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls", "feeds", "cms")
 _HOST_NAME = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
@@ -152,6 +165,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     values["funds"] = _funds(data, report)
     values["urls"] = _urls(data, report)
     values["feeds"] = _feeds(data, report)
+    values["cms"] = _cms(data, report)
     if problems:
         return None, problems
     if not str(values.get("base_url", "/")).endswith("/"):
@@ -285,3 +299,29 @@ def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
         else:
             chosen[str(key)] = str(value)
     return UrlPatterns(**chosen)
+
+
+def _cms(data: dict[str, Any], report: Report) -> CmsSettings:
+    raw = data.get("cms") or {}
+    if not isinstance(raw, dict):
+        report("cms", "cms must be a map of settings", "e.g. cms: {enabled: true}")
+        return CmsSettings()
+    known = ("enabled", "backend", "branch")
+    for key in raw:
+        if key not in known:
+            report(f"cms.{key}", f"unknown cms setting '{key}'", did_you_mean(str(key), known))
+    enabled = raw.get("enabled", False)
+    if not isinstance(enabled, bool):
+        report("cms.enabled", "cms.enabled must be true or false", "write enabled: true")
+        enabled = False
+    backend = str(raw.get("backend", "git-gateway"))
+    if backend not in CMS_BACKENDS:
+        report(
+            "cms.backend",
+            f"unknown cms backend '{backend}'",
+            did_you_mean(backend, CMS_BACKENDS) or "use git-gateway",
+        )
+    branch = str(raw.get("branch", "main")).strip()
+    if not branch:
+        report("cms.branch", "cms.branch must not be empty", "write branch: main")
+    return CmsSettings(enabled=enabled, backend=backend, branch=branch or "main")

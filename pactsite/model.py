@@ -84,6 +84,8 @@ class Pact:
     join: str = ""
     color: str = ""
     logo: str = ""
+    editors: tuple[str, ...] = ()
+    """Who may change the pact's folder: git hosting handles or e-mail addresses."""
     body: str = ""
     body_source: SourceRef | None = None
 
