@@ -165,4 +165,5 @@ def _tell_build(outcome: Outcome, target: Path) -> None:
         click.echo(outcome.output_error, err=True)
     failed = summary(outcome.diagnostics) if outcome.diagnostics else "the build failed"
     verb = "build failed" if outcome.first else "rebuild failed"
-    click.echo(f"{verb} in {took}: {failed}; serving the last good build", err=True)
+    serving = "serving the last good build" if target.is_dir() else "nothing built yet"
+    click.echo(f"{verb} in {took}: {failed}; {serving}", err=True)

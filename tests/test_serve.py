@@ -39,10 +39,10 @@ REBUILT = r"^rebuilt in \d+\.\d\d s"
 class Served:
     """A `pactsite serve` subprocess on a free port, with its output collected line by line."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, port: int = 0) -> None:
         self.site = site
         self.process = subprocess.Popen(
-            [*PACTSITE, "serve", "--site", str(site), "--port", "0"],
+            [*PACTSITE, "serve", "--site", str(site), "--port", str(port)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -87,9 +87,9 @@ class Served:
         with self._changed:
             return len(self.lines)
 
-    def interrupt(self) -> int:
-        """Press Ctrl-C; return the exit code."""
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(self, stop: signal.Signals = signal.SIGINT) -> int:
+        """Press Ctrl-C (or send another signal); return the exit code."""
+        self.process.send_signal(stop)
         code = self.process.wait(timeout=WAIT_S)
         self._reader.join(timeout=WAIT_S)
         return code
@@ -265,11 +265,43 @@ def test_editor_swap_and_temp_files_do_not_trigger_a_rebuild(served: Served, pag
     assert served.count(REBUILT, after=before) == 1, served.lines[before:]
 
 
-def test_ctrl_c_stops_cleanly_with_exit_code_0(served: Served, page: Page) -> None:
+def test_a_page_reloads_when_it_reconnects_to_a_newer_build(minimal_site: Path, page: Page) -> None:
+    first = Served(minimal_site)
+    open_connected(page, first.url + "/impressum/")
+    assert first.interrupt() == 0  # the page loses its live connection and keeps retrying
+    write(minimal_site, IMPRESSUM, PAGE.format(weight=1, text="Geändert, als niemand lief."))
+    port = int(first.url.rsplit(":", 1)[1])
+    second = Served(minimal_site, port)
+    try:
+        expect(page.locator("main")).to_contain_text("als niemand lief", timeout=WAIT_MS)
+    finally:
+        assert second.interrupt() == 0
+
+
+def test_a_site_broken_from_the_start_shows_the_overlay_until_fixed(
+    minimal_site: Path, page: Page
+) -> None:
+    write(minimal_site, IMPRESSUM, PAGE.format(weight="viel", text="Kaputt."))
+    preview = Served(minimal_site)
+    try:
+        preview.wait_for(r"^build failed in .*; nothing built yet$")
+        open_connected(page, preview.url + "/impressum/")
+        expect(page.get_by_role("alert")).to_contain_text("content/pages/impressum.md:3")
+        write(minimal_site, IMPRESSUM, PAGE.format(weight=1, text="Endlich gebaut."))
+        expect(page.locator("main")).to_contain_text("Endlich gebaut.", timeout=WAIT_MS)
+        expect(page.get_by_role("alert")).to_have_count(0)
+    finally:
+        assert preview.interrupt() == 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly_with_exit_code_0(
+    served: Served, page: Page, stop: signal.Signals
+) -> None:
     open_connected(page, served.url + "/impressum/")  # a live connection is open
-    assert served.interrupt() == 0
+    assert served.interrupt(stop) == 0
     output = "\n".join(served.lines)
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
     assert served.lines[-1] == "stopped"
 
 

@@ -69,35 +69,75 @@ def serve_site(
     Raises PortInUse if the port is taken.
     """
     state = LiveState(secrets.token_hex(4))
-    with _interrupts_as_keyboard_interrupt():
-        try:
-            server = PreviewServer(preview.port, preview.out_dir.absolute(), state)
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUse(preview.port) from None
-            raise
+    try:
+        server = PreviewServer(preview.port, preview.out_dir.absolute(), state)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(preview.port) from None
+        raise
 
-        def rebuild(first: bool = False) -> None:
-            outcome = _build_once(preview, first)
-            state.publish(outcome.problems)
-            told(outcome)
+    def rebuild(first: bool = False) -> None:
+        outcome = _build_once(preview, first)
+        state.publish(outcome.problems)
+        told(outcome)
 
-        debouncer = Debouncer(rebuild)
-        watcher = SiteWatcher(preview.root, debouncer.poke)
+    debouncer = Debouncer(rebuild)
+    watcher = SiteWatcher(preview.root, debouncer.poke)
+    serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
+    stop = _Stop()
+    with stop.on_signals():
         try:
             watcher.start()
             rebuild(first=True)
             debouncer.start()
+            stop.interrupts = False  # from here on, a signal only asks the loop below to end
+            serving.start()
             ready(f"http://127.0.0.1:{server.server_address[1]}/")
-            server.serve_forever(poll_interval=0.2)
+            while not stop.asked.wait(0.5):
+                pass
         except KeyboardInterrupt:
             pass
         finally:
             _ignore_interrupts()  # a second Ctrl-C must not break the clean-up
+            if serving.is_alive():
+                server.shutdown()
+                serving.join()
             state.close()
             watcher.stop()
             debouncer.stop()
             server.server_close()
+
+
+class _Stop:
+    """Ctrl-C and SIGTERM: interrupt the start-up, later only ask the main loop to end.
+
+    Interrupting the HTTP server itself could close a connection a request thread is
+    still reading from, so once serving, the server is shut down from the main loop.
+    """
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+        self.interrupts = True
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.asked.set()
+        if self.interrupts:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def on_signals(self) -> Iterator[None]:
+        """Handle SIGINT and SIGTERM in this block; the old handlers come back afterwards."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        for sig in previous:
+            signal.signal(sig, self._handle)
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def _build_once(preview: Preview, first: bool) -> Outcome:
@@ -122,23 +162,3 @@ def _ignore_interrupts() -> None:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
-
-
-@contextmanager
-def _interrupts_as_keyboard_interrupt() -> Iterator[None]:
-    """Ctrl-C and SIGTERM both stop the preview; the old handlers come back afterwards."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in previous:
-        signal.signal(sig, interrupt)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

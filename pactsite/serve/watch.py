@@ -108,8 +108,9 @@ class SiteWatcher(FileSystemEventHandler):
 
     def stop(self) -> None:
         """Stop watching and wait for watchdog's threads to end."""
-        self._observer.stop()
-        self._observer.join()
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         """Pass on changes of sources; follow watched folders that come and go."""
