@@ -245,6 +245,21 @@ def test_deleting_and_renaming_sources_updates_the_open_pages(served: Served, pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Seite nicht gefunden")
 
 
+def test_a_deleted_and_recreated_content_folder_is_watched_again(
+    served: Served, page: Page
+) -> None:
+    open_connected(page, served.url + "/impressum/")
+    content, kept = served.site / "content", served.site.parent / "content-kept"
+    shutil.copytree(content, kept)
+    before = served.mark()
+    shutil.rmtree(content)
+    served.wait_for(r"^(rebuilt|rebuild failed) in", after=before)
+    shutil.copytree(kept, content)
+    expect(page.locator("main")).to_contain_text("Verantwortlich: Testnetz.", timeout=WAIT_MS)
+    write(served.site, IMPRESSUM, PAGE.format(weight=1, text="Im neuen Ordner."))
+    expect(page.locator("main")).to_contain_text("Im neuen Ordner.", timeout=WAIT_MS)
+
+
 def test_editor_swap_and_temp_files_do_not_trigger_a_rebuild(served: Served, page: Page) -> None:
     open_connected(page, served.url + "/impressum/")
     before = served.mark()
