@@ -260,6 +260,28 @@ def test_a_deleted_and_recreated_content_folder_is_watched_again(
     expect(page.locator("main")).to_contain_text("Im neuen Ordner.", timeout=WAIT_MS)
 
 
+SET_HIDDEN = """hidden => {
+    Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_tab_lets_go_of_its_connection_and_catches_up_when_shown(
+    served: Served, page: Page
+) -> None:
+    open_connected(page, served.url + "/impressum/")
+    main = page.locator("main")
+    page.evaluate(SET_HIDDEN, True)
+    before = served.mark()
+    write(served.site, IMPRESSUM, PAGE.format(weight=1, text="Während die Seite verborgen war."))
+    served.wait_for(REBUILT, after=before)
+    page.wait_for_timeout(1000)  # a connected page would reload within milliseconds
+    expect(main).to_contain_text("Verantwortlich: Testnetz.")
+    with page.expect_request(re.compile(r"/\.pactsite/live$")):
+        page.evaluate(SET_HIDDEN, False)
+    expect(main).to_contain_text("Während die Seite verborgen war.", timeout=WAIT_MS)
+
+
 def test_editor_swap_and_temp_files_do_not_trigger_a_rebuild(served: Served, page: Page) -> None:
     open_connected(page, served.url + "/impressum/")
     before = served.mark()

@@ -15,12 +15,36 @@
     return;
   }
   // The server sends the current build version on every (re)connection and after every
-  // build; a version other than the page's means the page is out of date.
-  var source = new EventSource("/.pactsite/live");
-  source.addEventListener("version", function (event) {
-    if (event.data !== version) {
+  // build; a version other than the page's means the page is out of date. Browsers allow
+  // only six connections per server, so hidden tabs let go of theirs and check again
+  // when they are shown.
+  var source = null;
+  function connect() {
+    if (source) {
+      return;
+    }
+    source = new EventSource("/.pactsite/live");
+    source.addEventListener("version", function (event) {
+      if (event.data !== version) {
+        disconnect();
+        window.location.reload();
+      }
+    });
+  }
+  function disconnect() {
+    if (source) {
       source.close();
-      window.location.reload();
+      source = null;
+    }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      disconnect();
+    } else {
+      connect();
     }
   });
+  if (!document.hidden) {
+    connect();
+  }
 })();
