@@ -12,7 +12,7 @@ from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.report import FORMATS, format_report, summary
-from pactsite.serve import Outcome, PortInUse, Preview, serve_site
+from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
 
 SITE_OPTION = click.option(
     "--site",
@@ -142,7 +142,7 @@ def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool)
             told=lambda outcome: _tell_build(outcome, target),
             ready=lambda url: click.echo(f"serving {target} on {url} (Ctrl-C stops)"),
         )
-    except PortInUse as error:
+    except (PortInUse, CannotWatch) as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     click.echo("stopped")

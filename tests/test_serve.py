@@ -426,3 +426,17 @@ def test_a_burst_of_pokes_runs_the_action_once_after_a_quiet_moment() -> None:
         debouncer.stop()
     assert len(runs) == 1
     assert runs[0] - last_poke >= 0.25
+
+
+def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    run = subprocess.run(
+        [*PACTSITE, "serve", "--site", str(missing), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=WAIT_S * 2,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert f"error: cannot watch {missing}: No such file or directory" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -32,6 +32,20 @@ class PortInUse(Exception):
         )
 
 
+class CannotWatch(Exception):
+    """Raised when the site folder cannot be watched (missing, or no inotify watches left)."""
+
+    exit_code = 1
+
+    def __init__(self, root: Path, error: OSError) -> None:
+        hint = (
+            "; raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288"
+            if error.errno == errno.ENOSPC
+            else ""
+        )
+        super().__init__(f"cannot watch {root}: {error.strerror}{hint}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """How one build of the preview went: its report, or what failed, and how long it took."""
@@ -66,7 +80,7 @@ def serve_site(
     """Build, serve and rebuild on changes until Ctrl-C (or SIGTERM); then stop cleanly.
 
     `told` hears of every build, `ready` gets the address once the server listens.
-    Raises PortInUse if the port is taken.
+    Raises PortInUse if the port is taken, CannotWatch if the site cannot be watched.
     """
     state = LiveState(secrets.token_hex(4))
     try:
@@ -87,7 +101,10 @@ def serve_site(
     stop = _Stop()
     with stop.on_signals():
         try:
-            watcher.start()
+            try:
+                watcher.start()
+            except OSError as error:
+                raise CannotWatch(preview.root, error) from None
             rebuild(first=True)
             debouncer.start()
             stop.interrupts = False  # from here on, a signal only asks the loop below to end
