@@ -36,6 +36,7 @@ _TEMP_NAME = re.compile(
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+_ARRIVALS_AND_DEPARTURES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED})
 _CHANGES = frozenset(
     {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED}
 )
@@ -115,7 +116,9 @@ class SiteWatcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         """Pass on changes of sources; follow watched folders that come and go."""
         paths = _event_paths(event)
-        if event.is_directory:
+        # Only a folder that appears or vanishes needs a new watch: re-watching on other
+        # events (a copy setting the folder's times) would lose the events in between.
+        if event.is_directory and event.event_type in _ARRIVALS_AND_DEPARTURES:
             for path in paths:
                 folder = Path(path)
                 if folder.parent == self._root and folder.name in WATCHED_FOLDERS:
