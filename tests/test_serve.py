@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from test_accessibility import axe_violations
 from watchdog.events import (
     EVENT_TYPE_CLOSED_NO_WRITE,
     EVENT_TYPE_CREATED,
@@ -197,6 +198,16 @@ def test_broken_front_matter_shows_an_overlay_with_file_and_line_until_fixed(
     write(served.site, IMPRESSUM, PAGE.format(weight=1, text="Wieder heil."))
     expect(page.locator("main")).to_contain_text("Wieder heil.", timeout=WAIT_MS)
     expect(overlay).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_overlay_passes_axe(served: Served, page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    open_connected(page, served.url + "/impressum/")
+    write(served.site, IMPRESSUM, PAGE.format(weight="viel", text="Kaputt."))
+    expect(page.get_by_role("alert")).to_contain_text("impressum.md:3", timeout=WAIT_MS)
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
 
 
 def test_the_overlay_escapes_what_it_quotes(served: Served, page: Page) -> None:
