@@ -13,7 +13,7 @@ from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
 from pactsite.report import FORMATS, format_report, summary
-from pactsite.serve import serve_folder
+from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
 
 SITE_OPTION = click.option(
     "--site",
@@ -137,18 +137,61 @@ def check_command(
 
 @main.command("serve")
 @SITE_OPTION
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: public/ in the site folder).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
-def serve_command(site_dir: Path, port: int, drafts: bool) -> None:
-    """Build the site and serve it on http://127.0.0.1:PORT."""
-    target = site_dir / "public"
+def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool) -> None:
+    """Build the site, serve it on http://127.0.0.1:PORT and rebuild it on every change."""
+    target = out_dir if out_dir is not None else site_dir / "public"
+    preview = Preview(
+        root=site_dir,
+        out_dir=target,
+        port=port,
+        options=lambda: BuildOptions(drafts=drafts, now=_now()),
+    )
     try:
-        build(site_dir, target, BuildOptions(drafts=drafts, now=_now()))
-    except BuildFailed as failed:
-        _show(failed.diagnostics)
-        click.echo("the build failed; serving the last good build", err=True)
-    click.echo(f"serving {target} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
-    serve_folder(target, port)
+        serve_site(
+            preview,
+            told=lambda outcome: _tell_build(outcome, target),
+            ready=lambda url: click.echo(f"serving {target} on {url} (Ctrl-C stops)"),
+        )
+    except (PortInUse, CannotWatch) as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    click.echo("stopped")
+
+
+def _tell_build(outcome: Outcome, target: Path) -> None:
+    """Print one line per build of `serve`, and the diagnostics of a failed one."""
+    took = f"{outcome.seconds:.2f} s"
+    report = outcome.report
+    if report is not None:
+        if outcome.first:
+            _show(report.warnings)
+            click.echo(f"built {report.pages} pages, {report.files} files into {target} in {took}")
+        else:
+            warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+            click.echo(f"rebuilt in {took} ({report.pages} pages{warned})")
+        return
+    _show(outcome.diagnostics)
+    if outcome.output_error:
+        click.echo(outcome.output_error, err=True)
+    failed = summary(outcome.diagnostics) if outcome.diagnostics else "the build failed"
+    verb = "build failed" if outcome.first else "rebuild failed"
+    serving = "serving the last good build" if target.is_dir() else "nothing built yet"
+    click.echo(f"{verb} in {took}: {failed}; {serving}", err=True)
 
 
 for _command in EDITOR_COMMANDS:  # new, init, codeowners (pactsite.editing)
