@@ -21,6 +21,7 @@ from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
 from pactsite.outputs.redirects import build_redirects
+from pactsite.outputs.search import build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.related import relate_entries
@@ -100,6 +101,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
     files, pages = render_site(checked, options.now.date())
+    files += build_search_index(files)  # not in `check`: the index is for visitors only
     publish(files, out_dir)
     return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
 

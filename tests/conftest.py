@@ -101,6 +101,7 @@ PAGE_KINDS = {
     "accessibility-statement": "/barrierefreiheit/",
     "network": "/netzwerk/",
     "network-bar": "/netzwerk/leiste.html",
+    "search": "/suche/",
 }
 
 

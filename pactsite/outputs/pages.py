@@ -15,6 +15,8 @@ from pactsite.diagnostics import Diagnostic
 from pactsite.model import MEMBER_KINDS, Entry, Event, Kind, Member, Pact, Site
 from pactsite.urls import UrlScheme, output_path
 
+SEARCH_URL = "/suche/"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pagination:
@@ -33,6 +35,7 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date) 
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
         PageJob("/netzwerk/", "network.html", {}),
+        PageJob(SEARCH_URL, "search.html", {}),
         *_section_pages(site, config, urls, today),
         *_pact_pages(site, config, urls, today),
         *_entry_pages(site),
