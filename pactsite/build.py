@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pactsite.artifact import OutputFile
@@ -17,6 +17,7 @@ from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
+from pactsite.outputs.images import ImageSet, ImageStats, apply_images, build_variants, check_images
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
@@ -50,6 +51,7 @@ class CheckedSite:
     linked: LinkedSite
     theme: Theme
     warnings: tuple[Diagnostic, ...]
+    images: ImageSet = field(default_factory=ImageSet)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +61,7 @@ class BuildReport:
     files: int
     pages: int
     warnings: tuple[Diagnostic, ...]
+    images: ImageStats = field(default_factory=ImageStats)
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -77,8 +80,12 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     )
     problems += found
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
-    linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
+    paths = {k: s.path for k, s in body_sources.items()}
+    linked, found = link_site(bodies, paths, index)
     problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
+    images, found = check_images(root, site, bodies, paths, index)
+    problems += found
+    linked = replace(linked, html=apply_images(linked.html, images))
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
@@ -86,7 +93,13 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     if has_errors(problems) or theme is None:
         raise BuildFailed(problems)
     return CheckedSite(
-        root=root, config=config, site=site, linked=linked, theme=theme, warnings=tuple(problems)
+        root=root,
+        config=config,
+        site=site,
+        linked=linked,
+        theme=theme,
+        warnings=tuple(problems),
+        images=images,
     )
 
 
@@ -101,9 +114,13 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
     files, pages = render_site(checked, options.now.date())
+    variants, image_stats, broken = build_variants(checked.root, checked.images)
+    if broken:
+        raise BuildFailed([*checked.warnings, *broken])
+    files += variants
     files += build_search_index(files)  # not in `check`: the index is for visitors only
     publish(files, out_dir)
-    return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
+    return BuildReport(files=len(files), pages=pages, warnings=checked.warnings, images=image_stats)
 
 
 def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile], int]:
@@ -124,6 +141,7 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
             "facet_values": project_facet_values,
             "today": today,
             "Kind": Kind,
+            "hero_images": checked.images.heroes,
         },
     )
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
@@ -132,14 +150,17 @@ def render_site(checked: CheckedSite, today: dt.date) -> tuple[list[OutputFile],
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
-    content_files = collect_content_files(checked.root, checked.linked.assets)
+    processed = checked.images.infos  # published as variants only: the originals carry EXIF
+    content_files = collect_content_files(
+        checked.root, (a for a in checked.linked.assets if a not in processed)
+    )
     sitemap = build_sitemap((f.path for f in pages), urls)
     styles = build_pact_styles(site)
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
-    broken = check_rendered_links(files, checked.root)
+    broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
     return files, len(pages)

@@ -73,7 +73,10 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, strict: bo
         click.echo(str(error), err=True)
         raise SystemExit(error.exit_code) from None
     _show(report.warnings)
-    click.echo(f"built {report.pages} pages, {report.files} files into {target}")
+    images = report.images
+    made = f"; images: {images.processed} processed, {images.cached} from cache"
+    shown = made if images.processed or images.cached else ""
+    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
 
 
 @main.command("check")

@@ -118,6 +118,7 @@ class News(Entry):
     tags: tuple[str, ...] = ()
     author: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,6 +135,7 @@ class Project(Entry):
     contact: str = ""
     location: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
