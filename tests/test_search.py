@@ -191,3 +191,19 @@ def test_excerpts_are_inserted_as_text_not_markup(
 def test_the_main_navigation_links_the_search(example_build: Path) -> None:
     nav = parse_page(example_build / "index.html").xpath("//nav[@class='main-nav']//a/@href")
     assert "/suche/" in nav
+
+
+def test_more_results_come_on_request_and_focus_moves_to_the_first_new_one(
+    page: Page, example_served: str
+) -> None:
+    page.goto(example_served + "/suche/?q=Qualifizierung")
+    results = page.locator("#ps_search_results > li")
+    expect(results).to_have_count(10)
+    total = int(page.get_by_role("status").inner_text().split()[0])
+    assert total > 10
+    page.locator("#ps_search_more").focus()
+    page.keyboard.press("Enter")
+    expect(results).to_have_count(total)
+    eleventh = results.nth(10).locator("a").get_attribute("href")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == eleventh
+    expect(page.locator("#ps_search_more")).to_be_hidden()

@@ -17,8 +17,9 @@ from pactsite.diagnostics import OutputError
 
 INDEX_FOLDER = "pagefind"
 BODY_MARK = b"data-pagefind-body"
-EXCLUDED = (".breadcrumb", ".backlinks", ".related", ".variant-link")
-"""Parts of an indexed page that are navigation, not the page's own words."""
+EXCLUDED = (".breadcrumb", ".backlinks", ".related", ".variant-link", ".facts")
+"""Parts of an indexed page that are navigation or a table of facts (which Pagefind would run
+together into excerpts like "PaktMagdeburg"), not the page's own words."""
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 """Pagefind's ready-made interfaces: the site renders results with its own script."""
 _TIMEOUT_SECONDS = 300
