@@ -321,3 +321,14 @@ def _png_header_only(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def test_a_heic_photo_from_a_phone_is_an_error_with_a_fix(
+    build_minimal: Build, minimal_site: Path
+) -> None:
+    put(minimal_site, "IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic")
+    add_body(minimal_site, "![Teilnehmende beim Treffen](IMG_0001.HEIC)")
+    run, _ = build_minimal()
+    assert run.exit_code == 1
+    assert "error: image 'IMG_0001.HEIC': browsers cannot show '.heic' files" in run.stderr
+    assert "save the photo as JPEG" in run.stderr

@@ -41,6 +41,8 @@ WEBP_QUALITY = 80
 SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
 """How wide the text column shows an image (see `--measure` in pactsite.css)."""
 RASTER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+BROWSER_ONLY_SUFFIXES = frozenset({".svg", ".gif", ".avif"})
+"""Image formats that browsers show and that are published as they are."""
 MAX_PIXELS = 80_000_000
 MAX_BYTES = 50 * 1024 * 1024
 SETTINGS = f"w={WIDTHS};jpeg={JPEG_QUALITY};webp={WEBP_QUALITY};pillow={PIL.__version__};v1"
@@ -111,7 +113,7 @@ class ImageStats:
 
 def is_raster(asset: str) -> bool:
     """Whether a content file is a photo or graphic that gets variants (not SVG, not PDF)."""
-    return PurePosixPath(asset).suffix.lower() in RASTER_SUFFIXES
+    return _suffix(asset) in RASTER_SUFFIXES
 
 
 def variant_widths(width: int) -> tuple[int, ...]:
@@ -172,16 +174,35 @@ def _asset_of(url: str) -> str:
 
 def body_image_uses(
     bodies: Mapping[str, RenderedBody], sources: Mapping[str, str], index: LinkIndex
-) -> list[ImageUse]:
-    """Every place a body shows or links a raster image of `content/`, in order."""
+) -> tuple[list[ImageUse], list[Diagnostic]]:
+    """Every place a body shows or links a raster image of `content/`, in order.
+
+    An image in a format browsers cannot show (HEIC from phones, TIFF) is an error: it would
+    not appear, and its original with all its metadata would be published.
+    """
     uses = []
+    problems = []
     for key in sorted(bodies):
         for link in bodies[key].links:
             resolution = resolve_link(link.target, sources[key], index, is_image=link.is_image)
             asset = _asset_of(resolution.url)
             if asset and is_raster(asset):
                 uses.append(ImageUse(asset, sources[key], link.line))
-    return uses
+            elif asset and link.is_image and _suffix(asset) not in BROWSER_ONLY_SUFFIXES:
+                problems.append(
+                    Diagnostic(
+                        path=sources[key],
+                        line=link.line,
+                        message=f"image '{link.target}': browsers cannot show "
+                        f"'{_suffix(asset)}' files",
+                        hint="save the photo as JPEG (or PNG for a graphic) and link that file",
+                    )
+                )
+    return uses, problems
+
+
+def _suffix(asset: str) -> str:
+    return PurePosixPath(asset).suffix.lower()
 
 
 def front_matter_images(site: Site, index: LinkIndex) -> tuple[list[ImageUse], list[Diagnostic]]:
@@ -253,8 +274,9 @@ def check_images(
     index: LinkIndex,
 ) -> tuple[ImageSet, list[Diagnostic]]:
     """Find every image of bodies and front matter, read its header; report what is wrong."""
-    in_bodies = body_image_uses(bodies, sources, index)
-    in_front_matter, problems = front_matter_images(site, index)
+    in_bodies, problems = body_image_uses(bodies, sources, index)
+    in_front_matter, found = front_matter_images(site, index)
+    problems += found
     infos, found = probe_images(root, [*in_bodies, *in_front_matter])
     entries = {key: entry.source.path for key, entry in site.entries.items()}
     images = ImageSet(
