@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pactsite.artifact import OutputFile
@@ -22,11 +22,13 @@ from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
+from pactsite.outputs.images import ImageSet, ImageStats, apply_images, build_variants, check_images
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import plan_pages, render_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.schedule import build_next_build, describe_change
+from pactsite.outputs.search import build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -57,6 +59,7 @@ class CheckedSite:
     linked: LinkedSite
     theme: Theme
     warnings: tuple[Diagnostic, ...]
+    images: ImageSet = field(default_factory=ImageSet)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +72,7 @@ class BuildReport:
     next_change: dt.datetime | None = None
     next_change_line: str = ""
     """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
+    images: ImageStats = field(default_factory=ImageStats)
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -87,8 +91,12 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     )
     problems += found
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
-    linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
+    paths = {k: s.path for k, s in body_sources.items()}
+    linked, found = link_site(bodies, paths, index)
     problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
+    images, found = check_images(root, site, bodies, paths, index)
+    problems += found
+    linked = replace(linked, html=apply_images(linked.html, images))
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
@@ -96,7 +104,13 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     if has_errors(problems) or theme is None:
         raise BuildFailed(problems)
     return CheckedSite(
-        root=root, config=config, site=site, linked=linked, theme=theme, warnings=tuple(problems)
+        root=root,
+        config=config,
+        site=site,
+        linked=linked,
+        theme=theme,
+        warnings=tuple(problems),
+        images=images,
     )
 
 
@@ -111,8 +125,13 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
     files, pages = render_site(checked, options.now)
+    variants, image_stats, broken = build_variants(checked.root, checked.images)
+    if broken:
+        raise BuildFailed([*checked.warnings, *broken])
+    files += variants
     upcoming = next_change(checked.site, checked.config.zone, options.now)
     files.append(build_next_build(upcoming, checked.config))
+    files += build_search_index(files)  # not in `check`: the index is for visitors only
     publish(files, out_dir)
     return BuildReport(
         files=len(files),
@@ -120,6 +139,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
         warnings=checked.warnings,
         next_change=upcoming,
         next_change_line=describe_change(upcoming, checked.config),
+        images=image_stats,
     )
 
 
@@ -147,6 +167,7 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
             "json_ld": json_ld_script,
             "event_running": lambda event: is_running(event, config.zone, now),
             "event_past": lambda event: is_past(event, config.zone, now),
+            "hero_images": checked.images.heroes,
         },
     )
     help_jobs, help_problems = plan_help(checked.root)
@@ -158,7 +179,10 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
-    content_files = collect_content_files(checked.root, checked.linked.assets)
+    processed = checked.images.infos  # published as variants only: the originals carry EXIF
+    content_files = collect_content_files(
+        checked.root, (a for a in checked.linked.assets if a not in processed)
+    )
     sitemap = build_sitemap((f.path for f in pages), urls)
     styles = build_pact_styles(site)
     redirects = build_redirects(site.entries.values(), urls)
@@ -169,7 +193,7 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
     files += build_feeds(site, config, urls, checked.linked.html, now)
     files += build_calendars(site, config, urls, now)
     files += admin
-    broken = check_rendered_links(files, checked.root)
+    broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
     return files, len(pages)

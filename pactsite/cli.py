@@ -94,7 +94,10 @@ def build_command(
         click.echo(str(error), err=True)
         raise SystemExit(error.exit_code) from None
     _show(report.warnings)
-    click.echo(f"built {report.pages} pages, {report.files} files into {target}")
+    images = report.images
+    made = f"; images: {images.processed} processed, {images.cached} from cache"
+    shown = made if images.processed or images.cached else ""
+    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
     click.echo(report.next_change_line)
 
 

@@ -120,6 +120,7 @@ class News(Entry):
     tags: tuple[str, ...] = ()
     author: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +137,7 @@ class Project(Entry):
     contact: str = ""
     location: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

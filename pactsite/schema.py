@@ -65,6 +65,7 @@ NEWS_FIELDS = (
     FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
     FieldSpec("author", T.TEXT, "Autor/in"),
     FieldSpec("image", T.TEXT, "Bild"),
+    FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
     FieldSpec("updated", T.DATE, "Aktualisiert am"),
     *COMMON_FIELDS,
 )
@@ -82,6 +83,7 @@ PROJECT_FIELDS = (
     FieldSpec("contact", T.TEXT, "Kontakt"),
     FieldSpec("location", T.TEXT, "Ort"),
     FieldSpec("image", T.TEXT, "Bild"),
+    FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
     *COMMON_FIELDS,
 )
 EVENT_FIELDS = (

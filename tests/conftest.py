@@ -102,6 +102,7 @@ PAGE_KINDS = {
     "network": "/netzwerk/",
     "network-bar": "/netzwerk/leiste.html",
     "help": "/hilfe/",
+    "search": "/suche/",
 }
 
 

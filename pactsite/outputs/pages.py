@@ -16,6 +16,8 @@ from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
 from pactsite.timeline import split_events
 from pactsite.urls import UrlScheme, output_path
 
+SEARCH_URL = "/suche/"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pagination:
@@ -34,6 +36,7 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
         PageJob("/netzwerk/", "network.html", {}),
+        PageJob(SEARCH_URL, "search.html", {}),
         *_section_pages(site, config, urls, now),
         *_pact_pages(site, config, urls, now),
         *_entry_pages(site),
