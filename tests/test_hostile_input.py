@@ -25,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -649,6 +650,27 @@ def test_xss_payloads_are_sanitised_out_of_the_page(payload: str) -> None:
     page_lower = page.lower()
     for needle in ("<script", "<iframe", "<object", "<embed", "expression(", "<svg"):
         assert needle not in page_lower, needle
+
+
+def test_xss_payloads_are_sanitised_out_of_every_feed() -> None:
+    body = "\n\n".join(["Vorher.", *XSS_PAYLOADS.values(), "Nachher."])
+    with hostile_site() as case:
+        case.write(f"{NEWS_DIR}/bild.png", PNG)
+        case.write(f"{NEWS_DIR}/2002-10-23-angriff.md", VALID_NEWS + body + "\n")
+        run, _ = _build_case(case)
+        assert run.exit_code == 0, run.stderr
+        atom = lxml.etree.parse(str(case.out / "feed.xml"))
+        rss = lxml.etree.parse(str(case.out / "rss.xml"))
+        feed = json.loads((case.out / "feed.json").read_text(encoding="utf-8"))
+    contents = [
+        *atom.xpath("//*[local-name()='content' and @type='html']/text()"),
+        *rss.xpath("//item/*[local-name()='encoded']/text()"),
+        *(item["content_html"] for item in feed["items"]),
+    ]
+    bodies = [html for html in contents if "Nachher." in html]
+    assert len(bodies) == 3, contents
+    for html in bodies:
+        assert active_content(f"<div>{html}</div>") == []
 
 
 # --- 3. file names ---------------------------------------------------------------------
