@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
@@ -93,7 +94,7 @@ def assemble_site(
             kind = _ENTRY_KINDS[source.kind]
             specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
             values, found = validate_fields(doc.value, specs, where)
-            entry = _entry(source, kind, values, found, doc.lines)
+            entry = _entry(source, kind, values, found, doc.lines, config.zone)
             if entry is not None and not found:
                 entries.append(entry)
         problems.extend(found)
@@ -102,7 +103,10 @@ def assemble_site(
     problems.extend(_orphan_variants(entries))
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
-    return _site(pacts, visible, hidden), problems
+    # A draft's dates change nothing until it is no draft (then its file changed anyway).
+    timed = [e for e in entries if visibility.drafts or not e.draft]
+    scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
+    return _site(pacts, visible, hidden, tuple(scheduled)), problems
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -141,6 +145,7 @@ def _pact(source: SourceFile, values: dict[str, Any], index: SourceFile | None) 
         join=values.get("join", ""),
         color=values.get("color", ""),
         logo=values.get("logo", ""),
+        editors=values.get("editors", ()),
         body=index.body if index else "",
         body_source=SourceRef(path=index.path, body_line=index.body_line) if index else None,
     )
@@ -152,6 +157,7 @@ def _entry(
     values: dict[str, Any],
     problems: list[Diagnostic],
     lines: dict[str, int],
+    zone: ZoneInfo,
 ) -> Entry | None:
     line_of = YamlDoc(None, lines, 2).line_of
     given = values.pop("slug", None)
@@ -184,16 +190,16 @@ def _entry(
     }
     if source.variant:
         return Page(**common, **values, variant=source.variant)
-    return _build(kind, {**common, **_moments(values)})
+    return _build(kind, {**common, **_moments(values, zone)})
 
 
-def _moments(values: dict[str, Any]) -> dict[str, Any]:
-    """Turn publish/expires into moments; dates mean the start of the day."""
+def _moments(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """Turn publish/expires into aware moments; dates mean the start of the day in `zone`."""
     result = dict(values)
     for key in ("publish", "expires"):
         value = result.get(key)
         if value is not None and not isinstance(value, dt.datetime):
-            result[key] = dt.datetime.combine(value, dt.time())
+            result[key] = dt.datetime.combine(value, dt.time(), tzinfo=zone)
     return result
 
 
@@ -302,15 +308,21 @@ def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
 
 
 def _is_visible(entry: Entry, visibility: Visibility) -> bool:
-    if entry.draft and not visibility.drafts:
+    """Drafts and entries before `publish` show only in a preview (--drafts); after `expires`,
+    an entry is gone from every build (a preview of the past: a build with an earlier now)."""
+    if entry.expires is not None and entry.expires <= visibility.now:
         return False
-    now = visibility.now.replace(tzinfo=None)
-    if entry.publish is not None and entry.publish.replace(tzinfo=None) > now:
-        return False
-    return not (entry.expires is not None and entry.expires.replace(tzinfo=None) <= now)
+    if visibility.drafts:
+        return True
+    return not entry.draft and (entry.publish is None or entry.publish <= visibility.now)
 
 
-def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) -> Site:
+def _site(
+    pacts: list[Pact],
+    entries: list[Entry],
+    hidden: dict[EntryKey, str],
+    scheduled: tuple[dt.datetime, ...],
+) -> Site:
     news = sorted((e for e in entries if isinstance(e, News)), key=lambda n: n.key)
     news.sort(key=lambda n: n.date, reverse=True)
     projects = sorted(
@@ -333,4 +345,5 @@ def _site(pacts: list[Pact], entries: list[Entry], hidden: dict[EntryKey, str]) 
         pages=tuple(pages),
         variants=tuple(e for e in entries if isinstance(e, Page) and e.variant),
         hidden=MappingProxyType(dict(sorted(hidden.items()))),
+        scheduled=scheduled,
     )

@@ -52,6 +52,7 @@ class _Found:
     links: list[tuple[str, str]] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)
     tables: list[bool] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Reader(HTMLParser):
@@ -72,8 +73,11 @@ class _Reader(HTMLParser):
             self.found.tables.append(False)
         elif tag == "th" and self.found.tables:
             self.found.tables[-1] = True
-        elif tag == "img" and self._link is not None:
-            self._link[1].append(dict(attrs).get("alt") or "")
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            self.found.images.append((dict(attrs).get("src") or "", alt))
+            if self._link is not None:
+                self._link[1].append(alt)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._link is not None:
@@ -92,18 +96,22 @@ class _Reader(HTMLParser):
 def audit_bodies(
     bodies: Mapping[str, RenderedBody], sources: Mapping[str, BodySource]
 ) -> list[Diagnostic]:
-    """Warn about meaningless link texts, skipped headings, tables without header, bare PDFs."""
+    """Warn about meaningless link texts, skipped headings, tables without header, bare PDFs.
+
+    An image without alt text is an error: a screen reader would have nothing to say.
+    """
     return [warning for key in sorted(bodies) for warning in audit_body(bodies[key], sources[key])]
 
 
 def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
-    """The warnings about one body (see audit_bodies); they depend on nothing else."""
+    """The warnings (and image errors) about one body; they depend on nothing else."""
     reader = _Reader()
     reader.feed(body.html)
     return [
         *_link_warnings(reader.found.links, source),
         *_heading_warnings(reader.found.headings, source),
         *_table_warnings(reader.found.tables, source),
+        *_image_errors(reader.found.images, source),
     ]
 
 
@@ -154,6 +162,18 @@ def _link_warnings(links: Iterable[tuple[str, str]], source: BodySource) -> Iter
                 where,
                 f"link to a PDF file '{href}' does not say so",
                 "add the format and size to the link text, e.g. (PDF, 2 MB)",
+            )
+
+
+def _image_errors(images: list[tuple[str, str]], source: BodySource) -> Iterable[Diagnostic]:
+    for src, alt in images:
+        if not alt.strip():
+            yield Diagnostic(
+                path=source.path,
+                line=_line_of(source, src),
+                message=f"image '{src}' has no alt text",
+                hint="say what the picture shows between [ and ], e.g. "
+                f"![Teilnehmende beim Treffen]({src})",
             )
 
 

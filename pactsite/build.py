@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pactsite.artifact import OutputFile
+import jinja2
+
+from pactsite.artifact import OutputFile, PageJob
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
 from pactsite.bodies import render_bodies_cached
@@ -17,17 +20,31 @@ from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
 from pactsite.model import Kind, Site, Status
+from pactsite.outputs.admin import build_admin
+from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
+from pactsite.outputs.feeds import build_feeds, feed_links
+from pactsite.outputs.help import HELP_URL, plan_help
+from pactsite.outputs.images import ImageSet, ImageStats, apply_images, build_variants, check_images
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
-from pactsite.outputs.pages import collect_pages, plan_pages, render_pages
+from pactsite.outputs.pages import (
+    collect_pages,
+    plan_pages,
+    render_pages,
+    render_pages_recorded,
+)
 from pactsite.outputs.redirects import build_redirects
+from pactsite.outputs.schedule import build_next_build, describe_change
+from pactsite.outputs.search import build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
+from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.related import relate_entries
 from pactsite.sources import read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
+from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
 from pactsite.write import publish
 
@@ -55,6 +72,7 @@ class CheckedSite:
     linked: LinkedSite
     theme: Theme
     warnings: tuple[Diagnostic, ...]
+    images: ImageSet = field(default_factory=ImageSet)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,6 +82,10 @@ class BuildReport:
     files: int
     pages: int
     warnings: tuple[Diagnostic, ...]
+    next_change: dt.datetime | None = None
+    next_change_line: str = ""
+    """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
+    images: ImageStats = field(default_factory=ImageStats)
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -84,8 +106,12 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     bodies = rendered.rendered
     problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
-    linked, found = link_site(bodies, {k: s.path for k, s in body_sources.items()}, index)
+    paths = {k: s.path for k, s in body_sources.items()}
+    linked, found = link_site(bodies, paths, index)
     problems += found + rendered.warnings + audit_network(site)
+    images, found = check_images(root, site, bodies, paths, index)
+    problems += found
+    linked = replace(linked, html=apply_images(linked.html, images))
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
@@ -93,30 +119,51 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     if has_errors(problems) or theme is None:
         raise BuildFailed(problems)
     return CheckedSite(
-        root=root, config=config, site=site, linked=linked, theme=theme, warnings=tuple(problems)
+        root=root,
+        config=config,
+        site=site,
+        linked=linked,
+        theme=theme,
+        warnings=tuple(problems),
+        images=images,
     )
 
 
 def verify(root: Path, options: BuildOptions) -> CheckedSite:
     """Check the site and render it in memory, so template and profile links are checked too."""
     checked = check(root, options)
-    render_site(checked, options.now.date())
+    render_site(checked, options.now)
     return checked
 
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
-    files, pages = render_site(checked, options.now.date(), options.jobs, options.cache)
+    files, pages = render_site(checked, options.now, options.jobs, options.cache)
+    variants, image_stats, broken = build_variants(checked.root, checked.images)
+    if broken:
+        raise BuildFailed([*checked.warnings, *broken])
+    files += variants
+    upcoming = next_change(checked.site, checked.config.zone, options.now)
+    files.append(build_next_build(upcoming, checked.config))
+    files += build_search_index(files)  # not in `check`: the index is for visitors only
     publish(files, out_dir)
-    return BuildReport(files=len(files), pages=pages, warnings=checked.warnings)
+    return BuildReport(
+        files=len(files),
+        pages=pages,
+        warnings=checked.warnings,
+        next_change=upcoming,
+        next_change_line=describe_change(upcoming, checked.config),
+        images=image_stats,
+    )
 
 
 def render_site(
-    checked: CheckedSite, today: dt.date, workers: int = 1, cache: bool = False
+    checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
 ) -> tuple[list[OutputFile], int]:
-    """Render every output file of a checked site; return the files and the page count."""
+    """Render every output file of a checked site as of `now`; return files and page count."""
     config, site = checked.config, checked.site
+    today = now.astimezone(config.zone).date()
     urls = UrlScheme(config.urls, config.base_url)
     template_data = {
         "site": site,
@@ -129,37 +176,77 @@ def render_site(
         "facet_values": project_facet_values,
         "today": today,
         "Kind": Kind,
+        "feed_links": functools.partial(feed_links, site, config, urls),
+        "structured_data": functools.partial(structured_data, site, config, urls),
+        "json_ld": json_ld_script,
+        "event_running": lambda event: is_running(event, config.zone, now),
+        "event_past": lambda event: is_past(event, config.zone, now),
+        "hero_images": checked.images.heroes,
     }
     env = make_environment(checked.theme, config, template_data)
+    help_jobs, help_problems = plan_help(checked.root)
+    env.globals["help_url"] = HELP_URL if help_jobs else ""
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
-    jobs = [*plan_pages(site, config, urls, today), *plan_directory(site, config, urls, statuses)]
+    jobs = [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
     if cache:
-        theme = checked.theme
-        folders = [theme.site_templates, theme.folder / "templates"]
-        key = site_digest({**template_data, "strings": theme.strings}, folders)
-        store = Cache(checked.root)
-        try:
-            pages, problems = collect_pages(
-                render_pages_cached(jobs, env, urls, workers, store, key)
-            )
-        finally:
-            store.close()
+        pages, problems = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
     else:
-        pages, problems = render_pages(jobs, env, urls, workers)
+        pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
+    problems += help_problems
     if problems:
         raise BuildFailed(problems)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
-    content_files = collect_content_files(checked.root, checked.linked.assets)
+    processed = checked.images.infos  # published as variants only: the originals carry EXIF
+    content_files = collect_content_files(
+        checked.root, (a for a in checked.linked.assets if a not in processed)
+    )
     sitemap = build_sitemap((f.path for f in pages), urls)
     styles = build_pact_styles(site)
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
+    admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
-    broken = check_rendered_links(files, checked.root)
+    files += build_feeds(site, config, urls, checked.linked.html, now)
+    files += build_calendars(site, config, urls, now)
+    files += admin
+    broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
     return files, len(pages)
+
+
+def _render_pages_cached(
+    checked: CheckedSite,
+    env: jinja2.Environment,
+    jobs: list[PageJob],
+    help_jobs: list[PageJob],
+    workers: int,
+    now: dt.datetime,
+) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Render the pages with the page cache; help pages (read from files) always afresh.
+
+    The site digest takes the template data, plus what the pages know of `now` (which
+    events run or are past) and the help link, so a page is reused only when its template
+    data would be the same.
+    """
+    config, site, theme = checked.config, checked.site, checked.theme
+    data = {k: v for k, v in env.globals.items() if k not in ("t", "html")}
+    data["html"] = None  # bodies are hashed per page, by what each page reads
+    data["event_states"] = [
+        (e.key, is_running(e, config.zone, now), is_past(e, config.zone, now)) for e in site.events
+    ]
+    data["strings"] = theme.strings
+    folders = [theme.site_templates, theme.folder / "templates"]
+    key = site_digest(data, folders)
+    urls = UrlScheme(config.urls, config.base_url)
+    store = Cache(checked.root)
+    try:
+        results = render_pages_cached(jobs, env, urls, workers, store, key)
+    finally:
+        store.close()
+    fresh = render_pages_recorded(help_jobs, env, urls)
+    return collect_pages([*results, *(result for result, _ in fresh)])
 
 
 def _body_sources(site: Site) -> dict[str, BodySource]:

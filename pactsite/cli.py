@@ -11,9 +11,10 @@ import click
 from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
+from pactsite.editing import COMMANDS as EDITOR_COMMANDS
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
-from pactsite.serve import serve_folder
+from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
 
 SITE_OPTION = click.option(
     "--site",
@@ -25,8 +26,22 @@ SITE_OPTION = click.option(
 )
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _now(pinned: str | None = None) -> dt.datetime:
+    """The build's now: the clock, or a pinned ISO 8601 moment (naive means UTC)."""
+    if not pinned:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(pinned)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{pinned}' is not an ISO 8601 moment, e.g. 2003-01-01T12:00+01:00", param_hint="--now"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# For tests and previews of the future: the moment the build takes as now (publish, expires,
+# upcoming events). Hidden, since a real build always uses the clock.
+NOW_OPTION = click.option("--now", "pinned_now", envvar="PACTSITE_NOW", default=None, hidden=True)
 
 
 STRICT_OPTION = click.option(
@@ -60,8 +75,11 @@ def main() -> None:
     default=None,
     help="Output folder (default: public/ in the site folder).",
 )
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
+@click.option(
+    "--drafts", is_flag=True, help="Include drafts and entries whose 'publish' date is ahead."
+)
 @STRICT_OPTION
+@NOW_OPTION
 @click.option(
     "--jobs",
     "-j",
@@ -77,13 +95,18 @@ def build_command(
     out_dir: Path | None,
     drafts: bool,
     strict: bool,
+    pinned_now: str | None,
     jobs: int | None,
     no_cache: bool,
 ) -> None:
     """Build the site into the output folder."""
     target = out_dir if out_dir is not None else site_dir / "public"
     options = BuildOptions(
-        drafts=drafts, strict=strict, now=_now(), jobs=jobs or default_jobs(), cache=not no_cache
+        drafts=drafts,
+        strict=strict,
+        now=_now(pinned_now),
+        jobs=jobs or default_jobs(),
+        cache=not no_cache,
     )
     try:
         report = build(site_dir, target, options)
@@ -94,7 +117,11 @@ def build_command(
         click.echo(str(error), err=True)
         raise SystemExit(error.exit_code) from None
     _show(report.warnings)
-    click.echo(f"built {report.pages} pages, {report.files} files into {target}")
+    images = report.images
+    made = f"; images: {images.processed} processed, {images.cached} from cache"
+    shown = made if images.processed or images.cached else ""
+    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
+    click.echo(report.next_change_line)
 
 
 @main.command("check")
@@ -110,9 +137,12 @@ def build_command(
     help="text for people, github for GitHub annotations, json for tools, html for a "
     "German report page (on standard output).",
 )
-def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
+@NOW_OPTION
+def check_command(
+    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None
+) -> None:
     """Validate content and links without writing anything."""
-    options = BuildOptions(drafts=drafts, strict=strict, now=_now())
+    options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
@@ -133,15 +163,62 @@ def check_command(site_dir: Path, drafts: bool, strict: bool, fmt: str) -> None:
 
 @main.command("serve")
 @SITE_OPTION
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
-def serve_command(site_dir: Path, port: int, drafts: bool) -> None:
-    """Build the site and serve it on http://127.0.0.1:PORT."""
-    target = site_dir / "public"
+@click.option(
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: public/ in the site folder).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
+def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool) -> None:
+    """Build the site, serve it on http://127.0.0.1:PORT and rebuild it on every change."""
+    target = out_dir if out_dir is not None else site_dir / "public"
+    preview = Preview(
+        root=site_dir,
+        out_dir=target,
+        port=port,
+        options=lambda: BuildOptions(drafts=drafts, now=_now()),
+    )
     try:
-        build(site_dir, target, BuildOptions(drafts=drafts, now=_now()))
-    except BuildFailed as failed:
-        _show(failed.diagnostics)
-        click.echo("the build failed; serving the last good build", err=True)
-    click.echo(f"serving {target} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
-    serve_folder(target, port)
+        serve_site(
+            preview,
+            told=lambda outcome: _tell_build(outcome, target),
+            ready=lambda url: click.echo(f"serving {target} on {url} (Ctrl-C stops)"),
+        )
+    except (PortInUse, CannotWatch) as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    click.echo("stopped")
+
+
+def _tell_build(outcome: Outcome, target: Path) -> None:
+    """Print one line per build of `serve`, and the diagnostics of a failed one."""
+    took = f"{outcome.seconds:.2f} s"
+    report = outcome.report
+    if report is not None:
+        if outcome.first:
+            _show(report.warnings)
+            click.echo(f"built {report.pages} pages, {report.files} files into {target} in {took}")
+        else:
+            warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+            click.echo(f"rebuilt in {took} ({report.pages} pages{warned})")
+        return
+    _show(outcome.diagnostics)
+    if outcome.output_error:
+        click.echo(outcome.output_error, err=True)
+    failed = summary(outcome.diagnostics) if outcome.diagnostics else "the build failed"
+    verb = "build failed" if outcome.first else "rebuild failed"
+    serving = "serving the last good build" if target.is_dir() else "nothing built yet"
+    click.echo(f"{verb} in {took}: {failed}; {serving}", err=True)
+
+
+for _command in EDITOR_COMMANDS:  # new, init, codeowners (pactsite.editing)
+    main.add_command(_command)

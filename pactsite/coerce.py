@@ -143,3 +143,18 @@ def to_color(value: Any) -> str:
             f"'{text}' is not a colour", 'write it as "#rrggbb" in quotes, e.g. "#005a9c"'
         )
     return text.lower()
+
+
+_HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]+)?$")
+
+
+def to_editor_list(value: Any) -> tuple[str, ...]:
+    """Accept git hosting handles (`@name`, `@org/team`) or e-mail addresses, as a list."""
+    editors = to_text_list(value)
+    for editor in editors:
+        if not (_HANDLE.match(editor) or _EMAIL.match(editor)):
+            raise CoercionError(
+                f"'{editor}' is neither a handle like @name nor an e-mail address",
+                'write a handle with @ in quotes, e.g. "@erika-muster", or an e-mail address',
+            )
+    return tuple(dict.fromkeys(editors))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pactsite.coerce import CoercionError, to_int, to_text, to_url
-from pactsite.diagnostics import Diagnostic, did_you_mean
+from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
 from pactsite.slugs import is_valid_slug
 from pactsite.textfile import read_text
 from pactsite.yamldoc import YamlDoc, parse_yaml
@@ -33,6 +35,15 @@ class UrlPatterns:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FeedSettings:
+    """The news feeds: how many entries, and the authority of their `tag:` ids."""
+
+    limit: int = 50
+    tag_authority: str = ""
+    """A domain name owned by the network; empty: the host of `base_url`."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Fund:
     """A funding programme of the controlled vocabulary."""
 
@@ -40,6 +51,18 @@ class Fund:
     name: str
     description: str = ""
     url: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CmsSettings:
+    """The web editor at /admin/ (Decap CMS): off unless `cms: {enabled: true}`."""
+
+    enabled: bool = False
+    backend: str = "git-gateway"
+    branch: str = "main"
+
+
+CMS_BACKENDS = ("git-gateway", "github", "gitlab", "gitea", "test-repo")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -61,6 +84,13 @@ class SiteConfig:
     funds: Mapping[str, Fund] = field(default_factory=_empty)
     target_groups: Mapping[str, str] = field(default_factory=_empty)
     urls: UrlPatterns = field(default_factory=UrlPatterns)
+    cms: CmsSettings = field(default_factory=CmsSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+
+    @property
+    def tag_authority(self) -> str:
+        """The authority of `tag:` ids and calendar UIDs: configured, else base_url's host."""
+        return self.feeds.tag_authority or urlsplit(self.base_url).hostname or "localhost"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -77,7 +107,10 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "paginate": to_int,
     "theme": to_text,
 }
-_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls")
+_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls", "feeds", "cms")
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -131,11 +164,31 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     values["target_groups"] = _labels(data, "target_groups", report)
     values["funds"] = _funds(data, report)
     values["urls"] = _urls(data, report)
+    values["feeds"] = _feeds(data, report)
+    values["cms"] = _cms(data, report)
     if problems:
         return None, problems
     if not str(values.get("base_url", "/")).endswith("/"):
         values["base_url"] = values["base_url"] + "/"
-    return SiteConfig(**values), problems
+    return SiteConfig(**values), _base_url_warnings(doc, values.get("base_url", ""))
+
+
+def _base_url_warnings(doc: YamlDoc, base_url: str) -> list[Diagnostic]:
+    """Feeds, calendars and social previews need absolute https addresses."""
+    if base_url.startswith("https://"):
+        return []
+    shown = (
+        f"base_url '{base_url}' is not" if base_url else "there is no base_url, so links are not"
+    )
+    return [
+        Diagnostic(
+            path=CONFIG_FILE,
+            line=doc.line_of("base_url"),
+            message=f"{shown} an absolute https address; feeds and calendars need one",
+            hint="write the site's public address, e.g. base_url: https://pakte.example.org/",
+            severity=Severity.WARNING,
+        )
+    ]
 
 
 Report = Callable[..., None]
@@ -202,6 +255,34 @@ def _funds(data: dict[str, Any], report: Report) -> Mapping[str, Fund]:
     return MappingProxyType(dict(sorted(funds.items())))
 
 
+def _feeds(data: dict[str, Any], report: Report) -> FeedSettings:
+    raw = data.get("feeds") or {}
+    known = ("limit", "tag_authority")
+    if not isinstance(raw, dict):
+        report("feeds", "feeds must be a map of settings", "e.g. feeds: {limit: 50}")
+        return FeedSettings()
+    chosen: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"feeds.{key}"
+        if key not in known:
+            report(where, f"unknown feed setting '{key}'", did_you_mean(str(key), known))
+            continue
+        try:
+            chosen[str(key)] = to_int(value) if key == "limit" else to_text(value).lower()
+        except CoercionError as error:
+            report(where, f"{where}: {error.message}", error.hint)
+    if chosen.get("limit", 1) < 1:
+        report("feeds.limit", "feeds.limit must be at least 1", "e.g. limit: 50")
+    authority = chosen.get("tag_authority", "")
+    if authority and not _HOST_NAME.match(authority):
+        report(
+            "feeds.tag_authority",
+            f"'{authority}' is not a domain name",
+            "write a domain the network owns, without https:// or /, e.g. pakte.example.org",
+        )
+    return FeedSettings(**chosen)
+
+
 def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
     raw = data.get("urls") or {}
     defaults = UrlPatterns()
@@ -218,3 +299,29 @@ def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
         else:
             chosen[str(key)] = str(value)
     return UrlPatterns(**chosen)
+
+
+def _cms(data: dict[str, Any], report: Report) -> CmsSettings:
+    raw = data.get("cms") or {}
+    if not isinstance(raw, dict):
+        report("cms", "cms must be a map of settings", "e.g. cms: {enabled: true}")
+        return CmsSettings()
+    known = ("enabled", "backend", "branch")
+    for key in raw:
+        if key not in known:
+            report(f"cms.{key}", f"unknown cms setting '{key}'", did_you_mean(str(key), known))
+    enabled = raw.get("enabled", False)
+    if not isinstance(enabled, bool):
+        report("cms.enabled", "cms.enabled must be true or false", "write enabled: true")
+        enabled = False
+    backend = str(raw.get("backend", "git-gateway"))
+    if backend not in CMS_BACKENDS:
+        report(
+            "cms.backend",
+            f"unknown cms backend '{backend}'",
+            did_you_mean(backend, CMS_BACKENDS) or "use git-gateway",
+        )
+    branch = str(raw.get("branch", "main")).strip()
+    if not branch:
+        report("cms.branch", "cms.branch must not be empty", "write branch: main")
+    return CmsSettings(enabled=enabled, backend=backend, branch=branch or "main")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -16,9 +16,14 @@ _REFERENCE = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\b(?:href|src)="(
 _ID = re.compile(r'id="([^"]*)"')  # a literal start: searched fast; \b is checked by hand
 
 
-def check_rendered_links(files: Sequence[OutputFile], root: Path) -> list[Diagnostic]:
-    """Report internal links in rendered pages (from templates, pact.yaml) that lead nowhere."""
-    paths = {str(f.path) for f in files}
+def check_rendered_links(
+    files: Sequence[OutputFile], root: Path, also: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Report internal links in rendered pages (from templates, pact.yaml) that lead nowhere.
+
+    `also` names files that the build adds later (image variants).
+    """
+    paths = {str(f.path) for f in files} | set(also)
     pages = {str(f.path): f for f in files if f.path.suffix == ".html"}
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}

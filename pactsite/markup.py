@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -193,6 +194,25 @@ def render_each(
 
 def sanitize(html: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes (no script, no handlers)."""
+    return _clean(html, _filter_attribute)
+
+
+def absolute_urls(html: str, base: str) -> str:
+    """Make every href, src and srcset of sanitised HTML absolute against `base` (for feeds)."""
+
+    def rewrite(tag: str, name: str, value: str) -> str | None:
+        kept = _filter_attribute(tag, name, value)
+        if kept is None or name not in ("href", "src", "srcset"):
+            return kept
+        if name != "srcset":
+            return urljoin(base, kept.strip())
+        candidates = (c.strip().split(maxsplit=1) for c in kept.split(",") if c.strip())
+        return ", ".join(" ".join([urljoin(base, c[0]), *c[1:]]) for c in candidates)
+
+    return _clean(html, rewrite)
+
+
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -210,7 +230,7 @@ def sanitize(html: str) -> str:
             "select",
         },
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_filter_attribute,
+        attribute_filter=attribute_filter,
         allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel=None,

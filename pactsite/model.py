@@ -84,6 +84,8 @@ class Pact:
     join: str = ""
     color: str = ""
     logo: str = ""
+    editors: tuple[str, ...] = ()
+    """Who may change the pact's folder: git hosting handles or e-mail addresses."""
     body: str = ""
     body_source: SourceRef | None = None
 
@@ -118,6 +120,7 @@ class News(Entry):
     tags: tuple[str, ...] = ()
     author: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,6 +137,7 @@ class Project(Entry):
     contact: str = ""
     location: str = ""
     image: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,6 +183,8 @@ class Site:
     variants: tuple[Page, ...] = ()
     hidden: Mapping[EntryKey, str] = field(default_factory=_frozen_paths)
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
+    scheduled: tuple[dt.datetime, ...] = ()
+    """Every publish and expires moment of the site's entries, shown or not, in order."""
 
     def pact(self, key: str) -> Pact:
         """Return the pact with this key."""

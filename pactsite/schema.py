@@ -32,6 +32,7 @@ class FieldType(Enum):
     CHOICE_LIST = "choice_list"  # several values of a vocabulary
     OBJECT = "object"
     OBJECT_LIST = "object_list"
+    EDITOR_LIST = "editor_list"  # git hosting handles (@name) or e-mail addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ NEWS_FIELDS = (
     FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
     FieldSpec("author", T.TEXT, "Autor/in"),
     FieldSpec("image", T.TEXT, "Bild"),
+    FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
     FieldSpec("updated", T.DATE, "Aktualisiert am"),
     *COMMON_FIELDS,
 )
@@ -81,6 +83,7 @@ PROJECT_FIELDS = (
     FieldSpec("contact", T.TEXT, "Kontakt"),
     FieldSpec("location", T.TEXT, "Ort"),
     FieldSpec("image", T.TEXT, "Bild"),
+    FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
     *COMMON_FIELDS,
 )
 EVENT_FIELDS = (
@@ -134,6 +137,7 @@ PACT_FIELDS = (
     FieldSpec("join", T.MARKDOWN, "Mitmachen"),
     FieldSpec("color", T.COLOR, "Farbe"),
     FieldSpec("logo", T.TEXT, "Logo"),
+    FieldSpec("editors", T.EDITOR_LIST, "Redaktion"),
 )
 
 Vocabularies = Mapping[str, Collection[str]]
@@ -278,4 +282,5 @@ _SCALAR_READERS: dict[FieldType, Any] = {
     T.EMAIL: lambda raw, zone: coerce.to_email(raw),
     T.COLOR: lambda raw, zone: coerce.to_color(raw),
     T.TEXT_LIST: lambda raw, zone: coerce.to_text_list(raw),
+    T.EDITOR_LIST: lambda raw, zone: coerce.to_editor_list(raw),
 }

@@ -65,6 +65,21 @@ class UrlScheme:
             return f"{self.pact(pact)}{slug}/" if pact else f"/{slug}/"
         return f"{self.section(kind, pact)}{slug}/"
 
+    def feed(self, file_name: str, pact: str | None = None, sector: str | None = None) -> str:
+        """A news feed file (`feed.xml`, `rss.xml`, `feed.json`) of the network, a pact or a
+        sector."""
+        if pact:
+            return f"{self.pact(pact)}{file_name}"
+        return f"{self.sector(sector)}{file_name}" if sector else f"/{file_name}"
+
+    def calendar(self, pact: str | None = None) -> str:
+        """The iCalendar file of all events of the network or of one pact."""
+        return f"{self.pact(pact) if pact else '/'}{self.patterns.events}.ics"
+
+    def event_calendar(self, entry: Entry) -> str:
+        """The iCalendar file of one event, beside its page (`.../termine/treffen.ics`)."""
+        return self.entry(entry).rstrip("/") + ".ics"
+
     def absolute(self, url: str) -> str:
         """Make a site-absolute URL absolute with the configured base URL."""
         return urljoin(self.base_url, url.lstrip("/"))

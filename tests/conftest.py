@@ -101,6 +101,8 @@ PAGE_KINDS = {
     "accessibility-statement": "/barrierefreiheit/",
     "network": "/netzwerk/",
     "network-bar": "/netzwerk/leiste.html",
+    "help": "/hilfe/",
+    "search": "/suche/",
 }
 
 

@@ -32,9 +32,19 @@ def serve(folder: Path, rules: list[tuple[str, dict[str, str]]] | None = None) -
     """Serve `folder` on 127.0.0.1 with Netlify's header rules; yield the base URL."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        def _rule_headers(self) -> dict[str, str]:
+            return headers_for(self.path.split("?")[0], rules or [])
+
+        def send_header(self, keyword: str, value: str) -> None:
+            # A Content-Type rule replaces the guessed type, as on Netlify (not a second one).
+            ruled = {name.lower() for name in self._rule_headers()}
+            if keyword.lower() == "content-type" and "content-type" in ruled:
+                return
+            super().send_header(keyword, value)
+
         def end_headers(self) -> None:
-            for name, value in headers_for(self.path.split("?")[0], rules or []).items():
-                self.send_header(name, value)
+            for name, value in self._rule_headers().items():
+                super().send_header(name, value)
             super().end_headers()
 
         def log_message(self, format: str, *args: object) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 import yaml
@@ -47,9 +49,9 @@ COUNT_LINE = re.compile(r"^(\d+) error\(s\), (\d+) warning\(s\); nothing was wri
 NEWS_DIR = "content/pacts/alpha/news"
 NEWS_URL_DIR = "pakte/alpha/aktuelles"
 VALID_NEWS = "---\ntitle: Zufall\ndate: 2002-10-23\n---\n"
-PNG = bytes.fromhex(
+PNG = bytes.fromhex(  # a valid 1x1 PNG: the build decodes images to make their variants
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
 
 
@@ -119,7 +121,7 @@ def _hard_limit(seconds: int) -> Iterator[None]:
 def _snapshot(case: Case) -> dict[str, tuple[str, int, int]]:
     """Every entry below the private folder except the output, writer siblings and cache."""
     skipped = {case.out, *(case.folder / name for name in WRITER_SIBLINGS)}
-    skipped.add(case.site / ".pactsite-cache")  # the build cache, documented and safe to delete
+    skipped.add(case.site / ".pactsite-cache")  # the build cache (bodies, pages, images)
     entries: dict[str, tuple[str, int, int]] = {}
     for current, dirnames, filenames in os.walk(case.root):
         here = Path(current)
@@ -400,8 +402,8 @@ XSS_PAYLOADS = {
     "script-tag": "<script>alert(1)</script>",
     "script-tag-mixed-case": "<ScRiPt>alert(1)</sCrIpT>",
     "script-split-by-tag": "<scr<script>ipt>alert(1)</script>",
-    "img-onerror": '<img src="bild.png" onerror="alert(1)">',
-    "img-onerror-unquoted": "<img src=bild.png onerror=alert(1)>",
+    "img-onerror": '<img src="bild.png" alt="Bild" onerror="alert(1)">',
+    "img-onerror-unquoted": "<img src=bild.png alt=Bild onerror=alert(1)>",
     "event-handlers-on-allowed-tags": '<p onclick="alert(1)" onmouseover="alert(1)">Text</p>',
     "details-ontoggle": '<details open ontoggle="alert(1)"><summary>Mehr</summary></details>',
     "a-href-javascript": '<a href="javascript:alert(1)">Klick</a>',
@@ -434,7 +436,9 @@ XSS_PAYLOADS = {
     "meta-refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     "base-href": '<base href="javascript:alert(1)//">',
     "math-href": '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
-    "noscript-breakout": '<noscript><p title="</noscript><img src=bild.png onerror=alert(1)>">',
+    "noscript-breakout": (
+        '<noscript><p title="</noscript><img src=bild.png alt=B onerror=alert(1)>">'
+    ),
     "comment-breakout": "<!--<script>alert(1)//--><script>alert(1)</script>",
     "title-attribute-breakout": '[Klick](https://example.org/ "a\\" onmouseover=\\"alert(1)")',
 }
@@ -483,8 +487,16 @@ def active_content(page: str) -> list[str]:
     return found
 
 
+_JSON_LD = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
+
+
 def _news_page(case: Case, slug: str) -> str:
-    return (case.out / NEWS_URL_DIR / slug / "index.html").read_text(encoding="utf-8")
+    """The page of a news item, without its JSON-LD block once that is proven to be inert data
+    (valid JSON with no '<', so nothing can close the element early)."""
+    page = (case.out / NEWS_URL_DIR / slug / "index.html").read_text(encoding="utf-8")
+    for data in _JSON_LD.findall(page):
+        json.loads(data)
+    return _JSON_LD.sub("", page)
 
 
 def _build_news_body(body: str) -> tuple[Run, str | None]:
@@ -638,6 +650,27 @@ def test_xss_payloads_are_sanitised_out_of_the_page(payload: str) -> None:
     page_lower = page.lower()
     for needle in ("<script", "<iframe", "<object", "<embed", "expression(", "<svg"):
         assert needle not in page_lower, needle
+
+
+def test_xss_payloads_are_sanitised_out_of_every_feed() -> None:
+    body = "\n\n".join(["Vorher.", *XSS_PAYLOADS.values(), "Nachher."])
+    with hostile_site() as case:
+        case.write(f"{NEWS_DIR}/bild.png", PNG)
+        case.write(f"{NEWS_DIR}/2002-10-23-angriff.md", VALID_NEWS + body + "\n")
+        run, _ = _build_case(case)
+        assert run.exit_code == 0, run.stderr
+        atom = lxml.etree.parse(str(case.out / "feed.xml"))
+        rss = lxml.etree.parse(str(case.out / "rss.xml"))
+        feed = json.loads((case.out / "feed.json").read_text(encoding="utf-8"))
+    contents = [
+        *atom.xpath("//*[local-name()='content' and @type='html']/text()"),
+        *rss.xpath("//item/*[local-name()='encoded']/text()"),
+        *(item["content_html"] for item in feed["items"]),
+    ]
+    bodies = [html for html in contents if "Nachher." in html]
+    assert len(bodies) == 3, contents
+    for html in bodies:
+        assert active_content(f"<div>{html}</div>") == []
 
 
 # --- 3. file names ---------------------------------------------------------------------

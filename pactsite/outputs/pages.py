@@ -13,9 +13,12 @@ import jinja2
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
-from pactsite.model import MEMBER_KINDS, Entry, Event, Kind, Member, Pact, Site
+from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
 from pactsite.parallel import map_chunks
+from pactsite.timeline import split_events
 from pactsite.urls import UrlScheme, output_path
+
+SEARCH_URL = "/suche/"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,22 +31,23 @@ class Pagination:
     next_url: str
 
 
-def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date) -> list[PageJob]:
+def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:
     """List every HTML page of the site with its template and data, in a stable order."""
     return [
-        PageJob("/", "home.html", _home(site, today)),
+        PageJob("/", "home.html", _home(site, config, now)),
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
         PageJob("/netzwerk/", "network.html", {}),
-        *_section_pages(site, config, urls, today),
-        *_pact_pages(site, config, urls, today),
+        PageJob(SEARCH_URL, "search.html", {}),
+        *_section_pages(site, config, urls, now),
+        *_pact_pages(site, config, urls, now),
         *_entry_pages(site),
         *(_sector_page(site, urls, sector) for sector in config.sectors),
     ]
 
 
-def _home(site: Site, today: dt.date) -> dict[str, Any]:
-    upcoming, past = split_events(site.events, today)
+def _home(site: Site, config: SiteConfig, now: dt.datetime) -> dict[str, Any]:
+    upcoming, past = split_events(site.events, config.zone, now)
     return {
         "latest_news": site.news[:5],
         "current_projects": [p for p in site.projects if p.status.value == "running"][:6],
@@ -52,21 +56,8 @@ def _home(site: Site, today: dt.date) -> dict[str, Any]:
     }
 
 
-def split_events(events: Sequence[Event], today: dt.date) -> tuple[list[Event], list[Event]]:
-    """Split events (in date order) into upcoming or running, and past, as of `today`."""
-    upcoming = [e for e in events if event_last_day(e) >= today]
-    past = [e for e in events if event_last_day(e) < today]
-    return upcoming, past
-
-
-def event_last_day(event: Event) -> dt.date:
-    """The day an event ends (its start day when it has no end)."""
-    last = event.end or event.start
-    return last.date() if isinstance(last, dt.datetime) else last
-
-
 def _section_pages(
-    site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date, pact: Pact | None = None
+    site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime, pact: Pact | None = None
 ) -> Iterator[PageJob]:
     scope = site.of_pact(pact.key) if pact else site
     key = pact.key if pact else None
@@ -77,7 +68,7 @@ def _section_pages(
             "projects.html",
             {"projects": scope.projects, "pact": pact},
         )
-    upcoming, past = split_events(scope.events, today)
+    upcoming, past = split_events(scope.events, config.zone, now)
     yield PageJob(
         urls.section(Kind.EVENT, key),
         "events.html",
@@ -108,11 +99,11 @@ def _paginated(
 
 
 def _pact_pages(
-    site: Site, config: SiteConfig, urls: UrlScheme, today: dt.date
+    site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
 ) -> Iterator[PageJob]:
     for pact in site.pacts:
         own = site.of_pact(pact.key)
-        upcoming, past = split_events(own.events, today)
+        upcoming, past = split_events(own.events, config.zone, now)
         yield PageJob(
             urls.pact(pact.key),
             "pact.html",
@@ -124,7 +115,7 @@ def _pact_pages(
                 "past": list(reversed(past)),
             },
         )
-        yield from _section_pages(site, config, urls, today, pact)
+        yield from _section_pages(site, config, urls, now, pact)
 
 
 def group_members(members: Sequence[Member]) -> list[tuple[str, list[Member]]]:

@@ -1,0 +1,220 @@
+"""Commands for editors: `new`, `init` and `codeowners` — the file I/O around pure templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from pactsite.build import BuildOptions, check
+from pactsite.codeowners import codeowners_text
+from pactsite.config import load_config
+from pactsite.diagnostics import BuildFailed, did_you_mean
+from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
+from pactsite.schema import base_vocabularies
+from pactsite.slugs import slug_from_filename
+from pactsite.sources import CONTENT_DIR, PACT_PROFILE
+
+SITE_OPTION = click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Folder of the site (the one that holds site.yaml).",
+)
+DATE_OPTION = click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date of a news item or start of an event (default: today), as YYYY-MM-DD.",
+)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer questions (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def _today(day: dt.datetime | None, zone: str = "Europe/Berlin") -> dt.date:
+    """The given day, else today in the site's time zone (a news item at 0:30 is dated today)."""
+    return day.date() if day else dt.datetime.now(ZoneInfo(zone)).date()
+
+
+def _stop(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _pacts(site_dir: Path) -> list[str]:
+    folder = site_dir / CONTENT_DIR / "pacts"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / PACT_PROFILE).is_file())
+
+
+def _site(site_dir: Path) -> tuple[dict[str, Collection[str]], str]:
+    """The site's vocabularies and time zone, or exit with what is wrong with site.yaml."""
+    config, problems = load_config(site_dir)
+    if config is None:
+        first = problems[0].format() if problems else f"cannot read site.yaml in {site_dir}"
+        _stop(
+            f"{first}\n(pactsite new needs a working site.yaml; create a site with pactsite init)"
+        )
+        raise AssertionError  # unreachable: _stop exits
+    vocabularies = base_vocabularies(
+        tuple(config.sectors), tuple(config.funds), tuple(config.target_groups), _pacts(site_dir)
+    )
+    return vocabularies, config.timezone
+
+
+def _ask(value: str | None, question: str, option: str) -> str:
+    if value:
+        return value
+    if not stdin_is_terminal():
+        _stop(f"{question} is missing; pass it as {option} (no terminal to ask)", 2)
+    answer: str = click.prompt(question)
+    return answer
+
+
+def _same_address(site_dir: Path, new: NewFile) -> Path | None:
+    """A file beside the new one that would get the same address (e.g. another date)."""
+    folder = site_dir / new.path.parent
+    if new.path.suffix != ".md" or not folder.is_dir():
+        return None
+    slug = slug_from_filename(new.path.stem)
+    for other in sorted(folder.glob("*.md")):
+        if other.name != new.path.name and slug_from_filename(other.stem) == slug:
+            return other
+    return None
+
+
+def write_new(site_dir: Path, new: NewFile) -> Path:
+    """Create the file; never overwrite one (exit 1 with a message if it exists)."""
+    target = site_dir / new.path
+    clash = _same_address(site_dir, new)
+    if clash is not None:
+        _stop(f"{clash} already has this address; nothing was changed (choose another title)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(new.text)
+    except FileExistsError:
+        _stop(f"{target} already exists; nothing was changed (choose another title)")
+    return target
+
+
+@click.group("new")
+def new_group() -> None:
+    """Create a new pact, news item, project, event or page from a commented template."""
+
+
+def _entry_command(kind: str) -> click.Command:
+    def create(
+        site_dir: Path, title: str | None, pact: str | None, day: dt.datetime | None
+    ) -> None:
+        vocabularies, zone = _site(site_dir)
+        known = list(vocabularies["pacts"])
+        if kind != "page" and not pact:
+            if not known:
+                _stop("the site has no pact yet; create one with: pactsite new pact NAME")
+            if stdin_is_terminal():
+                pact = click.prompt("Pakt", type=click.Choice(known))
+            else:
+                _stop(f"which pact? pass --pact NAME ({', '.join(known)})", 2)
+        if pact and pact not in known:
+            _stop(f"unknown pact '{pact}'; {did_you_mean(pact, known)}")
+        title = _ask(title, "Titel", "an argument in quotes")
+        try:
+            new = entry_file(kind, title, pact, _today(day, zone), vocabularies)
+        except ScaffoldError as error:
+            _stop(str(error))
+            return
+        click.echo(write_new(site_dir, new))
+
+    helps = {
+        "news": "Create a news item: content/pacts/PACT/news/DATE-SLUG.md.",
+        "project": "Create a project: content/pacts/PACT/projects/SLUG.md.",
+        "event": "Create an event: content/pacts/PACT/events/DATE-SLUG.md.",
+        "page": "Create a page: content/pages/SLUG.md, or with --pact in the pact's pages/.",
+    }
+    command = click.argument("title", required=False)(create)
+    command = click.option("--pact", default=None, help="The pact's folder name.")(command)
+    command = DATE_OPTION(command)
+    command = SITE_OPTION(command)
+    return click.command(kind, help=helps[kind])(command)
+
+
+for _kind in ENTRY_KINDS:
+    new_group.add_command(_entry_command(_kind))
+
+
+@new_group.command("pact")
+@SITE_OPTION
+@click.argument("slug")
+@click.option("--name", default=None, help="Full name of the pact.")
+def new_pact(site_dir: Path, slug: str, name: str | None) -> None:
+    """Create a pact profile: content/pacts/SLUG/pact.yaml."""
+    vocabularies, zone = _site(site_dir)
+    if not name:
+        placeholder = f"{slug} (Platzhalter: vollständiger Name)"
+        name = click.prompt("Name des Paktes", default=placeholder) if stdin_is_terminal() else ""
+        name = name or placeholder
+    try:
+        new = pact_file(slug, name, _today(None, zone), vocabularies)
+    except ScaffoldError as error:
+        _stop(str(error))
+        return
+    if (site_dir / new.path.parent).exists():
+        _stop(f"{site_dir / new.path.parent} already exists; nothing was changed")
+    click.echo(write_new(site_dir, new))
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Netzwerk der Pakte für Arbeit (Platzhalter)", help="Site title.")
+def init_command(directory: Path, title: str) -> None:
+    """Create a new, empty network site in DIRECTORY that builds at once."""
+    files = new_site(title, _today(None))
+    taken = [str(directory / f.path) for f in files if (directory / f.path).exists()]
+    if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists() or taken:
+        _stop(f"{directory} already holds a site (site.yaml or content/); nothing was changed")
+    for new in files:
+        click.echo(write_new(directory, new))
+    click.echo(f"next: pactsite build --site {directory}")
+
+
+@click.command("codeowners")
+@SITE_OPTION
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: standard output), e.g. .github/CODEOWNERS.",
+)
+def codeowners_command(site_dir: Path, output: Path | None) -> None:
+    """Write a CODEOWNERS file: each pact's folder needs its editors' approval."""
+    try:
+        checked = check(site_dir, BuildOptions(now=dt.datetime.now(dt.UTC), drafts=True))
+    except BuildFailed as failed:
+        for diagnostic in failed.diagnostics:
+            click.echo(diagnostic.format(), err=True)
+        _stop("fix the errors above first; no CODEOWNERS was written")
+        return
+    text = codeowners_text(checked.site.pacts)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8", newline="\n")
+    click.echo(f"wrote {output}", err=True)
+
+
+COMMANDS: Sequence[click.Command] = (new_group, init_command, codeowners_command)
+"""The editor commands, for `pactsite.cli` to register."""

@@ -1,0 +1,222 @@
+"""The web editor at /admin/: a Decap CMS configuration generated from the content schema.
+
+The collections, fields, required flags and vocabularies come from `pactsite.schema` and
+`site.yaml`, the same sources that validate content, so the editor cannot offer what the
+build would reject. Only this page loads third-party code (Decap CMS from unpkg, pinned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from pactsite.artifact import OutputFile
+from pactsite.config import SiteConfig
+from pactsite.fieldhelp import explain
+from pactsite.model import MEMBER_KINDS, Site, Status
+from pactsite.schema import (
+    EVENT_FIELDS,
+    NEWS_FIELDS,
+    PACT_FIELDS,
+    PAGE_FIELDS,
+    PROJECT_FIELDS,
+    FieldSpec,
+    FieldType,
+)
+
+DECAP_VERSION = "3.16.3"
+DECAP_SCRIPT = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
+IDENTITY_SCRIPT = "https://identity.netlify.com/v1/netlify-identity-widget.js"
+T = FieldType
+
+ENTRY_COLLECTIONS: tuple[tuple[str, str, str, Sequence[FieldSpec]], ...] = (
+    # (folder, label, singular label, fields)
+    ("news", "Aktuelles", "Meldung", NEWS_FIELDS),
+    ("projects", "Projekte", "Projekt", PROJECT_FIELDS),
+    ("events", "Termine", "Termin", EVENT_FIELDS),
+    ("pages", "Seiten", "Seite", PAGE_FIELDS),
+)
+_DATED = ("news", "events")
+_IMAGE_FIELDS = ("image", "logo")  # file names beside the Markdown or pact.yaml
+_BODY = {"label": "Text", "name": "body", "widget": "markdown", "required": False}
+Options = Mapping[str, Sequence[tuple[str, str]]]
+"""Vocabulary name -> (value, German label) pairs."""
+
+
+def vocabulary_options(site: Site, config: SiteConfig, ui: Mapping[str, Any]) -> Options:
+    """Every controlled vocabulary as select options with German labels."""
+    return {
+        "sectors": tuple(config.sectors.items()),
+        "funds": tuple((slug, fund.name) for slug, fund in config.funds.items()),
+        "target_groups": tuple(config.target_groups.items()),
+        "pacts": tuple((pact.key, pact.short_name) for pact in site.pacts),
+        "statuses": tuple((s.value, str(ui.get(f"status_{s.value}", s.value))) for s in Status),
+        "member_kinds": tuple((k, str(ui.get(f"kind_{k}", k))) for k in MEMBER_KINDS),
+    }
+
+
+def widgets(specs: Sequence[FieldSpec], options: Options) -> list[dict[str, Any]]:
+    """The Decap CMS fields for field specs; a field whose vocabulary is empty is left out
+    (no value could pass validation, and Decap rejects a select without options)."""
+    return [
+        widget(spec, options)
+        for spec in specs
+        if not spec.vocabulary or options.get(spec.vocabulary)
+    ]
+
+
+def widget(spec: FieldSpec, options: Options) -> dict[str, Any]:
+    """The Decap CMS field for one field spec: widget, label, hint, required, options."""
+    field: dict[str, Any] = {
+        "label": spec.label,
+        "name": spec.name,
+        "required": spec.required,
+        "hint": explain(spec, formats=False),
+    }
+    if spec.name in _IMAGE_FIELDS:
+        field.update({"widget": "image", "choose_url": False})
+    elif spec.type in (T.CHOICE, T.CHOICE_LIST):
+        field["widget"] = "select"
+        field["options"] = [
+            {"label": label, "value": value} for value, label in options.get(spec.vocabulary, ())
+        ]
+        if spec.type is T.CHOICE_LIST:
+            field["multiple"] = True
+    elif spec.type is T.OBJECT:
+        field["widget"] = "object"
+        field["fields"] = widgets(spec.fields, options)
+    elif spec.type is T.OBJECT_LIST:
+        field["widget"] = "list"
+        field["fields"] = widgets(spec.fields, options)
+    else:
+        field.update(_SCALAR_WIDGETS[spec.type])
+    return field
+
+
+_DATE_WIDGET = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD.MM.YYYY"}
+_SCALAR_WIDGETS: dict[FieldType, dict[str, Any]] = {
+    T.TEXT: {"widget": "string"},
+    T.MARKDOWN: {"widget": "markdown"},
+    T.DATE: {**_DATE_WIDGET, "time_format": False},
+    T.MOMENT: {
+        "widget": "datetime",
+        "format": "YYYY-MM-DD HH:mm",
+        "date_format": "DD.MM.YYYY",
+        "time_format": "HH:mm",
+    },
+    T.BOOL: {"widget": "boolean", "default": False},
+    T.INT: {"widget": "number", "value_type": "int"},
+    T.NUMBER: {"widget": "number", "value_type": "float"},
+    T.URL: {"widget": "string", "pattern": ["^https?://", "Adresse mit https:// beginnen"]},
+    T.EMAIL: {"widget": "string", "pattern": [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "E-Mail-Adresse"]},
+    T.COLOR: {"widget": "string", "pattern": ["^#[0-9a-fA-F]{6}$", "Farbe als #rrggbb"]},
+    T.TEXT_LIST: {"widget": "list"},
+    T.EDITOR_LIST: {"widget": "list"},
+}
+
+
+def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, Any]:
+    """The whole Decap CMS configuration: one folder collection per content type per pact."""
+    collections: list[dict[str, Any]] = []
+    for pact in site.pacts:
+        for folder, label, singular, specs in ENTRY_COLLECTIONS:
+            collections.append(
+                _folder_collection(
+                    f"{pact.key}-{folder}",
+                    f"{pact.short_name}: {label}",
+                    singular,
+                    f"content/pacts/{pact.key}/{folder}",
+                    specs,
+                    options,
+                    dated=folder in _DATED,
+                )
+            )
+    collections.append(
+        _folder_collection(
+            "network-pages", "Netzwerk: Seiten", "Seite", "content/pages", PAGE_FIELDS, options
+        )
+    )
+    collections.append(
+        {
+            "name": "pact-profiles",
+            "label": "Profile der Pakte",
+            "label_singular": "Profil",
+            "editor": {"preview": False},
+            "files": [
+                {
+                    "name": pact.key,
+                    "label": pact.name,
+                    "file": f"content/pacts/{pact.key}/pact.yaml",
+                    "fields": widgets(PACT_FIELDS, options),
+                }
+                for pact in site.pacts
+            ],
+        }
+    )
+    return {
+        "backend": {"name": config.cms.backend, "branch": config.cms.branch},
+        "publish_mode": "editorial_workflow",
+        "locale": "de",
+        "site_url": config.base_url,
+        "media_folder": "content/pages",
+        "public_folder": "",
+        "collections": collections,
+    }
+
+
+def _folder_collection(
+    name: str,
+    label: str,
+    singular: str,
+    folder: str,
+    specs: Sequence[FieldSpec],
+    options: Options,
+    dated: bool = False,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "label": label,
+        "label_singular": singular,
+        "folder": folder,
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "slug": "{{year}}-{{month}}-{{day}}-{{slug}}" if dated else "{{slug}}",
+        "media_folder": "",  # images beside the Markdown, as `![Alt](bild.jpg)`
+        "public_folder": "",
+        "editor": {"preview": False},
+        "fields": [*widgets(specs, options), _BODY],
+    }
+
+
+def admin_page(title: str) -> str:
+    """The HTML of /admin/: loads Decap CMS (pinned) and the Netlify Identity widget."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="de">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>Redaktion – {escape(title)}</title>\n"
+        f'<script src="{IDENTITY_SCRIPT}"></script>\n'
+        "</head>\n<body>\n"
+        f'<script src="{DECAP_SCRIPT}"></script>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def build_admin(site: Site, config: SiteConfig, ui: Mapping[str, Any]) -> list[OutputFile]:
+    """`admin/index.html` and `admin/config.yml`, when `cms: {enabled: true}` in site.yaml."""
+    if not config.cms.enabled:
+        return []
+    settings = cms_config(site, config, vocabulary_options(site, config, ui))
+    text = "# Generated by pactsite from the content schema; do not edit.\n" + yaml.safe_dump(
+        settings, allow_unicode=True, sort_keys=False, width=100
+    )
+    return [
+        OutputFile(PurePosixPath("admin/index.html"), admin_page(config.title).encode("utf-8")),
+        OutputFile(PurePosixPath("admin/config.yml"), text.encode("utf-8")),
+    ]

@@ -1,0 +1,350 @@
+"""News feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 of the network, each pact and each sector,
+and `/feeds.opml` listing them all.
+
+Entry ids are `tag:` URIs (RFC 4151) made of the tag authority (`feeds.tag_authority` in
+site.yaml, else the host of `base_url`), the article's date and its entry key, so they stay
+the same across rebuilds and when the site moves to another address. Every date is the
+article's own, so two builds of the same content give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from pactsite.artifact import OutputFile
+from pactsite.config import SiteConfig
+from pactsite.markup import absolute_urls
+from pactsite.model import Entry, News, Site
+from pactsite.urls import UrlScheme, output_path
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+GENERATOR = "pactsite"
+OPML_PATH = "/feeds.opml"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Characters XML 1.0 cannot carry at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFormat:
+    """One feed format: its file name, media type and name for people."""
+
+    file_name: str
+    media_type: str
+    label: str
+
+
+ATOM = FeedFormat("feed.xml", "application/atom+xml", "Atom")
+RSS = FeedFormat("rss.xml", "application/rss+xml", "RSS 2.0")
+JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed")
+FORMATS = (ATOM, RSS, JSON_FEED)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedScope:
+    """Whose news a feed carries: the network's, one pact's or one sector's."""
+
+    title: str
+    page_url: str
+    pact: str | None = None
+    sector: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed as a page announces it: title, media type and site-absolute URL."""
+
+    title: str
+    media_type: str
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One article, ready for every format."""
+
+    id: str
+    title: str
+    url: str
+    published: dt.datetime
+    updated: dt.datetime
+    author: str
+    author_url: str
+    categories: tuple[tuple[str, str, str], ...]  # slug, label, absolute sector URL
+    summary: str
+    content_html: str
+
+
+def feed_scopes(site: Site, config: SiteConfig, urls: UrlScheme) -> list[FeedScope]:
+    """Every feed scope the site has: the network, then each pact, then each sector."""
+    return [
+        FeedScope(config.title, urls.home()),
+        *(FeedScope(p.name, urls.pact(p.key), pact=p.key) for p in site.pacts),
+        *(
+            FeedScope(f"{label} – {config.title}", urls.sector(slug), sector=slug)
+            for slug, label in config.sectors.items()
+        ),
+    ]
+
+
+def feed_links(
+    site: Site,
+    config: SiteConfig,
+    urls: UrlScheme,
+    pact: str | None = None,
+    sector: str | None = None,
+) -> list[FeedLink]:
+    """The feeds of one scope (the network when neither pact nor sector is given)."""
+    if pact:
+        scope = FeedScope(site.pact(pact).name, urls.pact(pact), pact=pact)
+    elif sector:
+        label = config.sectors[sector]
+        scope = FeedScope(f"{label} – {config.title}", urls.sector(sector), sector=sector)
+    else:
+        scope = FeedScope(config.title, urls.home())
+    return [
+        FeedLink(
+            f"{scope.title} ({fmt.label})",
+            fmt.media_type,
+            urls.feed(fmt.file_name, scope.pact, scope.sector),
+            fmt.label,
+        )
+        for fmt in FORMATS
+    ]
+
+
+def scope_news(site: Site, scope: FeedScope, limit: int, now: dt.datetime) -> list[News]:
+    """The newest articles of a scope, newest first (the site's order), at most `limit`.
+
+    Drafts and articles whose `publish` moment is ahead never go into a feed, not even in a
+    preview build (`--drafts`): feed readers keep what they have once seen.
+    """
+    public = [n for n in site.news if is_public(n, now)]
+    if scope.pact:
+        public = [n for n in public if n.pact == scope.pact]
+    elif scope.sector:
+        public = [n for n in public if scope.sector in n.sectors]
+    return public[:limit]
+
+
+def is_public(entry: Entry, now: dt.datetime) -> bool:
+    """Whether an entry is out for everyone at `now`: no draft, and its publish moment passed."""
+    return not entry.draft and (entry.publish is None or entry.publish <= now)
+
+
+def tag_id(authority: str, day: dt.date, key: str) -> str:
+    """A `tag:` URI (RFC 4151) that names an entry for good."""
+    return f"tag:{authority},{day.isoformat()}:{key}"
+
+
+def published_at(news: News, config: SiteConfig) -> dt.datetime:
+    """When an article appeared: its date (midnight in the site's zone), or its later
+    `publish` moment."""
+    moment = dt.datetime.combine(news.date, dt.time(), tzinfo=config.zone)
+    if news.publish is not None and news.publish > moment:
+        return news.publish.astimezone(config.zone)
+    return moment
+
+
+def build_feeds(
+    site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str], now: dt.datetime
+) -> list[OutputFile]:
+    """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them."""
+    files: list[OutputFile] = []
+    listed: list[tuple[FeedFormat, FeedScope]] = []
+    for scope in feed_scopes(site, config, urls):
+        items = [
+            _item(n, site, config, urls, html)
+            for n in scope_news(site, scope, config.feeds.limit, now)
+        ]
+        for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
+            url = urls.feed(fmt.file_name, scope.pact, scope.sector)
+            files.append(OutputFile(output_path(url), render(scope, items, config, urls)))
+            listed.append((fmt, scope))
+    files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
+    return files
+
+
+def _item(
+    news: News, site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str]
+) -> _Item:
+    url = urls.absolute(urls.entry(news))
+    published = published_at(news, config)
+    updated = published
+    if news.updated is not None:
+        updated = max(published, dt.datetime.combine(news.updated, dt.time(), tzinfo=config.zone))
+    pact = site.pact(news.pact) if news.pact else None
+    return _Item(
+        id=tag_id(config.tag_authority, news.date, news.key),
+        title=news.title,
+        url=url,
+        published=published,
+        updated=updated,
+        author=pact.name if pact else config.title,
+        author_url=urls.absolute(urls.pact(pact.key) if pact else urls.home()),
+        categories=tuple(
+            (s, config.sectors[s], urls.absolute(urls.sector(s))) for s in news.sectors
+        ),
+        summary=news.summary,
+        content_html=absolute_urls(html.get(news.key, ""), url),
+    )
+
+
+def _feed_updated(items: Sequence[_Item]) -> dt.datetime:
+    """The newest entry's date: never the build time, so rebuilds are byte-identical."""
+    return max((i.updated for i in items), default=_EPOCH)
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _add(parent: ET.Element, tag: str, body: str = "", **attributes: str) -> ET.Element:
+    """Append an element; ElementTree escapes its text and attributes when serialising."""
+    element = ET.SubElement(parent, tag, {k: _text(v) for k, v in attributes.items()})
+    if body:
+        element.text = _text(body)
+    return element
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root, space=" ")
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode()
+
+
+def _atom(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme) -> bytes:
+    # The namespace is written as a plain attribute: no global prefix registry is touched.
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
+    self_url = urls.absolute(urls.feed(ATOM.file_name, scope.pact, scope.sector))
+    _add(feed, "id", self_url)
+    _add(feed, "title", scope.title, type="text")
+    if config.description:
+        _add(feed, "subtitle", config.description, type="text")
+    _add(feed, "link", rel="self", type=ATOM.media_type, href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=urls.absolute(scope.page_url))
+    _add(feed, "updated", _feed_updated(items).isoformat())
+    author = _add(feed, "author")
+    _add(author, "name", scope.title if scope.pact else config.title)
+    _add(feed, "generator", GENERATOR)
+    for item in items:
+        entry = _add(feed, "entry")
+        _add(entry, "id", item.id)
+        _add(entry, "title", item.title, type="text")
+        _add(entry, "link", rel="alternate", type="text/html", href=item.url)
+        _add(entry, "published", item.published.isoformat())
+        _add(entry, "updated", item.updated.isoformat())
+        person = _add(entry, "author")
+        _add(person, "name", item.author)
+        _add(person, "uri", item.author_url)
+        for slug, label, _sector_url in item.categories:
+            scheme = urls.absolute(f"/{config.urls.sectors}/")
+            _add(entry, "category", term=slug, label=label, scheme=scheme)
+        if item.summary:
+            _add(entry, "summary", item.summary, type="text")
+        _add(entry, "content", item.content_html, type="html")
+    return _xml(feed)
+
+
+def _rss(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme) -> bytes:
+    rss = ET.Element(
+        "rss",
+        {
+            "version": "2.0",
+            "xmlns:atom": ATOM_NS,
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        },
+    )
+    channel = _add(rss, "channel")
+    _add(channel, "title", scope.title)
+    _add(channel, "link", urls.absolute(scope.page_url))
+    _add(channel, "description", config.description or scope.title)
+    _add(channel, "language", config.language)
+    _add(channel, "lastBuildDate", email.utils.format_datetime(_feed_updated(items)))
+    _add(channel, "generator", GENERATOR)
+    self_url = urls.absolute(urls.feed(RSS.file_name, scope.pact, scope.sector))
+    _add(channel, "atom:link", href=self_url, rel="self", type=RSS.media_type)
+    for item in items:
+        entry = _add(channel, "item")
+        _add(entry, "title", item.title)
+        _add(entry, "link", item.url)
+        _add(entry, "guid", item.id, isPermaLink="false")
+        _add(entry, "pubDate", email.utils.format_datetime(item.published))
+        _add(entry, "dc:creator", item.author)
+        for _slug, label, sector_url in item.categories:
+            _add(entry, "category", label, domain=sector_url)
+        _add(entry, "description", item.summary or item.content_html)
+        _add(entry, "content:encoded", item.content_html)
+    return _xml(rss)
+
+
+def _json_feed(
+    scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme
+) -> bytes:
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": scope.title,
+        "home_page_url": urls.absolute(scope.page_url),
+        "feed_url": urls.absolute(urls.feed(JSON_FEED.file_name, scope.pact, scope.sector)),
+        "language": config.language,
+    }
+    if config.description:
+        feed["description"] = config.description
+    feed["authors"] = [{"name": scope.title if scope.pact else config.title}]
+    feed["items"] = [
+        {
+            "id": item.id,
+            "url": item.url,
+            "title": item.title,
+            "content_html": item.content_html,
+            **({"summary": item.summary} if item.summary else {}),
+            "date_published": item.published.isoformat(),
+            "date_modified": item.updated.isoformat(),
+            "authors": [{"name": item.author, "url": item.author_url}],
+            **({"tags": [label for _s, label, _u in item.categories]} if item.categories else {}),
+        }
+        for item in items
+    ]
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _opml(
+    listed: Sequence[tuple[FeedFormat, FeedScope]], config: SiteConfig, urls: UrlScheme
+) -> bytes:
+    opml = ET.Element("opml", {"version": "2.0"})
+    head = _add(opml, "head")
+    _add(head, "title", f"{config.title} – Feeds")
+    body = _add(opml, "body")
+    for fmt in FORMATS:
+        group = _add(body, "outline", text=fmt.label, title=fmt.label)
+        for _fmt, scope in (pair for pair in listed if pair[0] is fmt):
+            _add(
+                group,
+                "outline",
+                type="rss",
+                text=scope.title,
+                title=scope.title,
+                xmlUrl=urls.absolute(urls.feed(fmt.file_name, scope.pact, scope.sector)),
+                htmlUrl=urls.absolute(scope.page_url),
+            )
+    return _xml(opml)
+
+
+def media_types() -> dict[str, str]:
+    """The media type of each feed file name (for headers and tests)."""
+    return {
+        **{fmt.file_name: fmt.media_type for fmt in FORMATS},
+        PurePosixPath(OPML_PATH).name: "text/x-opml",
+    }

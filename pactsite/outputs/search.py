@@ -1,0 +1,89 @@
+"""The search index: Pagefind (installed from PyPI with its binary) indexes the built pages.
+
+Only pages that mark their `<main>` with `data-pagefind-body` are indexed (entries and pact
+profiles); lists, facet pages, the 404 page and redirect stubs are not. The language comes
+from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from pactsite.artifact import OutputFile
+from pactsite.diagnostics import OutputError
+
+INDEX_FOLDER = "pagefind"
+BODY_MARK = b"data-pagefind-body"
+EXCLUDED = (".breadcrumb", ".backlinks", ".related", ".variant-link", ".facts")
+"""Parts of an indexed page that are navigation or a table of facts (which Pagefind would run
+together into excerpts like "PaktMagdeburg"), not the page's own words."""
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+"""Pagefind's ready-made interfaces: the site renders results with its own script."""
+_TIMEOUT_SECONDS = 300
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable that the `pagefind[bin]` package installed."""
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        raise OutputError(_missing("the package pagefind-bin is not installed")) from None
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as error:
+        raise OutputError(_missing(str(error))) from None
+
+
+def indexed_pages(files: Sequence[OutputFile]) -> list[OutputFile]:
+    """The HTML pages that ask to be indexed, in path order."""
+    pages = (f for f in files if f.path.suffix == ".html" and BODY_MARK in f.content)
+    return sorted(pages, key=lambda f: f.path)
+
+
+def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> list[OutputFile]:
+    """Index the pages that ask for it with Pagefind; return the files of `/pagefind/`."""
+    pages = indexed_pages(files)
+    if not pages:
+        return []
+    executable = binary or pagefind_binary()
+    with tempfile.TemporaryDirectory(prefix="pactsite-search-") as temp:
+        site, out = Path(temp, "site"), Path(temp, INDEX_FOLDER)
+        for page in pages:
+            target = site.joinpath(*page.path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.content)
+        command = [str(executable), "--site", str(site), "--output-path", str(out), "--silent"]
+        for selector in EXCLUDED:
+            command += ["--exclude-selectors", selector]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False, cwd=temp
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise OutputError(_failed(str(error))) from None
+        if done.returncode != 0:
+            raise OutputError(_failed(done.stdout.decode(errors="replace").strip()))
+        return _collect(out)
+
+
+def _collect(out: Path) -> list[OutputFile]:
+    found = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        relative = path.relative_to(out).as_posix()
+        if not relative.startswith(UNUSED):
+            found.append(OutputFile(PurePosixPath(INDEX_FOLDER, relative), path.read_bytes()))
+    return found
+
+
+def _missing(detail: str) -> str:
+    return (
+        f"error: cannot build the search index: {detail}; "
+        "install pactsite with its dependencies (pip install -e .) to get pagefind[bin]"
+    )
+
+
+def _failed(detail: str) -> str:
+    return f"error: the search indexer Pagefind failed: {detail or 'no message'}"

@@ -1,0 +1,181 @@
+"""Live preview: build, serve on 127.0.0.1, rebuild on every change, reload the open pages."""
+
+from __future__ import annotations
+
+import errno
+import secrets
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from pactsite.build import BuildOptions, BuildReport, build
+from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError
+from pactsite.serve.debounce import Debouncer
+from pactsite.serve.server import LiveState, PreviewServer
+from pactsite.serve.watch import SiteWatcher
+
+
+class PortInUse(Exception):
+    """Raised when another program already listens on the port."""
+
+    exit_code = 1
+
+    def __init__(self, port: int) -> None:
+        super().__init__(
+            f"port {port} on 127.0.0.1 is already in use; stop the other server "
+            f"or choose another port with --port N"
+        )
+
+
+class CannotWatch(Exception):
+    """Raised when the site folder cannot be watched (missing, or no inotify watches left)."""
+
+    exit_code = 1
+
+    def __init__(self, root: Path, error: OSError) -> None:
+        hint = (
+            "; raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288"
+            if error.errno == errno.ENOSPC
+            else ""
+        )
+        super().__init__(f"cannot watch {root}: {error.strerror}{hint}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """How one build of the preview went: its report, or what failed, and how long it took."""
+
+    first: bool
+    seconds: float
+    report: BuildReport | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    output_error: str = ""
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The error lines the overlay shows; empty after a good build."""
+        if self.output_error:
+            return (self.output_error,)
+        return tuple(d.format() for d in self.diagnostics if d.is_error)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Preview:
+    """What to preview: the site folder, the output folder, the port, the build options."""
+
+    root: Path
+    out_dir: Path
+    port: int
+    options: Callable[[], BuildOptions]
+
+
+def serve_site(
+    preview: Preview, told: Callable[[Outcome], None], ready: Callable[[str], None]
+) -> None:
+    """Build, serve and rebuild on changes until Ctrl-C (or SIGTERM); then stop cleanly.
+
+    `told` hears of every build, `ready` gets the address once the server listens.
+    Raises PortInUse if the port is taken, CannotWatch if the site cannot be watched.
+    """
+    state = LiveState(secrets.token_hex(4))
+    try:
+        server = PreviewServer(preview.port, preview.out_dir.absolute(), state)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(preview.port) from None
+        raise
+
+    def rebuild(first: bool = False) -> None:
+        outcome = _build_once(preview, first)
+        state.publish(outcome.problems)
+        told(outcome)
+
+    debouncer = Debouncer(rebuild)
+    watcher = SiteWatcher(preview.root, debouncer.poke)
+    serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
+    stop = _Stop()
+    with stop.on_signals():
+        try:
+            try:
+                watcher.start()
+            except OSError as error:
+                raise CannotWatch(preview.root, error) from None
+            rebuild(first=True)
+            debouncer.start()
+            stop.interrupts = False  # from here on, a signal only asks the loop below to end
+            serving.start()
+            ready(f"http://127.0.0.1:{server.server_address[1]}/")
+            while not stop.asked.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            _ignore_interrupts()  # a second Ctrl-C must not break the clean-up
+            if serving.is_alive():
+                server.shutdown()
+                serving.join()
+            state.close()
+            watcher.stop()
+            debouncer.stop()
+            server.server_close()
+
+
+class _Stop:
+    """Ctrl-C and SIGTERM: interrupt the start-up, later only ask the main loop to end.
+
+    Interrupting the HTTP server itself could close a connection a request thread is
+    still reading from, so once serving, the server is shut down from the main loop.
+    """
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+        self.interrupts = True
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.asked.set()
+        if self.interrupts:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def on_signals(self) -> Iterator[None]:
+        """Handle SIGINT and SIGTERM in this block; the old handlers come back afterwards."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        for sig in previous:
+            signal.signal(sig, self._handle)
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _build_once(preview: Preview, first: bool) -> Outcome:
+    started = time.perf_counter()
+
+    def took() -> float:
+        return time.perf_counter() - started
+
+    try:
+        report = build(preview.root, preview.out_dir, preview.options())
+    except BuildFailed as failed:
+        return Outcome(first=first, seconds=took(), diagnostics=failed.diagnostics)
+    except OutputError as error:
+        return Outcome(first=first, seconds=took(), output_error=str(error))
+    except Exception as error:  # a preview outlives a bug; the terminal says what
+        message = f"unexpected error: {type(error).__name__}: {error}"
+        return Outcome(first=first, seconds=took(), output_error=message)
+    return Outcome(first=first, seconds=took(), report=report)
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
