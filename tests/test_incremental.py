@@ -186,3 +186,22 @@ def test_a_generated_site_built_by_workers_equals_a_serial_build(tmp_path: Path)
     _build_process(site, tmp_path / "cached", "--jobs", "2")
     _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
     assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+
+
+def test_cached_rebuilds_follow_the_clock_as_events_start_and_end(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    outputs = []
+    for moment in ("2002-10-16T09:00+02:00", "2002-10-16T12:00+02:00", "2002-10-17T09:00+02:00"):
+        run = run_pactsite("build", "--site", str(minimal_site), "--now", moment)
+        assert run.exit_code == 0, run.stderr
+        cached = _tree(minimal_site / "public")
+        out = tmp_path / moment[:13]
+        site = str(minimal_site)
+        clean = run_pactsite(
+            "build", "--site", site, "--output", str(out), "--no-cache", "--now", moment
+        )
+        assert clean.exit_code == 0, clean.stderr
+        assert cached == _tree(out), moment
+        outputs.append(cached)
+    assert outputs[0] != outputs[1] != outputs[2]  # upcoming, running, past
