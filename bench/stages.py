@@ -24,6 +24,8 @@ STAGES = [
     "plan_pages", "plan_directory", "site_digest", "render_pages", "render_pages_cached",
     "collect_static", "collect_content_files", "build_sitemap", "build_network_files",
     "build_open_data", "build_redirects", "check_rendered_links", "publish",
+    "check_images", "apply_images", "build_variants", "build_feeds", "build_calendars",
+    "build_search_index", "build_admin", "plan_help", "next_change",
 ]  # fmt: skip
 
 
