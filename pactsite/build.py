@@ -7,15 +7,18 @@ import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pactsite.artifact import OutputFile
+import jinja2
+
+from pactsite.artifact import OutputFile, PageJob
 from pactsite.assemble import Visibility, assemble_site
-from pactsite.audit import BodySource, audit_bodies, audit_network
+from pactsite.audit import BodySource, audit_network
+from pactsite.bodies import render_bodies_cached
+from pactsite.cache import Cache
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
 from pactsite.links import LinkedSite, build_index, link_site
-from pactsite.markup import render_bodies
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
@@ -25,13 +28,19 @@ from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, ImageStats, apply_images, build_variants, check_images
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
-from pactsite.outputs.pages import plan_pages, render_pages
+from pactsite.outputs.pages import (
+    collect_pages,
+    plan_pages,
+    render_pages,
+    render_pages_recorded,
+)
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.schedule import build_next_build, describe_change
 from pactsite.outputs.search import build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
+from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.related import relate_entries
 from pactsite.sources import read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
@@ -47,6 +56,10 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     now: dt.datetime
+    jobs: int = 1
+    """Worker processes for rendering; 1 renders in this process."""
+    cache: bool = False
+    """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,14 +99,16 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += found
     urls = UrlScheme(config.urls, config.base_url)
     body_sources = _body_sources(site)
-    bodies, found = render_bodies(
-        (k, s.path, s.text, s.first_line) for k, s in body_sources.items()
-    )
-    problems += found
+    cache = Cache(root) if options.cache else None
+    rendered = render_bodies_cached(body_sources, options.jobs, cache)
+    if cache is not None:
+        cache.close()
+    bodies = rendered.rendered
+    problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     paths = {k: s.path for k, s in body_sources.items()}
     linked, found = link_site(bodies, paths, index)
-    problems += found + audit_bodies(bodies, body_sources) + audit_network(site)
+    problems += found + rendered.warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
     linked = replace(linked, html=apply_images(linked.html, images))
@@ -124,7 +139,7 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked = check(root, options)
-    files, pages = render_site(checked, options.now)
+    files, pages = render_site(checked, options.now, options.jobs, options.cache)
     variants, image_stats, broken = build_variants(checked.root, checked.images)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
@@ -143,38 +158,40 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     )
 
 
-def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile], int]:
+def render_site(
+    checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
+) -> tuple[list[OutputFile], int]:
     """Render every output file of a checked site as of `now`; return files and page count."""
     config, site = checked.config, checked.site
     today = now.astimezone(config.zone).date()
     urls = UrlScheme(config.urls, config.base_url)
-    env = make_environment(
-        checked.theme,
-        config,
-        {
-            "site": site,
-            "config": config,
-            "urls": urls,
-            "html": checked.linked.html,
-            "backlinks": checked.linked.backlinks,
-            "related": relate_entries(site),
-            "network_graph": network_graph(site, checked.linked.backlinks),
-            "facet_values": project_facet_values,
-            "today": today,
-            "Kind": Kind,
-            "feed_links": functools.partial(feed_links, site, config, urls),
-            "structured_data": functools.partial(structured_data, site, config, urls),
-            "json_ld": json_ld_script,
-            "event_running": lambda event: is_running(event, config.zone, now),
-            "event_past": lambda event: is_past(event, config.zone, now),
-            "hero_images": checked.images.heroes,
-        },
-    )
+    template_data = {
+        "site": site,
+        "config": config,
+        "urls": urls,
+        "html": checked.linked.html,
+        "backlinks": checked.linked.backlinks,
+        "related": relate_entries(site),
+        "network_graph": network_graph(site, checked.linked.backlinks),
+        "facet_values": project_facet_values,
+        "today": today,
+        "Kind": Kind,
+        "feed_links": functools.partial(feed_links, site, config, urls),
+        "structured_data": functools.partial(structured_data, site, config, urls),
+        "json_ld": json_ld_script,
+        "event_running": lambda event: is_running(event, config.zone, now),
+        "event_past": lambda event: is_past(event, config.zone, now),
+        "hero_images": checked.images.heroes,
+    }
+    env = make_environment(checked.theme, config, template_data)
     help_jobs, help_problems = plan_help(checked.root)
     env.globals["help_url"] = HELP_URL if help_jobs else ""
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
     jobs = [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
-    pages, problems = render_pages([*jobs, *help_jobs], env, urls)
+    if cache:
+        pages, problems = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
+    else:
+        pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
     problems += help_problems
     if problems:
         raise BuildFailed(problems)
@@ -197,6 +214,39 @@ def render_site(checked: CheckedSite, now: dt.datetime) -> tuple[list[OutputFile
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
     return files, len(pages)
+
+
+def _render_pages_cached(
+    checked: CheckedSite,
+    env: jinja2.Environment,
+    jobs: list[PageJob],
+    help_jobs: list[PageJob],
+    workers: int,
+    now: dt.datetime,
+) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Render the pages with the page cache; help pages (read from files) always afresh.
+
+    The site digest takes the template data, plus what the pages know of `now` (which
+    events run or are past) and the help link, so a page is reused only when its template
+    data would be the same.
+    """
+    config, site, theme = checked.config, checked.site, checked.theme
+    data = {k: v for k, v in env.globals.items() if k not in ("t", "html")}
+    data["html"] = None  # bodies are hashed per page, by what each page reads
+    data["event_states"] = [
+        (e.key, is_running(e, config.zone, now), is_past(e, config.zone, now)) for e in site.events
+    ]
+    data["strings"] = theme.strings
+    folders = [theme.site_templates, theme.folder / "templates"]
+    key = site_digest(data, folders)
+    urls = UrlScheme(config.urls, config.base_url)
+    store = Cache(checked.root)
+    try:
+        results = render_pages_cached(jobs, env, urls, workers, store, key)
+    finally:
+        store.close()
+    fresh = render_pages_recorded(help_jobs, env, urls)
+    return collect_pages([*results, *(result for result, _ in fresh)])
 
 
 def _body_sources(site: Site) -> dict[str, BodySource]:

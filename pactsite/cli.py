@@ -12,6 +12,7 @@ from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
+from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
 
@@ -79,12 +80,34 @@ def main() -> None:
 )
 @STRICT_OPTION
 @NOW_OPTION
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for rendering (default: the number of CPU cores; 1: no workers).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor update the build cache .pactsite-cache/."
+)
 def build_command(
-    site_dir: Path, out_dir: Path | None, drafts: bool, strict: bool, pinned_now: str | None
+    site_dir: Path,
+    out_dir: Path | None,
+    drafts: bool,
+    strict: bool,
+    pinned_now: str | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Build the site into the output folder."""
     target = out_dir if out_dir is not None else site_dir / "public"
-    options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
+    options = BuildOptions(
+        drafts=drafts,
+        strict=strict,
+        now=_now(pinned_now),
+        jobs=jobs or default_jobs(),
+        cache=not no_cache,
+    )
     try:
         report = build(site_dir, target, options)
     except BuildFailed as failed:

@@ -13,7 +13,7 @@ from pactsite.artifact import OutputFile
 from pactsite.diagnostics import Diagnostic
 
 _REFERENCE = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\b(?:href|src)="([^"]*)"')
-_ID = re.compile(r'\bid="([^"]*)"')
+_ID = re.compile(r'id="([^"]*)"')  # a literal start: searched fast; \b is checked by hand
 
 
 def check_rendered_links(
@@ -27,10 +27,14 @@ def check_rendered_links(
     pages = {str(f.path): f for f in files if f.path.suffix == ".html"}
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
+    known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
     for page in pages.values():
         text = page.content.decode("utf-8")
         for target in {unescape(m.group(1)) for m in _REFERENCE.finditer(text)}:
-            problem = _problem(target, page.path, paths, pages, ids)
+            seen = (target, "" if target.startswith("/") else str(page.path))
+            problem = known.get(seen)
+            if problem is None:
+                problem = known[seen] = _problem(target, page.path, paths, pages, ids)
             if problem:
                 found = _diagnostic(page, target, problem, root)
                 problems.setdefault((found.path, target), found)
@@ -61,10 +65,25 @@ def _problem(
     if file not in paths:
         return f"link to '{target}' leads nowhere in the built site"
     if parts.fragment and file in pages:
-        known = ids.setdefault(file, set(_ID.findall(pages[file].content.decode("utf-8"))))
+        if file not in ids:  # once per page (setdefault would scan the page every time)
+            ids[file] = _ids(pages[file].content.decode("utf-8"))
+        known = ids[file]
         if parts.fragment not in known:
             return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"
     return ""
+
+
+def _ids(text: str) -> set[str]:
+    """The values of `id="..."` attributes: `id` at a word boundary, as `\bid=` would find."""
+    return {
+        match.group(1)
+        for match in _ID.finditer(text)
+        if not (start := match.start()) or not _is_word(text[start - 1])
+    }
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _diagnostic(page: OutputFile, target: str, problem: str, root: Path) -> Diagnostic:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
@@ -164,24 +164,32 @@ def render_bodies(
     bodies: Iterable[tuple[str, str, str, int]],
 ) -> tuple[dict[str, RenderedBody], list[Diagnostic]]:
     """Render (key, path, Markdown, first line) to rendered bodies by key, or diagnostics."""
-    renderer = make_renderer()
     rendered: dict[str, RenderedBody] = {}
     problems: list[Diagnostic] = []
+    for key, body, problem in render_each(bodies):
+        rendered[key] = body
+        if problem is not None:
+            problems.append(problem)
+    return rendered, problems
+
+
+def render_each(
+    bodies: Iterable[tuple[str, str, str, int]],
+) -> Iterator[tuple[str, RenderedBody, Diagnostic | None]]:
+    """Render (key, path, Markdown, first line) one by one: key, body, and its problem if any."""
+    renderer = make_renderer()
     for key, path, text, line in bodies:
         try:
-            rendered[key] = render_markdown(renderer, text, line)
+            yield key, render_markdown(renderer, text, line), None
         except RecursionError:  # Python-Markdown recurses once per level of nesting
             renderer = make_renderer()
-            rendered[key] = RenderedBody(html="", headings=(), links=())
-            problems.append(
-                Diagnostic(
-                    path=path,
-                    line=line,
-                    message="the text nests lists or quotes too deeply to be shown",
-                    hint="use at most a few levels of lists inside lists",
-                )
+            problem = Diagnostic(
+                path=path,
+                line=line,
+                message="the text nests lists or quotes too deeply to be shown",
+                hint="use at most a few levels of lists inside lists",
             )
-    return rendered, problems
+            yield key, RenderedBody(html="", headings=(), links=()), problem
 
 
 def sanitize(html: str) -> str:

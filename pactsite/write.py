@@ -7,8 +7,9 @@ import ctypes.util
 import errno
 import os
 import shutil
+import stat
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
@@ -20,47 +21,109 @@ _AT_FDCWD = -100
 
 
 def publish(files: Sequence[OutputFile], out_dir: Path) -> None:
-    """Write all files into a fresh folder beside `out_dir`, then swap it with `out_dir`.
+    """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
 
     Until the swap, `out_dir` keeps the last good build; a build killed midway leaves only
-    a staging folder behind, which the next build removes.
+    a staging folder behind. The build before the last is kept as `.<name>.old` and reused
+    as the next staging folder: only files whose bytes differ are written, and files that
+    are no longer part of the site are removed, so the staging folder always ends up
+    holding exactly `files`, whatever state it was found in.
     """
     out_dir = out_dir.absolute()
     staging = out_dir.with_name(_STAGING.format(name=out_dir.name))
     retired = out_dir.with_name(_RETIRED.format(name=out_dir.name))
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in (staging, retired):
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        _write_all(files, staging)
+        _prepare_staging(staging, retired)
+        _sync(files, staging)
         _swap_in(staging, out_dir, retired)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(_explain(error, out_dir)) from None
 
 
-def _write_all(files: Sequence[OutputFile], staging: Path) -> None:
-    staging.mkdir()
+def _prepare_staging(staging: Path, retired: Path) -> None:
+    """Start from a leftover staging folder, else the retired build, else nothing."""
+    if _is_real_dir(staging):
+        _remove(retired)
+    else:
+        _remove(staging)
+        if _is_real_dir(retired):
+            retired.rename(staging)
+        else:
+            _remove(retired)
+    staging.mkdir(exist_ok=True)
+
+
+def _sync(files: Sequence[OutputFile], staging: Path) -> None:
+    """Make the folder `staging` hold exactly `files`: write what differs, remove the rest."""
+    wanted = {PurePosixPath(file.path): file.content for file in files}
+    folders = {parent for path in wanted for parent in path.parents}
+    _prune(staging, PurePosixPath(), wanted, folders)
     made: set[Path] = {staging}
-    for file in files:
-        target = staging.joinpath(*file.path.parts)
+    for path, content in wanted.items():
+        target = staging.joinpath(*path.parts)
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(file.content)
+        if _holds(target, content):
+            continue
+        target.unlink(missing_ok=True)  # a new inode: never write through a link
+        target.write_bytes(content)
+
+
+def _prune(
+    folder: Path,
+    where: PurePosixPath,
+    wanted: dict[PurePosixPath, bytes],
+    folders: set[PurePosixPath],
+) -> None:
+    """Remove from `folder` every entry that is not a wanted file or a folder holding one."""
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        path = where / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if path in folders:
+                _prune(Path(entry.path), path, wanted, folders)
+            else:
+                shutil.rmtree(entry.path)
+        elif path not in wanted or not entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink()
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """Whether `target` is a regular file with exactly these bytes."""
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
+        return False
+    return target.read_bytes() == content
+
+
+def _is_real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _remove(path: Path) -> None:
+    if _is_real_dir(path):
+        shutil.rmtree(path)
+    elif path.is_symlink() or path.exists():
+        path.unlink()
 
 
 def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
+    """Put staging in place of out_dir; keep the replaced build as `retired` for reuse."""
     if not out_dir.exists():
         staging.rename(out_dir)
         return
     if _exchange(staging, out_dir):
-        shutil.rmtree(staging)
+        staging.rename(retired)
         return
     out_dir.rename(retired)  # no atomic exchange on this system: two quick renames
     staging.rename(out_dir)
-    shutil.rmtree(retired)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -119,9 +119,9 @@ def _hard_limit(seconds: int) -> Iterator[None]:
 
 
 def _snapshot(case: Case) -> dict[str, tuple[str, int, int]]:
-    """Every entry below the private folder except the output and the writer's siblings."""
+    """Every entry below the private folder except the output, writer siblings and cache."""
     skipped = {case.out, *(case.folder / name for name in WRITER_SIBLINGS)}
-    skipped.add(case.site / ".pactsite-cache")  # the image variants' cache, by design
+    skipped.add(case.site / ".pactsite-cache")  # the build cache (bodies, pages, images)
     entries: dict[str, tuple[str, int, int]] = {}
     for current, dirnames, filenames in os.walk(case.root):
         here = Path(current)

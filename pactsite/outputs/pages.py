@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
+from pactsite.parallel import map_chunks
 from pactsite.timeline import split_events
 from pactsite.urls import UrlScheme, output_path
 
@@ -160,26 +162,108 @@ def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:
     )
 
 
+ALL_KEYS = "*"
+"""Noted as read when a page lists every body: such a page depends on all of them."""
+
+
+class ReadRecorder(Mapping[str, str]):
+    """A read-only mapping that notes which keys a page render looks up (for the page cache)."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = values
+        self.reads: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.reads.add(key)
+        return self._values[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.reads.add(key)
+        return key in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads.add(ALL_KEYS)
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        self.reads.add(ALL_KEYS)
+        return len(self._values)
+
+
+Rendered = tuple[OutputFile | Diagnostic, frozenset[str]]
+"""A rendered page (or its template error) and the body keys it read."""
+
+_shared: tuple[Sequence[PageJob], jinja2.Environment, UrlScheme] | None = None
+"""What forked page workers render from: set just before the workers start."""
+
+
 def render_pages(
-    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int = 1
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render page jobs to files (`.../slug/index.html`); template errors become diagnostics."""
+    return collect_pages(result for result, _ in render_pages_recorded(jobs, env, urls, workers))
+
+
+def collect_pages(
+    results: Iterable[OutputFile | Diagnostic],
+) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Split rendered pages from template errors (each distinct error once)."""
     files = []
     problems: dict[tuple[str, int, str], Diagnostic] = {}
-    for job in jobs:
-        url = job.url or urls.entry(job.context["entry"])
-        try:
-            template = env.get_template(job.template)
-            html = template.render(**job.context, page_url=url)
-        except jinja2.TemplateError as error:
-            found = template_diagnostic(error, job.template)
-            problems[(found.path, found.line, found.message)] = found
-            continue
-        origin = template.filename or job.template
-        shown = job.context.get("entry") or job.context.get("pact")
-        source = shown.source.path if shown is not None else ""
-        files.append(OutputFile(output_path(url), html.encode("utf-8"), origin, source))
+    for result in results:
+        if isinstance(result, Diagnostic):
+            problems[(result.path, result.line, result.message)] = result
+        else:
+            files.append(result)
     return files, list(problems.values())
+
+
+def render_pages_recorded(
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int = 1
+) -> list[Rendered]:
+    """Render each job, noting the bodies it read, in order; on `workers` forked processes.
+
+    The workers inherit the jobs and the environment, so nothing big is pickled; the result
+    is the same as rendering here, in the same order.
+    """
+    global _shared
+    for name in dict.fromkeys(job.template for job in jobs):  # compile once, before forking
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+    _shared = (jobs, env, urls)
+    try:
+        return map_chunks(_render_indices, range(len(jobs)), workers)
+    finally:
+        _shared = None
+
+
+def _render_indices(indices: Sequence[int]) -> list[Rendered]:
+    """Render the shared jobs at `indices` (in a worker, or here)."""
+    assert _shared is not None
+    jobs, env, urls = _shared
+    recorder = env.globals.get("html")
+    results: list[Rendered] = []
+    for index in indices:
+        if isinstance(recorder, ReadRecorder):
+            recorder.reads = set()
+        result = _render_one(jobs[index], env, urls)
+        reads = recorder.reads if isinstance(recorder, ReadRecorder) else set()
+        results.append((result, frozenset(reads)))
+    return results
+
+
+def _render_one(job: PageJob, env: jinja2.Environment, urls: UrlScheme) -> OutputFile | Diagnostic:
+    url = job.url or urls.entry(job.context["entry"])
+    try:
+        template = env.get_template(job.template)
+        html = template.render(**job.context, page_url=url)
+    except jinja2.TemplateError as error:
+        return template_diagnostic(error, job.template)
+    origin = template.filename or job.template
+    shown = job.context.get("entry") or job.context.get("pact")
+    source = shown.source.path if shown is not None else ""
+    return OutputFile(output_path(url), html.encode("utf-8"), origin, source)
 
 
 def template_diagnostic(error: jinja2.TemplateError, template: str) -> Diagnostic:

