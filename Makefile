@@ -32,12 +32,21 @@ serve: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/pactsite check --site $(SITE)
 
+## the Decap CMS release that /admin/ loads, unpacked for the test that runs the real editor
+## (tests have no network); its version is pactsite.outputs.admin.DECAP_VERSION
+DECAP_VERSION := $(shell sed -n 's/^DECAP_VERSION = "\(.*\)"/\1/p' pactsite/outputs/admin.py)
+DECAP_DIST := .cache/decap-cms-$(DECAP_VERSION)/package/dist
+$(DECAP_DIST)/decap-cms.js: node_modules/.package-lock.json
+	rm -rf .cache/decap-cms-$(DECAP_VERSION) && mkdir -p .cache/decap-cms-$(DECAP_VERSION)
+	cd .cache/decap-cms-$(DECAP_VERSION) && npm pack --silent decap-cms@$(DECAP_VERSION) >/dev/null \
+	  && tar xzf decap-cms-$(DECAP_VERSION).tgz && rm decap-cms-$(DECAP_VERSION).tgz
+
 ## tools: Debian's chromium (Playwright's own browser download does not work here), Java for
 ## the Nu Html Checker, Node.js for npm; then vnu-jar and axe-core from npm
 APT_NEEDS := $(if $(shell command -v chromium),,chromium) \
 	$(if $(shell command -v java),,default-jre-headless) \
 	$(if $(shell command -v npm),,nodejs npm)
-tools: node_modules/.package-lock.json
+tools: node_modules/.package-lock.json $(DECAP_DIST)/decap-cms.js
 	@if [ -n "$(strip $(APT_NEEDS))" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
@@ -61,7 +70,7 @@ layers: $(TEST_INSTALLED)
 	$(BIN)/lint-imports
 
 pytest: $(TEST_INSTALLED) tools
-	$(BIN)/pytest
+	PACTSITE_DECAP_DIST=$(CURDIR)/$(DECAP_DIST) $(BIN)/pytest
 
 ## test: install the test tools and run the whole suite
 test: lint typecheck layers pytest
