@@ -122,9 +122,19 @@ def test_html_format_is_a_german_report_page(minimal_site: Path) -> None:
     page = lxml.html.fromstring(run.output)
     assert page.get("lang") == "de"
     headers = [th.text_content() for th in page.xpath("//th")]
-    assert headers == ["Art", "Datei", "Zeile", "Was ist falsch", "Wie Sie es beheben"]
+    assert headers == [
+        "Art",
+        "Datei",
+        "Zeile",
+        "Was falsch ist und wie Sie es beheben",
+        "Meldung von pactsite",
+    ]
     rows = [[td.text_content() for td in tr.xpath("td")] for tr in page.xpath("//tbody/tr")]
-    assert ["Fehler", "content/pages/kaputt.md", "2"] in [row[:3] for row in rows]
+    row = next(row for row in rows if "unknown key 'titel'" in row[4])
+    assert row[:3] == ["Fehler", "content/pages/kaputt.md", "2"]
+    # explained in German from the editors' guide, with pactsite's own words beside it
+    assert row[3].startswith("Der Feldname ist falsch geschrieben")
+    assert row[4].startswith("unknown key 'titel'; did you mean 'title'?")
 
 
 def test_example_network_has_no_content_warnings() -> None:
