@@ -35,6 +35,7 @@ from pactsite.outputs.pages import (
     render_pages_recorded,
 )
 from pactsite.outputs.redirects import build_redirects
+from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
 from pactsite.outputs.search import build_search_index
 from pactsite.outputs.sitemap import build_sitemap
@@ -146,6 +147,7 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     files += variants
     upcoming = next_change(checked.site, checked.config.zone, options.now)
     files.append(build_next_build(upcoming, checked.config))
+    files.append(build_report_page(checked.root, checked.warnings))
     files += build_search_index(files)  # not in `check`: the index is for visitors only
     publish(files, out_dir)
     return BuildReport(

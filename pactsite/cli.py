@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,8 +13,7 @@ from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
-from pactsite.explain import Explanation, parse_explanations
-from pactsite.outputs.help import locate_guide
+from pactsite.outputs.report_page import REPORT_FILE, guide_explanations
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
@@ -124,6 +124,11 @@ def build_command(
     shown = made if images.processed or images.cached else ""
     click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
     click.echo(report.next_change_line)
+    if report.warnings:
+        # Netlify sets DEPLOY_URL during its builds; the log then links the German report
+        site_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
+        where = f"{site_url}/{REPORT_FILE}" if site_url else str(target / REPORT_FILE)
+        click.echo(f"German report of the warnings for editors: {where}")
 
 
 @main.command("check")
@@ -150,10 +155,10 @@ def check_command(
     except BuildFailed as failed:
         if fmt == "text":
             _fail(failed)
-        click.echo(format_report(failed.diagnostics, fmt, _explanations(site_dir)), nl=False)
+        click.echo(format_report(failed.diagnostics, fmt, guide_explanations(site_dir)), nl=False)
         raise SystemExit(failed.exit_code) from None
     if fmt != "text":
-        click.echo(format_report(checked.warnings, fmt, _explanations(site_dir)), nl=False)
+        click.echo(format_report(checked.warnings, fmt, guide_explanations(site_dir)), nl=False)
         return
     _show(checked.warnings)
     entries = len(checked.site.entries)
@@ -199,12 +204,6 @@ def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool)
         click.echo(f"error: {error}", err=True)
         raise SystemExit(error.exit_code) from None
     click.echo("stopped")
-
-
-def _explanations(site_dir: Path) -> list[Explanation]:
-    """The German explanations of messages from the site's (or the shipped) editors' guide."""
-    guide = locate_guide(site_dir)
-    return parse_explanations(guide.read_text(encoding="utf-8")) if guide else []
 
 
 def _tell_build(outcome: Outcome, target: Path) -> None:

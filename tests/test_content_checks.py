@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 
@@ -76,6 +77,8 @@ def test_every_footer_links_accessibility_statement_and_leichte_sprache(
     for page in example_build.rglob("*.html"):
         if page == example_build / "netzwerk/leiste.html":
             continue  # the network bar, a fragment for the pacts' own sites
+        if page.parent == example_build / ".pactsite":
+            continue  # the build's report for editors, not a page of the site
         if page == example_build / "admin/index.html":
             continue  # the web editor for pact editors (Decap CMS), not a visitor page
         tree = parse_page(page)
@@ -135,6 +138,20 @@ def test_html_format_is_a_german_report_page(minimal_site: Path) -> None:
     # explained in German from the editors' guide, with pactsite's own words beside it
     assert row[3].startswith("Der Feldname ist falsch geschrieben")
     assert row[4].startswith("unknown key 'titel'; did you mean 'title'?")
+
+
+def test_every_build_publishes_the_german_report_and_the_log_links_it(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEPLOY_URL", "https://deploy-preview-7--pakte.netlify.app")
+    run = run_pactsite("build", "--site", str(_careless_site(minimal_site)))
+    assert run.exit_code == 0, run.stderr
+    link = "https://deploy-preview-7--pakte.netlify.app/.pactsite/pruefbericht.html"
+    assert f"German report of the warnings for editors: {link}" in run.output
+    page = parse_page(minimal_site / "public/.pactsite/pruefbericht.html")
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    files = {td.text_content() for td in page.xpath("//tbody/tr/td[2]")}
+    assert "content/pages/unachtsam.md" in files
 
 
 def test_example_network_has_no_content_warnings() -> None:

@@ -100,6 +100,8 @@ def test_every_page_is_german_with_one_h1_skip_link_and_landmarks(build_minimal:
         assert root.get("lang") == "de", page
         if page.name == "leiste.html":  # the bar for other sites' iframes is not a page
             continue
+        if page.parent.name == ".pactsite":  # the build's report for editors, not a page
+            continue
         assert len(root.xpath("//h1")) == 1, page
         assert root.xpath("//a[@class='skip-link']/@href") == ["#ps_inhalt"], page
         assert len(root.xpath("//main[@id='ps_inhalt']")) == 1, page
