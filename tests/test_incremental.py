@@ -205,3 +205,29 @@ def test_cached_rebuilds_follow_the_clock_as_events_start_and_end(
         assert cached == _tree(out), moment
         outputs.append(cached)
     assert outputs[0] != outputs[1] != outputs[2]  # upcoming, running, past
+
+
+def test_cached_feeds_follow_the_clock_as_a_scheduled_news_item_appears(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    (minimal_site / NEWS / "2003-01-10-geplant.md").write_text(
+        "---\ntitle: Geplante Meldung\ndate: 2003-01-10\npublish: \"2003-01-10 12:00\"\n---\n"
+        "Erscheint mittags.\n",
+        encoding="utf-8",
+    )
+    feeds = []
+    for moment in ("2003-01-10T11:00+01:00", "2003-01-10T13:00+01:00", "2003-01-10T11:30+01:00"):
+        run = run_pactsite("build", "--site", str(minimal_site), "--now", moment)
+        assert run.exit_code == 0, run.stderr
+        cached = _tree(minimal_site / "public")
+        out = tmp_path / moment.replace(":", "")
+        site = str(minimal_site)
+        clean = run_pactsite(
+            "build", "--site", site, "--output", str(out), "--no-cache", "--now", moment
+        )
+        assert clean.exit_code == 0, clean.stderr
+        assert cached == _tree(out), moment
+        feeds.append(cached["feed.xml"])
+    assert b"Geplante Meldung" not in feeds[0]
+    assert b"Geplante Meldung" in feeds[1]
+    assert feeds[2] == feeds[0]

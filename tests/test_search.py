@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
+
+from pactsite.build import BuildOptions, build
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 from static_server import netlify_headers, serve
@@ -207,3 +211,41 @@ def test_more_results_come_on_request_and_focus_moves_to_the_first_new_one(
     eleventh = results.nth(10).locator("a").get_attribute("href")
     assert page.evaluate("document.activeElement.getAttribute('href')") == eleventh
     expect(page.locator("#ps_search_more")).to_be_hidden()
+
+
+def _index_files(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in (out / "pagefind").rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_reusing_rebuild_carries_the_index_over_unchanged_without_pagefind(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = minimal_site / "public"
+    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC))
+    build(minimal_site, out, options)
+    before = _index_files(out)
+    assert "pagefind/pagefind-entry.json" in before
+    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a reusing build ran Pagefind")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(subprocess, "run", refuse)
+        build(minimal_site, out, replace(options, search_index="reuse"))
+    assert _index_files(out) == before
+    assert "Zaunkönigsuche" in (out / "pakte/alpha/aktuelles/erste-meldung/index.html").read_text()
+    build(minimal_site, out, options)
+    assert _index_files(out) != before
+
+
+def test_a_reusing_build_without_a_previous_index_builds_one(minimal_site: Path) -> None:
+    out = minimal_site / "public"
+    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC), search_index="reuse")
+    build(minimal_site, out, options)
+    assert (out / "pagefind/pagefind-entry.json").is_file()

@@ -451,3 +451,16 @@ def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert f"error: cannot watch {missing}: No such file or directory" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_rebuilds_keep_the_first_builds_search_index_and_use_the_cache(served: Served) -> None:
+    index = served.site / "public/pagefind"
+    before = {p: p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    assert before
+    after = served.mark()
+    write(served.site, IMPRESSUM, PAGE.format(weight=1, text="Zaunkönigsuche im Impressum."))
+    served.wait_for(REBUILT, after)
+    page = (served.site / "public/impressum/index.html").read_text(encoding="utf-8")
+    assert "Zaunkönigsuche" in page
+    assert {p: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
+    assert (served.site / ".pactsite-cache").is_dir()

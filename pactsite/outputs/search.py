@@ -69,6 +69,15 @@ def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
         return _collect(out)
 
 
+def previous_search_index(out_dir: Path) -> list[OutputFile]:
+    """The `/pagefind/` files of the build in `out_dir`, unchanged; empty if it has none."""
+    folder = out_dir / INDEX_FOLDER
+    try:
+        return _collect(folder) if folder.is_dir() else []
+    except OSError:  # swapped away meanwhile: build the index afresh
+        return []
+
+
 def _collect(out: Path) -> list[OutputFile]:
     found = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
@@ -164,7 +164,10 @@ def _build_once(preview: Preview, first: bool) -> Outcome:
         return time.perf_counter() - started
 
     try:
-        report = build(preview.root, preview.out_dir, preview.options())
+        options = preview.options()
+        if not first:  # Pagefind takes seconds; a stale index is fine in a preview
+            options = replace(options, search_index="reuse")
+        report = build(preview.root, preview.out_dir, options)
     except BuildFailed as failed:
         return Outcome(first=first, seconds=took(), diagnostics=failed.diagnostics)
     except OutputError as error:
