@@ -211,7 +211,7 @@ def test_cached_feeds_follow_the_clock_as_a_scheduled_news_item_appears(
     minimal_site: Path, tmp_path: Path
 ) -> None:
     (minimal_site / NEWS / "2003-01-10-geplant.md").write_text(
-        "---\ntitle: Geplante Meldung\ndate: 2003-01-10\npublish: \"2003-01-10 12:00\"\n---\n"
+        '---\ntitle: Geplante Meldung\ndate: 2003-01-10\npublish: "2003-01-10 12:00"\n---\n'
         "Erscheint mittags.\n",
         encoding="utf-8",
     )
