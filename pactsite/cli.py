@@ -123,12 +123,11 @@ def build_command(
     made = f"; images: {images.processed} processed, {images.cached} from cache"
     shown = made if images.processed or images.cached else ""
     click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
+    # Netlify sets DEPLOY_URL during its builds: the deploy log links the German report
+    deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
+    if report.warnings and deploy_url:
+        click.echo(f"German report of the warnings for editors: {deploy_url}/{REPORT_FILE}")
     click.echo(report.next_change_line)
-    if report.warnings:
-        # Netlify sets DEPLOY_URL during its builds; the log then links the German report
-        site_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
-        where = f"{site_url}/{REPORT_FILE}" if site_url else str(target / REPORT_FILE)
-        click.echo(f"German report of the warnings for editors: {where}")
 
 
 @main.command("check")
