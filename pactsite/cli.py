@@ -13,18 +13,18 @@ from pactsite import __version__
 from pactsite.build import BuildOptions, build, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
+from pactsite.editing import SITE_OPTION
 from pactsite.outputs.report_page import REPORT_FILE, guide_explanations
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
 
-SITE_OPTION = click.option(
-    "--site",
-    "site_dir",
+OUT_DIR_OPTION = click.option(
+    "--output",
+    "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Folder of the site (the one that holds site.yaml).",
+    default=None,
+    help="Output folder (default: public/ in the site folder).",
 )
 
 
@@ -70,13 +70,7 @@ def main() -> None:
 
 @main.command("build")
 @SITE_OPTION
-@click.option(
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: public/ in the site folder).",
-)
+@OUT_DIR_OPTION
 @click.option(
     "--drafts", is_flag=True, help="Include drafts and entries whose 'publish' date is ahead."
 )
@@ -169,13 +163,7 @@ def check_command(
 
 @main.command("serve")
 @SITE_OPTION
-@click.option(
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: public/ in the site folder).",
-)
+@OUT_DIR_OPTION
 @click.option(
     "--port",
     default=8000,

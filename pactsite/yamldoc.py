@@ -43,7 +43,7 @@ def parse_yaml(
     """Parse YAML text that starts at `first_line` of the file at site-relative `path`."""
     loader = _Loader(text)
     try:
-        too_big = _check_shape(text, path, first_line)
+        too_big = _check_shape(text, path, first_line) if _could_be_deep(text) else None
         if too_big:
             return None, [too_big]
         node = loader.get_single_node()
@@ -74,6 +74,15 @@ def parse_yaml(
         return None, [_yaml_error(path, first_line, f"invalid YAML: {error}")]
     finally:
         loader.dispose()
+
+
+def _could_be_deep(text: str) -> bool:
+    """Whether the text has enough collection indicators to nest deeper than MAX_DEPTH.
+
+    Every level of nesting starts with one of `[ { - : ?`, so most front matter, with fewer
+    than that, skips the second parse that `_check_shape` costs.
+    """
+    return sum(text.count(indicator) for indicator in "[{-:?") > MAX_DEPTH
 
 
 def _check_shape(text: str, path: str, first_line: int) -> Diagnostic | None:
