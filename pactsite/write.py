@@ -42,6 +42,25 @@ def publish(files: Sequence[OutputFile], out_dir: Path) -> None:
         raise OutputError(_explain(error, out_dir)) from None
 
 
+def update_in_place(files: Sequence[OutputFile], out_dir: Path) -> None:
+    """Replace just these files in the built site `out_dir`, each by an atomic rename.
+
+    For a rebuild that changed a few files of a good build: a reader sees every file either
+    old or new, never half written. The swap of `publish` would have to write or compare
+    every file of the site.
+    """
+    out_dir = out_dir.absolute()
+    try:
+        for file in files:
+            target = out_dir.joinpath(*PurePosixPath(file.path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.pactsite-new")
+            temporary.write_bytes(file.content)
+            temporary.replace(target)
+    except OSError as error:
+        raise OutputError(_explain(error, out_dir)) from None
+
+
 def _prepare_staging(staging: Path, retired: Path) -> None:
     """Start from a leftover staging folder, else the retired build, else nothing."""
     if _is_real_dir(staging):

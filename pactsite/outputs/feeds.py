@@ -14,7 +14,7 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -158,21 +158,30 @@ def published_at(news: News, config: SiteConfig) -> dt.datetime:
 
 
 def build_feeds(
-    site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str], now: dt.datetime
+    site: Site,
+    config: SiteConfig,
+    urls: UrlScheme,
+    html: Mapping[str, str],
+    now: dt.datetime,
+    carrying: Collection[str] | None = None,
 ) -> list[OutputFile]:
-    """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them."""
+    """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them.
+
+    With `carrying`, only the feeds that carry one of those news keys (and no OPML).
+    """
     files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
     for scope in feed_scopes(site, config, urls):
-        items = [
-            _item(n, site, config, urls, html)
-            for n in scope_news(site, scope, config.feeds.limit, now)
-        ]
+        news = scope_news(site, scope, config.feeds.limit, now)
+        if carrying is not None and not any(n.key in carrying for n in news):
+            continue
+        items = [_item(n, site, config, urls, html) for n in news]
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector)
             files.append(OutputFile(output_path(url), render(scope, items, config, urls)))
             listed.append((fmt, scope))
-    files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
+    if carrying is None:
+        files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
     return files
 
 
