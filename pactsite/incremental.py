@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import datetime as dt
+import hashlib
 import os
 import pickle
+import time
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -56,10 +58,12 @@ from pactsite.urls import UrlScheme, output_path
 from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
+_RACY_NS = 2_000_000_000
 _FORMAT = 1
 
 Stats = dict[str, tuple[int, int]]
-"""Size and modification time (ns) of files, by path."""
+"""Size and modification time (ns) of files, by path; for inputs modified just before the
+scan, minus a hash of the bytes instead of the time."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +123,12 @@ def build_incremental(
 
 
 def scan_inputs(root: Path, out_dir: Path) -> Stats:
-    """Size and modification time of every file a build may read, by absolute path."""
+    """Size and modification time of every file a build may read, by absolute path.
+
+    A file modified in the last seconds also gets a hash of its bytes (its time is -1): a
+    second write within the clock's resolution would not change its time, so for such a
+    file the next build compares the bytes (as git does with "racily clean" files).
+    """
     folders = [root, *theme_folders(root), Path(__file__).parent]
     skip = {out_dir.absolute(), (root / CACHE_DIR).absolute()}
     found: Stats = {}
@@ -129,7 +138,27 @@ def scan_inputs(root: Path, out_dir: Path) -> Stats:
     if guide is not None:
         info = guide.stat()
         found[str(guide.absolute())] = (info.st_size, info.st_mtime_ns)
+    recent = time.time_ns() - _RACY_NS
+    for path, (size, mtime) in found.items():
+        if mtime > recent:
+            found[path] = (size, -_file_hash(path))
     return found
+
+
+def _same_file(path: str, now: tuple[int, int], before: tuple[int, int]) -> bool:
+    """Whether the file at `path`, with stats `now`, holds what it held with stats `before`."""
+    if before[1] >= 0 or now[0] != before[0]:
+        return now == before
+    return (now[1] if now[1] < 0 else -_file_hash(path)) == before[1]
+
+
+def _file_hash(path: str) -> int:
+    """A positive 63-bit hash of a file's bytes (0 if it cannot be read)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return 0
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
 
 
 def scan_outputs(out_dir: Path) -> Stats:
@@ -215,7 +244,7 @@ def _rebuild_changed(
     if inputs.keys() != state.inputs.keys() or scan_outputs(out_dir) != state.outputs:
         return None
     checked = state.record.checked
-    changed = [path for path, stat in inputs.items() if stat != state.inputs[path]]
+    changed = [p for p, stat in inputs.items() if not _same_file(p, stat, state.inputs[p])]
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None
