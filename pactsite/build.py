@@ -70,6 +70,16 @@ class BuildOptions:
     run: for `serve`'s rebuilds); built afresh when there is none."""
 
 
+Outline = tuple[bool, tuple[str, ...], tuple[tuple[str, int, bool], ...]]
+"""Whether a body has text, its heading ids, and its links (target, line, is image)."""
+
+
+def outline(body: RenderedBody, text: str) -> Outline:
+    """What of a rendered body other pages and the page data depend on, as plain values."""
+    links = tuple((link.target, link.line, link.is_image) for link in body.links)
+    return bool(text), tuple(heading.id for heading in body.headings), links
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckedSite:
     """A site that passed validation: its model, linked bodies and theme."""
@@ -83,8 +93,8 @@ class CheckedSite:
     images: ImageSet = field(default_factory=ImageSet)
     link_index: LinkIndex | None = None
     """What the body links were resolved against (for rebuilding one body alone)."""
-    outlines: Mapping[str, RenderedBody] = field(default_factory=dict)
-    """Each body's headings and links, without its HTML (for rebuilding one body alone)."""
+    outlines: Mapping[str, Outline] = field(default_factory=dict)
+    """What of each body matters beyond its HTML (for rebuilding one body alone)."""
     body_diagnostics: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     """The render, audit and link diagnostics of each body, by body key."""
     front_matter: Mapping[str, str] = field(default_factory=dict)
@@ -159,7 +169,9 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         warnings=tuple(problems),
         images=images,
         link_index=index,
-        outlines={k: replace(b, html="") for k, b in bodies.items()} if options.cache else {},
+        outlines={k: outline(b, body_sources[k].text) for k, b in bodies.items()}
+        if options.cache
+        else {},
         front_matter={f.path: f.front_matter for f in sources.files} if options.cache else {},
         body_diagnostics=_by_body(paths, [*rendered.problems, *link_problems, *rendered.warnings]),
     )

@@ -36,15 +36,18 @@ from pactsite.build import (
     BuildRecord,
     BuildReport,
     CheckedSite,
+    Outline,
     build,
     build_recorded,
     content_hash,
+    outline,
     page_jobs,
     template_environment,
 )
 from pactsite.cache import CACHE_DIR
 from pactsite.linkcheck import check_page_links
 from pactsite.links import link_site
+from pactsite.markup import LinkRef, RenderedBody
 from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import locate_guide
@@ -73,7 +76,8 @@ class BuildState:
     stamp: str
     """pactsite's version and the options: another stamp, another build."""
     inputs: Stats
-    outputs: Stats
+    outputs: frozenset[str]
+    """The files in the output folder, by path below it."""
     bodies: Mapping[str, tuple[str, str]]
     """Entry source path → (body key, front matter text)."""
     since: dt.datetime
@@ -102,15 +106,16 @@ def build_incremental(
     if state is not None:
         done = _rebuild_changed(root, out_dir, options, state, inputs)
         if done is not None:
-            report, state = done
-            _keep(root, memory, state)
+            report, new_state = done
+            if new_state is not state:  # not after a build that found nothing changed
+                _keep(root, memory, new_state)
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
     report, record = build_recorded(root, out_dir, options)
     state = BuildState(
         stamp=_stamp(options, out_dir),
         inputs=inputs,
-        outputs=scan_outputs(out_dir),
+        outputs=list_outputs(out_dir),
         bodies=_entry_bodies(root, record.checked),
         since=options.now,
         until=report.next_change,
@@ -161,11 +166,27 @@ def _file_hash(path: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
 
 
-def scan_outputs(out_dir: Path) -> Stats:
-    """Size and modification time of the output files, by path below `out_dir`."""
-    base = out_dir.absolute()
-    prefix = len(str(base)) + 1
-    return {path[prefix:]: stat for path, stat in _stats(base, set(), hidden=True).items()}
+def list_outputs(out_dir: Path) -> frozenset[str]:
+    """The files in the output folder, by path below it.
+
+    Names only: a deleted or added file (or folder) shows; a file edited by hand in the
+    output folder does not (its time would cost a system call per file).
+    """
+    base = str(out_dir.absolute())
+    found: set[str] = set()
+    pending = [base]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                found.add(entry.path[len(base) + 1 :])
+    return frozenset(found)
 
 
 def load_state(root: Path) -> BuildState | None:
@@ -197,8 +218,8 @@ def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
         temporary.replace(target)
 
 
-def _stats(folder: Path, skip: set[Path], *, hidden: bool = False) -> Stats:
-    """Every regular file below `folder` (`skip`, and unless `hidden` hidden names, left out)."""
+def _stats(folder: Path, skip: set[Path]) -> Stats:
+    """Every regular file below `folder` (`skip` and hidden names left out)."""
     found: Stats = {}
     pending = [str(folder)]
     while pending:
@@ -208,7 +229,7 @@ def _stats(folder: Path, skip: set[Path], *, hidden: bool = False) -> Stats:
         except OSError:
             continue
         for entry in entries:
-            if (not hidden and entry.name.startswith(".")) or entry.name == "__pycache__":
+            if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if Path(entry.path) not in skip:
@@ -241,13 +262,15 @@ def _rebuild_changed(
         return None
     if state.search_stale and options.search_index == "build":
         return None
-    if inputs.keys() != state.inputs.keys() or scan_outputs(out_dir) != state.outputs:
+    if inputs.keys() != state.inputs.keys() or list_outputs(out_dir) != state.outputs:
         return None
     checked = state.record.checked
     changed = [p for p, stat in inputs.items() if not _same_file(p, stat, state.inputs[p])]
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None
+    if not changed:
+        return replace(state.report, rewritten=0, images=_from_cache(state.report.images)), state
     relinked = _relink(checked, sources) if sources else checked
     if relinked is None:
         return None
@@ -264,26 +287,27 @@ def _rebuild_changed(
         (out_dir / path).unlink(missing_ok=True)
     outputs = {p: h for p, h in record.outputs.items() if p not in removed}
     outputs.update({str(f.path): content_hash(f.content) for f in written})
-    output_stats = {p: s for p, s in state.outputs.items() if p not in removed}
-    for file in written:
-        info = (out_dir / str(file.path)).stat()
-        output_stats[str(file.path)] = (info.st_size, info.st_mtime_ns)
-    images = state.report.images
+    listed = (state.outputs - removed) | {str(f.path) for f in written}
     report = replace(
         state.report,
         files=len(outputs),
         rewritten=len(written) + len(removed),
-        images=ImageStats(processed=0, cached=images.processed + images.cached),
+        images=_from_cache(state.report.images),
     )
     reads = {**record.reads, **page_reads}
     return report, replace(
         state,
         inputs=inputs,
         search_stale=state.search_stale or (bool(files) and options.search_index == "reuse"),
-        outputs=output_stats,
+        outputs=listed,
         report=report,
         record=replace(record, checked=relinked, outputs=outputs, reads=reads),
     )
+
+
+def _from_cache(images: ImageStats) -> ImageStats:
+    """The image counts of a build that took every image from the cache."""
+    return ImageStats(processed=0, cached=images.processed + images.cached)
 
 
 def _same_moment(state: BuildState, now: dt.datetime) -> bool:
@@ -309,7 +333,7 @@ def _changed_bodies(
         split = split_front_matter(text) if text is not None else None
         if split is None or split[0] != front_matter or split[2] != entry.source.body_line:
             return None
-        if not split[1] or not checked.outlines.get(key):
+        if not split[1] or not checked.outlines[key][0]:
             return None  # whether there is a body at all is part of the page's data
         sources[key] = BodySource(entry.source.path, split[1], split[2])
     return sources
@@ -324,26 +348,32 @@ def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedS
     if bodies.problems:
         return None
     paths = {key: source.path for key, source in sources.items()}
+    outlines = {key: outline(body, sources[key].text) for key, body in bodies.rendered.items()}
     old = {key: checked.outlines[key] for key in sources}
     linked, link_problems = link_site(bodies.rendered, paths, index)
-    before, _ = link_site(old, paths, index)
+    before, _ = link_site({key: _links_only(old[key]) for key in old}, paths, index)
     if linked.backlinks != before.backlinks or linked.assets != before.assets:
         return None
-    for key, body in bodies.rendered.items():
-        if [h.id for h in body.headings] != [h.id for h in old[key].headings]:
+    for key in bodies.rendered:
+        if outlines[key][1] != old[key][1]:
             return None  # other pages may link to the headings
-        if any(link.is_image for link in (*body.links, *old[key].links)):
+        if any(is_image for _, _, is_image in (*outlines[key][2], *old[key][2])):
             return None  # images have variants and sizes
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
         if found != checked.body_diagnostics.get(key):
             return None  # the warnings of the build would change
     html = {**checked.linked.html, **linked.html}
-    outlines = {**checked.outlines, **{k: replace(b, html="") for k, b in bodies.rendered.items()}}
     return replace(
         checked,
         linked=replace(checked.linked, html=types.MappingProxyType(html)),
-        outlines=outlines,
+        outlines={**checked.outlines, **outlines},
     )
+
+
+def _links_only(outlined: Outline) -> RenderedBody:
+    """A body with just the links of an outline (to resolve them as they were)."""
+    links = tuple(LinkRef(target, line, is_image) for target, line, is_image in outlined[2])
+    return RenderedBody(html="", headings=(), links=links)
 
 
 def _rerender(
