@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -16,7 +17,7 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
 from pactsite.bodies import render_bodies_cached
-from pactsite.cache import Cache
+from pactsite.cache import CACHE_DIR, Cache
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
@@ -269,9 +270,12 @@ def template_extras(checked: CheckedSite) -> dict[str, Any]:
 
 
 def template_environment(
-    checked: CheckedSite, now: dt.datetime, extras: Mapping[str, Any]
+    checked: CheckedSite, now: dt.datetime, extras: Mapping[str, Any], *, cache: bool = False
 ) -> jinja2.Environment:
-    """The Jinja environment with every page's shared data, as of `now`."""
+    """The Jinja environment with every page's shared data, as of `now`.
+
+    With `cache`, compiled templates are kept in `.pactsite-cache/templates/`.
+    """
     config, site = checked.config, checked.site
     today = now.astimezone(config.zone).date()
     urls = UrlScheme(config.urls, config.base_url)
@@ -292,7 +296,13 @@ def template_environment(
         "event_past": lambda event: is_past(event, config.zone, now),
         "hero_images": checked.images.heroes,
     }
-    return make_environment(checked.theme, config, template_data)
+    env = make_environment(checked.theme, config, template_data)
+    if cache:  # compiling the templates afresh took longer than rendering a page
+        folder = checked.root / CACHE_DIR / "templates"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
@@ -310,7 +320,7 @@ def _render_site(
     urls = UrlScheme(config.urls, config.base_url)
     help_jobs, help_problems = plan_help(checked.root)
     extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
-    env = template_environment(checked, now, extras)
+    env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
     reads: dict[str, frozenset[str]] = {}
     if cache:

@@ -52,7 +52,13 @@ from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import locate_guide
 from pactsite.outputs.images import ImageStats
-from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, collect_pages, render_pages_recorded
+from pactsite.outputs.pages import (
+    ALL_KEYS,
+    ReadRecorder,
+    collect_pages,
+    entry_page,
+    render_pages_recorded,
+)
 from pactsite.outputs.search import INDEX_FOLDER, build_search_index, indexed_pages
 from pactsite.sources import split_front_matter
 from pactsite.textfile import read_text
@@ -104,7 +110,7 @@ def build_incremental(
     state = memory.state if memory is not None else load_state(root)
     inputs = scan_inputs(root, out_dir)  # before building: a later edit shows as a change
     if state is not None:
-        done = _rebuild_changed(root, out_dir, options, state, inputs)
+        done = _rebuild_changed(root, out_dir, options, state, inputs, memory is not None)
         if done is not None:
             report, new_state = done
             if new_state is not state:  # not after a build that found nothing changed
@@ -255,14 +261,28 @@ def _entry_bodies(root: Path, checked: CheckedSite) -> dict[str, tuple[str, str]
 
 
 def _rebuild_changed(
-    root: Path, out_dir: Path, options: BuildOptions, state: BuildState, inputs: Stats
+    root: Path,
+    out_dir: Path,
+    options: BuildOptions,
+    state: BuildState,
+    inputs: Stats,
+    in_memory: bool,
 ) -> tuple[BuildReport, BuildState] | None:
-    """Redo only what the changed bodies touch; None when the whole site must be built."""
+    """Redo only what the changed bodies touch; None when the whole site must be built.
+
+    `in_memory` (serve, which alone writes its output folder while it runs): only check
+    that the output folder is still there, not every file name in it.
+    """
     if state.stamp != _stamp(options, out_dir) or not _same_moment(state, options.now):
         return None
     if state.search_stale and options.search_index == "build":
         return None
-    if inputs.keys() != state.inputs.keys() or list_outputs(out_dir) != state.outputs:
+    if inputs.keys() != state.inputs.keys():
+        return None
+    if in_memory:
+        if not (out_dir / "index.html").is_file():
+            return None
+    elif list_outputs(out_dir) != state.outputs:
         return None
     checked = state.record.checked
     changed = [p for p, stat in inputs.items() if not _same_file(p, stat, state.inputs[p])]
@@ -383,10 +403,14 @@ def _rerender(
     record, config, site, now = state.record, checked.config, checked.site, options.now
     urls = UrlScheme(config.urls, config.base_url)
     affected = {p for p, read in record.reads.items() if ALL_KEYS in read or read & keys}
-    jobs = [job for job in page_jobs(checked, now) if _path(job, urls) in affected]
+    own = {_path(job, urls): job for job in (entry_page(site, site.entries[key]) for key in keys)}
+    if affected <= own.keys():  # as a rule, only the entry's own page shows its body
+        jobs = [job for path, job in own.items() if path in affected]
+    else:
+        jobs = [job for job in page_jobs(checked, now) if _path(job, urls) in affected]
     if len(jobs) != len(affected):
         return None  # a page not planned here (e.g. the help page) read a body
-    env = template_environment(checked, now, record.template_extras)
+    env = template_environment(checked, now, record.template_extras, cache=True)
     env.globals["html"] = ReadRecorder(checked.linked.html)
     rendered = render_pages_recorded(jobs, env, urls)
     pages, problems = collect_pages(result for result, _ in rendered)

@@ -138,6 +138,13 @@ def scope_news(site: Site, scope: FeedScope, limit: int, now: dt.datetime) -> li
     return public[:limit]
 
 
+def _in_scope(entry: Entry, scope: FeedScope) -> bool:
+    """Whether a scope's feeds may carry the entry (if it is new enough)."""
+    if scope.pact:
+        return entry.pact == scope.pact
+    return not scope.sector or scope.sector in entry.sectors
+
+
 def is_public(entry: Entry, now: dt.datetime) -> bool:
     """Whether an entry is out for everyone at `now`: no draft, and its publish moment passed."""
     return not entry.draft and (entry.publish is None or entry.publish <= now)
@@ -171,7 +178,10 @@ def build_feeds(
     """
     files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
+    candidates = [site.entries[key] for key in carrying] if carrying is not None else []
     for scope in feed_scopes(site, config, urls):
+        if carrying is not None and not any(_in_scope(n, scope) for n in candidates):
+            continue  # cheaper than finding the scope's news
         news = scope_news(site, scope, config.feeds.limit, now)
         if carrying is not None and not any(n.key in carrying for n in news):
             continue
