@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 
@@ -14,12 +17,13 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
 from pactsite.bodies import render_bodies_cached
-from pactsite.cache import Cache
+from pactsite.cache import CACHE_DIR, Cache
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
-from pactsite.links import LinkedSite, build_index, link_site
+from pactsite.links import LinkedSite, LinkIndex, build_index, link_site
+from pactsite.markup import RenderedBody
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
@@ -67,6 +71,16 @@ class BuildOptions:
     run: for `serve`'s rebuilds); built afresh when there is none."""
 
 
+Outline = tuple[bool, tuple[str, ...], tuple[tuple[str, int, bool], ...]]
+"""Whether a body has text, its heading ids, and its links (target, line, is image)."""
+
+
+def outline(body: RenderedBody, text: str) -> Outline:
+    """What of a rendered body other pages and the page data depend on, as plain values."""
+    links = tuple((link.target, link.line, link.is_image) for link in body.links)
+    return bool(text), tuple(heading.id for heading in body.headings), links
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckedSite:
     """A site that passed validation: its model, linked bodies and theme."""
@@ -78,6 +92,14 @@ class CheckedSite:
     theme: Theme
     warnings: tuple[Diagnostic, ...]
     images: ImageSet = field(default_factory=ImageSet)
+    link_index: LinkIndex | None = None
+    """What the body links were resolved against (for rebuilding one body alone)."""
+    outlines: Mapping[str, Outline] = field(default_factory=dict)
+    """What of each body matters beyond its HTML (for rebuilding one body alone)."""
+    body_diagnostics: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    """The render, audit and link diagnostics of each body, by body key."""
+    front_matter: Mapping[str, str] = field(default_factory=dict)
+    """The front matter text of each Markdown file, by site-relative path (with the cache)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +113,22 @@ class BuildReport:
     next_change_line: str = ""
     """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
     images: ImageStats = field(default_factory=ImageStats)
+    rewritten: int | None = None
+    """How many files a rebuild of only what changed wrote; None after a whole build."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildRecord:
+    """What a whole build knew, so that the next build can redo only what an edit touches."""
+
+    checked: CheckedSite
+    template_extras: Mapping[str, Any]
+    """Template data computed from the whole site (related entries, the network graph) and
+    the address of the help page."""
+    reads: Mapping[str, frozenset[str]]
+    """The body keys each page read, by output path (ALL_KEYS: it lists them all)."""
+    outputs: Mapping[str, str]
+    """A hash of every written file's bytes, by output path."""
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -112,8 +150,8 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     paths = {k: s.path for k, s in body_sources.items()}
-    linked, found = link_site(bodies, paths, index)
-    problems += found + rendered.warnings + audit_network(site)
+    linked, link_problems = link_site(bodies, paths, index)
+    problems += link_problems + rendered.warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
     linked = replace(linked, html=apply_images(linked.html, images))
@@ -131,7 +169,28 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         theme=theme,
         warnings=tuple(problems),
         images=images,
+        link_index=index,
+        outlines={k: outline(b, body_sources[k].text) for k, b in bodies.items()}
+        if options.cache
+        else {},
+        front_matter={f.path: f.front_matter for f in sources.files} if options.cache else {},
+        body_diagnostics=_by_body(paths, [*rendered.problems, *link_problems, *rendered.warnings]),
     )
+
+
+def _by_body(
+    paths: Mapping[str, str], diagnostics: Sequence[Diagnostic]
+) -> dict[str, tuple[Diagnostic, ...]]:
+    """Group the body diagnostics by the body key whose file they name (entries only)."""
+    keys_of_path: dict[str, list[str]] = {}
+    for key, path in paths.items():
+        keys_of_path.setdefault(path, []).append(key)
+    found: dict[str, list[Diagnostic]] = {key: [] for key in paths}
+    for diagnostic in diagnostics:
+        keys = keys_of_path.get(diagnostic.path, [])
+        if len(keys) == 1:  # a pact's profile and join text share a file: not grouped
+            found[keys[0]].append(diagnostic)
+    return {key: tuple(found[key]) for key in paths if len(keys_of_path[paths[key]]) == 1}
 
 
 def verify(root: Path, options: BuildOptions) -> CheckedSite:
@@ -143,8 +202,16 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
+    return build_recorded(root, out_dir, options)[0]
+
+
+def build_recorded(
+    root: Path, out_dir: Path, options: BuildOptions
+) -> tuple[BuildReport, BuildRecord]:
+    """Build the whole site like `build`; also return what the next build can reuse."""
     checked = check(root, options)
-    files, pages = render_site(checked, options.now, options.jobs, options.cache)
+    rendering = _render_site(checked, options.now, options.jobs, options.cache)
+    files = rendering.files
     variants, image_stats, broken = build_variants(checked.root, checked.images)
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
@@ -156,20 +223,59 @@ def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
     files += reused or build_search_index(files)
     publish(files, out_dir)
-    return BuildReport(
+    report = BuildReport(
         files=len(files),
-        pages=pages,
+        pages=rendering.pages,
         warnings=checked.warnings,
         next_change=upcoming,
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
+    record = BuildRecord(
+        checked=checked,
+        template_extras=rendering.extras,
+        reads=rendering.reads,
+        outputs={str(f.path): content_hash(f.content) for f in files},
+    )
+    return report, record
+
+
+def content_hash(content: bytes) -> str:
+    """A short hash of a file's bytes, to tell whether a rebuilt file differs."""
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def render_site(
     checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
 ) -> tuple[list[OutputFile], int]:
     """Render every output file of a checked site as of `now`; return files and page count."""
+    rendering = _render_site(checked, now, workers, cache)
+    return rendering.files, rendering.pages
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendering:
+    files: list[OutputFile]
+    pages: int
+    extras: dict[str, Any]
+    reads: dict[str, frozenset[str]]
+
+
+def template_extras(checked: CheckedSite) -> dict[str, Any]:
+    """The template data that takes the whole site to compute: related pages, network graph."""
+    return {
+        "related": relate_entries(checked.site),
+        "network_graph": network_graph(checked.site, checked.linked.backlinks),
+    }
+
+
+def template_environment(
+    checked: CheckedSite, now: dt.datetime, extras: Mapping[str, Any], *, cache: bool = False
+) -> jinja2.Environment:
+    """The Jinja environment with every page's shared data, as of `now`.
+
+    With `cache`, compiled templates are kept in `.pactsite-cache/templates/`.
+    """
     config, site = checked.config, checked.site
     today = now.astimezone(config.zone).date()
     urls = UrlScheme(config.urls, config.base_url)
@@ -179,8 +285,7 @@ def render_site(
         "urls": urls,
         "html": checked.linked.html,
         "backlinks": checked.linked.backlinks,
-        "related": relate_entries(site),
-        "network_graph": network_graph(site, checked.linked.backlinks),
+        **extras,
         "facet_values": project_facet_values,
         "today": today,
         "Kind": Kind,
@@ -192,12 +297,34 @@ def render_site(
         "hero_images": checked.images.heroes,
     }
     env = make_environment(checked.theme, config, template_data)
-    help_jobs, help_problems = plan_help(checked.root)
-    env.globals["help_url"] = HELP_URL if help_jobs else ""
+    if cache:  # compiling the templates afresh took longer than rendering a page
+        folder = checked.root / CACHE_DIR / "templates"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
+    """Every page of the site but the help pages, with its template and data."""
+    config, site = checked.config, checked.site
+    urls = UrlScheme(config.urls, config.base_url)
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
-    jobs = [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
+    return [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
+
+
+def _render_site(
+    checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
+) -> _Rendering:
+    config, site = checked.config, checked.site
+    urls = UrlScheme(config.urls, config.base_url)
+    help_jobs, help_problems = plan_help(checked.root)
+    extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
+    env = template_environment(checked, now, extras, cache=cache)
+    jobs = page_jobs(checked, now)
+    reads: dict[str, frozenset[str]] = {}
     if cache:
-        pages, problems = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
+        pages, problems, reads = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
     else:
         pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
     problems += help_problems
@@ -221,7 +348,7 @@ def render_site(
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
-    return files, len(pages)
+    return _Rendering(files, len(pages), extras, reads)
 
 
 def _render_pages_cached(
@@ -231,8 +358,10 @@ def _render_pages_cached(
     help_jobs: list[PageJob],
     workers: int,
     now: dt.datetime,
-) -> tuple[list[OutputFile], list[Diagnostic]]:
+) -> tuple[list[OutputFile], list[Diagnostic], dict[str, frozenset[str]]]:
     """Render the pages with the page cache; help pages (read from files) always afresh.
+
+    Also return the body keys each page read, by output path.
 
     The site digest takes the template data, plus what the pages know of `now` (which
     events run or are past) and the help link, so a page is reused only when its template
@@ -253,8 +382,10 @@ def _render_pages_cached(
         results = render_pages_cached(jobs, env, urls, workers, store, key)
     finally:
         store.close()
-    fresh = render_pages_recorded(help_jobs, env, urls)
-    return collect_pages([*results, *(result for result, _ in fresh)])
+    results += render_pages_recorded(help_jobs, env, urls)
+    reads = {str(r.path): keys for r, keys in results if isinstance(r, OutputFile)}
+    pages, problems = collect_pages(result for result, _ in results)
+    return pages, problems, reads
 
 
 def _body_sources(site: Site) -> dict[str, BodySource]:

@@ -10,10 +10,11 @@ from pathlib import Path
 import click
 
 from pactsite import __version__
-from pactsite.build import BuildOptions, build, verify
+from pactsite.build import BuildOptions, verify
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
 from pactsite.editing import SITE_OPTION
+from pactsite.incremental import build_incremental
 from pactsite.outputs.report_page import REPORT_FILE, guide_explanations
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
@@ -105,7 +106,7 @@ def build_command(
         cache=not no_cache,
     )
     try:
-        report = build(site_dir, target, options)
+        report = build_incremental(site_dir, target, options)
     except BuildFailed as failed:
         _fail(failed)
         return
@@ -116,7 +117,8 @@ def build_command(
     images = report.images
     made = f"; images: {images.processed} processed, {images.cached} from cache"
     shown = made if images.processed or images.cached else ""
-    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}")
+    only = "" if report.rewritten is None else f"; rewrote only the {report.rewritten} changed"
+    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}{only}")
     # Netlify sets DEPLOY_URL during its builds: the deploy log links the German report
     deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
     if report.warnings and deploy_url:

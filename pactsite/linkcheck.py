@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -25,16 +25,34 @@ def check_rendered_links(
     """
     paths = {str(f.path) for f in files} | set(also)
     pages = {str(f.path): f for f in files if f.path.suffix == ".html"}
+
+    def page_text(path: str) -> str | None:
+        page = pages.get(path)
+        return page.content.decode("utf-8") if page is not None else None
+
+    return check_page_links(list(pages.values()), paths, page_text, root)
+
+
+def check_page_links(
+    pages: Sequence[OutputFile],
+    paths: set[str],
+    page_text: Callable[[str], str | None],
+    root: Path,
+) -> list[Diagnostic]:
+    """Report the internal links of `pages` that lead to none of `paths`, or to no id.
+
+    `page_text` gives the text of any HTML page of the site by path (for its ids).
+    """
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
     known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
-    for page in pages.values():
+    for page in pages:
         text = page.content.decode("utf-8")
         for target in {unescape(m.group(1)) for m in _REFERENCE.finditer(text)}:
             seen = (target, "" if target.startswith("/") else str(page.path))
             problem = known.get(seen)
             if problem is None:
-                problem = known[seen] = _problem(target, page.path, paths, pages, ids)
+                problem = known[seen] = _problem(target, page.path, paths, page_text, ids)
             if problem:
                 found = _diagnostic(page, target, problem, root)
                 problems.setdefault((found.path, target), found)
@@ -45,7 +63,7 @@ def _problem(
     target: str,
     page: PurePosixPath,
     paths: set[str],
-    pages: dict[str, OutputFile],
+    page_text: Callable[[str], str | None],
     ids: dict[str, set[str]],
 ) -> str:
     parts = urlsplit(target)
@@ -64,9 +82,10 @@ def _problem(
         file = f"{file}/index.html"
     if file not in paths:
         return f"link to '{target}' leads nowhere in the built site"
-    if parts.fragment and file in pages:
+    if parts.fragment and file.endswith(".html"):
         if file not in ids:  # once per page (setdefault would scan the page every time)
-            ids[file] = _ids(pages[file].content.decode("utf-8"))
+            text = page_text(file)
+            ids[file] = _ids(text) if text is not None else set()
         known = ids[file]
         if parts.fragment not in known:
             return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"

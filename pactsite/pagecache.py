@@ -27,7 +27,6 @@ import jinja2
 
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.cache import Cache, digest
-from pactsite.diagnostics import Diagnostic
 from pactsite.model import Entry, Pact, Site
 from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, render_pages_recorded
 from pactsite.urls import UrlScheme
@@ -63,7 +62,7 @@ def render_pages_cached(
     workers: int,
     cache: Cache,
     site: str,
-) -> list[OutputFile | Diagnostic]:
+) -> list[Rendered]:
     """Render the jobs like render_pages_recorded, taking unchanged pages from the cache."""
     html: Mapping[str, str] = env.globals["html"]  # type: ignore[assignment]
     recorder = ReadRecorder(html)
@@ -78,7 +77,7 @@ def render_pages_cached(
 
     keys = [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
     stored = cache.get_many(TABLE, keys)
-    results: list[OutputFile | Diagnostic | None] = [None] * len(jobs)
+    results: list[Rendered | None] = [None] * len(jobs)
     for index, key in enumerate(keys):
         if key in stored:
             results[index] = _reuse(stored[key], body_hash)
@@ -91,7 +90,7 @@ def render_pages_cached(
         env.globals["html"] = html
     new: dict[str, bytes] = {}
     for index, (result, reads) in zip(missing, fresh, strict=True):
-        results[index] = result
+        results[index] = (result, reads)
         if isinstance(result, OutputFile) and ALL_KEYS not in reads:
             new[keys[index]] = _pack(result, {key: body_hash(key) for key in sorted(reads)})
     cache.update(TABLE, new, keys)
@@ -103,8 +102,8 @@ def _pack(file: OutputFile, reads: dict[str, str]) -> bytes:
     return zlib.compress(header + b"\n" + file.content, 1)
 
 
-def _reuse(value: Any, body_hash: Any) -> OutputFile | None:
-    """The cached page, if every body it read is unchanged; else None."""
+def _reuse(value: Any, body_hash: Any) -> Rendered | None:
+    """The cached page and the bodies it read, if every one is unchanged; else None."""
     if not isinstance(value, bytes):
         return None
     try:
@@ -114,7 +113,7 @@ def _reuse(value: Any, body_hash: Any) -> OutputFile | None:
         return None
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
-    return OutputFile(PurePosixPath(path), content, origin, source)
+    return OutputFile(PurePosixPath(path), content, origin, source), frozenset(reads)
 
 
 def _hash(text: str) -> str:

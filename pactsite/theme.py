@@ -18,6 +18,11 @@ _PACKAGE_THEMES = Path(__file__).parent / "themes"
 _REPOSITORY_THEMES = Path(__file__).parent.parent / "themes"
 
 
+def theme_folders(root: Path) -> list[Path]:
+    """The folders in which themes are looked for, the site's own `themes/` first."""
+    return [root / "themes", _PACKAGE_THEMES, _REPOSITORY_THEMES]
+
+
 @dataclass(frozen=True, slots=True)
 class Theme:
     """A located theme: its folder, the site's override folders, and its UI strings."""
@@ -30,11 +35,7 @@ class Theme:
 
 def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Diagnostic]]:
     """Find the configured theme (the site's own `themes/` first) and load its UI strings."""
-    candidates = [
-        root / "themes" / config.theme,
-        _PACKAGE_THEMES / config.theme,
-        _REPOSITORY_THEMES / config.theme,
-    ]
+    candidates = [folder / config.theme for folder in theme_folders(root)]
     folder = next((c for c in candidates if (c / "templates").is_dir()), None)
     if folder is None:
         return None, [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -40,6 +41,32 @@ def publish(files: Sequence[OutputFile], out_dir: Path) -> None:
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(_explain(error, out_dir)) from None
+
+
+def update_in_place(files: Sequence[OutputFile], out_dir: Path) -> None:
+    """Replace just these files in the built site `out_dir`, each by an atomic rename.
+
+    For a rebuild that changed a few files of a good build. Every new file is written beside
+    its target first; only when all are written are they renamed into place (renaming needs
+    no space), so a full disk leaves the site as it was. The swap of `publish` would have
+    to write or compare every file of the site.
+    """
+    out_dir = out_dir.absolute()
+    moves: list[tuple[Path, Path]] = []
+    try:
+        for file in files:
+            target = out_dir.joinpath(*PurePosixPath(file.path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.pactsite-new")
+            moves.append((temporary, target))
+            temporary.write_bytes(file.content)
+    except OSError as error:
+        for temporary, _ in moves:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        raise OutputError(_explain(error, out_dir)) from None
+    for temporary, target in moves:
+        temporary.replace(target)
 
 
 def _prepare_staging(staging: Path, retired: Path) -> None:

@@ -81,15 +81,25 @@ def test_full_or_read_only_disk_gives_a_clean_error_and_keeps_the_site(
     disk.mkdir()
     build = " ".join([*PACTSITE, "build", "--site", str(site), "--output", f"{disk}/public"])
     second = "mount -o remount,ro " + str(disk) if fault == "read-only" else "true"
+    news = site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    # a full disk: a changed title makes the whole build (with its staging copy) run; a
+    # read-only disk: a changed text makes the rebuild of only that page write in place
+    lines = news.read_text(encoding="utf-8")
+    if fault == "read-only":
+        lines += "\nEin neuer Satz.\n"
+    else:
+        lines = lines.replace("title: Erste Meldung", "title: Geänderte Meldung")
     script = f"""
         mount -t tmpfs -o size={size} tmpfs {disk}
         {build} > /dev/null
         find {disk}/public -type f | sort | xargs sha256sum > {tmp_path}/before.txt
         {second}
+        cat {tmp_path}/edited.md > {news}
         set +e; {build} 2> {tmp_path}/stderr.txt; echo $? > {tmp_path}/status.txt; set -e
         find {disk}/public -type f | sort | xargs sha256sum > {tmp_path}/after.txt
         ls -a {disk} > {tmp_path}/listing.txt
     """
+    (tmp_path / "edited.md").write_text(lines, encoding="utf-8")
     result = _in_own_mount(script)
     assert result.returncode == 0, result.stderr
     stderr = (tmp_path / "stderr.txt").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -231,3 +232,74 @@ def test_cached_feeds_follow_the_clock_as_a_scheduled_news_item_appears(
     assert b"Geplante Meldung" not in feeds[0]
     assert b"Geplante Meldung" in feeds[1]
     assert feeds[2] == feeds[0]
+
+
+def _quick_build(site: Path) -> int | None:
+    """Build with the cache; how many files the quick path rewrote (None: a whole build)."""
+    run = run_pactsite("build", "--site", str(site))
+    assert run.exit_code == 0, run.stderr
+    found = re.search(r"rewrote only the (\d+) changed", run.output)
+    return int(found.group(1)) if found else None
+
+
+def test_a_body_edit_rewrites_only_the_files_that_show_it(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    assert _quick_build(minimal_site) is None
+    before = _tree(minimal_site / "public")
+    _edit_body(minimal_site)
+    rewritten = _quick_build(minimal_site)
+    after = _tree(minimal_site / "public")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert rewritten is not None and rewritten >= len(changed)
+    assert "pakte/alpha/aktuelles/erste-meldung/index.html" in changed
+    assert "feed.xml" in changed and "index.html" not in changed
+    assert after == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_body_edits_one_after_another_each_equal_a_clean_build(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    _quick_build(minimal_site)
+    for number in range(3):
+        _edit_body(minimal_site)
+        assert _quick_build(minimal_site) is not None
+        assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / str(number))
+
+
+def _add_heading(site: Path) -> None:
+    with (site / NEWS / "2002-10-22-erste-meldung.md").open("a", encoding="utf-8") as file:
+        file.write("\n## Neuer Abschnitt\n\nText.\n")
+
+
+WHOLE_BUILD_CHANGES: dict[str, Callable[[Path], None]] = {
+    "a new heading (other pages may link to it)": _add_heading,
+    "a new link (backlinks change)": _edit_links,
+    "front matter": _edit_front_matter,
+    "a template": _change_template,
+}
+
+
+@pytest.mark.parametrize("change", WHOLE_BUILD_CHANGES.values(), ids=WHOLE_BUILD_CHANGES.keys())
+def test_an_edit_beyond_a_body_text_builds_the_whole_site(
+    minimal_site: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    _quick_build(minimal_site)
+    change(minimal_site)
+    assert _quick_build(minimal_site) is None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_file_removed_from_the_output_folder_is_written_again(minimal_site: Path) -> None:
+    first = _tree(_cached_build(minimal_site))
+    (minimal_site / "public/index.html").unlink()
+    assert _quick_build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first
+
+
+def test_a_damaged_build_state_only_costs_time(minimal_site: Path, tmp_path: Path) -> None:
+    _quick_build(minimal_site)
+    (minimal_site / ".pactsite-cache/state.pickle").write_bytes(b"\x80\x05kaputt")
+    _edit_body(minimal_site)
+    assert _quick_build(minimal_site) is None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")

@@ -14,7 +14,7 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -138,6 +138,13 @@ def scope_news(site: Site, scope: FeedScope, limit: int, now: dt.datetime) -> li
     return public[:limit]
 
 
+def _in_scope(entry: Entry, scope: FeedScope) -> bool:
+    """Whether a scope's feeds may carry the entry (if it is new enough)."""
+    if scope.pact:
+        return entry.pact == scope.pact
+    return not scope.sector or scope.sector in entry.sectors
+
+
 def is_public(entry: Entry, now: dt.datetime) -> bool:
     """Whether an entry is out for everyone at `now`: no draft, and its publish moment passed."""
     return not entry.draft and (entry.publish is None or entry.publish <= now)
@@ -158,21 +165,33 @@ def published_at(news: News, config: SiteConfig) -> dt.datetime:
 
 
 def build_feeds(
-    site: Site, config: SiteConfig, urls: UrlScheme, html: Mapping[str, str], now: dt.datetime
+    site: Site,
+    config: SiteConfig,
+    urls: UrlScheme,
+    html: Mapping[str, str],
+    now: dt.datetime,
+    carrying: Collection[str] | None = None,
 ) -> list[OutputFile]:
-    """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them."""
+    """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them.
+
+    With `carrying`, only the feeds that carry one of those news keys (and no OPML).
+    """
     files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
+    candidates = [site.entries[key] for key in carrying] if carrying is not None else []
     for scope in feed_scopes(site, config, urls):
-        items = [
-            _item(n, site, config, urls, html)
-            for n in scope_news(site, scope, config.feeds.limit, now)
-        ]
+        if carrying is not None and not any(_in_scope(n, scope) for n in candidates):
+            continue  # cheaper than finding the scope's news
+        news = scope_news(site, scope, config.feeds.limit, now)
+        if carrying is not None and not any(n.key in carrying for n in news):
+            continue
+        items = [_item(n, site, config, urls, html) for n in news]
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector)
             files.append(OutputFile(output_path(url), render(scope, items, config, urls)))
             listed.append((fmt, scope))
-    files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
+    if carrying is None:
+        files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
     return files
 
 

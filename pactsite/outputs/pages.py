@@ -128,24 +128,39 @@ def group_members(members: Sequence[Member]) -> list[tuple[str, list[Member]]]:
     return groups
 
 
+_ENTRY_TEMPLATES = {
+    Kind.NEWS: "news.html",
+    Kind.PROJECT: "project.html",
+    Kind.EVENT: "event.html",
+    Kind.PAGE: "page.html",
+}
+
+
 def _entry_pages(site: Site) -> Iterator[PageJob]:
-    templates = {
-        Kind.NEWS: "news.html",
-        Kind.PROJECT: "project.html",
-        Kind.EVENT: "event.html",
-        Kind.PAGE: "page.html",
-    }
+    variants = _variants_by_key(site)
+    for entry in site.entries.values():
+        yield _entry_page(site, entry, variants.get(entry.key, []))
+
+
+def entry_page(site: Site, entry: Entry) -> PageJob:
+    """The page job of one entry, as `plan_pages` makes it."""
+    return _entry_page(site, entry, _variants_by_key(site).get(entry.key, []))
+
+
+def _variants_by_key(site: Site) -> dict[str, list[Entry]]:
     variants: dict[str, list[Entry]] = {}
     for variant in site.variants:
         variants.setdefault(variant.key.removesuffix(f"/{variant.variant}"), []).append(variant)
-    for entry in site.entries.values():
-        pact = site.pact(entry.pact) if entry.pact else None
-        if entry.variant:
-            base = site.entries[entry.key.removesuffix(f"/{entry.variant}")]
-            yield PageJob("", "variant.html", {"entry": entry, "pact": pact, "base": base})
-        else:
-            context = {"entry": entry, "pact": pact, "variants": variants.get(entry.key, [])}
-            yield PageJob("", templates[entry.kind], context)
+    return variants
+
+
+def _entry_page(site: Site, entry: Entry, variants: list[Entry]) -> PageJob:
+    pact = site.pact(entry.pact) if entry.pact else None
+    if entry.variant:
+        base = site.entries[entry.key.removesuffix(f"/{entry.variant}")]
+        return PageJob("", "variant.html", {"entry": entry, "pact": pact, "base": base})
+    context = {"entry": entry, "pact": pact, "variants": variants}
+    return PageJob("", _ENTRY_TEMPLATES[entry.kind], context)
 
 
 def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:

@@ -7,6 +7,7 @@ from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ together into excerpts like "PaktMagdeburg"), not the page's own words."""
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 """Pagefind's ready-made interfaces: the site renders results with its own script."""
 _TIMEOUT_SECONDS = 300
+_SHARED_MEMORY = "/dev/shm"
 
 
 def pagefind_binary() -> Path:
@@ -49,7 +51,8 @@ def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
     if not pages:
         return []
     executable = binary or pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="pactsite-search-") as temp:
+    needed = 3 * sum(len(page.content) for page in pages)  # pages, index, room to spare
+    with tempfile.TemporaryDirectory(prefix="pactsite-search-", dir=_memory_folder(needed)) as temp:
         site, out = Path(temp, "site"), Path(temp, INDEX_FOLDER)
         for page in pages:
             target = site.joinpath(*page.path.parts)
@@ -67,6 +70,18 @@ def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
         if done.returncode != 0:
             raise OutputError(_failed(done.stdout.decode(errors="replace").strip()))
         return _collect(out)
+
+
+def _memory_folder(needed: int) -> str | None:
+    """/dev/shm if it has room for `needed` bytes: writing thousands of pages to a disk and
+    removing them again took longer than Pagefind's own work."""
+    try:
+        info = os.statvfs(_SHARED_MEMORY)
+    except OSError:
+        return None
+    if info.f_bavail * info.f_frsize < needed or not os.access(_SHARED_MEMORY, os.W_OK):
+        return None
+    return _SHARED_MEMORY
 
 
 def previous_search_index(out_dir: Path) -> list[OutputFile]:

@@ -9,12 +9,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 
-from pactsite.build import BuildOptions, BuildReport, build
+from pactsite.build import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError
+from pactsite.incremental import Memory, build_incremental
 from pactsite.serve.debounce import Debouncer
 from pactsite.serve.server import LiveState, PreviewServer
 from pactsite.serve.watch import SiteWatcher
@@ -72,6 +73,8 @@ class Preview:
     out_dir: Path
     port: int
     options: Callable[[], BuildOptions]
+    memory: Memory = field(default_factory=Memory)
+    """The last build's state: a rebuild redoes only what an edit touched."""
 
 
 def serve_site(
@@ -167,7 +170,7 @@ def _build_once(preview: Preview, first: bool) -> Outcome:
         options = preview.options()
         if not first:  # Pagefind takes seconds; a stale index is fine in a preview
             options = replace(options, search_index="reuse")
-        report = build(preview.root, preview.out_dir, options)
+        report = build_incremental(preview.root, preview.out_dir, options, preview.memory)
     except BuildFailed as failed:
         return Outcome(first=first, seconds=took(), diagnostics=failed.diagnostics)
     except OutputError as error:
