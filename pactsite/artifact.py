@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -153,8 +154,20 @@ class OutputFile:
         return f"OutputFile(path={self.path!r}, size={self._size}, origin={self.origin!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its bytes (for worker processes, which have their own memory)."""
-        return (OutputFile, (self.path, self.content, self.origin, self.source))
+        """Pickled with its bytes; compressed when a worker sends a larger file back.
+
+        A worker's results reach the parent as one pickle per chunk of pages, which the
+        parent holds about twice while receiving it; compressed, that is a quarter.
+        """
+        content = self.content
+        if not _spill.enabled and len(content) >= SPILL_MIN:
+            return (_unzipped, (self.path, zlib.compress(content, 1), self.origin, self.source))
+        return (OutputFile, (self.path, content, self.origin, self.source))
+
+
+def _unzipped(path: PurePosixPath, packed: bytes, origin: str, source: str) -> OutputFile:
+    """An OutputFile from its compressed bytes (the other half of OutputFile.__reduce__)."""
+    return OutputFile(path, zlib.decompress(packed), origin, source)
 
 
 @dataclass(frozen=True, slots=True)

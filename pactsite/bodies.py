@@ -7,6 +7,7 @@ and on the code that renders it, so it is cached under a hash of exactly those.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import platform
 import sys
@@ -64,7 +65,11 @@ def render_bodies_cached(
         for key in by_digest[hashed]:
             done[key] = _result(value)
     todo = [(key, s) for key, s in sources.items() if key not in done]
-    fresh = map_chunks(_render_chunk, todo, jobs)
+    gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
+    try:
+        fresh = map_chunks(_render_chunk, todo, jobs)
+    finally:
+        gc.unfreeze()
     if cache is not None:
         cache.update(TABLE, ((keys[key], value) for key, value in fresh), by_digest)
     for key, value in fresh:
