@@ -7,6 +7,7 @@ and on the code that renders it, so it is cached under a hash of exactly those.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import platform
 import sys
@@ -49,19 +50,53 @@ def renderer_tag() -> str:
 def render_bodies_cached(
     sources: Mapping[str, BodySource], jobs: int, cache: Cache | None
 ) -> Bodies:
-    """Render and audit every body; reuse cached results, render the rest on `jobs` processes."""
+    """Render and audit every body; reuse cached results, render the rest on `jobs` processes.
+
+    Cached rows are turned into bodies as they are read, and fresh results as soon as the
+    cache holds them, so no second copy of every body's plain values is kept.
+    """
     tag = renderer_tag() if cache is not None else ""
     keys = {key: digest(tag, s.path, str(s.first_line), s.text) for key, s in sources.items()}
-    cached = cache.get_many(TABLE, keys.values()) if cache is not None else {}
-    todo = [(key, s) for key, s in sources.items() if keys[key] not in cached]
-    fresh = dict(map_chunks(_render_chunk, todo, jobs))
+    by_digest: dict[str, list[str]] = {}
+    for key, hashed in keys.items():
+        by_digest.setdefault(hashed, []).append(key)
+    done: dict[str, _Result] = {}
+    for hashed, value in cache.iter_many(TABLE, by_digest) if cache is not None else ():
+        for key in by_digest[hashed]:
+            done[key] = _result(value)
+    todo = [(key, s) for key, s in sources.items() if key not in done]
+    gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
+    try:
+        fresh = map_chunks(_render_chunk, todo, jobs)
+    finally:
+        gc.unfreeze()
     if cache is not None:
-        cache.update(TABLE, {keys[key]: fresh[key] for key, _ in todo}, keys.values())
-    results = {key: fresh[key] if key in fresh else cached[keys[key]] for key in sources}
-    rendered = {key: _body(value) for key, value in results.items()}
-    problems = [_diagnostic(results[key]["problem"]) for key in sources if results[key]["problem"]]
-    warnings = [_diagnostic(w) for key in sorted(results) for w in results[key]["warnings"]]
+        cache.update(TABLE, ((keys[key], value) for key, value in fresh), by_digest)
+    for key, value in fresh:
+        done[key] = _result(value)
+    del fresh
+    rendered = {key: done[key].body for key in sources}
+    problems = [problem for key in sources if (problem := done[key].problem) is not None]
+    warnings = [w for key in sorted(done) for w in done[key].warnings]
     return Bodies(rendered=rendered, problems=problems, warnings=warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    """One body's result: the rendered body, its render error and its audit warnings."""
+
+    body: RenderedBody
+    problem: Diagnostic | None
+    warnings: list[Diagnostic]
+
+
+def _result(value: dict[str, Any]) -> _Result:
+    problem = value["problem"]
+    return _Result(
+        _body(value),
+        _diagnostic(problem) if problem else None,
+        [_diagnostic(w) for w in value["warnings"]],
+    )
 
 
 def _render_chunk(chunk: Sequence[tuple[str, BodySource]]) -> list[tuple[str, dict[str, Any]]]:

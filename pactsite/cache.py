@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".pactsite-cache"
 _FILE = "cache.sqlite"
 _SCHEMA = 1
+_BATCH = 500
+"""Keys per query (SQLite allows at most 32,766 parameters; fewer keep each batch small)."""
 _README = (
     "pactsite's build cache. Safe to delete at any time; the next build is just slower.\n"
     "Keep it between builds (e.g. on Netlify) to rebuild only what changed.\n"
@@ -58,38 +60,61 @@ class Cache:
 
     def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
         """The cached values of those `keys` that are cached, by key."""
+        return dict(self.iter_many(table, keys))
+
+    def iter_many(self, table: str, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """The cached (key, value) pairs of those `keys` that are cached, read as they are
+        consumed (a few hundred rows at a time), so that not all values are held at once.
+
+        A cache that fails midway yields fewer pairs: what is missing is only built afresh.
+        """
         if self._db is None:
-            return {}
+            return
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, Any] = {}
-        try:
-            for start in range(0, len(wanted), 500):
-                batch = wanted[start : start + 500]
-                marks = ",".join("?" * len(batch))
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            marks = ",".join("?" * len(batch))
+            try:
                 rows = self._db.execute(
                     f"SELECT key, value FROM entries WHERE tab = ? AND key IN ({marks})",
                     [table, *batch],
-                )
-                found.update((key, _load(value)) for key, value in rows)
-        except (sqlite3.Error, ValueError):
-            return {}
-        return found
+                ).fetchall()
+                found = [(key, _load(value)) for key, value in rows]
+            except (sqlite3.Error, ValueError):
+                return
+            yield from found
 
-    def update(self, table: str, new: Mapping[str, Any], used: Iterable[str]) -> None:
-        """Store the `new` values; drop from `table` every key not in `used` (nor in `new`)."""
+    def update(
+        self,
+        table: str,
+        new: Mapping[str, Any] | Iterable[tuple[str, Any]],
+        used: Iterable[str],
+    ) -> None:
+        """Store the `new` values; drop from `table` every key not in `used` (nor in `new`).
+
+        `new` may be a lazy iterable of (key, value) pairs: each value is stored as it comes,
+        so the caller never needs to hold all of them at once.
+        """
         if self._db is None:
             return
         db = self._db
+        pairs = new.items() if isinstance(new, Mapping) else new
+        stored: list[str] = []
+
+        def rows() -> Iterator[tuple[str, str, bytes | str]]:
+            for key, value in pairs:
+                stored.append(key)
+                yield table, key, _dump(value)
+
         try:
             db.execute("BEGIN")
             db.executemany(
-                "INSERT OR REPLACE INTO entries (tab, key, value) VALUES (?, ?, ?)",
-                ((table, key, _dump(value)) for key, value in new.items()),
+                "INSERT OR REPLACE INTO entries (tab, key, value) VALUES (?, ?, ?)", rows()
             )
             db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM used")
             db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
-            db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in new))
+            db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in stored))
             db.execute(
                 "DELETE FROM entries WHERE tab = ? AND key NOT IN (SELECT key FROM used)", [table]
             )

@@ -38,7 +38,7 @@ _MARKDOWN_FIELDS = frozenset({"body", "join"})
 
 def site_digest(template_data: Mapping[str, Any], folders: Sequence[Path]) -> str:
     """Hash everything site-wide a page can depend on: the data and the template files."""
-    parts: list[str] = []
+    parts = _HashedText()
     for name in sorted(template_data):
         if name != "html":
             parts.append(f"\n{name}=")
@@ -52,7 +52,30 @@ def site_digest(template_data: Mapping[str, Any], folders: Sequence[Path]) -> st
         for file in sorted(folder.rglob("*"))
         if file.is_file()
     ]
-    return digest("".join(parts), *code, *templates)
+    return digest(parts.hexdigest(), *code, *templates)
+
+
+class _HashedText(list[str]):
+    """A list of text parts that hashes and drops them as it grows (the canonical text of a
+    large site runs to tens of MB in millions of small strings; only its hash is needed)."""
+
+    _LIMIT = 1 << 14
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hasher = hashlib.sha256()
+
+    def flush_if_long(self) -> None:
+        """Hash the parts so far and drop them, once there are many."""
+        if len(self) >= self._LIMIT:
+            self._hasher.update("".join(self).encode("utf-8"))
+            self.clear()
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of all the text appended."""
+        self._hasher.update("".join(self).encode("utf-8"))
+        self.clear()
+        return self._hasher.hexdigest()
 
 
 def render_pages_cached(
@@ -76,11 +99,13 @@ def render_pages_cached(
         return body_hashes[key]
 
     keys = [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
-    stored = cache.get_many(TABLE, keys)
-    results: list[Rendered | None] = [None] * len(jobs)
+    where: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
-        if key in stored:
-            results[index] = _reuse(stored[key], body_hash)
+        where.setdefault(key, []).append(index)
+    results: list[Rendered | None] = [None] * len(jobs)
+    for key, value in cache.iter_many(TABLE, keys):  # a batch of rows at a time
+        for index in where[key]:
+            results[index] = _reuse(value, body_hash)
     missing = [index for index, result in enumerate(results) if result is None]
     try:
         fresh: list[Rendered] = render_pages_recorded(
@@ -88,11 +113,13 @@ def render_pages_cached(
         )
     finally:
         env.globals["html"] = html
-    new: dict[str, bytes] = {}
     for index, (result, reads) in zip(missing, fresh, strict=True):
         results[index] = (result, reads)
-        if isinstance(result, OutputFile) and ALL_KEYS not in reads:
-            new[keys[index]] = _pack(result, {key: body_hash(key) for key in sorted(reads)})
+    new = (  # packed one by one as the cache stores them: they are not all held at once
+        (keys[index], _pack(result, {key: body_hash(key) for key in sorted(reads)}))
+        for index, (result, reads) in zip(missing, fresh, strict=True)
+        if isinstance(result, OutputFile) and ALL_KEYS not in reads
+    )
     cache.update(TABLE, new, keys)
     return [result for result in results if result is not None]
 
@@ -151,12 +178,16 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
             _canon(key, out)
             out.append(":")
             _canon(item, out, full=full)
+            if isinstance(out, _HashedText):
+                out.flush_if_long()
         out.append("}")
     elif isinstance(value, list | tuple):
         out.append("[")
         for item in value:
             _canon(item, out, full=full)
             out.append(",")
+            if isinstance(out, _HashedText):
+                out.flush_if_long()
         out.append("]")
     elif isinstance(value, set | frozenset):
         parts = []

@@ -84,11 +84,12 @@ def _prepare_staging(staging: Path, retired: Path) -> None:
 
 def _sync(files: Sequence[OutputFile], staging: Path) -> None:
     """Make the folder `staging` hold exactly `files`: write what differs, remove the rest."""
-    wanted = {PurePosixPath(file.path): file.content for file in files}
+    wanted = {PurePosixPath(file.path): file for file in files}
     folders = {parent for path in wanted for parent in path.parents}
     _prune(staging, PurePosixPath(), wanted, folders)
     made: set[Path] = {staging}
-    for path, content in wanted.items():
+    for path, file in wanted.items():
+        content = file.content  # one file's bytes at a time (OutputFile may spill them)
         target = staging.joinpath(*path.parts)
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +103,7 @@ def _sync(files: Sequence[OutputFile], staging: Path) -> None:
 def _prune(
     folder: Path,
     where: PurePosixPath,
-    wanted: dict[PurePosixPath, bytes],
+    wanted: dict[PurePosixPath, OutputFile],
     folders: set[PurePosixPath],
 ) -> None:
     """Remove from `folder` every entry that is not a wanted file or a folder holding one."""

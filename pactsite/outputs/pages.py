@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -247,9 +248,11 @@ def render_pages_recorded(
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
     _shared = (jobs, env, urls)
+    gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
         return map_chunks(_render_indices, range(len(jobs)), workers)
     finally:
+        gc.unfreeze()
         _shared = None
 
 

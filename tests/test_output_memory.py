@@ -1,0 +1,62 @@
+"""Output files kept out of memory (spilled) and cache rows read in batches stay exact."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from pactsite.artifact import SPILL_MIN, OutputFile
+from pactsite.cache import Cache
+from pactsite.parallel import map_chunks
+
+
+def test_a_large_output_file_gives_back_exactly_its_bytes() -> None:
+    content = bytes(range(256)) * (SPILL_MIN // 64)
+    file = OutputFile(PurePosixPath("a/index.html"), content, "page.html", "content/a.md")
+    assert file.content == content
+    assert file.size == len(content)
+    assert (file.path, file.origin, file.source) == (
+        PurePosixPath("a/index.html"),
+        "page.html",
+        "content/a.md",
+    )
+
+
+def test_output_files_compare_by_value_and_cannot_change() -> None:
+    big = b"x" * (SPILL_MIN * 2)
+    assert OutputFile(PurePosixPath("a"), big) == OutputFile(PurePosixPath("a"), big)
+    assert OutputFile(PurePosixPath("a"), big) != OutputFile(PurePosixPath("a"), big + b"y")
+    file = OutputFile(PurePosixPath("a"), b"small")
+    with pytest.raises(AttributeError):
+        file.path = PurePosixPath("b")  # type: ignore[misc]
+
+
+def test_an_output_file_survives_pickling_with_its_bytes() -> None:
+    for content in (b"small", "ä".encode() * SPILL_MIN):
+        file = OutputFile(PurePosixPath("a.html"), content, "t.html")
+        assert pickle.loads(pickle.dumps(file)) == file
+
+
+def _make_files(sizes: list[int]) -> list[OutputFile]:
+    return [OutputFile(PurePosixPath(f"{n}.html"), bytes([n % 251]) * n) for n in sizes]
+
+
+def test_output_files_made_in_worker_processes_arrive_intact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    sizes = [10, SPILL_MIN, SPILL_MIN * 50, 3, SPILL_MIN + 1, 100_000]
+    files = map_chunks(_make_files, sizes, 2)
+    assert [f.content for f in files] == [bytes([n % 251]) * n for n in sizes]
+
+
+def test_cache_rows_read_in_batches_are_all_found(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    values = {f"k{n}": {"n": n} for n in range(1234)}
+    cache.update("t", iter(values.items()), values)
+    wanted = [*values, "missing"]
+    assert dict(cache.iter_many("t", wanted)) == values
+    assert cache.get_many("t", wanted) == values
+    cache.close()
