@@ -205,7 +205,8 @@ def _tell_build(outcome: Outcome, target: Path) -> None:
             click.echo(f"built {report.pages} pages, {report.files} files into {target} in {took}")
         else:
             warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
-            click.echo(f"rebuilt in {took} ({report.pages} pages{warned})")
+            only = "" if report.rewritten is None else f", {report.rewritten} files rewritten"
+            click.echo(f"rebuilt in {took} ({report.pages} pages{warned}{only})")
         return
     _show(outcome.diagnostics)
     if outcome.output_error:

@@ -21,9 +21,10 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import stat
 import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -102,13 +103,25 @@ class Memory:
 
 
 def build_incremental(
-    root: Path, out_dir: Path, options: BuildOptions, memory: Memory | None = None
+    root: Path,
+    out_dir: Path,
+    options: BuildOptions,
+    memory: Memory | None = None,
+    changed: Collection[str] | None = None,
 ) -> BuildReport:
-    """Build like `build`; with the cache on, redo only what the edits since the last build need."""
+    """Build like `build`; with the cache on, redo only what the edits since the last build need.
+
+    `changed` (from `serve`'s watcher, with `memory`): the only files that changed since
+    the last build; then only they are looked at, not every file of the site.
+    """
     if not options.cache:
         return build(root, out_dir, options)
     state = memory.state if memory is not None else load_state(root)
-    inputs = scan_inputs(root, out_dir)  # before building: a later edit shows as a change
+    inputs = None
+    if memory is not None and state is not None and changed is not None:
+        inputs = _rescan(state.inputs, changed)
+    if inputs is None:
+        inputs = scan_inputs(root, out_dir)  # before building: a later edit shows as a change
     if state is not None:
         done = _rebuild_changed(root, out_dir, options, state, inputs, memory is not None)
         if done is not None:
@@ -170,6 +183,25 @@ def _file_hash(path: str) -> int:
     except OSError:
         return 0
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
+
+
+def _rescan(inputs: Stats, changed: Collection[str]) -> Stats | None:
+    """`inputs` with the stats of the `changed` files updated; None if one is a folder."""
+    updated = dict(inputs)
+    recent = time.time_ns() - _RACY_NS
+    for path in changed:
+        try:
+            info = Path(path).lstat()
+        except FileNotFoundError:
+            updated.pop(path, None)
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        mtime = info.st_mtime_ns
+        updated[path] = (info.st_size, -_file_hash(path) if mtime > recent else mtime)
+    return updated
 
 
 def list_outputs(out_dir: Path) -> frozenset[str]:
@@ -285,7 +317,7 @@ def _rebuild_changed(
     elif list_outputs(out_dir) != state.outputs:
         return None
     checked = state.record.checked
-    changed = [p for p, stat in inputs.items() if not _same_file(p, stat, state.inputs[p])]
+    changed = [p for p, now in inputs.items() if not _same_file(p, now, state.inputs[p])]
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None

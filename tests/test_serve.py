@@ -464,3 +464,30 @@ def test_rebuilds_keep_the_first_builds_search_index_and_use_the_cache(served: S
     assert "Zaunkönigsuche" in page
     assert {p: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
     assert (served.site / ".pactsite-cache").is_dir()
+
+
+def test_a_text_edit_rewrites_only_its_page_and_equals_a_clean_build(
+    served: Served, tmp_path: Path
+) -> None:
+    served.wait_for(r"^serving ")
+    after = served.mark()
+    news = served.site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönig im Text.\n", "utf-8")
+    rewritten = int(served.wait_for(r"rebuilt in .*, (\d+) files rewritten\)", after).group(1))
+    # the page and the 3 feeds each of the network, the pact and the sector; not ~80 files
+    assert 0 < rewritten <= 10
+    clean = tmp_path / "clean"
+    done = subprocess.run(
+        [*PACTSITE, "build", "--site", str(served.site), "--output", str(clean), "--no-cache"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # all but the search index, which serve carries over (stale by design)
+    served_files = _files(served.site / "public")
+    assert served_files == _files(clean)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    return {name: p.read_bytes() for name, p in found.items() if not name.startswith("pagefind/")}

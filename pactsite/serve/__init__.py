@@ -93,13 +93,19 @@ def serve_site(
             raise PortInUse(preview.port) from None
         raise
 
+    changes = _Changes()
+
     def rebuild(first: bool = False) -> None:
-        outcome = _build_once(preview, first)
+        outcome = _build_once(preview, first, changes.take())
         state.publish(outcome.problems)
         told(outcome)
 
-    debouncer = Debouncer(rebuild)
-    watcher = SiteWatcher(preview.root, debouncer.poke)
+    def changed(paths: list[str] | None) -> None:
+        changes.add(paths)
+        debouncer.poke()
+
+    debouncer = Debouncer(rebuild, quiet=0.05)
+    watcher = SiteWatcher(preview.root, changed)
     serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
     stop = _Stop()
     with stop.on_signals():
@@ -160,7 +166,29 @@ class _Stop:
                 signal.signal(sig, handler)
 
 
-def _build_once(preview: Preview, first: bool) -> Outcome:
+class _Changes:
+    """The files the watcher reported since the last rebuild took them (None: unknown)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[str] | None = set()
+
+    def add(self, paths: list[str] | None) -> None:
+        """Note changed files; None: something changed that a list of files cannot say."""
+        with self._lock:
+            if paths is None or self._paths is None:
+                self._paths = None
+            else:
+                self._paths.update(paths)
+
+    def take(self) -> set[str] | None:
+        """The files noted so far, and start a new list."""
+        with self._lock:
+            taken, self._paths = self._paths, set()
+        return taken
+
+
+def _build_once(preview: Preview, first: bool, changed: set[str] | None = None) -> Outcome:
     started = time.perf_counter()
 
     def took() -> float:
@@ -170,7 +198,9 @@ def _build_once(preview: Preview, first: bool) -> Outcome:
         options = preview.options()
         if not first:  # Pagefind takes seconds; a stale index is fine in a preview
             options = replace(options, search_index="reuse")
-        report = build_incremental(preview.root, preview.out_dir, options, preview.memory)
+        report = build_incremental(
+            preview.root, preview.out_dir, options, preview.memory, None if first else changed
+        )
     except BuildFailed as failed:
         return Outcome(first=first, seconds=took(), diagnostics=failed.diagnostics)
     except OutputError as error:

@@ -87,13 +87,14 @@ def _text(path: str | bytes) -> str:
 
 
 class SiteWatcher(FileSystemEventHandler):
-    """Calls `changed` for every event that can change the build of the site at `root`.
+    """Calls `changed` for every event that can change the build of the site at `root`,
+    with the files it concerns (None for a folder: anything below it may have changed).
 
     The site folder itself is watched flat (for site.yaml and for watched folders that
     appear, vanish or are renamed); each watched folder that exists is watched recursively.
     """
 
-    def __init__(self, root: Path, changed: Callable[[], None]) -> None:
+    def __init__(self, root: Path, changed: Callable[[list[str] | None], None]) -> None:
         self._root = root.absolute()
         self._changed = changed
         self._observer = Observer()
@@ -124,7 +125,7 @@ class SiteWatcher(FileSystemEventHandler):
                 if folder.parent == self._root and folder.name in WATCHED_FOLDERS:
                     self._rewatch(folder.name)
         if is_source_change(self._root, event.event_type, event.is_directory, paths):
-            self._changed()
+            self._changed(None if event.is_directory else paths)
 
     def _rewatch(self, name: str) -> None:
         folder = self._root / name
