@@ -14,7 +14,9 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.inlinepatterns import Pattern
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString
 
 from pactsite.diagnostics import Diagnostic
 from pactsite.slugs import heading_id
@@ -137,9 +139,76 @@ class _Collector(Treeprocessor):
                 el.set("class", f"align-{align.group(1)}")
 
 
+_HTML_TAG_RE = (
+    r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|"""
+    r"""[^\s"'=<>]++))?+)*+\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|"""
+    r"""!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"""
+)
+NEEDED_TEXT: dict[str, tuple[str, ...]] = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),  # code span: both branches need `
+    r"\\(.)": ("\\",),  # backslash escape
+    r"\[\^([^\]]*)\]": ("[",),  # footnote reference
+    r"(?<!\!)\[": ("[",),  # link, reference, short reference
+    r"\!\[": ("![",),  # image, image reference
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),  # autolink
+    r"<([^<> !]+@[^@<> ]+)>": ("<",),  # automail
+    r"  \n": ("  \n",),  # line break
+    _HTML_TAG_RE: ("<",),  # inline HTML
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
+    r"\*|_": ("*", "_"),  # emphasis and strong
+}
+"""For the regular expressions of Python-Markdown's inline patterns (exactly as written
+there): texts one of which every match contains. A text without any of them cannot match,
+so the pattern is skipped. Patterns not listed here (changed or new) are always tried."""
+
+
+class _SkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline processor, minus the calls of patterns that cannot match.
+
+    Python-Markdown tries every inline pattern on every text in turn, a Python call each,
+    and most of them find nothing: prose rarely holds a `<`, `&`, `` ` `` or `[`. Skipping
+    a pattern whose regular expression cannot match the text is what trying it would do
+    (it returns the text unchanged, unmatched), so the output is the same.
+    """
+
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        """Apply the inline patterns to the tree, as Python-Markdown does."""
+        self._patterns = list(self.inlinePatterns)
+        self._needs = [NEEDED_TEXT.get(_regex_of(p)) for p in self._patterns]
+        self._apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803 - overrides Python-Markdown's private method
+        """Replace the inline Markdown of `data` by placeholders, from pattern `patternIndex` on."""
+        if isinstance(data, AtomicString):
+            return data
+        patterns, needs, apply = self._patterns, self._needs, self._apply
+        index, start, count = patternIndex, 0, len(patterns)
+        while index < count:
+            need = needs[index]
+            if need is not None and not any(text in data for text in need):
+                index += 1  # as when the pattern is tried and does not match
+                start = 0
+                continue
+            data, matched, start = apply(patterns[index], data, index, start)
+            if not matched:
+                index += 1
+        return data
+
+
+def _regex_of(pattern: object) -> str:
+    """The regular expression of an inline pattern, or "" if it is not a plain one."""
+    if not isinstance(pattern, Pattern):
+        return ""
+    if type(pattern).getCompiledRegExp is not Pattern.getCompiledRegExp:
+        return ""
+    return pattern.getCompiledRegExp().pattern
+
+
 class _CollectorExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_Collector(md), "pactsite_collector", 1)
+        md.treeprocessors.register(_SkippingInlineProcessor(md), "inline", 20)
 
 
 def make_renderer() -> markdown.Markdown:
