@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.inlinepatterns import Pattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
@@ -175,6 +176,12 @@ class _SkippingInlineProcessor(InlineProcessor):
         """Apply the inline patterns to the tree, as Python-Markdown does."""
         self._patterns = list(self.inlinePatterns)
         self._needs = [NEEDED_TEXT.get(_regex_of(p)) for p in self._patterns]
+        known = [text for need in self._needs if need is not None for text in need]
+        self._any_needed = (
+            re.compile("|".join(re.escape(text) for text in known))
+            if None not in self._needs
+            else None
+        )
         self._apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         return super().run(tree, ancestors)
 
@@ -182,14 +189,20 @@ class _SkippingInlineProcessor(InlineProcessor):
         """Replace the inline Markdown of `data` by placeholders, from pattern `patternIndex` on."""
         if isinstance(data, AtomicString):
             return data
+        if self._any_needed is not None and not self._any_needed.search(data):
+            return data  # no pattern can match: plain text, the most common case
         patterns, needs, apply = self._patterns, self._needs, self._apply
         index, start, count = patternIndex, 0, len(patterns)
         while index < count:
             need = needs[index]
-            if need is not None and not any(text in data for text in need):
-                index += 1  # as when the pattern is tried and does not match
-                start = 0
-                continue
+            if need is not None:
+                for text in need:
+                    if text in data:
+                        break
+                else:
+                    index += 1  # as when the pattern is tried and does not match
+                    start = 0
+                    continue
             data, matched, start = apply(patterns[index], data, index, start)
             if not matched:
                 index += 1
@@ -205,6 +218,51 @@ def _regex_of(pattern: object) -> str:
     return pattern.getCompiledRegExp().pattern
 
 
+class _Toc(TocTreeprocessor):
+    """Python-Markdown's heading ids and list of headings, without an unasked-for TOC.
+
+    Python-Markdown builds and serialises a table of contents for every text, and walks
+    the whole tree for the `[TOC]` marker to replace with it. The marker can only be an
+    element's whole text; where no element's text holds it, this skips both (the
+    renderer's `toc` attribute is then an empty div; pactsite reads only `toc_tokens`).
+    Deeply nested trees take Python-Markdown's way, so that its walk fails with a
+    RecursionError exactly where it did.
+    """
+
+    _unasked = False
+
+    def run(self, doc: Element) -> None:
+        """Set heading ids and `toc_tokens`; place the table of contents at a `[TOC]` marker."""
+        marker = self.marker
+        if not marker or not _shallow_without(doc, marker):
+            super().run(doc)
+            return
+        self.marker, self._unasked = "", True
+        try:
+            super().run(doc)
+        finally:
+            self.marker, self._unasked = marker, False
+
+    def build_toc_div(self, toc_list: list[Any]) -> Element:
+        """The table of contents as a div; an empty one where no marker asks for it."""
+        return Element("div") if self._unasked else super().build_toc_div(toc_list)
+
+
+def _shallow_without(root: Element, marker: str, depth: int = 50) -> bool:
+    """Whether no element's text holds `marker` and no element is nested `depth` deep."""
+    stack = [(root, 0)]
+    while stack:
+        element, level = stack.pop()
+        if level > depth or (element.text and marker in element.text):
+            return False
+        stack.extend((child, level + 1) for child in element)
+    return True
+
+
+class _TocExtension(TocExtension):
+    TreeProcessorClass = _Toc
+
+
 class _CollectorExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_Collector(md), "pactsite_collector", 1)
@@ -214,8 +272,12 @@ class _CollectorExtension(Extension):
 def make_renderer() -> markdown.Markdown:
     """Create a Markdown converter with our extensions; reuse it for many bodies."""
     return markdown.Markdown(
-        extensions=["extra", "sane_lists", "toc", _CollectorExtension()],
-        extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
+        extensions=[
+            "extra",
+            "sane_lists",
+            _TocExtension(slugify=heading_id, permalink=False),
+            _CollectorExtension(),
+        ],
         output_format="html",
     )
 
