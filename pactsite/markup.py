@@ -7,17 +7,28 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+)
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import PIPE_LEFT, PIPE_NONE, PIPE_RIGHT, TableProcessor
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import Pattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import AtomicString, nearing_recursion_limit
 
 from pactsite.diagnostics import Diagnostic
 from pactsite.slugs import heading_id
@@ -169,11 +180,16 @@ class _SkippingInlineProcessor(InlineProcessor):
     Python-Markdown tries every inline pattern on every text in turn, a Python call each,
     and most of them find nothing: prose rarely holds a `<`, `&`, `` ` `` or `[`. Skipping
     a pattern whose regular expression cannot match the text is what trying it would do
-    (it returns the text unchanged, unmatched), so the output is the same.
+    (it returns the text unchanged, unmatched), so the output is the same. The method
+    replaces Python-Markdown's own with as many stack frames, so deep nesting runs into
+    the recursion limit exactly where it did.
     """
 
-    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
-        """Apply the inline patterns to the tree, as Python-Markdown does."""
+    _prepared_for: object = None
+
+    def _prepare(self) -> None:
+        """Note the patterns, once for each run (each run has new `stashed_nodes`)."""
+        self._prepared_for = self.stashed_nodes
         self._patterns = list(self.inlinePatterns)
         self._needs = [NEEDED_TEXT.get(_regex_of(p)) for p in self._patterns]
         known = [text for need in self._needs if need is not None for text in need]
@@ -183,12 +199,13 @@ class _SkippingInlineProcessor(InlineProcessor):
             else None
         )
         self._apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803 - overrides Python-Markdown's private method
         """Replace the inline Markdown of `data` by placeholders, from pattern `patternIndex` on."""
         if isinstance(data, AtomicString):
             return data
+        if self._prepared_for is not self.stashed_nodes:
+            self._prepare()
         if self._any_needed is not None and not self._any_needed.search(data):
             return data  # no pattern can match: plain text, the most common case
         patterns, needs, apply = self._patterns, self._needs, self._apply
@@ -219,33 +236,38 @@ def _regex_of(pattern: object) -> str:
 
 
 class _Toc(TocTreeprocessor):
-    """Python-Markdown's heading ids and list of headings, without an unasked-for TOC.
+    """Python-Markdown's heading ids and list of headings, and a TOC only where asked for.
 
     Python-Markdown builds and serialises a table of contents for every text, and walks
-    the whole tree for the `[TOC]` marker to replace with it. The marker can only be an
-    element's whole text; where no element's text holds it, this skips both (the
-    renderer's `toc` attribute is then an empty div; pactsite reads only `toc_tokens`).
-    Deeply nested trees take Python-Markdown's way, so that its walk fails with a
-    RecursionError exactly where it did.
+    the whole tree for the `[TOC]` marker to replace with it. `_TocGate` turns both off
+    where no element's text holds the marker (the renderer's `toc` attribute is then an
+    empty div; pactsite reads only `toc_tokens`).
     """
 
-    _unasked = False
-
-    def run(self, doc: Element) -> None:
-        """Set heading ids and `toc_tokens`; place the table of contents at a `[TOC]` marker."""
-        marker = self.marker
-        if not marker or not _shallow_without(doc, marker):
-            super().run(doc)
-            return
-        self.marker, self._unasked = "", True
-        try:
-            super().run(doc)
-        finally:
-            self.marker, self._unasked = marker, False
+    unasked = False
 
     def build_toc_div(self, toc_list: list[Any]) -> Element:
         """The table of contents as a div; an empty one where no marker asks for it."""
-        return Element("div") if self._unasked else super().build_toc_div(toc_list)
+        return Element("div") if self.unasked else super().build_toc_div(toc_list)
+
+
+class _TocGate(Treeprocessor):
+    """Runs just before the TOC: tells it whether the tree asks for a table of contents.
+
+    The marker can only be an element's whole text. Deeply nested trees take Python-
+    Markdown's way, so that its recursive walk fails with a RecursionError where it did.
+    """
+
+    def __init__(self, md: markdown.Markdown, toc: _Toc) -> None:
+        super().__init__(md)
+        self.toc = toc
+        self.marker = toc.marker
+
+    def run(self, root: Element) -> None:
+        """Switch the marker search and the TOC off where no marker can be found."""
+        unasked = bool(self.marker) and _shallow_without(root, self.marker)
+        self.toc.marker = "" if unasked else self.marker
+        self.toc.unasked = unasked
 
 
 def _shallow_without(root: Element, marker: str, depth: int = 50) -> bool:
@@ -259,27 +281,160 @@ def _shallow_without(root: Element, marker: str, depth: int = 50) -> bool:
     return True
 
 
-class _TocExtension(TocExtension):
-    TreeProcessorClass = _Toc
+# Block processors: Python-Markdown asks each in turn whether it takes a block, mostly by
+# searching the block with a regular expression; prose blocks are searched a dozen times.
+# These tests first look for a character every match needs. Each is Python-Markdown's test
+# with that look in front (no extra call, so the stack stays as deep as it was).
+
+
+class _HashHeader(HashHeaderProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "#" in block and bool(self.RE.search(block))
+
+
+class _BlockQuote(BlockQuoteProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return ">" in block and bool(self.RE.search(block)) and not nearing_recursion_limit()
+
+
+class _DefList(DefListProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return ":" in block and bool(self.RE.search(block))
+
+
+class _HorizontalRule(HRProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        if "-" not in block and "_" not in block and "*" not in block:
+            return False
+        match = self.SEARCH_RE.search(block)
+        if match:
+            self.match = match
+            return True
+        return False
+
+
+class _Table(TableProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        if "|" not in block:  # then the header row is one cell without border: no table
+            return False
+        is_table = False
+        rows = [row.strip(" ") for row in block.split("\n")]
+        if len(rows) > 1:
+            header0 = rows[0]
+            border = PIPE_NONE
+            if header0.startswith("|"):
+                border |= PIPE_LEFT
+            if self.RE_END_BORDER.search(header0) is not None:
+                border |= PIPE_RIGHT
+            self.border = border  # type: ignore[assignment] # Python-Markdown stores an int
+            row = self._split_row(header0)  # type: ignore[attr-defined]
+            row0_len = len(row)
+            is_table = row0_len > 1
+            if not is_table and row0_len == 1 and self.border:
+                for index in range(1, len(rows)):
+                    is_table = rows[index].startswith("|")
+                    if not is_table:
+                        is_table = self.RE_END_BORDER.search(rows[index]) is not None
+                    if not is_table:
+                        break
+            if is_table:
+                row = self._split_row(rows[1])  # type: ignore[attr-defined]
+                is_table = (len(row) == row0_len) and set("".join(row)) <= set("|:- ")
+                if is_table:
+                    self.separator = row
+        return is_table
+
+
+# These three take every block and give back those their expression does not find; not
+# taking a block without the text every match needs comes to the same.
+
+
+class _Abbreviation(AbbrBlockprocessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "*[" in block
+
+
+class _Footnote(FootnoteBlockProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "[^" in block
+
+
+class _Reference(ReferenceProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "]:" in block
+
+
+_BLOCK_SHORTCUTS: dict[str, tuple[type[BlockProcessor], str]] = {
+    "hashheader": (
+        _HashHeader,
+        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+    ),
+    "quote": (_BlockQuote, r"(^|\n)[ ]{0,3}>[ ]?(.*)"),
+    "deflist": (_DefList, r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)"),
+    "hr": (
+        _HorizontalRule,
+        r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))"
+        r"(?P=atomicgroup)[ ]*$",
+    ),
+    "table": (_Table, r"(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))"),
+    "abbr": (_Abbreviation, r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$"),
+    "footnote": (_Footnote, r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$"),
+    "reference": (
+        _Reference,
+        r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
+        r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+    ),
+}
+"""Block processor name: the faster class, and the regular expression (as Python-Markdown
+writes it) that its look-ahead was written for. A processor whose class or expression is
+not the expected one is left alone."""
+
+
+def _block_regex(processor: BlockProcessor) -> str:
+    """The regular expression a block processor's test or run searches with."""
+    for name in ("RE_CODE_PIPES", "SEARCH_RE", "RE"):
+        regex = getattr(processor, name, None)
+        if isinstance(regex, re.Pattern):
+            return str(regex.pattern)
+    return ""
+
+
+def _take_shortcuts(md: markdown.Markdown) -> None:
+    """Swap in the faster processors where Python-Markdown's are the expected ones."""
+    inline = md.treeprocessors["inline"]
+    if type(inline) is InlineProcessor:
+        inline.__class__ = _SkippingInlineProcessor
+    toc = md.treeprocessors["toc"]
+    if type(toc) is TocTreeprocessor:
+        toc.__class__ = _Toc
+        md.treeprocessors.register(_TocGate(md, cast(_Toc, toc)), "pactsite_toc_gate", 6)
+    blocks = md.parser.blockprocessors
+    for name, (faster, regex) in _BLOCK_SHORTCUTS.items():
+        if name in blocks:
+            processor = blocks[name]
+            if type(processor) is faster.__base__ and _block_regex(processor) == regex:
+                processor.__class__ = faster
 
 
 class _CollectorExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_Collector(md), "pactsite_collector", 1)
-        md.treeprocessors.register(_SkippingInlineProcessor(md), "inline", 20)
 
 
-def make_renderer() -> markdown.Markdown:
-    """Create a Markdown converter with our extensions; reuse it for many bodies."""
-    return markdown.Markdown(
-        extensions=[
-            "extra",
-            "sane_lists",
-            _TocExtension(slugify=heading_id, permalink=False),
-            _CollectorExtension(),
-        ],
+def make_renderer(shortcuts: bool = True) -> markdown.Markdown:
+    """Create a Markdown converter with our extensions; reuse it for many bodies.
+
+    The shortcuts make it faster and change nothing it writes; without them it is
+    Python-Markdown's own (for tests that compare the two).
+    """
+    renderer = markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc", _CollectorExtension()],
+        extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
         output_format="html",
     )
+    if shortcuts:
+        _take_shortcuts(renderer)
+    return renderer
 
 
 def render_markdown(renderer: markdown.Markdown, text: str, first_line: int) -> RenderedBody:
