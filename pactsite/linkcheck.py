@@ -28,16 +28,23 @@ def check_rendered_links(
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
     known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
-    for page in pages.values():
+    fine: set[str] = set()  # site-absolute targets known to lead somewhere: skipped at once
+    for path, page in pages.items():
         text = page.content.decode("utf-8")
-        for target in {unescape(m.group(1)) for m in _REFERENCE.finditer(text)}:
-            seen = (target, "" if target.startswith("/") else str(page.path))
+        if path not in ids:  # every page links its own skip target: decode each page once
+            ids[path] = _ids(text)
+        targets = {unescape(target) for target in set(_REFERENCE.findall(text))}
+        for target in targets - fine:
+            absolute = target.startswith("/")
+            seen = (target, "" if absolute else str(page.path))
             problem = known.get(seen)
             if problem is None:
                 problem = known[seen] = _problem(target, page.path, paths, pages, ids)
             if problem:
                 found = _diagnostic(page, target, problem, root)
                 problems.setdefault((found.path, target), found)
+            elif absolute:
+                fine.add(target)
     return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
 
 
