@@ -12,7 +12,9 @@ from urllib.parse import unquote, urlsplit
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import Diagnostic
 
-_REFERENCE = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\b(?:href|src)="([^"]*)"')
+_REFERENCE = re.compile(
+    r'<(?:a|link|img|script|source)\b[^>]*?(?:h(?<!\wh)ref|s(?<!\ws)rc)="([^"]*)"'
+)  # `\b(?:href|src)=`, with the word start checked after the h or s (faster to search)
 _ID = re.compile(r'id="([^"]*)"')  # a literal start: searched fast; \b is checked by hand
 
 
