@@ -123,3 +123,17 @@ def test_the_fast_audit_scan_reads_sanitised_bodies_and_gives_up_on_others() -> 
     assert audit._scan(body.html) == _parsed(body.html)
     assert audit._scan("<p>a<!-- b --></p>") is None
     assert audit._scan("<p title='x'>a</p>") is None
+
+
+RAW = [
+    "<p>", "</p>", '<a href="javascript:x">', '<a href="/a" id="gut">', '<h2 id="x_y">', "</h2>",
+    '<img src="b.png" onerror="x">', "<script>alert(1)</script>", "<!-- c -->", '<td style="a">',
+    '<div class="footnote">', '<span id="Groß">', "Text & mehr", "<", "&amp;", "<table><tr><td>",
+    '<a href="pact:a/b" class="footnote-ref">', "<svg><path/></svg>", '<ol start="3">',
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(RAW), max_size=30).map("".join))
+@SETTINGS
+def test_the_prepared_sanitiser_cleans_as_nh3_clean_does(html: str) -> None:
+    assert markup.sanitize(html) == markup._clean(html, markup._filter_attribute)
