@@ -7,14 +7,28 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    ReferenceProcessor,
+)
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import PIPE_LEFT, PIPE_NONE, PIPE_RIGHT, TableProcessor
+from markdown.extensions.toc import TocTreeprocessor
+from markdown.inlinepatterns import Pattern
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString, nearing_recursion_limit
 
 from pactsite.diagnostics import Diagnostic
 from pactsite.slugs import heading_id
@@ -91,7 +105,9 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "pact", "page"})
 _NEWLINE = re.compile("\n")
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9:-]*$")
-TARGET_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+TARGET_ATTRIBUTE = re.compile(r'(h(?<!\wh)ref|s(?<!\ws)rc)="([^"]*)"')
+"""`href="..."` or `src="..."` at a word start: `\b(href|src)="([^"]*)"`, written so that the
+search skips ahead to an `h` or `s` instead of trying every position (twice as fast)."""
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 
 
@@ -137,18 +153,290 @@ class _Collector(Treeprocessor):
                 el.set("class", f"align-{align.group(1)}")
 
 
+_HTML_TAG_RE = (
+    r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|"""
+    r"""[^\s"'=<>]++))?+)*+\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|"""
+    r"""!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"""
+)
+NEEDED_TEXT: dict[str, tuple[str, ...]] = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),  # code span: both branches need `
+    r"\\(.)": ("\\",),  # backslash escape
+    r"\[\^([^\]]*)\]": ("[",),  # footnote reference
+    r"(?<!\!)\[": ("[",),  # link, reference, short reference
+    r"\!\[": ("![",),  # image, image reference
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),  # autolink
+    r"<([^<> !]+@[^@<> ]+)>": ("<",),  # automail
+    r"  \n": ("  \n",),  # line break
+    _HTML_TAG_RE: ("<",),  # inline HTML
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
+    r"\*|_": ("*", "_"),  # emphasis and strong
+}
+"""For the regular expressions of Python-Markdown's inline patterns (exactly as written
+there): texts one of which every match contains. A text without any of them cannot match,
+so the pattern is skipped. Patterns not listed here (changed or new) are always tried."""
+
+
+class _SkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline processor, minus the calls of patterns that cannot match.
+
+    Python-Markdown tries every inline pattern on every text in turn, a Python call each,
+    and most of them find nothing: prose rarely holds a `<`, `&`, `` ` `` or `[`. Skipping
+    a pattern whose regular expression cannot match the text is what trying it would do
+    (it returns the text unchanged, unmatched), so the output is the same. The method
+    replaces Python-Markdown's own with as many stack frames, so deep nesting runs into
+    the recursion limit exactly where it did.
+    """
+
+    _prepared_for: object = None
+
+    def _prepare(self) -> None:
+        """Note the patterns, once for each run (each run has new `stashed_nodes`)."""
+        self._prepared_for = self.stashed_nodes
+        self._patterns = list(self.inlinePatterns)
+        self._needs = [NEEDED_TEXT.get(_regex_of(p)) for p in self._patterns]
+        known = [text for need in self._needs if need is not None for text in need]
+        self._any_needed = (
+            re.compile("|".join(re.escape(text) for text in known))
+            if None not in self._needs
+            else None
+        )
+        self._apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803 - overrides Python-Markdown's private method
+        """Replace the inline Markdown of `data` by placeholders, from pattern `patternIndex` on."""
+        if isinstance(data, AtomicString):
+            return data
+        if self._prepared_for is not self.stashed_nodes:
+            self._prepare()
+        if self._any_needed is not None and not self._any_needed.search(data):
+            return data  # no pattern can match: plain text, the most common case
+        patterns, needs, apply = self._patterns, self._needs, self._apply
+        index, start, count = patternIndex, 0, len(patterns)
+        while index < count:
+            need = needs[index]
+            if need is not None:
+                for text in need:
+                    if text in data:
+                        break
+                else:
+                    index += 1  # as when the pattern is tried and does not match
+                    start = 0
+                    continue
+            data, matched, start = apply(patterns[index], data, index, start)
+            if not matched:
+                index += 1
+        return data
+
+
+def _regex_of(pattern: object) -> str:
+    """The regular expression of an inline pattern, or "" if it is not a plain one."""
+    if not isinstance(pattern, Pattern):
+        return ""
+    if type(pattern).getCompiledRegExp is not Pattern.getCompiledRegExp:
+        return ""
+    return pattern.getCompiledRegExp().pattern
+
+
+class _Toc(TocTreeprocessor):
+    """Python-Markdown's heading ids and list of headings, and a TOC only where asked for.
+
+    Python-Markdown builds and serialises a table of contents for every text, and walks
+    the whole tree for the `[TOC]` marker to replace with it. `_TocGate` turns both off
+    where no element's text holds the marker (the renderer's `toc` attribute is then an
+    empty div; pactsite reads only `toc_tokens`).
+    """
+
+    unasked = False
+
+    def build_toc_div(self, toc_list: list[Any]) -> Element:
+        """The table of contents as a div; an empty one where no marker asks for it."""
+        return Element("div") if self.unasked else super().build_toc_div(toc_list)
+
+
+class _TocGate(Treeprocessor):
+    """Runs just before the TOC: tells it whether the tree asks for a table of contents.
+
+    The marker can only be an element's whole text. Deeply nested trees take Python-
+    Markdown's way, so that its recursive walk fails with a RecursionError where it did.
+    """
+
+    def __init__(self, md: markdown.Markdown, toc: _Toc) -> None:
+        super().__init__(md)
+        self.toc = toc
+        self.marker = toc.marker
+
+    def run(self, root: Element) -> None:
+        """Switch the marker search and the TOC off where no marker can be found."""
+        unasked = bool(self.marker) and _shallow_without(root, self.marker)
+        self.toc.marker = "" if unasked else self.marker
+        self.toc.unasked = unasked
+
+
+def _shallow_without(root: Element, marker: str, depth: int = 50) -> bool:
+    """Whether no element's text holds `marker` and no element is nested `depth` deep."""
+    stack = [(root, 0)]
+    while stack:
+        element, level = stack.pop()
+        if level > depth or (element.text and marker in element.text):
+            return False
+        stack.extend((child, level + 1) for child in element)
+    return True
+
+
+# Block processors: Python-Markdown asks each in turn whether it takes a block, mostly by
+# searching the block with a regular expression; prose blocks are searched a dozen times.
+# These tests first look for a character every match needs. Each is Python-Markdown's test
+# with that look in front (no extra call, so the stack stays as deep as it was).
+
+
+class _HashHeader(HashHeaderProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "#" in block and bool(self.RE.search(block))
+
+
+class _BlockQuote(BlockQuoteProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return ">" in block and bool(self.RE.search(block)) and not nearing_recursion_limit()
+
+
+class _DefList(DefListProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return ":" in block and bool(self.RE.search(block))
+
+
+class _HorizontalRule(HRProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        if "-" not in block and "_" not in block and "*" not in block:
+            return False
+        match = self.SEARCH_RE.search(block)
+        if match:
+            self.match = match
+            return True
+        return False
+
+
+class _Table(TableProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        if "|" not in block:  # then the header row is one cell without border: no table
+            return False
+        is_table = False
+        rows = [row.strip(" ") for row in block.split("\n")]
+        if len(rows) > 1:
+            header0 = rows[0]
+            border = PIPE_NONE
+            if header0.startswith("|"):
+                border |= PIPE_LEFT
+            if self.RE_END_BORDER.search(header0) is not None:
+                border |= PIPE_RIGHT
+            self.border = border  # type: ignore[assignment] # Python-Markdown stores an int
+            row = self._split_row(header0)  # type: ignore[attr-defined]
+            row0_len = len(row)
+            is_table = row0_len > 1
+            if not is_table and row0_len == 1 and self.border:
+                for index in range(1, len(rows)):
+                    is_table = rows[index].startswith("|")
+                    if not is_table:
+                        is_table = self.RE_END_BORDER.search(rows[index]) is not None
+                    if not is_table:
+                        break
+            if is_table:
+                row = self._split_row(rows[1])  # type: ignore[attr-defined]
+                is_table = (len(row) == row0_len) and set("".join(row)) <= set("|:- ")
+                if is_table:
+                    self.separator = row
+        return is_table
+
+
+# These three take every block and give back those their expression does not find; not
+# taking a block without the text every match needs comes to the same.
+
+
+class _Abbreviation(AbbrBlockprocessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "*[" in block
+
+
+class _Footnote(FootnoteBlockProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "[^" in block
+
+
+class _Reference(ReferenceProcessor):
+    def test(self, parent: Element, block: str) -> bool:
+        return "]:" in block
+
+
+_BLOCK_SHORTCUTS: dict[str, tuple[type[BlockProcessor], str]] = {
+    "hashheader": (
+        _HashHeader,
+        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+    ),
+    "quote": (_BlockQuote, r"(^|\n)[ ]{0,3}>[ ]?(.*)"),
+    "deflist": (_DefList, r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)"),
+    "hr": (
+        _HorizontalRule,
+        r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))"
+        r"(?P=atomicgroup)[ ]*$",
+    ),
+    "table": (_Table, r"(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))"),
+    "abbr": (_Abbreviation, r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$"),
+    "footnote": (_Footnote, r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$"),
+    "reference": (
+        _Reference,
+        r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
+        r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+    ),
+}
+"""Block processor name: the faster class, and the regular expression (as Python-Markdown
+writes it) that its look-ahead was written for. A processor whose class or expression is
+not the expected one is left alone."""
+
+
+def _block_regex(processor: BlockProcessor) -> str:
+    """The regular expression a block processor's test or run searches with."""
+    for name in ("RE_CODE_PIPES", "SEARCH_RE", "RE"):
+        regex = getattr(processor, name, None)
+        if isinstance(regex, re.Pattern):
+            return str(regex.pattern)
+    return ""
+
+
+def _take_shortcuts(md: markdown.Markdown) -> None:
+    """Swap in the faster processors where Python-Markdown's are the expected ones."""
+    inline = md.treeprocessors["inline"]
+    if type(inline) is InlineProcessor:
+        inline.__class__ = _SkippingInlineProcessor
+    toc = md.treeprocessors["toc"]
+    if type(toc) is TocTreeprocessor:
+        toc.__class__ = _Toc
+        md.treeprocessors.register(_TocGate(md, cast(_Toc, toc)), "pactsite_toc_gate", 6)
+    blocks = md.parser.blockprocessors
+    for name, (faster, regex) in _BLOCK_SHORTCUTS.items():
+        if name in blocks:
+            processor = blocks[name]
+            if type(processor) is faster.__base__ and _block_regex(processor) == regex:
+                processor.__class__ = faster
+
+
 class _CollectorExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(_Collector(md), "pactsite_collector", 1)
 
 
-def make_renderer() -> markdown.Markdown:
-    """Create a Markdown converter with our extensions; reuse it for many bodies."""
-    return markdown.Markdown(
+def make_renderer(shortcuts: bool = True) -> markdown.Markdown:
+    """Create a Markdown converter with our extensions; reuse it for many bodies.
+
+    The shortcuts make it faster and change nothing it writes; without them it is
+    Python-Markdown's own (for tests that compare the two).
+    """
+    renderer = markdown.Markdown(
         extensions=["extra", "sane_lists", "toc", _CollectorExtension()],
         extension_configs={"toc": {"slugify": heading_id, "permalink": False}},
         output_format="html",
     )
+    if shortcuts:
+        _take_shortcuts(renderer)
+    return renderer
 
 
 def render_markdown(renderer: markdown.Markdown, text: str, first_line: int) -> RenderedBody:
@@ -194,6 +482,8 @@ def render_each(
 
 def sanitize(html: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes (no script, no handlers)."""
+    if _SANITIZER is not None:
+        return _SANITIZER.clean(html)
     return _clean(html, _filter_attribute)
 
 
@@ -213,10 +503,13 @@ def absolute_urls(html: str, base: str) -> str:
 
 
 def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={
+    return nh3.clean(html, **_clean_options(attribute_filter))
+
+
+def _clean_options(attribute_filter: Callable[[str, str, str], str | None]) -> dict[str, Any]:
+    return {
+        "tags": set(ALLOWED_TAGS),
+        "clean_content_tags": {
             "script",
             "style",
             "iframe",
@@ -229,13 +522,13 @@ def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -
             "textarea",
             "select",
         },
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=attribute_filter,
-        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel=None,
-        strip_comments=True,
-    )
+        "attributes": {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        "attribute_filter": attribute_filter,
+        "allowed_classes": {tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
+        "url_schemes": set(URL_SCHEMES),
+        "link_rel": None,
+        "strip_comments": True,
+    }
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
@@ -243,6 +536,10 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "id" and not _SAFE_ID.match(value):
         return None
     return value
+
+
+_SANITIZER = nh3.Cleaner(**_clean_options(_filter_attribute)) if hasattr(nh3, "Cleaner") else None
+"""The sanitiser, set up once (nh3 >= 0.3 has Cleaner; nh3.clean sets it up every call)."""
 
 
 def find_targets(html: str) -> list[tuple[str, bool]]:

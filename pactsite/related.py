@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from pactsite.model import Entry, EntryKey, Event, News, Project, Site
@@ -29,12 +29,35 @@ def relate_entries(
         members.sort(key=lambda e: (-recency(e).toordinal(), e.key))
     related: dict[EntryKey, tuple[EntryKey, ...]] = {}
     for own, members in groups.items():
-        ranked = _ranked_candidates(own, groups)
+        ranked = _Prefix(_ranked_candidates(own, groups))
         for entry in members:
             found = tuple(itertools.islice((e.key for e in ranked if e.pact != entry.pact), count))
             if found:
                 related[entry.key] = found
     return MappingProxyType(dict(sorted(related.items())))
+
+
+class _Prefix:
+    """A lazily ranked sequence, read again from its start by each member of a group.
+
+    Each member needs only its first few candidates from other pacts, so only as much of
+    the ranking is made as the members read (all of it would be entries times groups).
+    """
+
+    def __init__(self, items: Iterator[Entry]) -> None:
+        self._items = items
+        self._read: list[Entry] = []
+
+    def __iter__(self) -> Iterator[Entry]:
+        index = 0
+        while True:
+            if index == len(self._read):
+                item = next(self._items, None)
+                if item is None:
+                    return
+                self._read.append(item)
+            yield self._read[index]
+            index += 1
 
 
 Signature = tuple[frozenset[str], frozenset[str]]
@@ -49,16 +72,14 @@ def _score(first: Signature, second: Signature) -> int:
     return 2 * len(first[0] & second[0]) + len(first[1] & second[1])
 
 
-def _ranked_candidates(own: Signature, groups: dict[Signature, list[Entry]]) -> list[Entry]:
+def _ranked_candidates(own: Signature, groups: dict[Signature, list[Entry]]) -> Iterator[Entry]:
     """All entries that share something with `own`: highest score first, then newest."""
     by_score: dict[int, list[list[Entry]]] = {}
     for other, members in groups.items():
         if (score := _score(own, other)) > 0:
             by_score.setdefault(score, []).append(members)
-    ranked: list[Entry] = []
     for score in sorted(by_score, reverse=True):
-        ranked += heapq.merge(*by_score[score], key=lambda e: (-recency(e).toordinal(), e.key))
-    return ranked
+        yield from heapq.merge(*by_score[score], key=lambda e: (-recency(e).toordinal(), e.key))
 
 
 def similarity(first: Entry, second: Entry) -> int:

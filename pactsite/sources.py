@@ -81,9 +81,9 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         if pacts_dir.is_dir()
         else []
     )
-    for path in _walk(content):
-        relative = nfc(path.relative_to(root).as_posix())
-        kind, pact = classify(path.relative_to(content).parts)
+    for path, parts in _walk(content):
+        relative = nfc("/".join((CONTENT_DIR, *parts)))
+        kind, pact = classify(parts)
         if kind is None:
             if path.suffix.lower() == ".md" or path.name == PACT_PROFILE:
                 problems.append(_misplaced(relative))
@@ -120,15 +120,17 @@ def _ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
 
 
-def _walk(content: Path) -> Iterator[Path]:
-    """Yield content files in a stable order, skipping hidden and editor temp files."""
+def _walk(content: Path) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """Yield content files and their path parts below `content/`, in a stable order,
+    skipping hidden and editor temp files."""
     if not content.is_dir():
         return
     for folder, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        inside = Path(folder).relative_to(content).parts  # once a folder, not once a file
         for name in sorted(filenames):
             if not _ignored(name):
-                yield Path(folder) / name
+                yield Path(folder, name), (*inside, name)
 
 
 def classify(parts: tuple[str, ...]) -> tuple[SourceKind | None, str | None]:

@@ -76,6 +76,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a new environment for every build: no need to stat templates
     )
     env.globals.update(globals_)
     env.globals["t"] = make_translate(theme.strings)
@@ -93,6 +94,8 @@ def make_translate(strings: Mapping[str, Any]) -> Callable[..., str]:
 
     def translate(key: str, **values: Any) -> str:
         text = strings["ui"][key]
+        if type(text) is str:  # the common case, without the slower isinstance(…, Mapping)
+            return text.format(**values) if values else text
         if isinstance(text, Mapping):
             text = text["one" if values.get("n") == 1 else "other"]
         return str(text).format(**values) if values else str(text)

@@ -20,6 +20,7 @@ from pactsite.model import Event, Site
 from pactsite.urls import UrlScheme, output_path
 
 PRODUCT_ID = "-//pactsite//pactsite//DE"
+_END = b"END:VCALENDAR\r\n"
 
 
 def build_calendars(
@@ -30,14 +31,15 @@ def build_calendars(
     Subscribed calendars never carry drafts or events before their publish moment; each
     event page (also in a `--drafts` preview) has its own file.
     """
+    vevents = {event.key: _vevent(event, config, urls).to_ical() for event in site.events}
     public = [e for e in site.events if not e.draft and (e.publish is None or e.publish <= now)]
-    files = [_file(urls.calendar(), config.title, public, config, urls)]
+    files = [_file(urls.calendar(), config.title, [vevents[e.key] for e in public], config)]
     for pact in site.pacts:
-        events = [e for e in public if e.pact == pact.key or pact.key in e.organisers]
+        events = [vevents[e.key] for e in public if e.pact == pact.key or pact.key in e.organisers]
         name = f"{pact.name} – {config.title}"
-        files.append(_file(urls.calendar(pact.key), name, events, config, urls))
+        files.append(_file(urls.calendar(pact.key), name, events, config))
     files.extend(
-        _file(urls.event_calendar(event), event.title, [event], config, urls)
+        _file(urls.event_calendar(event), event.title, [vevents[event.key]], config)
         for event in site.events
     )
     return files
@@ -48,9 +50,12 @@ def event_uid(event: Event, config: SiteConfig) -> str:
     return f"{event.key}@{config.tag_authority}"
 
 
-def _file(
-    url: str, name: str, events: Sequence[Event], config: SiteConfig, urls: UrlScheme
-) -> OutputFile:
+def _file(url: str, name: str, vevents: Sequence[bytes], config: SiteConfig) -> OutputFile:
+    """A calendar of already serialised events (each event goes into up to three files).
+
+    `icalendar` writes a calendar as its own lines, then each event's, then `END:VCALENDAR`;
+    so the events' bytes go right before that last line.
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -59,9 +64,10 @@ def _file(
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", config.timezone)
-    for event in events:
-        calendar.add_component(_vevent(event, config, urls))
-    return OutputFile(output_path(url), calendar.to_ical())
+    head = calendar.to_ical()
+    if not head.endswith(_END):
+        raise ValueError(f"icalendar wrote an unexpected end: {head[-40:]!r}")
+    return OutputFile(output_path(url), head[: -len(_END)] + b"".join(vevents) + _END)
 
 
 def _vevent(event: Event, config: SiteConfig, urls: UrlScheme) -> icalendar.Event:

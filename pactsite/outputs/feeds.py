@@ -124,18 +124,26 @@ def feed_links(
     ]
 
 
-def scope_news(site: Site, scope: FeedScope, limit: int, now: dt.datetime) -> list[News]:
+def scope_news(
+    site: Site,
+    scope: FeedScope,
+    limit: int,
+    now: dt.datetime,
+    public: Sequence[News] | None = None,
+) -> list[News]:
     """The newest articles of a scope, newest first (the site's order), at most `limit`.
 
     Drafts and articles whose `publish` moment is ahead never go into a feed, not even in a
-    preview build (`--drafts`): feed readers keep what they have once seen.
+    preview build (`--drafts`): feed readers keep what they have once seen. `public` may
+    give the site's public articles, when known.
     """
-    public = [n for n in site.news if is_public(n, now)]
+    if public is None:
+        public = [n for n in site.news if is_public(n, now)]
     if scope.pact:
         public = [n for n in public if n.pact == scope.pact]
     elif scope.sector:
         public = [n for n in public if scope.sector in n.sectors]
-    return public[:limit]
+    return list(public[:limit])
 
 
 def _in_scope(entry: Entry, scope: FeedScope) -> bool:
@@ -179,13 +187,19 @@ def build_feeds(
     files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
     candidates = [site.entries[key] for key in carrying] if carrying is not None else []
+    public = [n for n in site.news if is_public(n, now)]
+    made: dict[str, _Item] = {}  # an article is in the network's, its pact's, its sectors' feeds
     for scope in feed_scopes(site, config, urls):
         if carrying is not None and not any(_in_scope(n, scope) for n in candidates):
             continue  # cheaper than finding the scope's news
-        news = scope_news(site, scope, config.feeds.limit, now)
-        if carrying is not None and not any(n.key in carrying for n in news):
+        news_items = scope_news(site, scope, config.feeds.limit, now, public)
+        if carrying is not None and not any(n.key in carrying for n in news_items):
             continue
-        items = [_item(n, site, config, urls, html) for n in news]
+        items = []
+        for news in news_items:
+            if news.key not in made:
+                made[news.key] = _item(news, site, config, urls, html)
+            items.append(made[news.key])
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector)
             files.append(OutputFile(output_path(url), render(scope, items, config, urls)))
