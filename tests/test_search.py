@@ -7,13 +7,15 @@ import json
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
 
+from pactsite.artifact import OutputFile
 from pactsite.build import BuildOptions, build
+from pactsite.outputs import search
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 from static_server import netlify_headers, serve
@@ -249,3 +251,20 @@ def test_a_reusing_build_without_a_previous_index_builds_one(minimal_site: Path)
     options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC), search_index="reuse")
     build(minimal_site, out, options)
     assert (out / "pagefind/pagefind-entry.json").is_file()
+
+
+def test_pagefind_is_given_only_the_indexed_part_and_builds_the_same_index(
+    example_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [
+        OutputFile(PurePosixPath(p.relative_to(example_build).as_posix()), p.read_bytes())
+        for p in sorted(example_build.rglob("*.html"))
+    ]
+    pages = search.indexed_pages(files)
+    assert pages
+    for page in pages:  # the navigation around <main> is left out
+        part = search.indexed_part(page.content)
+        assert len(part) < len(page.content) and b"<body><main " in part
+    slim = search.build_search_index(files)
+    monkeypatch.setattr(search, "indexed_part", lambda page: page)
+    assert slim == search.build_search_index(files)

@@ -8,6 +8,7 @@ from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -24,6 +25,9 @@ together into excerpts like "PaktMagdeburg"), not the page's own words."""
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 """Pagefind's ready-made interfaces: the site renders results with its own script."""
 _TIMEOUT_SECONDS = 300
+_HTML = re.compile(rb"<html\b[^>]*>")
+_TITLE = re.compile(rb"<title>.*?</title>", re.DOTALL)
+_INDEXED_MAIN = re.compile(rb"<main\b[^>]*" + BODY_MARK + rb".*?</main>", re.DOTALL)
 _SHARED_MEMORY = "/dev/shm"
 
 
@@ -45,6 +49,20 @@ def indexed_pages(files: Sequence[OutputFile]) -> list[OutputFile]:
     return sorted(pages, key=lambda f: f.path)
 
 
+def indexed_part(page: bytes) -> bytes:
+    """What Pagefind reads of a page: `<html lang>`, the title and the indexed `<main>`.
+
+    Pagefind indexes only the element marked `data-pagefind-body` and takes the language
+    from `<html lang>`; the navigation around it (with every pact at every page) is half of
+    a page's bytes. The index comes out the same; a page in another shape is given whole.
+    """
+    html, title, main = _HTML.search(page), _TITLE.search(page), _INDEXED_MAIN.search(page)
+    if html is None or title is None or main is None:
+        return page
+    head = b'<head><meta charset="utf-8">' + title.group(0) + b"</head>"
+    return html.group(0) + head + b"<body>" + main.group(0) + b"</body></html>"
+
+
 def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> list[OutputFile]:
     """Index the pages that ask for it with Pagefind; return the files of `/pagefind/`."""
     pages = indexed_pages(files)
@@ -57,7 +75,7 @@ def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
         for page in pages:
             target = site.joinpath(*page.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.content)
+            target.write_bytes(indexed_part(page.content))
         command = [str(executable), "--site", str(site), "--output-path", str(out), "--silent"]
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
