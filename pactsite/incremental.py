@@ -5,7 +5,7 @@ bodies each page read, a hash of every output file, and the size and modificatio
 every input file (in `.pactsite-cache/state.pickle`, or in memory for `serve`). The next
 build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
-the pages it links to, its warnings and its lack of images, nothing but that body's own
+the pages it links to, its warnings and the images it shows, nothing but that body's own
 HTML differs in the site model. Then only the pages that show the body, the feeds that
 carry it and the search index are made again, links on those pages are checked, and the
 files whose bytes changed are replaced in the output folder. Anything else, or any doubt
@@ -52,7 +52,7 @@ from pactsite.markup import LinkRef, RenderedBody
 from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import locate_guide
-from pactsite.outputs.images import ImageStats
+from pactsite.outputs.images import ImageStats, apply_images
 from pactsite.outputs.pages import (
     ALL_KEYS,
     ReadRecorder,
@@ -409,17 +409,24 @@ def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedS
     for key in bodies.rendered:
         if outlines[key][1] != old[key][1]:
             return None  # other pages may link to the headings
-        if any(is_image for _, _, is_image in (*outlines[key][2], *old[key][2])):
-            return None  # images have variants and sizes
+        if _images(outlines[key]) != _images(old[key]):
+            return None  # other images need other variants and sizes
+        if _images(old[key]) and any(d.path == paths[key] for d in checked.warnings):
+            return None  # an image's warning names its line, which may have moved
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
         if found != checked.body_diagnostics.get(key):
             return None  # the warnings of the build would change
-    html = {**checked.linked.html, **linked.html}
+    html = {**checked.linked.html, **apply_images(linked.html, checked.images)}
     return replace(
         checked,
         linked=replace(checked.linked, html=types.MappingProxyType(html)),
         outlines={**checked.outlines, **outlines},
     )
+
+
+def _images(outlined: Outline) -> list[str]:
+    """The images a body shows, in order."""
+    return [target for target, _, is_image in outlined[2] if is_image]
 
 
 def _links_only(outlined: Outline) -> RenderedBody:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import REPOSITORY, run_pactsite
 
@@ -303,3 +304,17 @@ def test_a_damaged_build_state_only_costs_time(minimal_site: Path, tmp_path: Pat
     _edit_body(minimal_site)
     assert _quick_build(minimal_site) is None
     assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_text_edit_beside_an_image_rewrites_only_what_shows_it(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    Image.new("RGB", (1200, 800), (20, 60, 120)).save(minimal_site / NEWS / "karte.png")
+    with (minimal_site / NEWS / "2002-10-22-erste-meldung.md").open("a", encoding="utf-8") as f:
+        f.write("\n![Karte der Pakte](karte.png)\n")
+    _quick_build(minimal_site)
+    _edit_body(minimal_site)
+    assert _quick_build(minimal_site) is not None
+    after = _tree(minimal_site / "public")
+    assert b"<picture" in after["pakte/alpha/aktuelles/erste-meldung/index.html"]
+    assert after == _clean_build(minimal_site, tmp_path / "clean")
