@@ -202,13 +202,26 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
-    return build_recorded(root, out_dir, options)[0]
+    return _build(root, out_dir, options)[0]
 
 
 def build_recorded(
     root: Path, out_dir: Path, options: BuildOptions
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
+    report, checked, rendering, files = _build(root, out_dir, options)
+    record = BuildRecord(
+        checked=checked,
+        template_extras=rendering.extras,
+        reads=rendering.reads,
+        outputs={str(f.path): content_hash(f.content) for f in files},
+    )
+    return report, record
+
+
+def _build(
+    root: Path, out_dir: Path, options: BuildOptions
+) -> tuple[BuildReport, CheckedSite, _Rendering, list[OutputFile]]:
     checked = check(root, options)
     rendering = _render_site(checked, options.now, options.jobs, options.cache)
     files = rendering.files
@@ -231,13 +244,7 @@ def build_recorded(
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
-    record = BuildRecord(
-        checked=checked,
-        template_extras=rendering.extras,
-        reads=rendering.reads,
-        outputs={str(f.path): content_hash(f.content) for f in files},
-    )
-    return report, record
+    return report, checked, rendering, files
 
 
 def content_hash(content: bytes) -> str:

@@ -24,7 +24,7 @@ import pickle
 import stat
 import time
 import types
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -211,20 +211,7 @@ def list_outputs(out_dir: Path) -> frozenset[str]:
     output folder does not (its time would cost a system call per file).
     """
     base = str(out_dir.absolute())
-    found: set[str] = set()
-    pending = [base]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            else:
-                found.add(entry.path[len(base) + 1 :])
-    return frozenset(found)
+    return frozenset(entry.path[len(base) + 1 :] for entry in _files_below(base, hidden=True))
 
 
 def load_state(root: Path) -> BuildState | None:
@@ -259,7 +246,22 @@ def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
 def _stats(folder: Path, skip: set[Path]) -> Stats:
     """Every regular file below `folder` (`skip` and hidden names left out)."""
     found: Stats = {}
-    pending = [str(folder)]
+    for entry in _files_below(str(folder), skip=skip):
+        if entry.is_file(follow_symlinks=False):
+            info = entry.stat(follow_symlinks=False)
+            found[entry.path] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _files_below(
+    folder: str, *, skip: set[Path] | None = None, hidden: bool = False
+) -> Iterator[os.DirEntry[str]]:
+    """Every entry below `folder` that is not a folder, without following links.
+
+    Folders in `skip` are left out, and unless `hidden`, names starting with "." and
+    `__pycache__` folders.
+    """
+    pending = [folder]
     while pending:
         current = pending.pop()
         try:
@@ -267,15 +269,12 @@ def _stats(folder: Path, skip: set[Path]) -> Stats:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__pycache__":
+            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                if Path(entry.path) not in skip:
-                    pending.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                info = entry.stat(follow_symlinks=False)
-                found[entry.path] = (info.st_size, info.st_mtime_ns)
-    return found
+            if not entry.is_dir(follow_symlinks=False):
+                yield entry
+            elif skip is None or Path(entry.path) not in skip:
+                pending.append(entry.path)
 
 
 def _stamp(options: BuildOptions, out_dir: Path) -> str:
@@ -323,10 +322,10 @@ def _rebuild_changed(
         return None
     if not changed:
         return replace(state.report, rewritten=0, images=_from_cache(state.report.images)), state
-    relinked = _relink(checked, sources) if sources else checked
+    relinked = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
     if relinked is None:
         return None
-    rerendered = _rerender(relinked, state, options, set(sources), out_dir) if sources else ([], {})
+    rerendered = _rerender(relinked, state, options, set(sources), out_dir)
     if rerendered is None:
         return None
     files, page_reads = rerendered

@@ -69,7 +69,7 @@ def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
     if not pages:
         return []
     executable = binary or pagefind_binary()
-    needed = 3 * sum(len(page.content) for page in pages)  # pages, index, room to spare
+    needed = 3 * sum(page.size for page in pages)  # pages, index, room to spare
     with tempfile.TemporaryDirectory(prefix="pactsite-search-", dir=_memory_folder(needed)) as temp:
         site, out = Path(temp, "site"), Path(temp, INDEX_FOLDER)
         for page in pages:
