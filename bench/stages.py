@@ -27,8 +27,10 @@ STAGES = [
     "collect_static", "collect_content_files", "build_sitemap", "build_network_files",
     "build_open_data", "build_redirects", "check_rendered_links", "publish",
     "check_images", "apply_images", "build_variants", "build_feeds", "build_calendars",
-    "build_search_index", "previous_search_index", "build_admin", "plan_help", "next_change",
+    "build_search_index", "start_search_index", "previous_search_index", "build_admin",
+    "plan_help", "next_change",
 ]  # fmt: skip
+"""`start_search_index` only starts Pagefind; `publish` waits for it before writing its files."""
 
 
 def timed(name: str, function: Callable[..., Any], spent: dict[str, float]) -> Callable[..., Any]:

@@ -8,7 +8,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import jinja2
@@ -42,7 +42,7 @@ from pactsite.outputs.pages import (
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search import build_search_index, previous_search_index
+from pactsite.outputs.search import INDEX_FOLDER, previous_search_index, start_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -223,19 +223,27 @@ def _build(
     root: Path, out_dir: Path, options: BuildOptions
 ) -> tuple[BuildReport, CheckedSite, _Rendering, list[OutputFile]]:
     checked = check(root, options)
-    rendering = _render_site(checked, options.now, options.jobs, options.cache)
-    files = rendering.files
-    variants, image_stats, broken = build_variants(checked.root, checked.images)
-    if broken:
-        raise BuildFailed([*checked.warnings, *broken])
-    files += variants
-    upcoming = next_change(checked.site, checked.config.zone, options.now)
-    files.append(build_next_build(upcoming, checked.config))
-    files.append(build_report_page(checked.root, checked.warnings))
-    # not in `check`: the index is for visitors only
+    stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
-    files += reused or build_search_index(files)
-    publish(files, out_dir)
+    # not in `check`: the index is for visitors only. Pagefind runs while the rest is made.
+    with start_search_index([] if reused else stage.pages) as indexing:
+        rendering = _complete_rendering(checked, stage, options.now)
+        files = rendering.files
+        variants, image_stats, broken = build_variants(checked.root, checked.images)
+        if broken:
+            raise BuildFailed([*checked.warnings, *broken])
+        files += variants
+        upcoming = next_change(checked.site, checked.config.zone, options.now)
+        files.append(build_next_build(upcoming, checked.config))
+        files.append(build_report_page(checked.root, checked.warnings))
+        index: list[OutputFile] = []
+
+        def index_files() -> list[OutputFile]:
+            index.extend(reused or indexing.finish())
+            return index
+
+        publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), index_files))
+    files += index
     report = BuildReport(
         files=len(files),
         pages=rendering.pages,
@@ -323,7 +331,22 @@ def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
 def _render_site(
     checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
 ) -> _Rendering:
-    config, site = checked.config, checked.site
+    return _complete_rendering(checked, _render_page_stage(checked, now, workers, cache), now)
+
+
+@dataclass(frozen=True, slots=True)
+class _PageStage:
+    pages: list[OutputFile]
+    env: jinja2.Environment
+    extras: dict[str, Any]
+    reads: dict[str, frozenset[str]]
+
+
+def _render_page_stage(
+    checked: CheckedSite, now: dt.datetime, workers: int, cache: bool
+) -> _PageStage:
+    """Render the HTML pages (the work of the worker processes)."""
+    config = checked.config
     urls = UrlScheme(config.urls, config.base_url)
     help_jobs, help_problems = plan_help(checked.root)
     extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
@@ -337,6 +360,13 @@ def _render_site(
     problems += help_problems
     if problems:
         raise BuildFailed(problems)
+    return _PageStage(pages, env, extras, reads)
+
+
+def _complete_rendering(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> _Rendering:
+    """Add every other file to the rendered pages and check the links of all of them."""
+    config, site, env, pages = checked.config, checked.site, stage.env, stage.pages
+    urls = UrlScheme(config.urls, config.base_url)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
     processed = checked.images.infos  # published as variants only: the originals carry EXIF
     content_files = collect_content_files(
@@ -355,7 +385,7 @@ def _render_site(
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
-    return _Rendering(files, len(pages), extras, reads)
+    return _Rendering(files, len(pages), stage.extras, stage.reads)
 
 
 def _render_pages_cached(

@@ -9,7 +9,7 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from pactsite.artifact import OutputFile
@@ -19,10 +19,18 @@ _STAGING = ".{name}.staging"
 _RETIRED = ".{name}.old"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_TOP = PurePosixPath()
 
 
-def publish(files: Sequence[OutputFile], out_dir: Path) -> None:
+LateFiles = tuple[PurePosixPath, Callable[[], Sequence[OutputFile]]]
+"""A folder of the site and what gives its files, asked only once all others are written."""
+
+
+def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None = None) -> None:
     """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
+
+    The files of the folder named in `late` (the search index, made meanwhile by another
+    process) are asked for only after all other files are written.
 
     Until the swap, `out_dir` keeps the last good build; a build killed midway leaves only
     a staging folder behind. The build before the last is kept as `.<name>.old` and reused
@@ -36,7 +44,12 @@ def publish(files: Sequence[OutputFile], out_dir: Path) -> None:
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _prepare_staging(staging, retired)
-        _sync(files, staging)
+        if late is None:
+            _sync(files, staging)
+        else:
+            folder, supply = late
+            _sync(files, staging, skip=folder)
+            _sync(supply(), staging, under=folder)
         _swap_in(staging, out_dir, retired)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -82,11 +95,24 @@ def _prepare_staging(staging: Path, retired: Path) -> None:
     staging.mkdir(exist_ok=True)
 
 
-def _sync(files: Sequence[OutputFile], staging: Path) -> None:
-    """Make the folder `staging` hold exactly `files`: write what differs, remove the rest."""
+def _sync(
+    files: Sequence[OutputFile],
+    staging: Path,
+    *,
+    under: PurePosixPath = _TOP,
+    skip: PurePosixPath | None = None,
+) -> None:
+    """Make the folder `under` in `staging` hold exactly `files` (all below `under`): write
+    what differs, remove the rest, but leave the folder `skip` alone."""
     wanted = {PurePosixPath(file.path): file for file in files}
     folders = {parent for path in wanted for parent in path.parents}
-    _prune(staging, PurePosixPath(), wanted, folders)
+    start = staging.joinpath(*under.parts)
+    if _is_real_dir(start):
+        _prune(start, under, wanted, folders, skip)
+        if not wanted and under.parts:
+            start.rmdir()
+    else:
+        _remove(start)
     made: set[Path] = {staging}
     for path, file in wanted.items():
         content = file.content  # one file's bytes at a time (OutputFile may spill them)
@@ -105,15 +131,18 @@ def _prune(
     where: PurePosixPath,
     wanted: dict[PurePosixPath, OutputFile],
     folders: set[PurePosixPath],
+    skip: PurePosixPath | None,
 ) -> None:
     """Remove from `folder` every entry that is not a wanted file or a folder holding one."""
     with os.scandir(folder) as entries:
         found = list(entries)
     for entry in found:
         path = where / entry.name
+        if path == skip:
+            continue
         if entry.is_dir(follow_symlinks=False):
             if path in folders:
-                _prune(Path(entry.path), path, wanted, folders)
+                _prune(Path(entry.path), path, wanted, folders, skip)
             else:
                 shutil.rmtree(entry.path)
         elif path not in wanted or not entry.is_file(follow_symlinks=False):

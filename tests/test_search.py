@@ -13,8 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
 
+import pactsite.build as pipeline
 from pactsite.artifact import OutputFile
 from pactsite.build import BuildOptions, build
+from pactsite.diagnostics import BuildFailed, OutputError
 from pactsite.outputs import search
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
@@ -234,11 +236,14 @@ def test_a_reusing_rebuild_carries_the_index_over_unchanged_without_pagefind(
     news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
     news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a reusing build ran Pagefind")
+    real_popen = subprocess.Popen
+
+    def refuse(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        assert "pagefind" not in str(command[0]), "a reusing build ran Pagefind"
+        return real_popen(command, **kwargs)  # type: ignore[call-overload]
 
     with monkeypatch.context() as patch:
-        patch.setattr(subprocess, "run", refuse)
+        patch.setattr(subprocess, "Popen", refuse)  # subprocess.run starts one too
         build(minimal_site, out, replace(options, search_index="reuse"))
     assert _index_files(out) == before
     assert "Zaunkönigsuche" in (out / "pakte/alpha/aktuelles/erste-meldung/index.html").read_text()
@@ -268,3 +273,46 @@ def test_pagefind_is_given_only_the_indexed_part_and_builds_the_same_index(
     slim = search.build_search_index(files)
     monkeypatch.setattr(search, "indexed_part", lambda page: page)
     assert slim == search.build_search_index(files)
+
+
+def test_a_build_failing_while_pagefind_runs_stops_it_and_leaves_no_folder(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    folders: list[Path] = []
+    real_popen = subprocess.Popen
+
+    def record(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        process = real_popen(command, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        folders.append(Path(str(kwargs["cwd"])))
+        return process
+
+    def fail(*args: object, **kwargs: object) -> None:
+        assert started and started[0].returncode is None, "Pagefind runs during the feeds"
+        raise BuildFailed([])
+
+    monkeypatch.setattr(subprocess, "Popen", record)
+    monkeypatch.setattr(pipeline, "build_feeds", fail)
+    out = minimal_site / "public"
+    with pytest.raises(BuildFailed):
+        build(minimal_site, out, BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC)))
+    assert started[0].returncode is not None  # ended and reaped, not left running
+    assert not folders[0].exists()
+    assert not out.exists()
+
+
+def test_a_failing_pagefind_is_a_clean_error_and_keeps_the_site(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    out = minimal_site / "public"
+    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC))
+    build(minimal_site, out, options)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Pagefind stolpert' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    files = [OutputFile(PurePosixPath("a/index.html"), b"<main data-pagefind-body>x</main>")]
+    with pytest.raises(OutputError, match="Pagefind failed: Pagefind stolpert"):
+        search.build_search_index(files, broken)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -29,6 +29,7 @@ _HTML = re.compile(rb"<html\b[^>]*>")
 _TITLE = re.compile(rb"<title>.*?</title>", re.DOTALL)
 _INDEXED_MAIN = re.compile(rb"<main\b[^>]*" + BODY_MARK + rb".*?</main>", re.DOTALL)
 _SHARED_MEMORY = "/dev/shm"
+_LOG = "pagefind.log"
 
 
 def pagefind_binary() -> Path:
@@ -65,29 +66,86 @@ def indexed_part(page: bytes) -> bytes:
 
 def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> list[OutputFile]:
     """Index the pages that ask for it with Pagefind; return the files of `/pagefind/`."""
+    with start_search_index(files, binary) as indexing:
+        return indexing.finish()
+
+
+def start_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> SearchIndexing:
+    """Start indexing the pages that ask for it; Pagefind runs while the build goes on."""
     pages = indexed_pages(files)
     if not pages:
-        return []
+        return SearchIndexing(None, None)
     executable = binary or pagefind_binary()
     needed = 3 * sum(page.size for page in pages)  # pages, index, room to spare
-    with tempfile.TemporaryDirectory(prefix="pactsite-search-", dir=_memory_folder(needed)) as temp:
-        site, out = Path(temp, "site"), Path(temp, INDEX_FOLDER)
+    temp = tempfile.TemporaryDirectory(prefix="pactsite-search-", dir=_memory_folder(needed))
+    try:
+        site = Path(temp.name, "site")
         for page in pages:
             target = site.joinpath(*page.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(indexed_part(page.content))
-        command = [str(executable), "--site", str(site), "--output-path", str(out), "--silent"]
+        command = [str(executable), "--site", str(site), "--output-path", INDEX_FOLDER]
+        command.append("--silent")
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
+        # its messages go to a file: a pipe nobody reads before the end could fill and stall it
+        with Path(temp.name, _LOG).open("wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=temp.name)
+    except OSError as error:
+        temp.cleanup()
+        raise OutputError(_failed(str(error))) from None
+    except BaseException:
+        temp.cleanup()
+        raise
+    return SearchIndexing(process, temp)
+
+
+class SearchIndexing:
+    """A Pagefind run under way: `finish` waits for its files, `cancel` stops it.
+
+    As a context manager it is cancelled on leaving, so that no Pagefind process or
+    temporary folder outlives a build that failed meanwhile.
+    """
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes] | None,
+        temp: tempfile.TemporaryDirectory[str] | None,
+    ) -> None:
+        self._process = process
+        self._temp = temp
+
+    def __enter__(self) -> SearchIndexing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.cancel()
+
+    def finish(self) -> list[OutputFile]:
+        """Wait for Pagefind; return the files of `/pagefind/` (none if nothing was indexed)."""
+        if self._process is None or self._temp is None:
+            return []
+        folder = Path(self._temp.name)
         try:
-            done = subprocess.run(
-                command, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False, cwd=temp
-            )
+            self._process.wait(timeout=_TIMEOUT_SECONDS)
+            if self._process.returncode != 0:
+                message = (folder / _LOG).read_bytes().decode(errors="replace").strip()
+                raise OutputError(_failed(message))
+            return _collect(folder / INDEX_FOLDER)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise OutputError(_failed(str(error))) from None
-        if done.returncode != 0:
-            raise OutputError(_failed(done.stdout.decode(errors="replace").strip()))
-        return _collect(out)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs, and remove its folder."""
+        process, temp = self._process, self._temp
+        self._process, self._temp = None, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if temp is not None:
+            temp.cleanup()
 
 
 def _memory_folder(needed: int) -> str | None:
