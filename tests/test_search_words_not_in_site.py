@@ -68,6 +68,17 @@ def test_a_word_not_in_the_site_finds_nothing(page: Page, example_served: str) -
     expect(page.locator("#ps_search_more")).to_be_hidden()
 
 
+def test_telling_an_absent_word_loads_the_text_of_one_page_only(
+    page: Page, example_served: str
+) -> None:
+    """On a phone, a typo must not fetch the texts of every page that has a shorter word."""
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if ".pf_fragment" in r.url else None)
+    search(page, example_served, ABSENT)
+    expect(page.get_by_role("status")).to_have_text(f"Keine Treffer für „{ABSENT}“.")
+    assert len(fragments) == 1, fragments
+
+
 def test_pagefind_itself_gives_the_pages_of_a_shorter_word(page: Page, example_served: str) -> None:
     """The reason for the check in suche.js; once Pagefind stops doing this, it can go."""
     page.goto(example_served + "/suche/")

@@ -82,9 +82,10 @@ function resultItem(data) {
    of a query of several words; no option turns this off (Pagefind issue 780). So a result is
    kept only if it has every word of the query. A quoted search ("...") has no such fallback:
    a word that Pagefind finds quoted is in the index as it stems it ("Projekte" as "projekt"), and
-   then all of Pagefind's results have it. Any other word (one still being typed, or one that is
-   not in the site) must begin a word of the page itself; only for such a word are the texts of
-   all results loaded. */
+   then all of Pagefind's results have it. Any other word is either still being typed (then
+   Pagefind gives the pages of the words it begins, and each result has such a word) or not in
+   the site (then no result has a word it begins). So the first result tells which: only its
+   text is loaded, the one that is shown first anyway, not the texts of thousands of pages. */
 const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 
 function fold(text) {
@@ -114,7 +115,7 @@ function hasWordsBeginning(data, beginnings) {
   return beginnings.every((start) => words.some((word) => word.startsWith(start)));
 }
 
-/* Of Pagefind's results for the query, those that have every word of it. */
+/* Pagefind's results for the query if they have every word of it; else none. */
 async function withEveryWord(index, query, found) {
   if (/^\s*".+"\s*$/.test(query)) {
     return found;
@@ -125,8 +126,7 @@ async function withEveryWord(index, query, found) {
   if (unknown.length === 0 || found.length === 0) {
     return found;
   }
-  const data = await Promise.all(found.map((result) => result.data()));
-  return found.filter((result, i) => hasWordsBeginning(data[i], unknown));
+  return hasWordsBeginning(await found[0].data(), unknown) ? found : [];
 }
 
 async function showMore(run) {
