@@ -77,6 +77,58 @@ function resultItem(data) {
   return item;
 }
 
+/* Pagefind answers a word that is not in its index with the pages of the longest indexed word
+   the query begins with ("Ausbildung" gives the pages with "aus"), and leaves such a word out
+   of a query of several words; no option turns this off (Pagefind issue 780). So a result is
+   kept only if it has every word of the query. A quoted search ("...") has no such fallback:
+   a word that Pagefind finds quoted is in the index as it stems it ("Projekte" as "projekt"), and
+   then all of Pagefind's results have it. Any other word is either still being typed (then
+   Pagefind gives the pages of the words it begins, and each result has such a word) or not in
+   the site (then no result has a word it begins). So the first result tells which: only its
+   text is loaded, the one that is shown first anyway, not the texts of thousands of pages. */
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+
+function fold(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase("de").replace(/ß/g, "ss");
+}
+
+function queryWords(query) {
+  return [...new Set(fold(query).replace(PUNCTUATION, "").split(/\s+/).filter(Boolean))];
+}
+
+/* The words of a page's indexed text and its meta data, each also without its punctuation and
+   in its parts ("Halle-Dessau." gives halle-dessau., halledessau, halle, dessau). */
+function pageWords(data) {
+  const texts = [data.content || "", ...Object.values(data.meta || {})];
+  const words = new Set();
+  for (const word of fold(texts.join(" ")).split(/\s+/)) {
+    words.add(word.replace(PUNCTUATION, ""));
+    for (const part of word.split(PUNCTUATION)) {
+      words.add(part);
+    }
+  }
+  return words;
+}
+
+function hasWordsBeginning(data, beginnings) {
+  const words = [...pageWords(data)];
+  return beginnings.every((start) => words.some((word) => word.startsWith(start)));
+}
+
+/* Pagefind's results for the query if they have every word of it; else none. */
+async function withEveryWord(index, query, found) {
+  if (/^\s*".+"\s*$/.test(query)) {
+    return found;
+  }
+  const words = queryWords(query);
+  const quoted = await Promise.all(words.map((word) => index.search(`"${word}"`)));
+  const unknown = words.filter((word, i) => quoted[i].results.length === 0);
+  if (unknown.length === 0 || found.length === 0) {
+    return found;
+  }
+  return hasWordsBeginning(await found[0].data(), unknown) ? found : [];
+}
+
 async function showMore(run) {
   const next = results.slice(shown, shown + PAGE_SIZE);
   const data = await Promise.all(next.map((result) => result.data()));
@@ -109,7 +161,10 @@ async function search(query, debounced) {
   let found;
   try {
     const index = await load();
-    found = debounced ? await index.debouncedSearch(words, {}, 300) : await index.search(words);
+    const answer = debounced
+      ? await index.debouncedSearch(words, {}, 300)
+      : await index.search(words);
+    found = answer === null || run !== generation ? null : await withEveryWord(index, words, answer.results);
   } catch (error) {
     say(form.dataset.failed);
     return;
@@ -117,7 +172,7 @@ async function search(query, debounced) {
   if (found === null || run !== generation) {
     return;  // a newer query replaced this one
   }
-  results = found.results;
+  results = found;
   shown = 0;
   list.replaceChildren();
   await showMore(run);
