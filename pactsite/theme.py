@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import yaml
 
 from pactsite.config import SiteConfig
@@ -80,10 +81,33 @@ def make_environment(
     )
     env.globals.update(globals_)
     env.globals["t"] = make_translate(theme.strings)
+    env.globals["partial_cached"] = make_partial_cache(env)
     env.filters["date"] = make_date_format(theme.strings)
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
     return env
+
+
+def make_partial_cache(env: jinja2.Environment) -> Callable[..., markupsafe.Markup]:
+    """Return `partial_cached(template, **variables)`: the template rendered with the
+    shared data and `variables` only, once per distinct set of variables (per process), and
+    without the white space around it (so that it can stand where its lines were).
+
+    For a part of every page that varies little, such as the network navigation with every
+    pact (Hugo's partialCached). The template sees no other page data, so a value it does not
+    get as a variable fails loudly instead of being cached wrongly.
+    """
+    rendered: dict[tuple[str, tuple[tuple[str, Hashable], ...]], markupsafe.Markup] = {}
+
+    def partial_cached(template: str, /, **variables: Hashable) -> markupsafe.Markup:
+        key = (template, tuple(sorted(variables.items())))
+        found = rendered.get(key)
+        if found is None:
+            found = markupsafe.Markup(env.get_template(template).render(**variables).strip())
+            rendered[key] = found
+        return found
+
+    return partial_cached
 
 
 def make_translate(strings: Mapping[str, Any]) -> Callable[..., str]:

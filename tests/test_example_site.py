@@ -34,6 +34,20 @@ def test_every_pact_has_a_profile_in_the_network_navigation(example_build: Path)
         assert current == [f"/pakte/{key}/"]
 
 
+def test_the_network_navigation_marks_the_pact_of_every_page_and_no_other(
+    example_build: Path,
+) -> None:
+    marked = "//nav[@class='network-nav']//a[@aria-current]"
+    for key in PACTS:
+        for page_file in sorted((example_build / "pakte" / key).rglob("index.html")):
+            links = parse_page(page_file).xpath(marked)
+            assert [(a.get("href"), a.get("aria-current")) for a in links] == [
+                (f"/pakte/{key}/", "page" if page_file.parent.name == key else "true")
+            ], page_file
+    assert parse_page(example_build / "index.html").xpath(marked) == []
+    assert parse_page(example_build / "aktuelles/index.html").xpath(marked) == []
+
+
 def test_so_wirts_profile_has_members_funders_join_and_website(example_build: Path) -> None:
     page = example_build / "pakte/worms/index.html"
     assert _texts(page, "//section[@aria-labelledby='ps_members']/h3") == [
