@@ -17,18 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import datetime as dt
-import hashlib
-import os
 import pickle
-import stat
-import time
+import secrets
 import types
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from pactsite import __version__
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.audit import BodySource
 from pactsite.bodies import render_bodies_cached
@@ -46,13 +41,32 @@ from pactsite.build import (
     template_environment,
 )
 from pactsite.cache import CACHE_DIR
+from pactsite.freshness import (
+    SUMMARY_FILE,
+    Look,
+    Places,
+    Stats,
+    Summary,
+    compare,
+    fits,
+    from_cache,
+    list_outputs,
+    load,
+    look,
+    rescan,
+    restat_folders,
+    save,
+    scan,
+    stamp,
+    unchanged_report,
+)
 from pactsite.linkcheck import check_page_links
 from pactsite.links import link_site
 from pactsite.markup import LinkRef, RenderedBody
 from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
-from pactsite.outputs.help import locate_guide
-from pactsite.outputs.images import ImageStats, apply_images
+from pactsite.outputs.help import guide_candidates, locate_guide
+from pactsite.outputs.images import apply_images
 from pactsite.outputs.pages import (
     ALL_KEYS,
     ReadRecorder,
@@ -68,30 +82,15 @@ from pactsite.urls import UrlScheme, output_path
 from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
-_RACY_NS = 2_000_000_000
-_FORMAT = 1
-
-Stats = dict[str, tuple[int, int]]
-"""Size and modification time (ns) of files, by path; for inputs modified just before the
-scan, minus a hash of the bytes instead of the time."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildState:
-    """What the last build knew: its inputs, its outputs and its site model."""
+    """What the last build knew: its inputs and outputs (the summary) and its site model."""
 
-    stamp: str
-    """pactsite's version and the options: another stamp, another build."""
-    inputs: Stats
-    outputs: frozenset[str]
-    """The files in the output folder, by path below it."""
+    summary: Summary
     bodies: Mapping[str, tuple[str, str]]
     """Entry source path → (body key, front matter text)."""
-    since: dt.datetime
-    until: dt.datetime | None
-    search_stale: bool
-    """Whether the search index was carried over from an older build (`serve`)."""
-    report: BuildReport
     record: BuildRecord
 
 
@@ -108,177 +107,110 @@ def build_incremental(
     options: BuildOptions,
     memory: Memory | None = None,
     changed: Collection[str] | None = None,
+    seen: Look | None = None,
 ) -> BuildReport:
     """Build like `build`; with the cache on, redo only what the edits since the last build need.
 
     `changed` (from `serve`'s watcher, with `memory`): the only files that changed since
-    the last build; then only they are looked at, not every file of the site.
+    the last build; then only they are looked at, not every file of the site. `seen`: what
+    `freshness.look` found just before (else this looks itself).
     """
     if not options.cache:
         return build(root, out_dir, options)
-    state = memory.state if memory is not None else load_state(root)
-    inputs = None
-    if memory is not None and state is not None and changed is not None:
-        inputs = _rescan(state.inputs, changed)
-    if inputs is None:
-        inputs = scan_inputs(root, out_dir)  # before building: a later edit shows as a change
-    if state is not None:
-        done = _rebuild_changed(root, out_dir, options, state, inputs, memory is not None)
+    places = input_places(root, out_dir)
+    state: BuildState | None = None
+    if memory is not None:
+        state = memory.state
+        inputs = None
+        if state is not None and changed is not None:
+            inputs = rescan(state.summary.inputs, changed)
+        if inputs is None:
+            inputs = scan(places)  # before building: a later edit shows as a change
+        edited = None
+        if state is not None and fits(state.summary, options, out_dir):
+            # serve alone writes its output folder while it runs: only check it is still there
+            edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
+            if edited == []:
+                return unchanged_report(state.summary)
+    else:
+        seen = seen if seen is not None else look(root, out_dir, options)
+        if seen.report is not None:
+            return seen.report
+        fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
+        inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
+        edited = None if fresh else seen.changed
+        if seen.summary is not None and edited:
+            state = _load_state(root, seen.summary)
+    if state is not None and edited:
+        done = _rebuild_changed(root, out_dir, options, state, inputs, edited)
         if done is not None:
             report, new_state = done
-            if new_state is not state:  # not after a build that found nothing changed
-                _keep(root, memory, new_state)
+            _keep(root, memory, new_state)
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
     report, record = build_recorded(root, out_dir, options)
-    state = BuildState(
-        stamp=_stamp(options, out_dir),
+    outputs, folders = list_outputs(out_dir)
+    summary = Summary(
+        token=secrets.token_hex(8),
+        stamp=stamp(options, out_dir),
+        places=places,
         inputs=inputs,
-        outputs=list_outputs(out_dir),
-        bodies=_entry_bodies(root, record.checked),
+        outputs=outputs,
+        folders=folders,
         since=options.now,
         until=report.next_change,
+        zone=record.checked.config.zone,
         search_stale=options.search_index == "reuse",
         report=report,
-        record=record,
     )
+    state = BuildState(summary=summary, bodies=_entry_bodies(root, record.checked), record=record)
     _keep(root, memory, state)
     return report
 
 
-def scan_inputs(root: Path, out_dir: Path) -> Stats:
-    """Size and modification time of every file a build may read, by absolute path.
-
-    A file modified in the last seconds also gets a hash of its bytes (its time is -1): a
-    second write within the clock's resolution would not change its time, so for such a
-    file the next build compares the bytes (as git does with "racily clean" files).
-    """
+def input_places(root: Path, out_dir: Path) -> Places:
+    """Where the files are that a build of the site `root` may read."""
     folders = [root, *theme_folders(root), Path(__file__).parent]
-    skip = {out_dir.absolute(), (root / CACHE_DIR).absolute()}
-    found: Stats = {}
-    for folder in dict.fromkeys(f.absolute() for f in folders):
-        found.update(_stats(folder, skip))
+    candidates = [str(path.absolute()) for path in guide_candidates(root)]
     guide = locate_guide(root)
-    if guide is not None:
-        info = guide.stat()
-        found[str(guide.absolute())] = (info.st_size, info.st_mtime_ns)
-    recent = time.time_ns() - _RACY_NS
-    for path, (size, mtime) in found.items():
-        if mtime > recent:
-            found[path] = (size, -_file_hash(path))
-    return found
+    first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)
+    return Places(
+        folders=tuple(dict.fromkeys(str(f.absolute()) for f in folders)),
+        files=tuple(candidates[first : first + 1]),
+        absent=tuple(candidates[:first]),
+        skip=frozenset({str(out_dir.absolute()), str((root / CACHE_DIR).absolute())}),
+    )
 
 
-def _same_file(path: str, now: tuple[int, int], before: tuple[int, int]) -> bool:
-    """Whether the file at `path`, with stats `now`, holds what it held with stats `before`."""
-    if before[1] >= 0 or now[0] != before[0]:
-        return now == before
-    return (now[1] if now[1] < 0 else -_file_hash(path)) == before[1]
+def scan_inputs(root: Path, out_dir: Path) -> Stats:
+    """Size and modification time of every file a build of `root` may read (see `scan`)."""
+    return scan(input_places(root, out_dir))
 
 
-def _file_hash(path: str) -> int:
-    """A positive 63-bit hash of a file's bytes (0 if it cannot be read)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
-
-
-def _rescan(inputs: Stats, changed: Collection[str]) -> Stats | None:
-    """`inputs` with the stats of the `changed` files updated; None if one is a folder."""
-    updated = dict(inputs)
-    recent = time.time_ns() - _RACY_NS
-    for path in changed:
-        try:
-            info = Path(path).lstat()
-        except FileNotFoundError:
-            updated.pop(path, None)
-            continue
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        mtime = info.st_mtime_ns
-        updated[path] = (info.st_size, -_file_hash(path) if mtime > recent else mtime)
-    return updated
-
-
-def list_outputs(out_dir: Path) -> frozenset[str]:
-    """The files in the output folder, by path below it.
-
-    Names only: a deleted or added file (or folder) shows; a file edited by hand in the
-    output folder does not (its time would cost a system call per file).
-    """
-    base = str(out_dir.absolute())
-    return frozenset(entry.path[len(base) + 1 :] for entry in _files_below(base, hidden=True))
-
-
-def load_state(root: Path) -> BuildState | None:
-    """The state saved by the last build in `root`, or None if there is none that fits."""
-    try:
-        with (root / CACHE_DIR / STATE_FILE).open("rb") as file:
-            saved = pickle.load(file)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+def _load_state(root: Path, summary: Summary) -> BuildState | None:
+    """The whole state saved with `summary`, or None if there is none that fits."""
+    saved = load(root / CACHE_DIR / STATE_FILE)
+    if not isinstance(saved, tuple) or len(saved) != 3 or saved[0] != summary.token:
         return None
-    if not isinstance(saved, tuple) or len(saved) != 2 or saved[0] != _FORMAT:
+    _, bodies, record = saved
+    if not isinstance(record, BuildRecord):
         return None
-    state = saved[1]
-    return state if isinstance(state, BuildState) else None
+    return BuildState(summary=summary, bodies=bodies, record=record)
 
 
 def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
     if memory is not None:
         memory.state = state
         return
-    target = root / CACHE_DIR / STATE_FILE
+    folder = root / CACHE_DIR
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            target.unlink(missing_ok=True)
+            (folder / SUMMARY_FILE).unlink(missing_ok=True)
+            (folder / STATE_FILE).unlink(missing_ok=True)
             return
-        target.parent.mkdir(exist_ok=True)
-        temporary = target.with_name(STATE_FILE + ".new")
-        with temporary.open("wb") as file:
-            pickle.dump((_FORMAT, state), file, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(target)
-
-
-def _stats(folder: Path, skip: set[Path]) -> Stats:
-    """Every regular file below `folder` (`skip` and hidden names left out)."""
-    found: Stats = {}
-    for entry in _files_below(str(folder), skip=skip):
-        if entry.is_file(follow_symlinks=False):
-            info = entry.stat(follow_symlinks=False)
-            found[entry.path] = (info.st_size, info.st_mtime_ns)
-    return found
-
-
-def _files_below(
-    folder: str, *, skip: set[Path] | None = None, hidden: bool = False
-) -> Iterator[os.DirEntry[str]]:
-    """Every entry below `folder` that is not a folder, without following links.
-
-    Folders in `skip` are left out, and unless `hidden`, names starting with "." and
-    `__pycache__` folders.
-    """
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
-                continue
-            if not entry.is_dir(follow_symlinks=False):
-                yield entry
-            elif skip is None or Path(entry.path) not in skip:
-                pending.append(entry.path)
-
-
-def _stamp(options: BuildOptions, out_dir: Path) -> str:
-    return repr((__version__, options.drafts, options.strict, str(out_dir.absolute())))
+        # the summary last: with the old summary, the new state is never taken (token)
+        save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
+        save(folder / SUMMARY_FILE, state.summary)
 
 
 def _entry_bodies(root: Path, checked: CheckedSite) -> dict[str, tuple[str, str]]:
@@ -297,31 +229,17 @@ def _rebuild_changed(
     options: BuildOptions,
     state: BuildState,
     inputs: Stats,
-    in_memory: bool,
+    changed: list[str],
 ) -> tuple[BuildReport, BuildState] | None:
-    """Redo only what the changed bodies touch; None when the whole site must be built.
+    """Redo only what the `changed` files touch; None when the whole site must be built.
 
-    `in_memory` (serve, which alone writes its output folder while it runs): only check
-    that the output folder is still there, not every file name in it.
+    The caller found the state fit for these options and the output folder as the state
+    left it.
     """
-    if state.stamp != _stamp(options, out_dir) or not _same_moment(state, options.now):
-        return None
-    if state.search_stale and options.search_index == "build":
-        return None
-    if inputs.keys() != state.inputs.keys():
-        return None
-    if in_memory:
-        if not (out_dir / "index.html").is_file():
-            return None
-    elif list_outputs(out_dir) != state.outputs:
-        return None
     checked = state.record.checked
-    changed = [p for p, now in inputs.items() if not _same_file(p, now, state.inputs[p])]
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None
-    if not changed:
-        return replace(state.report, rewritten=0, images=_from_cache(state.report.images)), state
     relinked = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
     if relinked is None:
         return None
@@ -329,7 +247,7 @@ def _rebuild_changed(
     if rerendered is None:
         return None
     files, page_reads = rerendered
-    record = state.record
+    record, summary = state.record, state.summary
     written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
     search, removed = _search_index(written, record.outputs, options, out_dir)
     written += search
@@ -338,35 +256,28 @@ def _rebuild_changed(
         (out_dir / path).unlink(missing_ok=True)
     outputs = {p: h for p, h in record.outputs.items() if p not in removed}
     outputs.update({str(f.path): content_hash(f.content) for f in written})
-    listed = (state.outputs - removed) | {str(f.path) for f in written}
+    paths = {str(f.path) for f in written}
     report = replace(
-        state.report,
+        summary.report,
         files=len(outputs),
         rewritten=len(written) + len(removed),
-        images=_from_cache(state.report.images),
+        images=from_cache(summary.report.images),
     )
     reads = {**record.reads, **page_reads}
+    summary = replace(
+        summary,
+        token=secrets.token_hex(8),
+        inputs=inputs,
+        search_stale=summary.search_stale or (bool(files) and options.search_index == "reuse"),
+        outputs=(summary.outputs - removed) | paths,
+        folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
+        report=report,
+    )
     return report, replace(
         state,
-        inputs=inputs,
-        search_stale=state.search_stale or (bool(files) and options.search_index == "reuse"),
-        outputs=listed,
-        report=report,
+        summary=summary,
         record=replace(record, checked=relinked, outputs=outputs, reads=reads),
     )
-
-
-def _from_cache(images: ImageStats) -> ImageStats:
-    """The image counts of a build that took every image from the cache."""
-    return ImageStats(processed=0, cached=images.processed + images.cached)
-
-
-def _same_moment(state: BuildState, now: dt.datetime) -> bool:
-    """Whether `now` sees the site as the last build did: no scheduled change, same day."""
-    zone = state.record.checked.config.zone
-    if now < state.since or (state.until is not None and now >= state.until):
-        return False
-    return now.astimezone(zone).date() == state.since.astimezone(zone).date()
 
 
 def _changed_bodies(
