@@ -354,7 +354,7 @@ def load_summary(root: Path) -> Summary | None:
 def load(path: Path) -> Any:
     """The object pickled in the file at `path` by `save`; None if there is none that fits."""
     try:
-        with path.open("rb") as file, _no_collection():
+        with path.open("rb") as file, no_collection():
             saved = pickle.load(file)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
@@ -367,14 +367,14 @@ def save(path: Path, value: object) -> None:
     """Pickle `value` into the file at `path`, replacing it at once (never half written)."""
     path.parent.mkdir(exist_ok=True)
     temporary = path.with_name(path.name + ".new")
-    with temporary.open("wb") as file, _no_collection():
+    with temporary.open("wb") as file, no_collection():
         pickle.dump((_FORMAT, value), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
 
 
 @contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector: pickling millions of objects would start it often."""
+def no_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector: (un)pickling millions of objects starts it often."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -20,7 +20,7 @@ import copyreg
 import pickle
 import secrets
 import types
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -53,6 +53,7 @@ from pactsite.freshness import (
     list_outputs,
     load,
     look,
+    no_collection,
     rescan,
     restat_folders,
     save,
@@ -82,6 +83,9 @@ from pactsite.urls import UrlScheme, output_path
 from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
+JOURNAL_FILE = "state.journal"
+JOURNAL_LIMIT = 4_000_000
+"""A journal of changes longer than this (bytes) is folded into a new full state."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +96,8 @@ class BuildState:
     bodies: Mapping[str, tuple[str, str]]
     """Entry source path → (body key, front matter text)."""
     record: BuildRecord
+    delta: Delta | None = None
+    """What changed from the state before, when only that needs saving."""
 
 
 class Memory:
@@ -188,29 +194,68 @@ def scan_inputs(root: Path, out_dir: Path) -> Stats:
 
 
 def _load_state(root: Path, summary: Summary) -> BuildState | None:
-    """The whole state saved with `summary`, or None if there is none that fits."""
-    saved = load(root / CACHE_DIR / STATE_FILE)
-    if not isinstance(saved, tuple) or len(saved) != 3 or saved[0] != summary.token:
+    """The whole state that `summary` belongs to, or None if there is none that fits.
+
+    The state saved last in full, with the changes journaled since applied.
+    """
+    folder = root / CACHE_DIR
+    saved = load(folder / STATE_FILE)
+    if not isinstance(saved, tuple) or len(saved) != 3:
         return None
-    _, bodies, record = saved
+    token, bodies, record = saved
     if not isinstance(record, BuildRecord):
         return None
-    return BuildState(summary=summary, bodies=bodies, record=record)
+    deltas = []
+    for delta in list(_journal(folder / JOURNAL_FILE)):
+        if token == summary.token:
+            break
+        if delta.parent == token:
+            deltas.append(delta)
+            token = delta.token
+    if token != summary.token:
+        return None
+    return BuildState(summary=summary, bodies=bodies, record=_apply(record, deltas))
+
+
+def _journal(path: Path) -> Iterator[Delta]:
+    """The changes saved in the journal at `path`, oldest first (up to a damaged one)."""
+    try:
+        with path.open("rb") as file, no_collection():
+            while True:
+                delta = pickle.load(file)
+                if not isinstance(delta, Delta):
+                    return
+                yield delta
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return
 
 
 def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
     if memory is not None:
-        memory.state = state
+        memory.state = replace(state, delta=None) if state is not None else None
         return
     folder = root / CACHE_DIR
+    journal = folder / JOURNAL_FILE
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            (folder / SUMMARY_FILE).unlink(missing_ok=True)
-            (folder / STATE_FILE).unlink(missing_ok=True)
+            for name in (SUMMARY_FILE, STATE_FILE, JOURNAL_FILE):
+                (folder / name).unlink(missing_ok=True)
             return
         # the summary last: with the old summary, the new state is never taken (token)
-        save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
+        if state.delta is not None and _size(journal) < JOURNAL_LIMIT:
+            with journal.open("ab") as file:
+                pickle.dump(state.delta, file, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
+            journal.unlink(missing_ok=True)
         save(folder / SUMMARY_FILE, state.summary)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _entry_bodies(root: Path, checked: CheckedSite) -> dict[str, tuple[str, str]]:
@@ -240,9 +285,11 @@ def _rebuild_changed(
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None
-    relinked = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
-    if relinked is None:
+    bodies = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
+    if bodies is None:
         return None
+    html, outlines = bodies
+    relinked = _with_bodies(checked, html, outlines)
     rerendered = _rerender(relinked, state, options, set(sources), out_dir)
     if rerendered is None:
         return None
@@ -254,29 +301,88 @@ def _rebuild_changed(
     update_in_place(written, out_dir)
     for path in removed:
         (out_dir / path).unlink(missing_ok=True)
-    outputs = {p: h for p, h in record.outputs.items() if p not in removed}
-    outputs.update({str(f.path): content_hash(f.content) for f in written})
-    paths = {str(f.path) for f in written}
+    delta = Delta(
+        parent=summary.token,
+        token=secrets.token_hex(8),
+        html=html,
+        outlines=outlines,
+        hashes={str(f.path): content_hash(f.content) for f in written},
+        removed=frozenset(removed),
+        reads=page_reads,
+    )
+    record = _apply(record, [delta])
     report = replace(
         summary.report,
-        files=len(outputs),
+        files=len(record.outputs),
         rewritten=len(written) + len(removed),
         images=from_cache(summary.report.images),
     )
-    reads = {**record.reads, **page_reads}
+    paths = delta.hashes.keys()
     summary = replace(
         summary,
-        token=secrets.token_hex(8),
+        token=delta.token,
         inputs=inputs,
         search_stale=summary.search_stale or (bool(files) and options.search_index == "reuse"),
         outputs=(summary.outputs - removed) | paths,
         folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
         report=report,
     )
-    return report, replace(
-        state,
-        summary=summary,
-        record=replace(record, checked=relinked, outputs=outputs, reads=reads),
+    return report, replace(state, summary=summary, record=record, delta=delta)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delta:
+    """What a rebuild of changed bodies changed in the state (saved as such: it is small)."""
+
+    parent: str
+    """The token of the state it changes."""
+    token: str
+    """The token of the changed state."""
+    html: Mapping[str, str]
+    """The new HTML of the bodies, by key."""
+    outlines: Mapping[str, Outline]
+    hashes: Mapping[str, str]
+    """The hashes of the output files written, by path."""
+    removed: frozenset[str]
+    """The output files removed."""
+    reads: Mapping[str, frozenset[str]]
+    """The body keys each page made again read, by path."""
+
+
+def _apply(record: BuildRecord, deltas: Sequence[Delta]) -> BuildRecord:
+    """The record with the changes of `deltas`, one after the other."""
+    html: dict[str, str] = {}
+    outlines: dict[str, Outline] = {}
+    hashes: dict[str, str] = {}
+    removed: set[str] = set()
+    reads: dict[str, frozenset[str]] = {}
+    for delta in deltas:
+        html.update(delta.html)
+        outlines.update(delta.outlines)
+        for path in delta.removed:
+            hashes.pop(path, None)
+        removed.update(delta.removed)
+        hashes.update(delta.hashes)
+        removed.difference_update(delta.hashes)
+        reads.update(delta.reads)
+    outputs = {p: h for p, h in record.outputs.items() if p not in removed}
+    outputs.update(hashes)
+    return replace(
+        record,
+        checked=_with_bodies(record.checked, html, outlines),
+        outputs=outputs,
+        reads={**record.reads, **reads},
+    )
+
+
+def _with_bodies(
+    checked: CheckedSite, html: Mapping[str, str], outlines: Mapping[str, Outline]
+) -> CheckedSite:
+    """The checked site with these bodies' HTML and outlines."""
+    return replace(
+        checked,
+        linked=replace(checked.linked, html=_read_only({**checked.linked.html, **html})),
+        outlines={**checked.outlines, **outlines},
     )
 
 
@@ -301,8 +407,10 @@ def _changed_bodies(
     return sources
 
 
-def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedSite | None:
-    """The checked site with the new bodies, if nothing but their HTML changes; else None."""
+def _relink(
+    checked: CheckedSite, sources: Mapping[str, BodySource]
+) -> tuple[dict[str, str], dict[str, Outline]] | None:
+    """The new bodies' HTML and outlines, if nothing but their HTML changes; else None."""
     index = checked.link_index
     if index is None:
         return None
@@ -326,12 +434,7 @@ def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedS
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
         if found != checked.body_diagnostics.get(key):
             return None  # the warnings of the build would change
-    html = {**checked.linked.html, **apply_images(linked.html, checked.images)}
-    return replace(
-        checked,
-        linked=replace(checked.linked, html=types.MappingProxyType(html)),
-        outlines={**checked.outlines, **outlines},
-    )
+    return dict(apply_images(linked.html, checked.images)), outlines
 
 
 def _images(outlined: Outline) -> list[str]:
@@ -404,6 +507,10 @@ def _search_index(
     removed = {p for p in outputs if p.startswith(f"{INDEX_FOLDER}/") and p not in kept}
     changed = [f for f in index if outputs.get(str(f.path)) != content_hash(f.content)]
     return changed, removed
+
+
+def _read_only(values: dict[str, str]) -> types.MappingProxyType[str, str]:
+    return types.MappingProxyType(values)
 
 
 def _mapping_proxy(values: dict[str, object]) -> types.MappingProxyType[str, object]:
