@@ -356,7 +356,7 @@ def load(path: Path) -> Any:
     try:
         with path.open("rb") as file, no_collection():
             saved = pickle.load(file)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # whatever a damaged file raises: the state is only a cache
         return None
     if not isinstance(saved, tuple) or len(saved) != 2 or saved[0] != _FORMAT:
         return None

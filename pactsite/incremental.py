@@ -226,7 +226,7 @@ def _journal(path: Path) -> Iterator[Delta]:
                 if not isinstance(delta, Delta):
                     return
                 yield delta
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # whatever a damaged file raises: the journal is only a cache
         return
 
 
@@ -353,25 +353,20 @@ def _apply(record: BuildRecord, deltas: Sequence[Delta]) -> BuildRecord:
     """The record with the changes of `deltas`, one after the other."""
     html: dict[str, str] = {}
     outlines: dict[str, Outline] = {}
-    hashes: dict[str, str] = {}
-    removed: set[str] = set()
-    reads: dict[str, frozenset[str]] = {}
+    outputs = dict(record.outputs)
+    reads = dict(record.reads)
     for delta in deltas:
         html.update(delta.html)
         outlines.update(delta.outlines)
         for path in delta.removed:
-            hashes.pop(path, None)
-        removed.update(delta.removed)
-        hashes.update(delta.hashes)
-        removed.difference_update(delta.hashes)
+            outputs.pop(path, None)
+        outputs.update(delta.hashes)
         reads.update(delta.reads)
-    outputs = {p: h for p, h in record.outputs.items() if p not in removed}
-    outputs.update(hashes)
     return replace(
         record,
         checked=_with_bodies(record.checked, html, outlines),
         outputs=outputs,
-        reads={**record.reads, **reads},
+        reads=reads,
     )
 
 
