@@ -179,3 +179,17 @@ def test_site_pact_finds_every_pact_by_key_also_after_pickling(minimal_site: Pat
         assert copied.pact(pact.key) == pact
     with pytest.raises(KeyError):
         site.pact("kein-pakt")
+
+
+def test_after_a_quick_rebuild_nothing_changed_and_a_deleted_file_is_noticed(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    _build(minimal_site)
+    _edit_body(minimal_site, 1)
+    assert _build(minimal_site) is not None
+    assert _build(minimal_site) == 0
+    first = _tree(minimal_site / "public")
+    _age_output_folders(minimal_site)
+    (minimal_site / "public/pakte/alpha/aktuelles/erste-meldung/index.html").unlink()
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first == _clean_build(minimal_site, tmp_path / "c")
