@@ -2,8 +2,10 @@
 
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
-every input file (in `.pactsite-cache/state.pickle`, or in memory for `serve`). The next
-build compares the input files with that state. When only the Markdown bodies of entries
+every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
+build finding nothing changed needs in `summary.pickle`, see `pactsite.freshness`; the rest
+in `state.pickle`, with the changes of quick rebuilds since appended to `state.journal`).
+The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
 the pages it links to, its warnings and the images it shows, nothing but that body's own
 HTML differs in the site model. Then only the pages that show the body, the feeds that
