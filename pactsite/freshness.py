@@ -317,7 +317,10 @@ def _stats(folder: str, skip: Collection[str]) -> Stats:
     found: Stats = {}
     for entry in _entries_below(folder, skip=skip):
         if entry.is_file(follow_symlinks=False):
-            info = entry.stat(follow_symlinks=False)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:  # removed meanwhile: missing from the scan, which then differs
+                continue
             found[entry.path] = (info.st_size, info.st_mtime_ns)
     return found
 
