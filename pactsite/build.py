@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 
@@ -17,6 +17,8 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
 from pactsite.bodies import render_bodies_cached
+from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
+from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache import CACHE_DIR, Cache
 from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
@@ -30,7 +32,7 @@ from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
-from pactsite.outputs.images import ImageSet, ImageStats, apply_images, build_variants, check_images
+from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import (
@@ -53,23 +55,6 @@ from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
 from pactsite.write import publish
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildOptions:
-    """How to build: with drafts or not, and the moment that counts as now."""
-
-    drafts: bool = False
-    strict: bool = False
-    now: dt.datetime
-    jobs: int = 1
-    """Worker processes for rendering; 1 renders in this process."""
-    cache: bool = False
-    """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
-    search_index: Literal["build", "reuse"] = "build"
-    """"reuse": carry over the output folder's `/pagefind/` unchanged (stale, but no Pagefind
-    run: for `serve`'s rebuilds); built afresh when there is none."""
-
 
 Outline = tuple[bool, tuple[str, ...], tuple[tuple[str, int, bool], ...]]
 """Whether a body has text, its heading ids, and its links (target, line, is image)."""
@@ -100,21 +85,6 @@ class CheckedSite:
     """The render, audit and link diagnostics of each body, by body key."""
     front_matter: Mapping[str, str] = field(default_factory=dict)
     """The front matter text of each Markdown file, by site-relative path (with the cache)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildReport:
-    """What a build wrote, and the warnings it found."""
-
-    files: int
-    pages: int
-    warnings: tuple[Diagnostic, ...]
-    next_change: dt.datetime | None = None
-    next_change_line: str = ""
-    """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
-    images: ImageStats = field(default_factory=ImageStats)
-    rewritten: int | None = None
-    """How many files a rebuild of only what changed wrote; None after a whole build."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,19 +6,25 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pactsite import __version__
-from pactsite.build import BuildOptions, verify
+from pactsite.buildinfo import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.editing import COMMANDS as EDITOR_COMMANDS
 from pactsite.editing import SITE_OPTION
-from pactsite.incremental import build_incremental
-from pactsite.outputs.report_page import REPORT_FILE, guide_explanations
+from pactsite.freshness import look
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
-from pactsite.serve import CannotWatch, Outcome, PortInUse, Preview, serve_site
+
+if TYPE_CHECKING:
+    from pactsite.serve import Outcome
+
+# The pipeline's modules (Markdown, Jinja2, Pillow, ...) are imported where they are used: a
+# build that finds nothing changed needs none of them, and importing them took longer than
+# the rest of such a build.
 
 OUT_DIR_OPTION = click.option(
     "--output",
@@ -106,7 +112,7 @@ def build_command(
         cache=not no_cache,
     )
     try:
-        report = build_incremental(site_dir, target, options)
+        report = _build(site_dir, target, options)
     except BuildFailed as failed:
         _fail(failed)
         return
@@ -122,8 +128,20 @@ def build_command(
     # Netlify sets DEPLOY_URL during its builds: the deploy log links the German report
     deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
     if report.warnings and deploy_url:
+        from pactsite.outputs.report_page import REPORT_FILE
+
         click.echo(f"German report of the warnings for editors: {deploy_url}/{REPORT_FILE}")
     click.echo(report.next_change_line)
+
+
+def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
+    """Build the site; when nothing changed, without importing the pipeline."""
+    seen = look(site_dir, target, options) if options.cache else None
+    if seen is not None and seen.report is not None:
+        return seen.report
+    from pactsite.incremental import build_incremental
+
+    return build_incremental(site_dir, target, options, seen=seen)
 
 
 @main.command("check")
@@ -144,6 +162,9 @@ def check_command(
     site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None
 ) -> None:
     """Validate content and links without writing anything."""
+    from pactsite.build import verify
+    from pactsite.outputs.report_page import guide_explanations
+
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
@@ -176,6 +197,8 @@ def check_command(
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
 def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool) -> None:
     """Build the site, serve it on http://127.0.0.1:PORT and rebuild it on every change."""
+    from pactsite.serve import CannotWatch, PortInUse, Preview, serve_site
+
     target = out_dir if out_dir is not None else site_dir / "public"
     preview = Preview(
         root=site_dir,

@@ -2,8 +2,10 @@
 
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
-every input file (in `.pactsite-cache/state.pickle`, or in memory for `serve`). The next
-build compares the input files with that state. When only the Markdown bodies of entries
+every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
+build finding nothing changed needs in `summary.pickle`, see `pactsite.freshness`; the rest
+in `state.pickle`, with the changes of quick rebuilds since appended to `state.journal`).
+The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
 the pages it links to, its warnings and the images it shows, nothing but that body's own
 HTML differs in the site model. Then only the pages that show the body, the feeds that
@@ -17,18 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import datetime as dt
-import hashlib
-import os
 import pickle
-import stat
-import time
+import secrets
 import types
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from pactsite import __version__
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.audit import BodySource
 from pactsite.bodies import render_bodies_cached
@@ -46,13 +43,33 @@ from pactsite.build import (
     template_environment,
 )
 from pactsite.cache import CACHE_DIR
+from pactsite.freshness import (
+    SUMMARY_FILE,
+    Look,
+    Places,
+    Stats,
+    Summary,
+    compare,
+    fits,
+    from_cache,
+    list_outputs,
+    load,
+    look,
+    no_collection,
+    rescan,
+    restat_folders,
+    save,
+    scan,
+    stamp,
+    unchanged_report,
+)
 from pactsite.linkcheck import check_page_links
 from pactsite.links import link_site
 from pactsite.markup import LinkRef, RenderedBody
 from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
-from pactsite.outputs.help import locate_guide
-from pactsite.outputs.images import ImageStats, apply_images
+from pactsite.outputs.help import guide_candidates, locate_guide
+from pactsite.outputs.images import apply_images
 from pactsite.outputs.pages import (
     ALL_KEYS,
     ReadRecorder,
@@ -68,31 +85,21 @@ from pactsite.urls import UrlScheme, output_path
 from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
-_RACY_NS = 2_000_000_000
-_FORMAT = 1
-
-Stats = dict[str, tuple[int, int]]
-"""Size and modification time (ns) of files, by path; for inputs modified just before the
-scan, minus a hash of the bytes instead of the time."""
+JOURNAL_FILE = "state.journal"
+JOURNAL_LIMIT = 4_000_000
+"""A journal of changes longer than this (bytes) is folded into a new full state."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BuildState:
-    """What the last build knew: its inputs, its outputs and its site model."""
+    """What the last build knew: its inputs and outputs (the summary) and its site model."""
 
-    stamp: str
-    """pactsite's version and the options: another stamp, another build."""
-    inputs: Stats
-    outputs: frozenset[str]
-    """The files in the output folder, by path below it."""
+    summary: Summary
     bodies: Mapping[str, tuple[str, str]]
     """Entry source path → (body key, front matter text)."""
-    since: dt.datetime
-    until: dt.datetime | None
-    search_stale: bool
-    """Whether the search index was carried over from an older build (`serve`)."""
-    report: BuildReport
     record: BuildRecord
+    delta: Delta | None = None
+    """What changed from the state before, when only that needs saving."""
 
 
 class Memory:
@@ -108,177 +115,149 @@ def build_incremental(
     options: BuildOptions,
     memory: Memory | None = None,
     changed: Collection[str] | None = None,
+    seen: Look | None = None,
 ) -> BuildReport:
     """Build like `build`; with the cache on, redo only what the edits since the last build need.
 
     `changed` (from `serve`'s watcher, with `memory`): the only files that changed since
-    the last build; then only they are looked at, not every file of the site.
+    the last build; then only they are looked at, not every file of the site. `seen`: what
+    `freshness.look` found just before (else this looks itself).
     """
     if not options.cache:
         return build(root, out_dir, options)
-    state = memory.state if memory is not None else load_state(root)
-    inputs = None
-    if memory is not None and state is not None and changed is not None:
-        inputs = _rescan(state.inputs, changed)
-    if inputs is None:
-        inputs = scan_inputs(root, out_dir)  # before building: a later edit shows as a change
-    if state is not None:
-        done = _rebuild_changed(root, out_dir, options, state, inputs, memory is not None)
+    places = input_places(root, out_dir)
+    state: BuildState | None = None
+    if memory is not None:
+        state = memory.state
+        inputs = None
+        if state is not None and changed is not None:
+            inputs = rescan(state.summary.inputs, changed)
+        if inputs is None:
+            inputs = scan(places)  # before building: a later edit shows as a change
+        edited = None
+        if state is not None and fits(state.summary, options, out_dir):
+            # serve alone writes its output folder while it runs: only check it is still there
+            edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
+            if edited == []:
+                return unchanged_report(state.summary)
+    else:
+        seen = seen if seen is not None else look(root, out_dir, options)
+        if seen.report is not None:
+            return seen.report
+        fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
+        inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
+        edited = None if fresh else seen.changed
+        if seen.summary is not None and edited:
+            state = _load_state(root, seen.summary)
+    if state is not None and edited:
+        done = _rebuild_changed(root, out_dir, options, state, inputs, edited)
         if done is not None:
             report, new_state = done
-            if new_state is not state:  # not after a build that found nothing changed
-                _keep(root, memory, new_state)
+            _keep(root, memory, new_state)
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
     report, record = build_recorded(root, out_dir, options)
-    state = BuildState(
-        stamp=_stamp(options, out_dir),
+    outputs, folders = list_outputs(out_dir)
+    summary = Summary(
+        token=secrets.token_hex(8),
+        stamp=stamp(options, out_dir),
+        places=places,
         inputs=inputs,
-        outputs=list_outputs(out_dir),
-        bodies=_entry_bodies(root, record.checked),
+        outputs=outputs,
+        folders=folders,
         since=options.now,
         until=report.next_change,
+        zone=record.checked.config.zone,
         search_stale=options.search_index == "reuse",
         report=report,
-        record=record,
     )
+    state = BuildState(summary=summary, bodies=_entry_bodies(root, record.checked), record=record)
     _keep(root, memory, state)
     return report
 
 
-def scan_inputs(root: Path, out_dir: Path) -> Stats:
-    """Size and modification time of every file a build may read, by absolute path.
-
-    A file modified in the last seconds also gets a hash of its bytes (its time is -1): a
-    second write within the clock's resolution would not change its time, so for such a
-    file the next build compares the bytes (as git does with "racily clean" files).
-    """
+def input_places(root: Path, out_dir: Path) -> Places:
+    """Where the files are that a build of the site `root` may read."""
     folders = [root, *theme_folders(root), Path(__file__).parent]
-    skip = {out_dir.absolute(), (root / CACHE_DIR).absolute()}
-    found: Stats = {}
-    for folder in dict.fromkeys(f.absolute() for f in folders):
-        found.update(_stats(folder, skip))
+    candidates = [str(path.absolute()) for path in guide_candidates(root)]
     guide = locate_guide(root)
-    if guide is not None:
-        info = guide.stat()
-        found[str(guide.absolute())] = (info.st_size, info.st_mtime_ns)
-    recent = time.time_ns() - _RACY_NS
-    for path, (size, mtime) in found.items():
-        if mtime > recent:
-            found[path] = (size, -_file_hash(path))
-    return found
+    first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)
+    return Places(
+        folders=tuple(dict.fromkeys(str(f.absolute()) for f in folders)),
+        files=tuple(candidates[first : first + 1]),
+        absent=tuple(candidates[:first]),
+        skip=frozenset({str(out_dir.absolute()), str((root / CACHE_DIR).absolute())}),
+    )
 
 
-def _same_file(path: str, now: tuple[int, int], before: tuple[int, int]) -> bool:
-    """Whether the file at `path`, with stats `now`, holds what it held with stats `before`."""
-    if before[1] >= 0 or now[0] != before[0]:
-        return now == before
-    return (now[1] if now[1] < 0 else -_file_hash(path)) == before[1]
+def scan_inputs(root: Path, out_dir: Path) -> Stats:
+    """Size and modification time of every file a build of `root` may read (see `scan`)."""
+    return scan(input_places(root, out_dir))
 
 
-def _file_hash(path: str) -> int:
-    """A positive 63-bit hash of a file's bytes (0 if it cannot be read)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
+def _load_state(root: Path, summary: Summary) -> BuildState | None:
+    """The whole state that `summary` belongs to, or None if there is none that fits.
 
-
-def _rescan(inputs: Stats, changed: Collection[str]) -> Stats | None:
-    """`inputs` with the stats of the `changed` files updated; None if one is a folder."""
-    updated = dict(inputs)
-    recent = time.time_ns() - _RACY_NS
-    for path in changed:
-        try:
-            info = Path(path).lstat()
-        except FileNotFoundError:
-            updated.pop(path, None)
-            continue
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        mtime = info.st_mtime_ns
-        updated[path] = (info.st_size, -_file_hash(path) if mtime > recent else mtime)
-    return updated
-
-
-def list_outputs(out_dir: Path) -> frozenset[str]:
-    """The files in the output folder, by path below it.
-
-    Names only: a deleted or added file (or folder) shows; a file edited by hand in the
-    output folder does not (its time would cost a system call per file).
+    The state saved last in full, with the changes journaled since applied.
     """
-    base = str(out_dir.absolute())
-    return frozenset(entry.path[len(base) + 1 :] for entry in _files_below(base, hidden=True))
+    folder = root / CACHE_DIR
+    saved = load(folder / STATE_FILE)
+    if not isinstance(saved, tuple) or len(saved) != 3:
+        return None
+    token, bodies, record = saved
+    if not isinstance(record, BuildRecord):
+        return None
+    deltas = []
+    for delta in list(_journal(folder / JOURNAL_FILE)):
+        if token == summary.token:
+            break
+        if delta.parent == token:
+            deltas.append(delta)
+            token = delta.token
+    if token != summary.token:
+        return None
+    return BuildState(summary=summary, bodies=bodies, record=_apply(record, deltas))
 
 
-def load_state(root: Path) -> BuildState | None:
-    """The state saved by the last build in `root`, or None if there is none that fits."""
+def _journal(path: Path) -> Iterator[Delta]:
+    """The changes saved in the journal at `path`, oldest first (up to a damaged one)."""
     try:
-        with (root / CACHE_DIR / STATE_FILE).open("rb") as file:
-            saved = pickle.load(file)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-    if not isinstance(saved, tuple) or len(saved) != 2 or saved[0] != _FORMAT:
-        return None
-    state = saved[1]
-    return state if isinstance(state, BuildState) else None
+        with path.open("rb") as file, no_collection():
+            while True:
+                delta = pickle.load(file)
+                if not isinstance(delta, Delta):
+                    return
+                yield delta
+    except Exception:  # whatever a damaged file raises: the journal is only a cache
+        return
 
 
 def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
     if memory is not None:
-        memory.state = state
+        memory.state = replace(state, delta=None) if state is not None else None
         return
-    target = root / CACHE_DIR / STATE_FILE
+    folder = root / CACHE_DIR
+    journal = folder / JOURNAL_FILE
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            target.unlink(missing_ok=True)
+            for name in (SUMMARY_FILE, STATE_FILE, JOURNAL_FILE):
+                (folder / name).unlink(missing_ok=True)
             return
-        target.parent.mkdir(exist_ok=True)
-        temporary = target.with_name(STATE_FILE + ".new")
-        with temporary.open("wb") as file:
-            pickle.dump((_FORMAT, state), file, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(target)
+        # the summary last: with the old summary, the new state is never taken (token)
+        if state.delta is not None and _size(journal) < JOURNAL_LIMIT:
+            with journal.open("ab") as file:
+                pickle.dump(state.delta, file, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
+            journal.unlink(missing_ok=True)
+        save(folder / SUMMARY_FILE, state.summary)
 
 
-def _stats(folder: Path, skip: set[Path]) -> Stats:
-    """Every regular file below `folder` (`skip` and hidden names left out)."""
-    found: Stats = {}
-    for entry in _files_below(str(folder), skip=skip):
-        if entry.is_file(follow_symlinks=False):
-            info = entry.stat(follow_symlinks=False)
-            found[entry.path] = (info.st_size, info.st_mtime_ns)
-    return found
-
-
-def _files_below(
-    folder: str, *, skip: set[Path] | None = None, hidden: bool = False
-) -> Iterator[os.DirEntry[str]]:
-    """Every entry below `folder` that is not a folder, without following links.
-
-    Folders in `skip` are left out, and unless `hidden`, names starting with "." and
-    `__pycache__` folders.
-    """
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:
-            continue
-        for entry in entries:
-            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
-                continue
-            if not entry.is_dir(follow_symlinks=False):
-                yield entry
-            elif skip is None or Path(entry.path) not in skip:
-                pending.append(entry.path)
-
-
-def _stamp(options: BuildOptions, out_dir: Path) -> str:
-    return repr((__version__, options.drafts, options.strict, str(out_dir.absolute())))
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _entry_bodies(root: Path, checked: CheckedSite) -> dict[str, tuple[str, str]]:
@@ -297,76 +276,111 @@ def _rebuild_changed(
     options: BuildOptions,
     state: BuildState,
     inputs: Stats,
-    in_memory: bool,
+    changed: list[str],
 ) -> tuple[BuildReport, BuildState] | None:
-    """Redo only what the changed bodies touch; None when the whole site must be built.
+    """Redo only what the `changed` files touch; None when the whole site must be built.
 
-    `in_memory` (serve, which alone writes its output folder while it runs): only check
-    that the output folder is still there, not every file name in it.
+    The caller found the state fit for these options and the output folder as the state
+    left it.
     """
-    if state.stamp != _stamp(options, out_dir) or not _same_moment(state, options.now):
-        return None
-    if state.search_stale and options.search_index == "build":
-        return None
-    if inputs.keys() != state.inputs.keys():
-        return None
-    if in_memory:
-        if not (out_dir / "index.html").is_file():
-            return None
-    elif list_outputs(out_dir) != state.outputs:
-        return None
     checked = state.record.checked
-    changed = [p for p, now in inputs.items() if not _same_file(p, now, state.inputs[p])]
     sources = _changed_bodies(changed, state, checked)
     if sources is None:
         return None
-    if not changed:
-        return replace(state.report, rewritten=0, images=_from_cache(state.report.images)), state
-    relinked = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
-    if relinked is None:
+    bodies = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
+    if bodies is None:
         return None
+    html, outlines = bodies
+    relinked = _with_bodies(checked, html, outlines)
     rerendered = _rerender(relinked, state, options, set(sources), out_dir)
     if rerendered is None:
         return None
     files, page_reads = rerendered
-    record = state.record
+    record, summary = state.record, state.summary
     written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
     search, removed = _search_index(written, record.outputs, options, out_dir)
     written += search
     update_in_place(written, out_dir)
     for path in removed:
         (out_dir / path).unlink(missing_ok=True)
-    outputs = {p: h for p, h in record.outputs.items() if p not in removed}
-    outputs.update({str(f.path): content_hash(f.content) for f in written})
-    listed = (state.outputs - removed) | {str(f.path) for f in written}
+    delta = Delta(
+        parent=summary.token,
+        token=secrets.token_hex(8),
+        html=html,
+        outlines=outlines,
+        hashes={str(f.path): content_hash(f.content) for f in written},
+        removed=frozenset(removed),
+        reads=page_reads,
+    )
+    record = _apply(record, [delta])
     report = replace(
-        state.report,
-        files=len(outputs),
+        summary.report,
+        files=len(record.outputs),
         rewritten=len(written) + len(removed),
-        images=_from_cache(state.report.images),
+        images=from_cache(summary.report.images),
     )
-    reads = {**record.reads, **page_reads}
-    return report, replace(
-        state,
+    paths = delta.hashes.keys()
+    summary = replace(
+        summary,
+        token=delta.token,
         inputs=inputs,
-        search_stale=state.search_stale or (bool(files) and options.search_index == "reuse"),
-        outputs=listed,
+        search_stale=summary.search_stale or (bool(files) and options.search_index == "reuse"),
+        outputs=(summary.outputs - removed) | paths,
+        folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
         report=report,
-        record=replace(record, checked=relinked, outputs=outputs, reads=reads),
+    )
+    return report, replace(state, summary=summary, record=record, delta=delta)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delta:
+    """What a rebuild of changed bodies changed in the state (saved as such: it is small)."""
+
+    parent: str
+    """The token of the state it changes."""
+    token: str
+    """The token of the changed state."""
+    html: Mapping[str, str]
+    """The new HTML of the bodies, by key."""
+    outlines: Mapping[str, Outline]
+    hashes: Mapping[str, str]
+    """The hashes of the output files written, by path."""
+    removed: frozenset[str]
+    """The output files removed."""
+    reads: Mapping[str, frozenset[str]]
+    """The body keys each page made again read, by path."""
+
+
+def _apply(record: BuildRecord, deltas: Sequence[Delta]) -> BuildRecord:
+    """The record with the changes of `deltas`, one after the other."""
+    html: dict[str, str] = {}
+    outlines: dict[str, Outline] = {}
+    outputs = dict(record.outputs)
+    reads = dict(record.reads)
+    for delta in deltas:
+        html.update(delta.html)
+        outlines.update(delta.outlines)
+        for path in delta.removed:
+            outputs.pop(path, None)
+        outputs.update(delta.hashes)
+        reads.update(delta.reads)
+    return replace(
+        record,
+        checked=_with_bodies(record.checked, html, outlines),
+        outputs=outputs,
+        reads=reads,
     )
 
 
-def _from_cache(images: ImageStats) -> ImageStats:
-    """The image counts of a build that took every image from the cache."""
-    return ImageStats(processed=0, cached=images.processed + images.cached)
-
-
-def _same_moment(state: BuildState, now: dt.datetime) -> bool:
-    """Whether `now` sees the site as the last build did: no scheduled change, same day."""
-    zone = state.record.checked.config.zone
-    if now < state.since or (state.until is not None and now >= state.until):
-        return False
-    return now.astimezone(zone).date() == state.since.astimezone(zone).date()
+def _with_bodies(
+    checked: CheckedSite, html: Mapping[str, str], outlines: Mapping[str, Outline]
+) -> CheckedSite:
+    """The checked site with these bodies' HTML and outlines."""
+    return replace(
+        checked,
+        linked=replace(checked.linked, html=_read_only({**checked.linked.html, **html})),
+        outlines={**checked.outlines, **outlines},
+    )
 
 
 def _changed_bodies(
@@ -390,8 +404,10 @@ def _changed_bodies(
     return sources
 
 
-def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedSite | None:
-    """The checked site with the new bodies, if nothing but their HTML changes; else None."""
+def _relink(
+    checked: CheckedSite, sources: Mapping[str, BodySource]
+) -> tuple[dict[str, str], dict[str, Outline]] | None:
+    """The new bodies' HTML and outlines, if nothing but their HTML changes; else None."""
     index = checked.link_index
     if index is None:
         return None
@@ -415,12 +431,7 @@ def _relink(checked: CheckedSite, sources: Mapping[str, BodySource]) -> CheckedS
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
         if found != checked.body_diagnostics.get(key):
             return None  # the warnings of the build would change
-    html = {**checked.linked.html, **apply_images(linked.html, checked.images)}
-    return replace(
-        checked,
-        linked=replace(checked.linked, html=types.MappingProxyType(html)),
-        outlines={**checked.outlines, **outlines},
-    )
+    return dict(apply_images(linked.html, checked.images)), outlines
 
 
 def _images(outlined: Outline) -> list[str]:
@@ -493,6 +504,10 @@ def _search_index(
     removed = {p for p in outputs if p.startswith(f"{INDEX_FOLDER}/") and p not in kept}
     changed = [f for f in index if outputs.get(str(f.path)) != content_hash(f.content)]
     return changed, removed
+
+
+def _read_only(values: dict[str, str]) -> types.MappingProxyType[str, str]:
+    return types.MappingProxyType(values)
 
 
 def _mapping_proxy(values: dict[str, object]) -> types.MappingProxyType[str, object]:

@@ -185,10 +185,17 @@ class Site:
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
     scheduled: tuple[dt.datetime, ...] = ()
     """Every publish and expires moment of the site's entries, shown or not, in order."""
+    pacts_by_key: Mapping[str, Pact] = field(init=False, repr=False, compare=False)
+    """The pacts by key (made from `pacts`; the outputs look pacts up tens of thousands of
+    times)."""
+
+    def __post_init__(self) -> None:
+        index = MappingProxyType({p.key: p for p in self.pacts})
+        object.__setattr__(self, "pacts_by_key", index)
 
     def pact(self, key: str) -> Pact:
-        """Return the pact with this key."""
-        return next(p for p in self.pacts if p.key == key)
+        """Return the pact with this key (KeyError if there is none)."""
+        return self.pacts_by_key[key]
 
     def of_pact(self, pact: str) -> PactEntries:
         """Return the news, projects, events and pages of one pact."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -33,6 +31,9 @@ def map_chunks(
     forked, so they also see what the parent prepared before the call. With `jobs` <= 1, or
     too few items to pay for processes, `work` runs here, on all items at once.
     """
+    import multiprocessing  # here: a build that finds nothing changed needs no processes
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return work(items)

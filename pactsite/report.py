@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
 from pactsite.explain import Explanation
-from pactsite.outputs.report_page import report_page
 
 FORMATS = ("text", "github", "json", "html")
 
@@ -35,6 +34,8 @@ def format_report(
         ]
         return json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if fmt == "html":
+        from pactsite.outputs.report_page import report_page  # Markdown: only for this format
+
         return report_page(ordered, explanations)
     return "".join(d.format() + "\n" for d in ordered)
 

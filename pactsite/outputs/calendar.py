@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from pactsite.artifact import OutputFile
 from pactsite.config import SiteConfig
 from pactsite.model import Event, Site
 from pactsite.urls import UrlScheme, output_path
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODUCT_ID = "-//pactsite//pactsite//DE"
 _END = b"END:VCALENDAR\r\n"
@@ -56,6 +58,8 @@ def _file(url: str, name: str, vevents: Sequence[bytes], config: SiteConfig) -> 
     `icalendar` writes a calendar as its own lines, then each event's, then `END:VCALENDAR`;
     so the events' bytes go right before that last line.
     """
+    import icalendar  # here: a quick rebuild writes no calendar and need not import it
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -71,6 +75,8 @@ def _file(url: str, name: str, vevents: Sequence[bytes], config: SiteConfig) -> 
 
 
 def _vevent(event: Event, config: SiteConfig, urls: UrlScheme) -> icalendar.Event:
+    import icalendar
+
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, config))
     vevent.add("dtstamp", _utc(event.publish or _moment(event.start, config)))

@@ -34,7 +34,12 @@ class Guide:
 
 def locate_guide(root: Path) -> Path | None:
     """The site's own `docs/redaktion.md`, else the shipped one, else None."""
-    return next((p for p in (root / GUIDE_FILE, *_SHIPPED) if p.is_file()), None)
+    return next((p for p in guide_candidates(root) if p.is_file()), None)
+
+
+def guide_candidates(root: Path) -> tuple[Path, ...]:
+    """Where the guide is looked for, the first file found wins."""
+    return (root / GUIDE_FILE, *_SHIPPED)
 
 
 def render_guide(text: str, path: str) -> tuple[Guide, list[Diagnostic]]:

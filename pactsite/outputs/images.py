@@ -28,6 +28,7 @@ import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pactsite.artifact import OutputFile
+from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
 from pactsite.links import ASSET_PREFIX, LinkIndex, resolve_link
 from pactsite.markup import RenderedBody
@@ -101,14 +102,6 @@ class ImageSet:
             for width in info.widths
             for suffix, _ in _FORMATS
         ]
-
-
-@dataclass(frozen=True, slots=True)
-class ImageStats:
-    """How many images a build processed, and how many it took from the cache."""
-
-    processed: int = 0
-    cached: int = 0
 
 
 def is_raster(asset: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape
 
 from pactsite.artifact import OutputFile
 from pactsite.urls import UrlScheme
@@ -12,6 +11,10 @@ from pactsite.urls import UrlScheme
 
 def build_sitemap(page_paths: Iterable[PurePosixPath], urls: UrlScheme) -> list[OutputFile]:
     """Write `sitemap.xml` listing every page (`x/index.html`) and `robots.txt` pointing to it."""
+    from xml.sax.saxutils import (
+        escape,
+    )  # here: it imports urllib.request, which quick rebuilds skip
+
     page_urls = sorted(
         "/" + str(path.parent).removeprefix(".") + ("/" if str(path.parent) != "." else "")
         for path in page_paths

@@ -1,0 +1,387 @@
+"""Whether anything a build read or wrote changed since the last build: the state's summary.
+
+A build that keeps its state (see `pactsite.incremental`) saves it in two parts: this
+summary (`summary.pickle`: the size and time of every input file, the names of the output
+files, the time of every output folder, the report) and the whole state with the site model
+(`state.pickle`, tens of MB at thousands of pages). A build that finds nothing changed reads
+only the summary, which holds plain values: it needs none of the pipeline's modules, and the
+command line imports them only when there is something to build.
+
+Output files are compared by name, as a listing of the output folder would: the summary
+keeps each output folder's modification time, which any file added, removed or renamed in
+the folder changes, and only the folders whose time differs are listed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import hashlib
+import os
+import pickle
+import stat
+import time
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pactsite import __version__
+from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
+
+CACHE_DIR = ".pactsite-cache"
+"""The build cache folder in the site folder (as `pactsite.cache.CACHE_DIR`)."""
+SUMMARY_FILE = "summary.pickle"
+_RACY_NS = 2_000_000_000
+_FORMAT = 2
+
+Stats = dict[str, tuple[int, int]]
+"""Size and modification time (ns) of files, by path; for inputs modified just before the
+scan, minus a hash of the bytes instead of the time."""
+
+Folders = dict[str, int]
+"""The modification time (ns) of every folder of the output folder, by path below it ("":
+the output folder itself); -1 for a folder modified just before it was recorded, since a
+change within the clock's resolution would not change its time."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Places:
+    """Where the input files of a build are."""
+
+    folders: tuple[str, ...]
+    """Folders whose files are all inputs (absolute)."""
+    files: tuple[str, ...]
+    """Single input files (absolute)."""
+    absent: tuple[str, ...]
+    """Files that would be read instead of those, if they were there."""
+    skip: frozenset[str]
+    """Folders below `folders` that are no inputs (the output folder, the cache)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
+    """What a build that finds nothing changed needs to know of the last build."""
+
+    token: str
+    """Names the whole state saved with this summary."""
+    stamp: str
+    """pactsite's version and the options: another stamp, another build."""
+    places: Places
+    inputs: Stats
+    outputs: frozenset[str]
+    """The files in the output folder, by path below it."""
+    folders: Folders
+    since: dt.datetime
+    until: dt.datetime | None
+    zone: dt.tzinfo
+    """The site's time zone (a new day can change what pages show)."""
+    search_stale: bool
+    """Whether the search index was carried over from an older build (`serve`)."""
+    report: BuildReport
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What a look at the site found: the last build's summary and which inputs changed."""
+
+    summary: Summary | None
+    """None: there is no summary that fits these options and this moment."""
+    inputs: Stats | None = None
+    """The inputs now, scanned where the summary says (None without a summary)."""
+    changed: list[str] | None = None
+    """The input files that changed; None if files came or went or outputs changed."""
+
+    @property
+    def report(self) -> BuildReport | None:
+        """The report of a build that has nothing to do, if nothing changed; else None."""
+        if self.summary is None or self.changed != []:
+            return None
+        return unchanged_report(self.summary)
+
+
+def unchanged_report(summary: Summary) -> BuildReport:
+    """The report of a build that found nothing changed since the build of `summary`."""
+    return replace(summary.report, rewritten=0, images=from_cache(summary.report.images))
+
+
+def from_cache(images: ImageStats) -> ImageStats:
+    """The image counts of a build that took every image from the cache."""
+    return ImageStats(processed=0, cached=images.processed + images.cached)
+
+
+def look(root: Path, out_dir: Path, options: BuildOptions) -> Look:
+    """Compare the site `root` and the output folder with the last build's summary."""
+    summary = load_summary(root)
+    if summary is None or not fits(summary, options, out_dir):
+        return Look(None)
+    inputs = scan(summary.places)
+    folders = outputs_unchanged(out_dir, summary)
+    changed = compare(summary, inputs, folders is not None)
+    if changed == [] and folders is not None and folders != summary.folders:
+        summary = replace(summary, folders=folders)  # times now old enough to trust
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            save(root / CACHE_DIR / SUMMARY_FILE, summary)
+    return Look(summary, inputs, changed)
+
+
+def fits(summary: Summary, options: BuildOptions, out_dir: Path) -> bool:
+    """Whether the last build used these options and saw the site as it is now (schedule)."""
+    if summary.stamp != stamp(options, out_dir):
+        return False
+    if summary.search_stale and options.search_index == "build":
+        return False
+    now = options.now
+    if now < summary.since or (summary.until is not None and now >= summary.until):
+        return False
+    zone = summary.zone
+    return now.astimezone(zone).date() == summary.since.astimezone(zone).date()
+
+
+def compare(summary: Summary, inputs: Stats, outputs_same: bool) -> list[str] | None:
+    """The changed input files; None if files came or went or the outputs changed."""
+    if not outputs_same or inputs.keys() != summary.inputs.keys():
+        return None
+    before = summary.inputs
+    return [path for path, now in inputs.items() if not _same_file(path, now, before[path])]
+
+
+def stamp(options: BuildOptions, out_dir: Path) -> str:
+    """What of pactsite and the options makes another build (not the moment or the jobs)."""
+    return repr((__version__, options.drafts, options.strict, str(out_dir.absolute())))
+
+
+def scan(places: Places) -> Stats:
+    """Size and modification time of every input file, by absolute path.
+
+    A file modified in the last seconds also gets a hash of its bytes (its time is -1): a
+    second write within the clock's resolution would not change its time, so for such a
+    file the next build compares the bytes (as git does with "racily clean" files).
+    """
+    found: Stats = {}
+    for folder in places.folders:
+        found.update(_stats(folder, places.skip))
+    for path in places.files:
+        with contextlib.suppress(OSError):
+            info = Path(path).stat()
+            found[path] = (info.st_size, info.st_mtime_ns)
+    for path in places.absent:
+        if Path(path).is_file():
+            found[path] = (-1, -1)  # never equal to a scan that did not find it
+    recent = time.time_ns() - _RACY_NS
+    for path, (size, mtime) in found.items():
+        if mtime > recent:
+            found[path] = (size, -_file_hash(path))
+    return found
+
+
+def rescan(inputs: Stats, changed: Collection[str]) -> Stats | None:
+    """`inputs` with the stats of the `changed` files updated; None if one is a folder."""
+    updated = dict(inputs)
+    recent = time.time_ns() - _RACY_NS
+    for path in changed:
+        try:
+            info = Path(path).lstat()
+        except FileNotFoundError:
+            updated.pop(path, None)
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        mtime = info.st_mtime_ns
+        updated[path] = (info.st_size, -_file_hash(path) if mtime > recent else mtime)
+    return updated
+
+
+def _same_file(path: str, now: tuple[int, int], before: tuple[int, int]) -> bool:
+    """Whether the file at `path`, with stats `now`, holds what it held with stats `before`."""
+    if before[1] >= 0 or now[0] != before[0]:
+        return now == before
+    return (now[1] if now[1] < 0 else -_file_hash(path)) == before[1]
+
+
+def _file_hash(path: str) -> int:
+    """A positive 63-bit hash of a file's bytes (0 if it cannot be read)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return 0
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
+
+
+def list_outputs(out_dir: Path) -> tuple[frozenset[str], Folders]:
+    """The files in the output folder, by path below it, and the time of each folder.
+
+    Names only: a deleted or added file (or folder) shows; a file edited by hand in the
+    output folder does not (its time would cost a system call per file).
+    """
+    base = str(out_dir.absolute())
+    files: list[str] = []
+    folders: Folders = {}
+    recent = time.time_ns() - _RACY_NS
+    with contextlib.suppress(OSError):
+        folders[""] = _folder_time(Path(base).stat(), recent)
+    for entry in _entries_below(base, hidden=True):
+        name = entry.path[len(base) + 1 :]
+        if not entry.is_dir(follow_symlinks=False):
+            files.append(name)
+            continue
+        with contextlib.suppress(OSError):
+            folders[name] = _folder_time(entry.stat(follow_symlinks=False), recent)
+    return frozenset(files), folders
+
+
+def restat_folders(out_dir: Path, folders: Folders, paths: Collection[str]) -> Folders:
+    """`folders` with the times of the folders that hold `paths` (and their parents) again.
+
+    For a build that changed only these files in an output folder found unchanged.
+    """
+    base = str(out_dir.absolute())
+    updated = dict(folders)
+    recent = time.time_ns() - _RACY_NS
+    parents = {"/".join(p.split("/")[:depth]) for p in paths for depth in range(p.count("/") + 1)}
+    for folder in parents:
+        try:
+            updated[folder] = _folder_time(Path(_join(base, folder)).stat(), recent)
+        except OSError:
+            updated.pop(folder, None)
+    return updated
+
+
+def outputs_unchanged(out_dir: Path, summary: Summary) -> Folders | None:
+    """The output folder's folder times, if it holds the summary's files by name and no others.
+
+    One `stat` per folder; only the folders whose time differs are listed. None if the
+    files differ. The times returned are the summary's, with those that were too recent to
+    trust replaced when they no longer are.
+    """
+    base = str(out_dir.absolute())
+    touched: dict[str, int] = {}
+    recent = time.time_ns() - _RACY_NS
+    for folder, mtime in summary.folders.items():
+        try:
+            info = Path(base).stat() if not folder else os.lstat(f"{base}/{folder}")
+        except OSError:
+            return None
+        if not stat.S_ISDIR(info.st_mode):
+            return None
+        if mtime < 0 or info.st_mtime_ns != mtime:
+            touched[folder] = _folder_time(info, recent)  # before listing: a later change shows
+    if "" not in summary.folders:
+        return None
+    if not touched:
+        return summary.folders
+    expected: dict[str, set[str]] = {folder: set() for folder in touched}
+    for path in summary.outputs:
+        folder, _, name = path.rpartition("/")
+        if folder in expected:
+            expected[folder].add(name)
+    for folder in touched:
+        files, subfolders = _listing(_join(base, folder))
+        if files is None or files != expected[folder]:
+            return None
+        prefix = f"{folder}/" if folder else ""
+        if any(f"{prefix}{name}" not in summary.folders for name in subfolders):
+            return None  # a new folder: files in it would change no recorded time
+    return {**summary.folders, **touched}
+
+
+def _join(base: str, folder: str) -> str:
+    return f"{base}/{folder}" if folder else base
+
+
+def _listing(folder: str) -> tuple[set[str] | None, list[str]]:
+    """The names of the files (anything but folders) and of the folders in `folder`."""
+    files: set[str] = set()
+    folders: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.name)
+                else:
+                    files.add(entry.name)
+    except OSError:
+        return None, []
+    return files, folders
+
+
+def _folder_time(info: os.stat_result, recent: int) -> int:
+    return -1 if info.st_mtime_ns > recent else info.st_mtime_ns
+
+
+def _stats(folder: str, skip: Collection[str]) -> Stats:
+    """Every regular file below `folder` (`skip` and hidden names left out)."""
+    found: Stats = {}
+    for entry in _entries_below(folder, skip=skip):
+        if entry.is_file(follow_symlinks=False):
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:  # removed meanwhile: missing from the scan, which then differs
+                continue
+            found[entry.path] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _entries_below(
+    folder: str, *, skip: Collection[str] = (), hidden: bool = False
+) -> Iterator[os.DirEntry[str]]:
+    """Every entry below `folder`, folders before their contents, without following links.
+
+    Folders in `skip` are left out, and unless `hidden`, names starting with "." and
+    `__pycache__` folders.
+    """
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
+                continue
+            yield entry
+            if entry.is_dir(follow_symlinks=False) and entry.path not in skip:
+                pending.append(entry.path)
+
+
+def load_summary(root: Path) -> Summary | None:
+    """The summary saved by the last build in `root`, or None if there is none that fits."""
+    summary = load(root / CACHE_DIR / SUMMARY_FILE)
+    return summary if isinstance(summary, Summary) else None
+
+
+def load(path: Path) -> Any:
+    """The object pickled in the file at `path` by `save`; None if there is none that fits."""
+    try:
+        with path.open("rb") as file, no_collection():
+            saved = pickle.load(file)
+    except Exception:  # whatever a damaged file raises: the state is only a cache
+        return None
+    if not isinstance(saved, tuple) or len(saved) != 2 or saved[0] != _FORMAT:
+        return None
+    return saved[1]
+
+
+def save(path: Path, value: object) -> None:
+    """Pickle `value` into the file at `path`, replacing it at once (never half written)."""
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    with temporary.open("wb") as file, no_collection():
+        pickle.dump((_FORMAT, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector: (un)pickling millions of objects starts it often."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

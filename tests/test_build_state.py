@@ -1,0 +1,195 @@
+"""The build state in `.pactsite-cache/`: cheap when nothing changed, never wrong when it did."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pactsite import incremental
+from pactsite.build import check
+from pactsite.buildinfo import BuildOptions
+from pactsite.freshness import load_summary
+
+from conftest import run_pactsite
+
+NEWS = "content/pacts/alpha/news"
+CACHE = ".pactsite-cache"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _build(site: Path) -> int | None:
+    """Build with the cache; how many files a quick rebuild rewrote (None: a whole build)."""
+    run = run_pactsite("build", "--site", str(site))
+    assert run.exit_code == 0, run.stderr
+    found = re.search(r"rewrote only the (\d+) changed", run.output)
+    return int(found.group(1)) if found else None
+
+
+def _clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    run = run_pactsite("build", "--site", str(site), "--output", str(out), "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    return _tree(out)
+
+
+def _edit_body(site: Path, number: int = 0) -> None:
+    with (site / NEWS / "2002-10-22-erste-meldung.md").open("a", encoding="utf-8") as file:
+        file.write(f"\nEin neuer Absatz mit **Nachtrag {number}**.\n")
+
+
+def _age_output_folders(site: Path) -> None:
+    """Make every output folder look written a minute ago, as after a pause of the editor.
+
+    Folder times written in the last seconds are not trusted (a change within the clock's
+    resolution would not show); a build that finds them old enough records them.
+    """
+    old = time.time_ns() - 60 * 1_000_000_000
+    for folder in [site / "public", *(p for p in (site / "public").rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(old, old))
+    assert _build(site) == 0
+    summary = load_summary(site)
+    assert summary is not None
+    assert all(mtime >= 0 for mtime in summary.folders.values()), "times not recorded"
+
+
+def test_a_file_deleted_from_an_output_folder_is_noticed_by_the_folder_time(
+    minimal_site: Path,
+) -> None:
+    _build(minimal_site)
+    first = _tree(minimal_site / "public")
+    _age_output_folders(minimal_site)
+    (minimal_site / "public/pakte/alpha/aktuelles/erste-meldung/index.html").unlink()
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first
+
+
+def test_a_file_added_to_an_output_folder_is_noticed_by_the_folder_time(
+    minimal_site: Path,
+) -> None:
+    _build(minimal_site)
+    first = _tree(minimal_site / "public")
+    _age_output_folders(minimal_site)
+    (minimal_site / "public/pakte/alpha/fremd.html").write_text("fremd", encoding="utf-8")
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first
+
+
+def test_a_file_in_a_new_output_folder_is_noticed(minimal_site: Path) -> None:
+    _build(minimal_site)
+    first = _tree(minimal_site / "public")
+    _age_output_folders(minimal_site)
+    (minimal_site / "public/neu").mkdir()
+    (minimal_site / "public/neu/seite.html").write_text("neu", encoding="utf-8")
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first
+
+
+def test_a_build_that_finds_nothing_changed_rewrites_no_state_file(minimal_site: Path) -> None:
+    _build(minimal_site)
+    _age_output_folders(minimal_site)
+    cache = minimal_site / CACHE
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()}
+    assert {"state.pickle", "summary.pickle"} <= before.keys()
+    assert _build(minimal_site) == 0
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_a_build_that_finds_nothing_changed_imports_no_pipeline_module(
+    minimal_site: Path,
+) -> None:
+    _build(minimal_site)
+    script = (
+        "import sys\n"
+        "from pactsite.cli import main\n"
+        "try:\n"
+        f"    main(['build', '--site', {str(minimal_site)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['jinja2', 'markdown', 'PIL', 'icalendar', 'nh3', 'pactsite.build']\n"
+        "print('imported:', *[name for name in heavy if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert "rewrote only the 0 changed" in done.stdout, done.stderr
+    assert "imported:\n" in done.stdout
+
+
+def test_body_edits_saved_in_the_journal_give_the_same_site_as_a_clean_build(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    _build(minimal_site)
+    for number in range(3):
+        _edit_body(minimal_site, number)
+        assert _build(minimal_site) is not None
+    assert (minimal_site / CACHE / "state.journal").is_file()
+    _edit_body(minimal_site, 3)  # the next build reads the state through the whole journal
+    assert _build(minimal_site) is not None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_long_journal_is_folded_into_the_state(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(minimal_site)
+    _edit_body(minimal_site, 1)
+    assert _build(minimal_site) is not None
+    assert (minimal_site / CACHE / "state.journal").is_file()
+    monkeypatch.setattr(incremental, "JOURNAL_LIMIT", 1)
+    _edit_body(minimal_site, 2)
+    assert _build(minimal_site) is not None
+    assert not (minimal_site / CACHE / "state.journal").exists()
+    _edit_body(minimal_site, 3)
+    assert _build(minimal_site) is not None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_damaged_journal_only_costs_time(minimal_site: Path, tmp_path: Path) -> None:
+    _build(minimal_site)
+    _edit_body(minimal_site, 1)
+    assert _build(minimal_site) is not None
+    journal = minimal_site / CACHE / "state.journal"
+    journal.write_bytes(journal.read_bytes()[:-20])
+    _edit_body(minimal_site, 2)
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_site_pact_finds_every_pact_by_key_also_after_pickling(minimal_site: Path) -> None:
+    site = check(minimal_site, BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC))).site
+    assert len(site.pacts) >= 2
+    copied = pickle.loads(pickle.dumps(site))
+    for pact in site.pacts:
+        assert site.pact(pact.key) is pact
+        assert copied.pact(pact.key) == pact
+    with pytest.raises(KeyError):
+        site.pact("kein-pakt")
+
+
+def test_after_a_quick_rebuild_nothing_changed_and_a_deleted_file_is_noticed(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    _build(minimal_site)
+    _edit_body(minimal_site, 1)
+    assert _build(minimal_site) is not None
+    assert _build(minimal_site) == 0
+    first = _tree(minimal_site / "public")
+    _age_output_folders(minimal_site)
+    (minimal_site / "public/pakte/alpha/aktuelles/erste-meldung/index.html").unlink()
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == first == _clean_build(minimal_site, tmp_path / "c")
