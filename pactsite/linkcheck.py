@@ -48,24 +48,23 @@ def check_page_links(
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
     known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
-    fine: set[str] = set()  # site-absolute targets known to lead somewhere: skipped at once
+    fine: set[str] = set()  # as written: site-absolute targets known to lead somewhere
     for page in pages:
         path = str(page.path)
         text = page.content.decode("utf-8")
-        if path not in ids:  # every page links its own skip target: decode each page once
-            ids[path] = _ids(text)
-        targets = {unescape(target) for target in set(_REFERENCE.findall(text))}
-        for target in targets - fine:
+        for written in set(_REFERENCE.findall(text)) - fine:
+            target = unescape(written)
             absolute = target.startswith("/")
-            seen = (target, "" if absolute else str(page.path))
+            seen = (target, "" if absolute else path)
             problem = known.get(seen)
             if problem is None:
-                problem = known[seen] = _problem(target, page.path, paths, page_text, ids)
+                problem = _problem(target, page.path, paths, page_text, ids, text)
+                known[seen] = problem
             if problem:
                 found = _diagnostic(page, target, problem, root)
                 problems.setdefault((found.path, target), found)
             elif absolute:
-                fine.add(target)
+                fine.add(written)
     return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
 
 
@@ -75,6 +74,7 @@ def _problem(
     paths: set[str],
     page_text: Callable[[str], str | None],
     ids: dict[str, set[str]],
+    own_text: str,
 ) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not (parts.path or parts.fragment):
@@ -92,7 +92,10 @@ def _problem(
         file = f"{file}/index.html"
     if file not in paths:
         return f"link to '{target}' leads nowhere in the built site"
-    if parts.fragment and file.endswith(".html"):
+    if parts.fragment and file == str(page):  # every page links its own skip target
+        if not _has_id(own_text, parts.fragment):
+            return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"
+    elif parts.fragment and file.endswith(".html"):
         if file not in ids:  # once per page (setdefault would scan the page every time)
             text = page_text(file)
             ids[file] = _ids(text) if text is not None else set()
@@ -109,6 +112,17 @@ def _ids(text: str) -> set[str]:
         for match in _ID.finditer(text)
         if not (start := match.start()) or not _is_word(text[start - 1])
     }
+
+
+def _has_id(text: str, wanted: str) -> bool:
+    """Whether the page has `id="wanted"` (as `_ids` would find it), without listing all."""
+    needle = f'id="{wanted}"'
+    start = text.find(needle)
+    while start >= 0:
+        if not start or not _is_word(text[start - 1]):
+            return True
+        start = text.find(needle, start + 1)
+    return False
 
 
 def _is_word(char: str) -> bool:
