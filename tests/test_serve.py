@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,11 @@ from watchdog.events import (
     EVENT_TYPE_MODIFIED,
     EVENT_TYPE_MOVED,
     EVENT_TYPE_OPENED,
+    FileSystemEvent,
 )
 
 from pactsite.serve.debounce import Debouncer
-from pactsite.serve.watch import is_source_change
+from pactsite.serve.watch import SiteWatcher, is_source_change
 
 WAIT_MS = 30_000  # generous: the machine is shared and small
 WAIT_S = WAIT_MS / 1000
@@ -414,6 +415,46 @@ def test_an_atomic_save_counts_by_its_destination_and_reads_do_not_count() -> No
     assert not is_source_change(root, EVENT_TYPE_OPENED, False, [source])
     assert not is_source_change(root, EVENT_TYPE_CLOSED_NO_WRITE, False, [source])
     assert not is_source_change(root, EVENT_TYPE_MODIFIED, True, ["/site/content/pages"])
+
+
+def test_reading_the_sources_as_every_build_does_raises_no_file_events(
+    minimal_site: Path,
+) -> None:
+    """At 50,000 pages the open and close events of a build's reads overflowed the kernel's
+    queue, and watchdog walked the whole tree after each overflow, for minutes."""
+    seen: list[str] = []
+    changed: list[list[str] | None] = []
+    watcher = _CountingWatcher(minimal_site, changed.append, seen)
+    watcher.start()
+    try:
+        sources = [p for p in (minimal_site / "content").rglob("*") if p.is_file()]
+        for _ in range(20):
+            for source in sources:
+                source.read_bytes()
+        time.sleep(0.5)
+        assert seen == []
+        news = next(p for p in sources if p.suffix == ".md")
+        news.write_text(news.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not changed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert changed and changed[0] == [str(news)]
+    finally:
+        watcher.stop()
+
+
+class _CountingWatcher(SiteWatcher):
+    """A SiteWatcher that notes the type of every event watchdog hands it."""
+
+    def __init__(
+        self, root: Path, changed: Callable[[list[str] | None], None], seen: list[str]
+    ) -> None:
+        super().__init__(root, changed)
+        self._seen = seen
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self._seen.append(event.event_type)
+        super().on_any_event(event)
 
 
 def test_a_burst_of_pokes_runs_the_action_once_after_a_quiet_moment() -> None:
