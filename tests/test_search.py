@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -316,3 +319,33 @@ def test_a_failing_pagefind_is_a_clean_error_and_keeps_the_site(
     with pytest.raises(OutputError, match="Pagefind failed: Pagefind stolpert"):
         search.build_search_index(files, broken)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_sweeps_up_what_a_killed_build_left_behind(
+    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    leftover = tmp_path / f"pactsite-search-{int(ended.stdout)}-x1y2"
+    (leftover / "site").mkdir(parents=True)
+    (leftover / "site/seite.html").write_text("<main data-pagefind-body>x</main>")
+    orphan = subprocess.Popen(  # stands in for the killed build's Pagefind, still indexing
+        [sys.executable, "-c", "import time; time.sleep(60)", "--site", str(leftover / "site")]
+    )
+    running = tmp_path / f"pactsite-search-{os.getpid()}-a1b2"  # a build that still runs
+    running.mkdir()
+    monkeypatch.setattr(search, "_memory_folder", lambda needed: str(tmp_path))
+    try:
+        build(
+            minimal_site,
+            minimal_site / "public",
+            BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC)),
+        )
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        orphan.kill()
+        orphan.wait()
+    assert not leftover.exists()
+    assert running.is_dir()
+    assert (minimal_site / "public/pagefind/pagefind-entry.json").is_file()

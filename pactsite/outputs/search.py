@@ -7,8 +7,11 @@ from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -30,6 +33,7 @@ _TITLE = re.compile(rb"<title>.*?</title>", re.DOTALL)
 _INDEXED_MAIN = re.compile(rb"<main\b[^>]*" + BODY_MARK + rb".*?</main>", re.DOTALL)
 _SHARED_MEMORY = "/dev/shm"
 _LOG = "pagefind.log"
+_PREFIX = "pactsite-search-"
 
 
 def pagefind_binary() -> Path:
@@ -77,7 +81,9 @@ def start_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
         return SearchIndexing(None, None)
     executable = binary or pagefind_binary()
     needed = 3 * sum(page.size for page in pages)  # pages, index, room to spare
-    temp = tempfile.TemporaryDirectory(prefix="pactsite-search-", dir=_memory_folder(needed))
+    place = _memory_folder(needed)
+    sweep_leftovers(Path(place or tempfile.gettempdir()))
+    temp = tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=place)
     try:
         site = Path(temp.name, "site")
         for page in pages:
@@ -146,6 +152,41 @@ class SearchIndexing:
             process.wait()
         if temp is not None:
             temp.cleanup()
+
+
+def sweep_leftovers(place: Path) -> None:
+    """Remove the folders that killed builds left in `place`, and stop their Pagefind.
+
+    A build killed outright (SIGKILL, out of memory) cannot clean up: its folder, in
+    /dev/shm that is memory, would stay until the next reboot, and its Pagefind would
+    index on for nobody. The folder names the build's process; one that no longer runs
+    left it behind.
+    """
+    for leftover in place.glob(f"{_PREFIX}*-*"):
+        owner = leftover.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if not owner.isdigit() or _is_running(int(owner)):
+            continue
+        _stop_pagefind_in(leftover)
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _stop_pagefind_in(leftover: Path) -> None:
+    """Kill a Pagefind still indexing the folder (found by its command line; Linux only)."""
+    wanted = f"{leftover}/site".encode()
+    for command_line in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError, ValueError):
+            if wanted in command_line.read_bytes().split(b"\0"):
+                os.kill(int(command_line.parent.name), signal.SIGKILL)
 
 
 def _memory_folder(needed: int) -> str | None:
