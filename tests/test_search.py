@@ -327,14 +327,16 @@ def test_a_build_sweeps_up_what_a_killed_build_left_behind(
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    leftover = tmp_path / f"pactsite-search-{int(ended.stdout)}-x1y2"
+    leftover = tmp_path / f"{search.folder_prefix(int(ended.stdout))}x1y2"
     (leftover / "site").mkdir(parents=True)
     (leftover / "site/seite.html").write_text("<main data-pagefind-body>x</main>")
     orphan = subprocess.Popen(  # stands in for the killed build's Pagefind, still indexing
         [sys.executable, "-c", "import time; time.sleep(60)", "--site", str(leftover / "site")]
     )
-    running = tmp_path / f"pactsite-search-{os.getpid()}-a1b2"  # a build that still runs
+    running = tmp_path / f"{search.folder_prefix(os.getpid())}a1b2"  # a build that still runs
     running.mkdir()
+    elsewhere = tmp_path / f"pactsite-search-{int(ended.stdout)}@0000ffff-c3d4"  # other machine
+    elsewhere.mkdir()
     monkeypatch.setattr(search, "_memory_folder", lambda needed: str(tmp_path))
     try:
         build(
@@ -348,4 +350,5 @@ def test_a_build_sweeps_up_what_a_killed_build_left_behind(
         orphan.wait()
     assert not leftover.exists()
     assert running.is_dir()
+    assert elsewhere.is_dir()
     assert (minimal_site / "public/pagefind/pagefind-entry.json").is_file()

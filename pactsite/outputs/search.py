@@ -8,10 +8,12 @@ from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -83,7 +85,7 @@ def start_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
     needed = 3 * sum(page.size for page in pages)  # pages, index, room to spare
     place = _memory_folder(needed)
     sweep_leftovers(Path(place or tempfile.gettempdir()))
-    temp = tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=place)
+    temp = tempfile.TemporaryDirectory(prefix=folder_prefix(os.getpid()), dir=place)
     try:
         site = Path(temp.name, "site")
         for page in pages:
@@ -159,15 +161,22 @@ def sweep_leftovers(place: Path) -> None:
 
     A build killed outright (SIGKILL, out of memory) cannot clean up: its folder, in
     /dev/shm that is memory, would stay until the next reboot, and its Pagefind would
-    index on for nobody. The folder names the build's process; one that no longer runs
-    left it behind.
+    index on for nobody. The folder names the build's process and machine; a process of
+    this machine that no longer runs left it behind.
     """
-    for leftover in place.glob(f"{_PREFIX}*-*"):
-        owner = leftover.name.removeprefix(_PREFIX).split("-", 1)[0]
-        if not owner.isdigit() or _is_running(int(owner)):
-            continue
-        _stop_pagefind_in(leftover)
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in place.glob(f"{_PREFIX}*"):
+        owner = leftover.name.removeprefix(_PREFIX).split("@", 1)[0]
+        if not owner.isdigit() or not leftover.name.startswith(folder_prefix(int(owner))):
+            continue  # not a folder of this machine (another container may share the place)
+        if not _is_running(int(owner)):
+            _stop_pagefind_in(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def folder_prefix(pid: int) -> str:
+    """How the folders of the build process `pid` on this machine begin."""
+    machine = hashlib.blake2b(socket.gethostname().encode(), digest_size=4).hexdigest()
+    return f"{_PREFIX}{pid}@{machine}-"
 
 
 def _is_running(pid: int) -> bool:
