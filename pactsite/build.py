@@ -179,19 +179,18 @@ def build_recorded(
     root: Path, out_dir: Path, options: BuildOptions
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
-    report, checked, rendering, files = _build(root, out_dir, options)
+    hashes: dict[str, str] = {}
+    report, checked, rendering, _ = _build(root, out_dir, options, hashes=hashes)
     record = BuildRecord(
-        checked=checked,
-        template_extras=rendering.extras,
-        reads=rendering.reads,
-        outputs={str(f.path): content_hash(f.content) for f in files},
+        checked=checked, template_extras=rendering.extras, reads=rendering.reads, outputs=hashes
     )
     return report, record
 
 
 def _build(
-    root: Path, out_dir: Path, options: BuildOptions
+    root: Path, out_dir: Path, options: BuildOptions, *, hashes: dict[str, str] | None = None
 ) -> tuple[BuildReport, CheckedSite, _Rendering, list[OutputFile]]:
+    """The whole build; with `hashes`, also fill in a hash of every file written (by path)."""
     checked = check(root, options)
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
@@ -209,11 +208,15 @@ def _build(
         index: list[OutputFile] = []
 
         def index_files() -> list[OutputFile]:
+            if hashes is not None:  # while Pagefind still works
+                hashes.update((str(f.path), content_hash(f.content)) for f in files)
             index.extend(reused or indexing.finish())
             return index
 
         publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), index_files))
     files += index
+    if hashes is not None:
+        hashes.update((str(f.path), content_hash(f.content)) for f in index)
     report = BuildReport(
         files=len(files),
         pages=rendering.pages,
