@@ -180,24 +180,23 @@ def build_recorded(
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
     hashes: dict[str, str] = {}
-    report, checked, rendering, _ = _build(root, out_dir, options, hashes=hashes)
+    report, checked, stage = _build(root, out_dir, options, hashes=hashes)
     record = BuildRecord(
-        checked=checked, template_extras=rendering.extras, reads=rendering.reads, outputs=hashes
+        checked=checked, template_extras=stage.extras, reads=stage.reads, outputs=hashes
     )
     return report, record
 
 
 def _build(
     root: Path, out_dir: Path, options: BuildOptions, *, hashes: dict[str, str] | None = None
-) -> tuple[BuildReport, CheckedSite, _Rendering, list[OutputFile]]:
+) -> tuple[BuildReport, CheckedSite, _PageStage]:
     """The whole build; with `hashes`, also fill in a hash of every file written (by path)."""
     checked = check(root, options)
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
     # not in `check`: the index is for visitors only. Pagefind runs while the rest is made.
     with start_search_index([] if reused else stage.pages) as indexing:
-        rendering = _complete_rendering(checked, stage, options.now)
-        files = rendering.files
+        files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, checked.images)
         if broken:
             raise BuildFailed([*checked.warnings, *broken])
@@ -219,13 +218,13 @@ def _build(
         hashes.update((str(f.path), content_hash(f.content)) for f in index)
     report = BuildReport(
         files=len(files),
-        pages=rendering.pages,
+        pages=len(stage.pages),
         warnings=checked.warnings,
         next_change=upcoming,
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
-    return report, checked, rendering, files
+    return report, checked, stage
 
 
 def content_hash(content: bytes) -> str:
@@ -237,16 +236,8 @@ def render_site(
     checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
 ) -> tuple[list[OutputFile], int]:
     """Render every output file of a checked site as of `now`; return files and page count."""
-    rendering = _render_site(checked, now, workers, cache)
-    return rendering.files, rendering.pages
-
-
-@dataclass(frozen=True, slots=True)
-class _Rendering:
-    files: list[OutputFile]
-    pages: int
-    extras: dict[str, Any]
-    reads: dict[str, frozenset[str]]
+    stage = _render_page_stage(checked, now, workers, cache)
+    return _complete_rendering(checked, stage, now), len(stage.pages)
 
 
 def template_extras(checked: CheckedSite) -> dict[str, Any]:
@@ -301,14 +292,10 @@ def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
     return [*plan_pages(site, config, urls, now), *plan_directory(site, config, urls, statuses)]
 
 
-def _render_site(
-    checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
-) -> _Rendering:
-    return _complete_rendering(checked, _render_page_stage(checked, now, workers, cache), now)
-
-
 @dataclass(frozen=True, slots=True)
 class _PageStage:
+    """The rendered pages, and what the next build can reuse of rendering them."""
+
     pages: list[OutputFile]
     env: jinja2.Environment
     extras: dict[str, Any]
@@ -336,8 +323,10 @@ def _render_page_stage(
     return _PageStage(pages, env, extras, reads)
 
 
-def _complete_rendering(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> _Rendering:
-    """Add every other file to the rendered pages and check the links of all of them."""
+def _complete_rendering(
+    checked: CheckedSite, stage: _PageStage, now: dt.datetime
+) -> list[OutputFile]:
+    """The rendered pages and every other file, with the links of all of them checked."""
     config, site, env, pages = checked.config, checked.site, stage.env, stage.pages
     urls = UrlScheme(config.urls, config.base_url)
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
@@ -358,7 +347,7 @@ def _complete_rendering(checked: CheckedSite, stage: _PageStage, now: dt.datetim
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
-    return _Rendering(files, len(pages), stage.extras, stage.reads)
+    return files
 
 
 def _render_pages_cached(

@@ -36,6 +36,8 @@ _INDEXED_MAIN = re.compile(rb"<main\b[^>]*" + BODY_MARK + rb".*?</main>", re.DOT
 _SHARED_MEMORY = "/dev/shm"
 _LOG = "pagefind.log"
 _PREFIX = "pactsite-search-"
+_PAGES = "site"
+"""The folder of Pagefind's input pages in a search folder."""
 
 
 def pagefind_binary() -> Path:
@@ -87,7 +89,7 @@ def start_search_index(files: Sequence[OutputFile], binary: Path | None = None) 
     sweep_leftovers(Path(place or tempfile.gettempdir()))
     temp = tempfile.TemporaryDirectory(prefix=folder_prefix(os.getpid()), dir=place)
     try:
-        site = Path(temp.name, "site")
+        site = Path(temp.name, _PAGES)
         for page in pages:
             target = site.joinpath(*page.path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +193,7 @@ def _is_running(pid: int) -> bool:
 
 def _stop_pagefind_in(leftover: Path) -> None:
     """Kill a Pagefind still indexing the folder (found by its command line; Linux only)."""
-    wanted = f"{leftover}/site".encode()
+    wanted = bytes(leftover / _PAGES)  # as in its command line: --site <folder>/site
     for command_line in Path("/proc").glob("[0-9]*/cmdline"):
         with contextlib.suppress(OSError, ValueError):
             if wanted in command_line.read_bytes().split(b"\0"):
