@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from pactsite.cli import main
 
@@ -115,6 +115,15 @@ def chromium() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    """A desktop-sized tab under the CSP of netlify.toml, like a visitor's (not bypassed:
+    the pages must work under it). Test modules that need another tab define their own."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -34,14 +34,6 @@ NEWS_FILE = (
 NEWS_URL = "/pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/"
 NEWS_ONLY_WORD = "Lösungsstrategien"
 """A word of the Halle press note's body and of no other content file."""
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    """A page under the CSP of netlify.toml (not bypassed: the search must work under it)."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def test_the_word_of_the_test_occurs_only_in_the_news_body() -> None:

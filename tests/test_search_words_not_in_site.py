@@ -7,23 +7,12 @@ query of several words. The search page must say "no results" instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from conftest import REPOSITORY
 
 ABSENT = "Ausbildung"
 """A word that no content file holds, whose beginning "aus" is in many pages."""
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    """A page under the CSP of netlify.toml, like a visitor's."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def search(page: Page, base: str, query: str) -> None:
