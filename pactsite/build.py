@@ -99,6 +99,9 @@ class BuildRecord:
     """The body keys each page read, by output path (ALL_KEYS: it lists them all)."""
     outputs: Mapping[str, str]
     """A hash of every written file's bytes, by output path."""
+    search_pages: tuple[str, ...] = ()
+    """The output paths of the pages in the search index, in the order of their ids (none
+    when the index was carried over from an earlier build)."""
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
@@ -180,22 +183,29 @@ def build_recorded(
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
     hashes: dict[str, str] = {}
-    report, checked, stage = _build(root, out_dir, options, hashes=hashes)
+    report, checked, stage, search_pages = _build(root, out_dir, options, hashes=hashes)
     record = BuildRecord(
-        checked=checked, template_extras=stage.extras, reads=stage.reads, outputs=hashes
+        checked=checked,
+        template_extras=stage.extras,
+        reads=stage.reads,
+        outputs=hashes,
+        search_pages=search_pages,
     )
     return report, record
 
 
 def _build(
     root: Path, out_dir: Path, options: BuildOptions, *, hashes: dict[str, str] | None = None
-) -> tuple[BuildReport, CheckedSite, _PageStage]:
-    """The whole build; with `hashes`, also fill in a hash of every file written (by path)."""
+) -> tuple[BuildReport, CheckedSite, _PageStage, tuple[str, ...]]:
+    """The whole build; with `hashes`, also fill in a hash of every file written (by path).
+
+    Also returns the pages in the search index, in the order of their ids.
+    """
     checked = check(root, options)
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
-    reused = previous_search_index(out_dir) if options.search_index == "reuse" else []
-    # not in `check`: the index is for visitors only. Pagefind runs while the rest is made.
-    with start_search_index([] if reused else stage.pages) as indexing:
+    reused = previous_search_index(out_dir) if options.search_index == "reuse" else None
+    # not in `check`: the index is for visitors only. It is made while the rest is made.
+    with start_search_index([] if reused is not None else stage.pages) as indexing:
         files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, checked.images)
         if broken:
@@ -205,11 +215,14 @@ def _build(
         files.append(build_next_build(upcoming, checked.config))
         files.append(build_report_page(checked.root, checked.warnings))
         index: list[OutputFile] = []
+        search_pages: list[str] = []
 
         def index_files() -> list[OutputFile]:
-            if hashes is not None:  # while Pagefind still works
+            if hashes is not None:  # while the index is still being made
                 hashes.update((str(f.path), content_hash(f.content)) for f in files)
-            index.extend(reused or indexing.finish())
+            made = reused if reused is not None else indexing.finish()
+            index.extend(made.files)
+            search_pages.extend(made.pages)
             return index
 
         publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), index_files))
@@ -224,7 +237,7 @@ def _build(
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
-    return report, checked, stage
+    return report, checked, stage, tuple(search_pages)
 
 
 def content_hash(content: bytes) -> str:

@@ -25,8 +25,8 @@ class BuildOptions:
     cache: bool = False
     """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
     search_index: Literal["build", "reuse"] = "build"
-    """"reuse": carry over the output folder's `/pagefind/` unchanged (stale, but no Pagefind
-    run: for `serve`'s rebuilds); built afresh when there is none."""
+    """"reuse": carry over the output folder's `/suchindex/` unchanged (stale, but no index to
+    make: for `serve`'s rebuilds); made afresh when there is none."""
 
 
 @dataclass(frozen=True, slots=True)

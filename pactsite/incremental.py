@@ -24,7 +24,7 @@ import secrets
 import types
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.audit import BodySource
@@ -77,7 +77,7 @@ from pactsite.outputs.pages import (
     entry_page,
     render_pages_recorded,
 )
-from pactsite.outputs.search import INDEX_FOLDER, build_search_index, indexed_pages
+from pactsite.outputs.search import update_search_index
 from pactsite.sources import split_front_matter
 from pactsite.textfile import read_text
 from pactsite.theme import theme_folders
@@ -298,8 +298,11 @@ def _rebuild_changed(
     files, page_reads = rerendered
     record, summary = state.record, state.summary
     written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
-    search, removed = _search_index(written, record.outputs, options, out_dir)
-    written += search
+    search = _search_index(written, record, options, out_dir)
+    if search is None:
+        return None
+    written += search[0]
+    removed = search[1]
     update_in_place(written, out_dir)
     for path in removed:
         (out_dir / path).unlink(missing_ok=True)
@@ -488,22 +491,18 @@ def _path(job: PageJob, urls: UrlScheme) -> str:
 
 
 def _search_index(
-    written: list[OutputFile], outputs: Mapping[str, str], options: BuildOptions, out_dir: Path
-) -> tuple[list[OutputFile], set[str]]:
-    """The search index files that change with `written`, and the ones to remove."""
-    if options.search_index == "reuse" or not indexed_pages(written):
+    written: list[OutputFile], record: BuildRecord, options: BuildOptions, out_dir: Path
+) -> tuple[list[OutputFile], set[str]] | None:
+    """The search index files that change with `written`, and the ones to remove; None if
+    the index must be made whole."""
+    if options.search_index == "reuse":
         return [], set()
-    fresh = {str(f.path): f for f in written}
-    pages = [
-        fresh.get(path) or OutputFile(PurePosixPath(path), (out_dir / path).read_bytes())
-        for path in outputs
-        if path.endswith(".html") and not path.startswith(f"{INDEX_FOLDER}/")
-    ]
-    index = build_search_index(pages)
-    kept = {str(f.path) for f in index}
-    removed = {p for p in outputs if p.startswith(f"{INDEX_FOLDER}/") and p not in kept}
-    changed = [f for f in index if outputs.get(str(f.path)) != content_hash(f.content)]
-    return changed, removed
+    try:
+        return update_search_index(
+            record.search_pages, written, lambda path: (out_dir / path).read_bytes()
+        )
+    except (OSError, ValueError, KeyError, TypeError):  # not the index the state knows
+        return None
 
 
 def _read_only(values: dict[str, str]) -> types.MappingProxyType[str, str]:

@@ -495,7 +495,7 @@ def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_rebuilds_keep_the_first_builds_search_index_and_use_the_cache(served: Served) -> None:
-    index = served.site / "public/pagefind"
+    index = served.site / "public/suchindex"
     before = {p: p.read_bytes() for p in index.rglob("*") if p.is_file()}
     assert before
     after = served.mark()
@@ -531,4 +531,4 @@ def test_a_text_edit_rewrites_only_its_page_and_equals_a_clean_build(
 
 def _files(folder: Path) -> dict[str, bytes]:
     found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
-    return {name: p.read_bytes() for name, p in found.items() if not name.startswith("pagefind/")}
+    return {name: p.read_bytes() for name, p in found.items() if not name.startswith("suchindex/")}

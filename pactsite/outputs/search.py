@@ -1,129 +1,321 @@
-"""The search index: Pagefind (installed from PyPI with its binary) indexes the built pages.
+"""The search index in `/suchindex/`, made by pactsite itself so that an edit updates it in place.
 
-Only pages that mark their `<main>` with `data-pagefind-body` are indexed (entries and pact
-profiles); lists, facet pages, the 404 page and redirect stubs are not. The language comes
-from `<html lang>`, so German words are stemmed. The index lands in `/pagefind/`.
+Layout (read by `js/suche.js`; every file is JSON):
+
+- `meta.json`: `{"pages": N}`, the number of indexed pages.
+- `seiten/<id>.json`: one page, `{"url", "title", "kind", "pact", "text"}`; ids count the
+  indexed pages in the order of their output paths.
+- `w/<key>.json`: the words and stems whose key is `<key>` (the first three letters; a word
+  of two letters is its own key; a key of other characters than a-z and 0-9 is written as
+  "x" and the hex digits of its UTF-8 bytes):
+  `{"words": {word: [stem, pages with the word]}, "stems": {stem: postings}}`, where the
+  postings are `[id, weight, id step, weight, ...]`, ids ascending, each after the first
+  as the step from the one before. A weight counts the stem on the page, its title thrice.
+
+A visitor's query word is folded like the site's words and looked up in its key's file:
+the word itself gives its stem; the words it begins give theirs (a word still being typed).
+A word not in the site finds nothing. No WebAssembly and no ranges of pages to download:
+a query of two words loads two small files, then one file per result shown.
+
+Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
+them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here an edit
+rewrites the files of the words the page had and has, from the previous index.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
+import json
+import multiprocessing as mp
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path, PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
+from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, words_of
 
-INDEX_FOLDER = "pagefind"
-BODY_MARK = b"data-pagefind-body"
-EXCLUDED = (".breadcrumb", ".backlinks", ".related", ".variant-link", ".facts")
-"""Parts of an indexed page that are navigation or a table of facts (which Pagefind would run
-together into excerpts like "PaktMagdeburg"), not the page's own words."""
-UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-"""Pagefind's ready-made interfaces: the site renders results with its own script."""
-_TIMEOUT_SECONDS = 300
-_HTML = re.compile(rb"<html\b[^>]*>")
-_TITLE = re.compile(rb"<title>.*?</title>", re.DOTALL)
-_INDEXED_MAIN = re.compile(rb"<main\b[^>]*" + BODY_MARK + rb".*?</main>", re.DOTALL)
-_SHARED_MEMORY = "/dev/shm"
-_LOG = "pagefind.log"
-_PREFIX = "pactsite-search-"
-_PAGES = "site"
-"""The folder of Pagefind's input pages in a search folder."""
+INDEX_FOLDER = "suchindex"
+TITLE_WEIGHT = 2
+"""A word in the title counts this much more than once (it is in the text too)."""
+MAX_WEIGHT = 255
+_MIN_PAGES_TO_FORK = 200
+"""Fewer pages are indexed faster than a process starts."""
+_KEY_LENGTH = 3
+_PLAIN_KEY = re.compile(r"[a-z0-9]+")
 
 
-def pagefind_binary() -> Path:
-    """The Pagefind executable that the `pagefind[bin]` package installed."""
-    try:
-        from pagefind_bin import get_executable  # type: ignore[import-untyped]
-    except ImportError:
-        raise OutputError(_missing("the package pagefind-bin is not installed")) from None
-    try:
-        return Path(get_executable())
-    except FileNotFoundError as error:
-        raise OutputError(_missing(str(error))) from None
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """The index files, and the output paths of the indexed pages in id order."""
+
+    files: list[OutputFile]
+    pages: tuple[str, ...]
 
 
-def indexed_pages(files: Sequence[OutputFile]) -> list[OutputFile]:
-    """The HTML pages that ask to be indexed, in path order."""
+@dataclass(slots=True)
+class _Shard:
+    """The words and postings of one key, as in its file."""
+
+    words: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Each word's stem and how many pages have it."""
+    stems: dict[str, list[int]] = field(default_factory=dict)
+    """Each stem's postings, encoded (only the stems an edit touches are decoded)."""
+
+
+def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """The HTML pages that ask to be found, in path order (their ids)."""
     pages = (f for f in files if f.path.suffix == ".html" and BODY_MARK in f.content)
     return sorted(pages, key=lambda f: f.path)
 
 
-def indexed_part(page: bytes) -> bytes:
-    """What Pagefind reads of a page: `<html lang>`, the title and the indexed `<main>`.
+def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
+    """The whole index of the pages among `files` that ask to be found."""
+    entries: list[tuple[str, SearchEntry]] = []
+    for page in indexed_pages(files):
+        entry = search_entry(page_url(page.path), page.content)
+        if entry is not None:
+            entries.append((str(page.path), entry))
+    postings: dict[str, dict[int, int]] = {}
+    pages_with: Counter[str] = Counter()
+    out: list[OutputFile] = []
+    for number, (_, entry) in enumerate(entries):
+        weights, words = page_terms(entry)
+        for term, weight in weights.items():
+            found = postings.get(term)
+            if found is None:
+                found = postings[term] = {}
+            found[number] = weight
+        pages_with.update(words)
+        out.append(_fragment(number, entry))
+    shards: dict[str, _Shard] = {}
+    for term, found in postings.items():
+        _shard(shards, term).stems[term] = _encode(found)
+    for word, count in pages_with.items():
+        _shard(shards, word).words[word] = (stem(word), count)
+    out += [_shard_file(key, shard) for key, shard in sorted(shards.items())]
+    out.append(_meta(len(entries)))
+    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(p for p, _ in entries))
 
-    Pagefind indexes only the element marked `data-pagefind-body` and takes the language
-    from `<html lang>`; the navigation around it (with every pact at every page) is half of
-    a page's bytes. The index comes out the same; a page in another shape is given whole.
+
+def update_search_index(
+    pages: Sequence[str], changed: Iterable[OutputFile], previous: Callable[[str], bytes]
+) -> tuple[list[OutputFile], set[str]] | None:
+    """The index files that change when the `changed` pages replace their previous versions.
+
+    `pages` are the indexed pages' paths in id order; `previous` reads a file of the
+    previous output. Returns the files to write and the paths to remove; None if a changed
+    page is not among `pages` with the same address (then the whole index is made again).
     """
-    html, title, main = _HTML.search(page), _TITLE.search(page), _INDEXED_MAIN.search(page)
-    if html is None or title is None or main is None:
-        return page
-    head = b'<head><meta charset="utf-8">' + title.group(0) + b"</head>"
-    return html.group(0) + head + b"<body>" + main.group(0) + b"</body></html>"
+    ids = {path: number for number, path in enumerate(pages)}
+    changes: list[_PageChange] = []
+    out: list[OutputFile] = []
+    for page in changed:
+        number = ids.get(str(page.path))
+        entry = search_entry(page_url(page.path), page.content)
+        if number is None or entry is None:
+            if (number is None) != (entry is None):
+                return None
+            continue
+        old = SearchEntry(**json.loads(previous(_fragment_path(number))))
+        if old != entry:
+            changes.append(_PageChange.between(number, page_terms(old), page_terms(entry)))
+            out.append(_fragment(number, entry))
+    keys = {shard_key(term) for change in changes for term in change.terms()}
+    removed: set[str] = set()
+    for key in sorted(keys):
+        path = _shard_path(key)
+        try:
+            shard = _read_shard(previous(path))
+        except FileNotFoundError:
+            shard = _Shard()
+        for change in changes:
+            change.apply(shard, key)
+        if shard.words or shard.stems:
+            out.append(_shard_file(key, shard))
+        else:
+            removed.add(path)
+    return sorted(out, key=lambda f: f.path), removed
 
 
-def build_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> list[OutputFile]:
-    """Index the pages that ask for it with Pagefind; return the files of `/pagefind/`."""
-    with start_search_index(files, binary) as indexing:
-        return indexing.finish()
+@dataclass(frozen=True, slots=True)
+class _PageChange:
+    """What an edit of one page changes in the index: the stems whose weight on it changed
+    (None: no longer on it), and the words it lost and gained."""
+
+    number: int
+    weights: dict[str, int | None]
+    lost: frozenset[str]
+    gained: frozenset[str]
+
+    @classmethod
+    def between(
+        cls, number: int, old: tuple[Counter[str], set[str]], new: tuple[Counter[str], set[str]]
+    ) -> _PageChange:
+        """The change from the page's `old` terms to its `new` ones."""
+        (old_weights, old_words), (new_weights, new_words) = old, new
+        weights = {
+            term: new_weights.get(term)
+            for term in old_weights.keys() | new_weights.keys()
+            if old_weights.get(term) != new_weights.get(term)
+        }
+        return cls(
+            number, weights, frozenset(old_words - new_words), frozenset(new_words - old_words)
+        )
+
+    def terms(self) -> set[str]:
+        """Every stem and word the change touches."""
+        return {*self.weights, *self.lost, *self.gained}
+
+    def apply(self, shard: _Shard, key: str) -> None:
+        """Make the change in the shard of `key`."""
+        for word in self.lost:
+            if shard_key(word) == key and word in shard.words:
+                term, count = shard.words[word]
+                if count > 1:
+                    shard.words[word] = (term, count - 1)
+                else:
+                    del shard.words[word]
+        for word in self.gained:
+            if shard_key(word) == key:
+                count = shard.words.get(word, ("", 0))[1]
+                shard.words[word] = (stem(word), count + 1)
+        for term, weight in self.weights.items():
+            if shard_key(term) != key:
+                continue
+            postings = _decode(shard.stems.get(term, []))
+            if weight is None:
+                postings.pop(self.number, None)
+            else:
+                postings[self.number] = weight
+            if postings:
+                shard.stems[term] = _encode(postings)
+            else:
+                shard.stems.pop(term, None)
 
 
-def start_search_index(files: Sequence[OutputFile], binary: Path | None = None) -> SearchIndexing:
-    """Start indexing the pages that ask for it; Pagefind runs while the build goes on."""
+def page_terms(entry: SearchEntry) -> tuple[Counter[str], set[str]]:
+    """The weight of each stem on the page, and its words."""
+    text, title = words_of(entry.text), words_of(entry.title)
+    weights: Counter[str] = Counter()
+    for word, count in text.items():
+        weights[stem(word)] += count
+    for word, count in title.items():
+        weights[stem(word)] += TITLE_WEIGHT * count
+    for term, weight in weights.items():
+        weights[term] = min(weight, MAX_WEIGHT)
+    return weights, set(text) | set(title)
+
+
+def shard_key(word: str) -> str:
+    """The key of the file a word or stem is in."""
+    return word[:_KEY_LENGTH]
+
+
+def shard_file_name(key: str) -> str:
+    """The file name of a key: itself if plain, else "x" and its UTF-8 bytes in hex."""
+    return key if _PLAIN_KEY.fullmatch(key) else "x" + key.encode().hex()
+
+
+def page_url(path: PurePosixPath) -> str:
+    """The address of an output page: `a/b/index.html` is `/a/b/`."""
+    text = "/" + str(path)
+    return text.removesuffix("index.html")
+
+
+def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
+    key = shard_key(term)
+    found = shards.get(key)
+    if found is None:
+        found = shards[key] = _Shard()
+    return found
+
+
+def _shard_file(key: str, shard: _Shard) -> OutputFile:
+    content = _json({"stems": shard.stems, "words": shard.words})
+    return OutputFile(PurePosixPath(_shard_path(key)), content)
+
+
+def _read_shard(content: bytes) -> _Shard:
+    data = json.loads(content)
+    words = {word: (str(term), int(count)) for word, (term, count) in data["words"].items()}
+    return _Shard(words=words, stems=data["stems"])
+
+
+def _encode(postings: Mapping[int, int]) -> list[int]:
+    """Postings as stored: ids ascending, each after the first as the step from the last."""
+    encoded: list[int] = []
+    before = 0
+    for number in sorted(postings):
+        encoded += (number - before, postings[number])
+        before = number
+    return encoded
+
+
+def _decode(encoded: Sequence[int]) -> dict[int, int]:
+    postings: dict[int, int] = {}
+    number = 0
+    for position in range(0, len(encoded), 2):
+        number += encoded[position]
+        postings[number] = encoded[position + 1]
+    return postings
+
+
+def _fragment(number: int, entry: SearchEntry) -> OutputFile:
+    data: Mapping[str, str] = {
+        "url": entry.url,
+        "title": entry.title,
+        "kind": entry.kind,
+        "pact": entry.pact,
+        "text": entry.text,
+    }
+    return OutputFile(PurePosixPath(_fragment_path(number)), _json(data))
+
+
+def _meta(count: int) -> OutputFile:
+    return OutputFile(PurePosixPath(INDEX_FOLDER, "meta.json"), _json({"pages": count}))
+
+
+def _fragment_path(number: int) -> str:
+    return f"{INDEX_FOLDER}/seiten/{number}.json"
+
+
+def _shard_path(key: str) -> str:
+    return f"{INDEX_FOLDER}/w/{shard_file_name(key)}.json"
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
+    """Start indexing the pages among `files` in a forked process while the build goes on."""
     pages = indexed_pages(files)
-    if not pages:
-        return SearchIndexing(None, None)
-    executable = binary or pagefind_binary()
-    needed = 3 * sum(page.size for page in pages)  # pages, index, room to spare
-    place = _memory_folder(needed)
-    sweep_leftovers(Path(place or tempfile.gettempdir()))
-    temp = tempfile.TemporaryDirectory(prefix=folder_prefix(os.getpid()), dir=place)
-    try:
-        site = Path(temp.name, _PAGES)
-        for page in pages:
-            target = site.joinpath(*page.path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(indexed_part(page.content))
-        command = [str(executable), "--site", str(site), "--output-path", INDEX_FOLDER]
-        command.append("--silent")
-        for selector in EXCLUDED:
-            command += ["--exclude-selectors", selector]
-        # its messages go to a file: a pipe nobody reads before the end could fill and stall it
-        with Path(temp.name, _LOG).open("wb") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=temp.name)
-    except OSError as error:
-        temp.cleanup()
-        raise OutputError(_failed(str(error))) from None
-    except BaseException:
-        temp.cleanup()
-        raise
-    return SearchIndexing(process, temp)
+    if len(pages) < _MIN_PAGES_TO_FORK or "fork" not in mp.get_all_start_methods():
+        return SearchIndexing(None, pages)
+    receiving, sending = mp.get_context("fork").Pipe(duplex=False)
+    process = mp.get_context("fork").Process(
+        target=_index_into, args=(pages, sending), name="pactsite-search", daemon=True
+    )
+    process.start()
+    sending.close()
+    return SearchIndexing((process, receiving), [])
 
 
 class SearchIndexing:
-    """A Pagefind run under way: `finish` waits for its files, `cancel` stops it.
+    """An index under way: `finish` waits for it, `cancel` stops it.
 
-    As a context manager it is cancelled on leaving, so that no Pagefind process or
-    temporary folder outlives a build that failed meanwhile.
+    As a context manager it is cancelled on leaving, so that no indexing process outlives
+    a build that failed meanwhile.
     """
 
-    def __init__(
-        self,
-        process: subprocess.Popen[bytes] | None,
-        temp: tempfile.TemporaryDirectory[str] | None,
-    ) -> None:
-        self._process = process
-        self._temp = temp
+    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[OutputFile]):
+        self._running = running
+        self._process = running[0] if running else None
+        self._pages = pages
 
     def __enter__(self) -> SearchIndexing:
         return self
@@ -131,111 +323,64 @@ class SearchIndexing:
     def __exit__(self, *_: object) -> None:
         self.cancel()
 
-    def finish(self) -> list[OutputFile]:
-        """Wait for Pagefind; return the files of `/pagefind/` (none if nothing was indexed)."""
-        if self._process is None or self._temp is None:
-            return []
-        folder = Path(self._temp.name)
+    @property
+    def forked(self) -> bool:
+        """Whether the index is made in a process of its own."""
+        return self._process is not None
+
+    @property
+    def running(self) -> bool:
+        """Whether that process still runs."""
+        return self._process is not None and self._process.is_alive()
+
+    def finish(self) -> SearchIndex:
+        """The index (made here if no process was worth starting)."""
+        if self._process is None:
+            return build_search_index(self._pages)
+        if self._running is None:
+            raise OutputError("error: the search index was asked for after it was stopped")
+        process, receiving = self._running
         try:
-            self._process.wait(timeout=_TIMEOUT_SECONDS)
-            if self._process.returncode != 0:
-                message = (folder / _LOG).read_bytes().decode(errors="replace").strip()
-                raise OutputError(_failed(message))
-            return _collect(folder / INDEX_FOLDER)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise OutputError(_failed(str(error))) from None
+            outcome = receiving.recv()
+        except EOFError:
+            outcome = None
         finally:
             self.cancel()
+        if not isinstance(outcome, SearchIndex):
+            detail = outcome if isinstance(outcome, str) else f"exit code {process.exitcode}"
+            raise OutputError(f"error: making the search index failed: {detail}")
+        return outcome
 
     def cancel(self) -> None:
-        """Stop Pagefind if it still runs, and remove its folder."""
-        process, temp = self._process, self._temp
-        self._process, self._temp = None, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
-        if temp is not None:
-            temp.cleanup()
+        """Stop the indexing process if it still runs."""
+        running, self._running = self._running, None
+        if running is not None:
+            process, receiving = running
+            receiving.close()
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
-def sweep_leftovers(place: Path) -> None:
-    """Remove the folders that killed builds left in `place`, and stop their Pagefind.
-
-    A build killed outright (SIGKILL, out of memory) cannot clean up: its folder, in
-    /dev/shm that is memory, would stay until the next reboot, and its Pagefind would
-    index on for nobody. The folder names the build's process and machine; a process of
-    this machine that no longer runs left it behind.
-    """
-    for leftover in place.glob(f"{_PREFIX}*"):
-        owner = leftover.name.removeprefix(_PREFIX).split("@", 1)[0]
-        if not owner.isdigit() or not leftover.name.startswith(folder_prefix(int(owner))):
-            continue  # not a folder of this machine (another container may share the place)
-        if not _is_running(int(owner)):
-            _stop_pagefind_in(leftover)
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def folder_prefix(pid: int) -> str:
-    """How the folders of the build process `pid` on this machine begin."""
-    machine = hashlib.blake2b(socket.gethostname().encode(), digest_size=4).hexdigest()
-    return f"{_PREFIX}{pid}@{machine}-"
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
-def _stop_pagefind_in(leftover: Path) -> None:
-    """Kill a Pagefind still indexing the folder (found by its command line; Linux only)."""
-    wanted = bytes(leftover / _PAGES)  # as in its command line: --site <folder>/site
-    for command_line in Path("/proc").glob("[0-9]*/cmdline"):
-        with contextlib.suppress(OSError, ValueError):
-            if wanted in command_line.read_bytes().split(b"\0"):
-                os.kill(int(command_line.parent.name), signal.SIGKILL)
-
-
-def _memory_folder(needed: int) -> str | None:
-    """/dev/shm if it has room for `needed` bytes: writing thousands of pages to a disk and
-    removing them again took longer than Pagefind's own work."""
-    try:
-        info = os.statvfs(_SHARED_MEMORY)
-    except OSError:
-        return None
-    if info.f_bavail * info.f_frsize < needed or not os.access(_SHARED_MEMORY, os.W_OK):
-        return None
-    return _SHARED_MEMORY
-
-
-def previous_search_index(out_dir: Path) -> list[OutputFile]:
-    """The `/pagefind/` files of the build in `out_dir`, unchanged; empty if it has none."""
+def previous_search_index(out_dir: Path) -> SearchIndex | None:
+    """The `/suchindex/` files of the build in `out_dir`, unchanged (its pages unknown);
+    None if it has none."""
     folder = out_dir / INDEX_FOLDER
-    try:
-        return _collect(folder) if folder.is_dir() else []
-    except OSError:  # swapped away meanwhile: build the index afresh
-        return []
-
-
-def _collect(out: Path) -> list[OutputFile]:
     found = []
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        relative = path.relative_to(out).as_posix()
-        if not relative.startswith(UNUSED):
-            found.append(OutputFile(PurePosixPath(INDEX_FOLDER, relative), path.read_bytes()))
-    return found
+    try:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            relative = PurePosixPath(path.relative_to(out_dir).as_posix())
+            found.append(OutputFile(relative, path.read_bytes()))
+    except OSError:  # swapped away meanwhile: the index is made afresh
+        return None
+    return SearchIndex(files=found, pages=()) if found else None
 
 
-def _missing(detail: str) -> str:
-    return (
-        f"error: cannot build the search index: {detail}; "
-        "install pactsite with its dependencies (pip install -e .) to get pagefind[bin]"
-    )
-
-
-def _failed(detail: str) -> str:
-    return f"error: the search indexer Pagefind failed: {detail or 'no message'}"
+def _index_into(pages: list[OutputFile], sending: Connection) -> None:
+    """The indexing process: send back the index, or the message of what went wrong."""
+    try:
+        outcome: SearchIndex | str = build_search_index(pages)
+    except Exception as error:  # reported by the build process, which shows errors
+        outcome = f"{type(error).__name__}: {error}"
+    sending.send(outcome)
+    sending.close()

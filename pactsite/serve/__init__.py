@@ -196,7 +196,7 @@ def _build_once(preview: Preview, first: bool, changed: set[str] | None = None) 
 
     try:
         options = preview.options()
-        if not first:  # Pagefind takes seconds; a stale index is fine in a preview
+        if not first:  # a whole index takes seconds; a stale one is fine in a preview
             options = replace(options, search_index="reuse")
         report = build_incremental(
             preview.root, preview.out_dir, options, preview.memory, None if first else changed

@@ -1,0 +1,267 @@
+"""The search index in /suchindex/: what it holds, and that an edit updates it like a rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pactsite.build as pipeline
+from pactsite.artifact import OutputFile
+from pactsite.build import BuildOptions, build
+from pactsite.diagnostics import BuildFailed, OutputError
+from pactsite.outputs import search
+from pactsite.outputs.search_text import fold, search_entry, stem, words_of
+
+from conftest import Run, run_pactsite
+
+Build = Callable[..., tuple[Run, Path]]
+NEWS_PAGE = "pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/index.html"
+PROJECT_URL = "pakte/halle/projekte/kleinstprojekte-halle/"
+PROJECT_PAGE = PROJECT_URL + "index.html"
+NOW = dt.datetime(2003, 1, 1, tzinfo=dt.UTC)
+
+
+def _index(out: Path) -> dict[str, bytes]:
+    folder = out / search.INDEX_FOLDER
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _fragments(out: Path) -> list[dict[str, str]]:
+    folder = out / search.INDEX_FOLDER / "seiten"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")]
+
+
+def _shard(out: Path, word: str) -> dict[str, dict[str, list[object]]]:
+    name = search.shard_file_name(search.shard_key(word))
+    path = out / search.INDEX_FOLDER / "w" / f"{name}.json"
+    data: dict[str, dict[str, list[object]]] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_index_holds_the_content_pages_and_no_lists(example_build: Path) -> None:
+    marked = [p for p in example_build.rglob("*.html") if b" data-search " in p.read_bytes()]
+    meta = json.loads((example_build / "suchindex/meta.json").read_text(encoding="utf-8"))
+    assert meta == {"pages": len(marked)}
+    urls = {fragment["url"] for fragment in _fragments(example_build)}
+    assert len(urls) == len(marked)
+    assert "/pakte/halle/" in urls
+    assert "/" + NEWS_PAGE.removesuffix("index.html") in urls
+    for listing in ("/", "/aktuelles/", "/projekte/", "/suche/", "/404.html", "/branchen/chemie/"):
+        assert listing not in urls, listing
+    assert not (example_build / "pagefind").exists()
+
+
+def test_a_result_knows_title_kind_and_pact_of_its_page(example_build: Path) -> None:
+    (news,) = [f for f in _fragments(example_build) if f["url"].endswith("arbeitsplaetze/")]
+    assert news["title"] == "Schaffung und Sicherung neuer Arbeitsplätze"
+    assert news["kind"] == "Nachricht"
+    assert news["pact"] == "Bündnis für Innovation und Beschäftigung Halle"
+
+
+def test_the_text_is_the_pages_own_words_without_navigation_or_facts(example_build: Path) -> None:
+    (project,) = [f for f in _fragments(example_build) if f["url"] == "/" + PROJECT_URL]
+    text = project["text"]
+    assert text.startswith("Kleinstprojekte aus dem Lokalen Kapital")
+    assert "unbürokratische Vergabe von Geldern" in text
+    assert "Startseite" not in text, "the breadcrumb is navigation"
+    assert "Zielgruppen" not in text, "the table of facts is left out"
+    assert "arbeitsmarktrelevanten Umfeld. Die ersten" in text, "paragraphs stay apart by a space"
+
+
+def test_words_are_folded_and_stemmed_the_german_way() -> None:
+    assert fold("Lösungsstrategien") == "losungsstrategien"
+    assert fold("Straße") == "strasse"
+    assert stem("projekte") == stem("projekt") == "projekt"
+    assert stem("qualifizierungen") == stem("qualifizierung")
+    assert words_of("Halle-Dessau, IHK; 2003 & a") == {"halle": 1, "dessau": 1, "ihk": 1, "2003": 1}
+
+
+def test_the_word_map_gives_each_site_word_its_stem(example_build: Path) -> None:
+    words = _shard(example_build, "projekte")["words"]
+    assert words["projekte"][0] == words["projekt"][0] == "projekt"
+    postings = _shard(example_build, "projekt")["stems"]["projekt"]
+    assert len(postings) // 2 >= max(words["projekte"][1], words["projekt"][1]) > 0
+
+
+def test_check_does_not_make_the_search_index(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("check made the search index")
+
+    monkeypatch.setattr(pipeline, "start_search_index", refuse)
+    assert run_pactsite("check", "--site", str(minimal_site)).exit_code == 0
+
+
+def test_a_minimal_site_gets_an_index_too(build_minimal: Build) -> None:
+    run, out = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    assert json.loads((out / "suchindex/meta.json").read_text(encoding="utf-8"))["pages"] > 0
+
+
+def test_a_reusing_rebuild_carries_the_index_over_unchanged(minimal_site: Path) -> None:
+    out = minimal_site / "public"
+    options = BuildOptions(now=NOW)
+    build(minimal_site, out, options)
+    before = _index(out)
+    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
+    build(minimal_site, out, replace(options, search_index="reuse"))
+    assert _index(out) == before
+    assert "Zaunkönigsuche" in (out / "pakte/alpha/aktuelles/erste-meldung/index.html").read_text()
+    build(minimal_site, out, options)
+    assert _index(out) != before
+
+
+def test_a_reusing_build_without_a_previous_index_makes_one(minimal_site: Path) -> None:
+    out = minimal_site / "public"
+    build(minimal_site, out, BuildOptions(now=NOW, search_index="reuse"))
+    assert (out / "suchindex/meta.json").is_file()
+
+
+def test_a_quick_rebuild_rewrites_only_the_index_files_of_the_words_it_touched(
+    minimal_site: Path,
+) -> None:
+    out = minimal_site / "public"
+    assert run_pactsite("build", "--site", str(minimal_site)).exit_code == 0
+    before = _index(out)
+    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
+    run = run_pactsite("build", "--site", str(minimal_site))
+    assert run.exit_code == 0 and "rewrote only" in run.output, run.output
+    after = _index(out)
+    changed = {path for path in after.keys() | before.keys() if after.get(path) != before.get(path)}
+    fragment = next(p for p in changed if "/seiten/" in p)
+    assert changed == {fragment, "suchindex/w/zau.json"}
+    assert _shard(out, "zaunkonigsuche")["words"]["zaunkonigsuche"][1] == 1
+
+
+def _example_pages(example_build: Path) -> list[OutputFile]:
+    return [
+        OutputFile(PurePosixPath(p.relative_to(example_build).as_posix()), p.read_bytes())
+        for p in sorted(example_build.rglob("*.html"))
+    ]
+
+
+def _apply(
+    files: dict[str, bytes], update: tuple[list[OutputFile], set[str]] | None
+) -> dict[str, bytes]:
+    assert update is not None
+    written, removed = update
+    result = {path: content for path, content in files.items() if path not in removed}
+    result.update((str(f.path), f.content) for f in written)
+    return result
+
+
+def _edited(pages: list[OutputFile], path: str, old: str, new: str) -> list[OutputFile]:
+    edited = []
+    for page in pages:
+        if str(page.path) == path:
+            assert old.encode() in page.content
+            page = OutputFile(page.path, page.content.replace(old.encode(), new.encode(), 1))
+        edited.append(page)
+    return edited
+
+
+WORDS = st.text(alphabet="aäbeinorsßtuüzÄ", min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(added=st.lists(WORDS, max_size=6), drop_lead=st.booleans())
+def test_an_updated_index_equals_one_made_afresh(
+    example_build: Path, added: list[str], drop_lead: bool
+) -> None:
+    pages = _example_pages(example_build)
+    made = search.build_search_index(pages)
+    before = {str(f.path): f.content for f in made.files}
+    old = "Kleinstprojekte im sozialen und arbeitsmarktrelevanten Umfeld"
+    new = ("" if drop_lead else old) + " " + " ".join(added)
+    edited = _edited(pages, PROJECT_PAGE, old, new)
+    changed = [p for p in edited if str(p.path) == PROJECT_PAGE]
+    update = search.update_search_index(made.pages, changed, lambda path: before[path])
+    fresh = search.build_search_index(edited)
+    assert _apply(before, update) == {str(f.path): f.content for f in fresh.files}
+
+
+def test_a_word_gone_from_its_only_page_leaves_the_index(example_build: Path) -> None:
+    pages = _example_pages(example_build)
+    made = search.build_search_index(pages)
+    before = {str(f.path): f.content for f in made.files}
+    edited = _edited(pages, NEWS_PAGE, "Lösungsstrategien", "Wege")
+    changed = [p for p in edited if str(p.path) == NEWS_PAGE]
+    after = _apply(before, search.update_search_index(made.pages, changed, before.__getitem__))
+    shard = json.loads(after["suchindex/w/los.json"])
+    assert "losungsstrategien" not in shard["words"]
+    assert after == {str(f.path): f.content for f in search.build_search_index(edited).files}
+
+
+def test_a_changed_page_the_index_does_not_know_asks_for_a_whole_index(
+    example_build: Path,
+) -> None:
+    pages = _example_pages(example_build)
+    made = search.build_search_index(pages)
+    news = next(p for p in pages if str(p.path) == NEWS_PAGE)
+    unknown = OutputFile(PurePosixPath("neu/index.html"), news.content)
+    assert search.update_search_index(made.pages, [unknown], lambda path: b"") is None
+
+
+def test_a_page_without_the_mark_is_not_indexed() -> None:
+    assert search_entry("/a/", b"<html><main><h1>Titel</h1><p>Text</p></main></html>") is None
+
+
+def test_a_forked_index_equals_one_made_here(
+    example_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = _example_pages(example_build)
+    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
+    with search.start_search_index(pages) as indexing:
+        assert indexing.forked
+        forked = indexing.finish()
+    assert forked == search.build_search_index(pages)
+
+
+def test_a_build_failing_while_the_index_is_made_stops_its_process(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[search.SearchIndexing] = []
+    real_start = search.start_search_index
+
+    def record(files: list[OutputFile]) -> search.SearchIndexing:
+        indexing = real_start(files)
+        started.append(indexing)
+        return indexing
+
+    def fail(*args: object, **kwargs: object) -> None:
+        assert started and started[0].forked and started[0].running, "indexing while feeds"
+        raise BuildFailed([])
+
+    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
+    monkeypatch.setattr(pipeline, "start_search_index", record)
+    monkeypatch.setattr(pipeline, "build_feeds", fail)
+    out = minimal_site / "public"
+    with pytest.raises(BuildFailed):
+        build(minimal_site, out, BuildOptions(now=NOW))
+    assert not started[0].running
+    assert not out.exists()
+
+
+def test_an_indexing_process_that_dies_is_a_clean_error(
+    monkeypatch: pytest.MonkeyPatch, example_build: Path
+) -> None:
+    def crash(files: object) -> None:
+        raise MemoryError("kein Speicher")
+
+    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
+    monkeypatch.setattr(search, "build_search_index", crash)
+    with (
+        pytest.raises(OutputError, match="making the search index failed: MemoryError: kein"),
+        search.start_search_index(_example_pages(example_build)) as indexing,
+    ):
+        indexing.finish()
