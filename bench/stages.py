@@ -2,7 +2,7 @@
 
     python bench/stages.py SITE_DIR [--jobs N] [--cache] [--reuse-search-index]
 
-`--reuse-search-index` builds as `serve` rebuilds: the previous `public/pagefind/` is kept.
+`--reuse-search-index` builds as `serve` rebuilds: the previous `public/suchindex/` is kept.
 
 Wraps the stage functions that pactsite.build calls with a timer (wall clock), builds into
 SITE_DIR/public, and prints seconds and share of the build for each stage. For where the
