@@ -1,28 +1,19 @@
-"""Search (/suche/): Pagefind's index of the built site, and our own search page in Chromium."""
+"""Search (/suche/): the search page in Chromium, over the index built with the site."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path, PurePosixPath
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 from test_accessibility import axe_violations
 
-import pactsite.build as pipeline
-from pactsite.artifact import OutputFile
-from pactsite.build import BuildOptions, build
-from pactsite.diagnostics import BuildFailed, OutputError
-from pactsite.outputs import search
+from pactsite.outputs.search_text import fold, stem, words_of
 
-from conftest import REPOSITORY, Run, parse_page, run_pactsite
+from conftest import REPOSITORY, Run, parse_page
 from static_server import netlify_headers, serve
 
 Build = Callable[..., tuple[Run, Path]]
@@ -34,6 +25,85 @@ NEWS_FILE = (
 NEWS_URL = "/pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/"
 NEWS_ONLY_WORD = "Lösungsstrategien"
 """A word of the Halle press note's body and of no other content file."""
+
+
+ENDINGS = ("ern", "em", "en", "er", "es", "e", "n", "s")
+
+
+def site_pages(out: Path) -> dict[str, set[str]]:
+    """The folded words of each indexed page (its title is in its text), by address."""
+    pages = {}
+    for path in (out / "suchindex/seiten").glob("*.json"):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        pages[page["url"]] = set(words_of(page["text"])) | set(words_of(page["title"]))
+    return pages
+
+
+def expected_urls(out: Path, query: str) -> set[str]:
+    """The pages a query should find, worked out from the pages' texts, not the index files.
+
+    A query word stands for its own stem, the stems of the site words it begins (3 letters
+    or more), or else the stem of the site word it is without one German ending. A page is
+    found if it has, for every query word, a word of one of those stems.
+    """
+    pages = site_pages(out)
+    site_words = set().union(*pages.values())
+    found = set(pages)
+    for word in {w for w in re.findall(r"[^\W_]+", fold(query)) if len(w) >= 2}:
+        stems = {
+            stem(w) for w in site_words if w == word or (len(word) >= 3 and w.startswith(word))
+        }
+        if not stems:
+            stems = {
+                stem(word[: -len(end)])
+                for end in ENDINGS
+                if word.endswith(end) and len(word) - len(end) >= 3
+                if word[: -len(end)] in site_words
+            }
+        found &= {url for url, words in pages.items() if any(stem(w) in stems for w in words)}
+    return found
+
+
+def search(page: Page, base: str, query: str) -> None:
+    """Type a query into the search page and wait for its live count."""
+    page.goto(base + "/suche/")
+    page.get_by_label("Suchbegriff").fill(query)
+    expect(page.get_by_role("status")).to_contain_text(f"„{query}“")
+
+
+def shown_count(page: Page) -> int:
+    """The number of results the status line announces ("12 Treffer für ...")."""
+    first = page.get_by_role("status").inner_text().split()[0]
+    return 0 if first == "Keine" else int(first)
+
+
+def all_result_urls(page: Page) -> list[str]:
+    """The addresses of all results in their order, after asking for more until none are left."""
+    results = page.locator("#ps_search_results > li")
+    expect(results.first).to_be_visible()
+    total = shown_count(page)
+    more = page.locator("#ps_search_more")
+    while more.is_visible():
+        before = results.count()
+        more.click()
+        expect(results).to_have_count(min(total, before + 10))
+    expect(results).to_have_count(total)
+    return [str(a.get_attribute("href")) for a in page.locator("#ps_search_results h2 a").all()]
+
+
+@contextmanager
+def index_requests(page: Page) -> Iterator[list[str]]:
+    """The paths under /suchindex/ the page requests meanwhile."""
+    paths: list[str] = []
+
+    def record(request: Request) -> None:
+        path = request.url.split("://", 1)[1].split("/", 1)[1]
+        if path.startswith("suchindex/"):
+            paths.append(path.removeprefix("suchindex/"))
+
+    page.on("request", record)
+    yield paths
+    page.remove_listener("request", record)
 
 
 def test_the_word_of_the_test_occurs_only_in_the_news_body() -> None:
@@ -48,49 +118,6 @@ def test_the_word_of_the_test_occurs_only_in_the_news_body() -> None:
     assert NEWS_ONLY_WORD in NEWS_FILE.read_text(encoding="utf-8").split("---", 2)[2]
 
 
-def test_build_writes_a_german_index_of_the_content_pages_only(example_build: Path) -> None:
-    entry = json.loads((example_build / "pagefind/pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["de"]
-    marked = [p for p in example_build.rglob("*.html") if b"data-pagefind-body" in p.read_bytes()]
-    assert entry["languages"]["de"]["page_count"] == len(marked)
-    indexed = {str(p.relative_to(example_build)) for p in marked}
-    assert "pakte/halle/index.html" in indexed
-    assert NEWS_URL.strip("/") + "/index.html" in indexed
-    for listing in (
-        "index.html",
-        "aktuelles/index.html",
-        "projekte/index.html",
-        "suche/index.html",
-        "404.html",
-        "branchen/chemie/index.html",
-    ):
-        assert listing not in indexed, listing
-    assert (example_build / "pagefind/pagefind.js").is_file()
-    assert not list((example_build / "pagefind").glob("pagefind-ui*")), "unused default UI"
-
-
-def test_results_name_the_pact_of_the_page(example_build: Path) -> None:
-    main = parse_page(example_build / NEWS_URL.strip("/") / "index.html").xpath("//main")[0]
-    assert main.get("data-pact") == "Bündnis für Innovation und Beschäftigung Halle"
-    assert "pact[data-pact]" in main.get("data-pagefind-meta")
-
-
-def test_check_does_not_build_the_search_index(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("check ran Pagefind")
-
-    monkeypatch.setattr(subprocess, "run", refuse)
-    assert run_pactsite("check", "--site", str(minimal_site)).exit_code == 0
-
-
-def test_a_minimal_site_gets_an_index_too(build_minimal: Build) -> None:
-    run, out = build_minimal()
-    assert run.exit_code == 0, run.stderr
-    assert (out / "pagefind/pagefind.js").is_file()
-
-
 def test_search_page_finds_a_word_that_occurs_only_in_a_news_body(
     page: Page, example_served: str
 ) -> None:
@@ -102,7 +129,10 @@ def test_search_page_finds_a_word_that_occurs_only_in_a_news_body(
     expect(link).to_have_text("Schaffung und Sicherung neuer Arbeitsplätze")
     assert link.get_attribute("href") == NEWS_URL
     expect(results.first).to_contain_text("Bündnis für Innovation und Beschäftigung Halle")
-    expect(results.first.locator("mark")).to_contain_text(NEWS_ONLY_WORD)
+    expect(results.first.locator("mark")).to_have_text(NEWS_ONLY_WORD)
+    excerpt = results.first.locator(".search-result__excerpt").inner_text()
+    assert excerpt.startswith("… ") and excerpt.endswith(" …"), "cut around the word"
+    assert len(excerpt.split()) == 24 + 2
     expect(page.get_by_role("status")).to_have_text(f"1 Treffer für „{NEWS_ONLY_WORD}“.")
     assert page.url.endswith("?q=" + "L%C3%B6sungsstrategien")
 
@@ -118,6 +148,41 @@ def test_no_result_is_announced(page: Page, example_served: str) -> None:
     page.get_by_label("Suchbegriff").fill("Xylophonorchester")
     expect(page.get_by_role("status")).to_have_text("Keine Treffer für „Xylophonorchester“.")
     expect(page.locator("#ps_search_results")).to_be_hidden()
+
+
+def test_a_word_without_a_file_in_the_index_is_no_result_not_an_error(
+    page: Page, example_build: Path, example_served: str
+) -> None:
+    """No site word begins with "xyl", so the index has no file w/xyl.json: the 404 is news."""
+    assert not (example_build / "suchindex/w/xyl.json").exists()
+    statuses: list[tuple[str, int]] = []
+    errors: list[str] = []
+    page.on("response", lambda r: statuses.append((r.url.rsplit("/", 2)[-2:][1], r.status)))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    search(page, example_served, "Qualifizierung Xylophonorchester")
+    expect(page.get_by_role("status")).to_have_text(
+        "Keine Treffer für „Qualifizierung Xylophonorchester“."
+    )
+    assert ("xyl.json", 404) in statuses
+    assert errors == []
+    page.get_by_label("Suchbegriff").fill("Zusammenkunft")  # the search goes on working
+    expect(page.locator("#ps_search_results > li")).to_have_count(1)
+
+
+def test_an_index_that_cannot_be_loaded_is_announced(page: Page, example_served: str) -> None:
+    search_failed = "Die Suche konnte nicht geladen werden. Bitte nutzen Sie die Übersichten."
+    results = page.locator("#ps_search_results > li")
+    page.goto(example_served + "/suche/")
+    page.get_by_label("Suchbegriff").fill("Qualifizierung")
+    expect(page.locator("#ps_search_more")).to_be_visible()
+    page.route("**/suchindex/w/**", lambda route: route.fulfill(status=500, body="kaputt"))
+    page.get_by_label("Suchbegriff").fill("Zusammenkunft")
+    expect(page.get_by_role("status")).to_have_text(search_failed)
+    expect(page.locator("#ps_search_results")).to_be_hidden()  # no results of before
+    expect(page.locator("#ps_search_more")).to_be_hidden()
+    page.unroute("**/suchindex/w/**")  # a failed file is fetched again by the next query
+    page.get_by_label("Suchbegriff").fill("Zusammenkunft ")
+    expect(results).to_have_count(1)
 
 
 def test_search_works_by_keyboard_alone(page: Page, example_served: str) -> None:
@@ -212,135 +277,114 @@ def test_more_results_come_on_request_and_focus_moves_to_the_first_new_one(
     expect(page.locator("#ps_search_more")).to_be_hidden()
 
 
-def _index_files(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in (out / "pagefind").rglob("*")
-        if p.is_file()
-    }
-
-
-def test_a_reusing_rebuild_carries_the_index_over_unchanged_without_pagefind(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_query_loads_only_the_files_of_its_words_and_of_the_results_shown(
+    page: Page, example_build: Path, example_served: str
 ) -> None:
-    out = minimal_site / "public"
-    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC))
-    build(minimal_site, out, options)
-    before = _index_files(out)
-    assert "pagefind/pagefind-entry.json" in before
-    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
-    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
-
-    real_popen = subprocess.Popen
-
-    def refuse(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        assert "pagefind" not in str(command[0]), "a reusing build ran Pagefind"
-        return real_popen(command, **kwargs)  # type: ignore[call-overload]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(subprocess, "Popen", refuse)  # subprocess.run starts one too
-        build(minimal_site, out, replace(options, search_index="reuse"))
-    assert _index_files(out) == before
-    assert "Zaunkönigsuche" in (out / "pakte/alpha/aktuelles/erste-meldung/index.html").read_text()
-    build(minimal_site, out, options)
-    assert _index_files(out) != before
+    """On a phone, a query must not fetch the index of every word or the text of every page."""
+    query = "Qualifizierung Pakt"
+    assert len(expected_urls(example_build, query)) > 10
+    page.goto(example_served + "/suche/")
+    expect(page.locator("#ps_search_nojs")).to_be_hidden()  # meta.json is loaded
+    with index_requests(page) as paths:
+        page.get_by_label("Suchbegriff").fill(query)
+        expect(page.locator("#ps_search_results > li")).to_have_count(10)
+        expect(page.get_by_role("status")).to_contain_text(f"„{query}“")
+    pages = [p for p in paths if p.startswith("seiten/")]
+    assert sorted(p for p in paths if not p.startswith("seiten/")) == ["w/pak.json", "w/qua.json"]
+    assert len(pages) == len(set(pages)) == 10
+    with index_requests(page) as paths:  # the files are loaded once per visit
+        page.get_by_label("Suchbegriff").fill("Pakt Qualifizierung")
+        expect(page.get_by_role("status")).to_contain_text("„Pakt Qualifizierung“")
+        expect(page.locator("#ps_search_results > li")).to_have_count(10)
+    assert paths == []
 
 
-def test_a_reusing_build_without_a_previous_index_builds_one(minimal_site: Path) -> None:
-    out = minimal_site / "public"
-    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC), search_index="reuse")
-    build(minimal_site, out, options)
-    assert (out / "pagefind/pagefind-entry.json").is_file()
-
-
-def test_pagefind_is_given_only_the_indexed_part_and_builds_the_same_index(
-    example_build: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_form_not_in_the_site_finds_the_pages_of_the_word_without_its_ending(
+    page: Page, example_build: Path, example_served: str
 ) -> None:
-    files = [
-        OutputFile(PurePosixPath(p.relative_to(example_build).as_posix()), p.read_bytes())
-        for p in sorted(example_build.rglob("*.html"))
-    ]
-    pages = search.indexed_pages(files)
-    assert pages
-    for page in pages:  # the navigation around <main> is left out
-        part = search.indexed_part(page.content)
-        assert len(part) < len(page.content) and b"<body><main " in part
-    slim = search.build_search_index(files)
-    monkeypatch.setattr(search, "indexed_part", lambda page: page)
-    assert slim == search.build_search_index(files)
+    site_words = set().union(*site_pages(example_build).values())
+    assert "projekten" not in site_words and "projekt" in site_words
+    assert not any(w.startswith("projekten") for w in site_words)
+    search(page, example_served, "Projekten")
+    assert sorted(all_result_urls(page)) == sorted(expected_urls(example_build, "Projekt"))
+    assert "Projekt" in page.locator("#ps_search_results mark").all_inner_texts()
 
 
-def test_a_build_failing_while_pagefind_runs_stops_it_and_leaves_no_folder(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+def test_quotes_are_punctuation(page: Page, example_served: str) -> None:
+    search(page, example_served, f"„{NEWS_ONLY_WORD}“")
+    results = page.locator("#ps_search_results > li")
+    expect(results).to_have_count(1)
+    assert results.locator("a").get_attribute("href") == NEWS_URL
+
+
+def _served_minimal(minimal_site: Path, build_minimal: Build, edits: dict[str, str]) -> Path:
+    """Build the minimal site with text added to some of its news (file name: text)."""
+    for name, text in edits.items():
+        news = minimal_site / "content/pacts/alpha/news" / name
+        news.write_text(news.read_text(encoding="utf-8") + "\n\n" + text + "\n", encoding="utf-8")
+    run, out = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    return out
+
+
+def test_a_word_in_the_title_ranks_its_page_first(
+    chromium: Browser, build_minimal: Build, minimal_site: Path
 ) -> None:
-    started: list[subprocess.Popen[bytes]] = []
-    folders: list[Path] = []
-    real_popen = subprocess.Popen
-
-    def record(command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        process = real_popen(command, **kwargs)  # type: ignore[call-overload]
-        started.append(process)
-        folders.append(Path(str(kwargs["cwd"])))
-        return process
-
-    def fail(*args: object, **kwargs: object) -> None:
-        assert started and started[0].returncode is None, "Pagefind runs during the feeds"
-        raise BuildFailed([])
-
-    monkeypatch.setattr(subprocess, "Popen", record)
-    monkeypatch.setattr(pipeline, "build_feeds", fail)
-    out = minimal_site / "public"
-    with pytest.raises(BuildFailed):
-        build(minimal_site, out, BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC)))
-    assert started[0].returncode is not None  # ended and reaped, not left running
-    assert not folders[0].exists()
-    assert not out.exists()
-
-
-def test_a_failing_pagefind_is_a_clean_error_and_keeps_the_site(
-    minimal_site: Path, tmp_path: Path
-) -> None:
-    out = minimal_site / "public"
-    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC))
-    build(minimal_site, out, options)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    broken = tmp_path / "pagefind"
-    broken.write_text("#!/bin/sh\necho 'Pagefind stolpert' >&2\nexit 3\n", encoding="utf-8")
-    broken.chmod(0o755)
-    files = [OutputFile(PurePosixPath("a/index.html"), b"<main data-pagefind-body>x</main>")]
-    with pytest.raises(OutputError, match="Pagefind failed: Pagefind stolpert"):
-        search.build_search_index(files, broken)
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-
-
-def test_a_build_sweeps_up_what_a_killed_build_left_behind(
-    minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    """The title counts thrice: the later page (the higher id) comes first; pages of equal
+    score (the word once in the text; the pact page lists the news by title) by id."""
+    zweite = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
+    zweite.write_text(
+        zweite.read_text(encoding="utf-8").replace("Zweite Meldung", "Schnabeltier gesichtet"),
+        encoding="utf-8",
     )
-    leftover = tmp_path / f"{search.folder_prefix(int(ended.stdout))}x1y2"
-    (leftover / "site").mkdir(parents=True)
-    (leftover / "site/seite.html").write_text("<main data-pagefind-body>x</main>")
-    orphan = subprocess.Popen(  # stands in for the killed build's Pagefind, still indexing
-        [sys.executable, "-c", "import time; time.sleep(60)", "--site", str(leftover / "site")]
+    out = _served_minimal(
+        minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Ein Schnabeltier."}
     )
-    running = tmp_path / f"{search.folder_prefix(os.getpid())}a1b2"  # a build that still runs
-    running.mkdir()
-    elsewhere = tmp_path / f"pactsite-search-{int(ended.stdout)}@0000ffff-c3d4"  # other machine
-    elsewhere.mkdir()
-    monkeypatch.setattr(search, "_memory_folder", lambda needed: str(tmp_path))
-    try:
-        build(
-            minimal_site,
-            minimal_site / "public",
-            BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC)),
+    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(base + "/suche/?q=Schnabeltier")
+        links = page.locator("#ps_search_results h2 a")
+        expect(links).to_have_count(3)
+        assert links.all_inner_texts() == ["Schnabeltier gesichtet", "Erste Meldung", "Pakt Alpha"]
+        first = page.locator(".search-result__excerpt").first
+        expect(first).to_have_text("Text.")  # the title is shown above, not again
+        context.close()
+
+
+def test_a_word_of_other_letters_than_a_to_z_has_a_file_of_its_own(
+    chromium: Browser, build_minimal: Build, minimal_site: Path
+) -> None:
+    out = _served_minimal(
+        minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Gruß aus Łódź."}
+    )
+    assert (out / "suchindex/w" / ("x" + "łod".encode().hex() + ".json")).is_file()
+    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(base + "/suche/?q=ŁÓDŹ")
+        result = page.locator("#ps_search_results > li")
+        expect(result).to_have_count(1)
+        expect(result.locator("mark")).to_have_text("Łódź")
+        context.close()
+
+
+def test_a_word_named_like_a_property_of_every_object_is_just_a_word(
+    chromium: Browser, build_minimal: Build, minimal_site: Path
+) -> None:
+    out = _served_minimal(
+        minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Controlling."}
+    )
+    assert (out / "suchindex/w/con.json").is_file()
+    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(base + "/suche/?q=constructor")
+        expect(page.get_by_role("status")).to_have_text("Keine Treffer für „constructor“.")
+        page.get_by_label("Suchbegriff").fill("Controlling constructor")
+        expect(page.get_by_role("status")).to_have_text(
+            "Keine Treffer für „Controlling constructor“."
         )
-        assert orphan.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        orphan.kill()
-        orphan.wait()
-    assert not leftover.exists()
-    assert running.is_dir()
-    assert elsewhere.is_dir()
-    assert (minimal_site / "public/pagefind/pagefind-entry.json").is_file()
+        page.get_by_label("Suchbegriff").fill("Controlling")
+        expect(page.locator("#ps_search_results > li")).to_have_count(1)
+        context.close()

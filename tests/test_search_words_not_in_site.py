@@ -1,43 +1,22 @@
 """Search (/suche/) for words the site does not contain: no results, never those of a shorter word.
 
-Pagefind answers a word that is not in its index with the pages of the longest indexed word the
-query begins with ("Ausbildung" gives the pages with "aus"), and leaves such a word out of a
-query of several words. The search page must say "no results" instead.
+Pagefind, which the site used before, answered a word that was not in its index with the pages
+of the longest indexed word the query began with ("Ausbildung" gave the pages with "aus"), and
+left such a word out of a query of several words. The search page must say "no results" instead,
+and find every page with the words of the site it is asked for.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
+from test_search import all_result_urls, expected_urls, index_requests, search, site_pages
 
 from conftest import REPOSITORY
 
 ABSENT = "Ausbildung"
 """A word that no content file holds, whose beginning "aus" is in many pages."""
-
-
-def search(page: Page, base: str, query: str) -> None:
-    """Type a query into the search page and wait for its live count."""
-    page.goto(base + "/suche/")
-    page.get_by_label("Suchbegriff").fill(query)
-    expect(page.get_by_role("status")).to_contain_text(f"„{query}“")
-
-
-def pagefind_count(page: Page, query: str) -> int:
-    """How many pages Pagefind itself returns for the query, unchecked."""
-    count: int = page.evaluate(
-        """async (query) => {
-            const pagefind = await import("/pagefind/pagefind.js");
-            return (await pagefind.search(query)).results.length;
-        }""",
-        query,
-    )
-    return count
-
-
-def shown_count(page: Page) -> int:
-    """The number of results the status line announces ("12 Treffer für ...")."""
-    first = page.get_by_role("status").inner_text().split()[0]
-    return 0 if first == "Keine" else int(first)
 
 
 def test_the_absent_word_is_in_no_content_file_but_its_beginning_is() -> None:
@@ -57,22 +36,14 @@ def test_a_word_not_in_the_site_finds_nothing(page: Page, example_served: str) -
     expect(page.locator("#ps_search_more")).to_be_hidden()
 
 
-def test_telling_an_absent_word_loads_the_text_of_one_page_only(
+def test_telling_an_absent_word_loads_its_words_file_and_no_page(
     page: Page, example_served: str
 ) -> None:
-    """On a phone, a typo must not fetch the texts of every page that has a shorter word."""
-    fragments: list[str] = []
-    page.on("request", lambda r: fragments.append(r.url) if ".pf_fragment" in r.url else None)
-    search(page, example_served, ABSENT)
-    expect(page.get_by_role("status")).to_have_text(f"Keine Treffer für „{ABSENT}“.")
-    assert len(fragments) == 1, fragments
-
-
-def test_pagefind_itself_gives_the_pages_of_a_shorter_word(page: Page, example_served: str) -> None:
-    """The reason for the check in suche.js; once Pagefind stops doing this, it can go."""
-    page.goto(example_served + "/suche/")
-    assert pagefind_count(page, ABSENT) > 0
-    assert pagefind_count(page, f"Qualifizierung {ABSENT}") > 0
+    """On a phone, a typo must not fetch the texts of the pages that have a shorter word."""
+    with index_requests(page) as paths:
+        search(page, example_served, ABSENT)
+        expect(page.get_by_role("status")).to_have_text(f"Keine Treffer für „{ABSENT}“.")
+    assert sorted(paths) == ["meta.json", "w/aus.json"]
 
 
 def test_a_word_not_in_the_site_empties_a_query_of_several_words(
@@ -84,31 +55,33 @@ def test_a_word_not_in_the_site_empties_a_query_of_several_words(
     expect(page.locator("#ps_search_results")).to_be_hidden()
 
 
-def test_a_word_of_the_site_keeps_all_of_pagefinds_results(page: Page, example_served: str) -> None:
+def test_a_word_of_the_site_finds_every_page_with_it_or_a_word_it_begins(
+    page: Page, example_build: Path, example_served: str
+) -> None:
     search(page, example_served, "Qualifizierung")
-    expect(page.locator("#ps_search_results > li").first).to_be_visible()
-    assert shown_count(page) == pagefind_count(page, "Qualifizierung") > 10
+    expected = expected_urls(example_build, "Qualifizierung")
+    assert len(expected) > 10
+    assert sorted(all_result_urls(page)) == sorted(expected)
 
 
 def test_an_inflected_form_finds_the_pages_with_the_other_form(
-    page: Page, example_served: str
+    page: Page, example_build: Path, example_served: str
 ) -> None:
     search(page, example_served, "Projekte")
-    expect(page.locator("#ps_search_results > li").first).to_be_visible()
-    assert shown_count(page) == pagefind_count(page, "Projekte")
-    page.locator("#ps_search_more").click()
+    assert sorted(all_result_urls(page)) == sorted(expected_urls(example_build, "Projekte"))
     marks = page.locator("#ps_search_results mark").all_inner_texts()
     assert "Projekt" in marks, "a page with only the singular"
 
 
 def test_several_words_of_the_site_find_the_pages_with_all_of_them(
-    page: Page, example_served: str
+    page: Page, example_build: Path, example_served: str
 ) -> None:
-    search(page, example_served, "Qualifizierung Halle")
-    results = page.locator("#ps_search_results > li")
-    expect(results.first).to_be_visible()
-    assert shown_count(page) == pagefind_count(page, "Qualifizierung Halle") > 1
-    expect(results.first).to_contain_text("Halle")
+    query = "Qualifizierung Halle"
+    search(page, example_served, query)
+    expected = expected_urls(example_build, query)
+    assert 1 < len(expected) < len(expected_urls(example_build, "Qualifizierung"))
+    assert sorted(all_result_urls(page)) == sorted(expected)
+    expect(page.locator("#ps_search_results > li").first).to_contain_text("Halle")
 
 
 def test_a_word_still_being_typed_finds_the_words_it_begins(
@@ -117,4 +90,13 @@ def test_a_word_still_being_typed_finds_the_words_it_begins(
     search(page, example_served, "Lösungsstr")
     results = page.locator("#ps_search_results > li")
     expect(results).to_have_count(1)
-    expect(results.first.locator("mark")).to_have_text("Lösungsstrategien.")
+    expect(results.first.locator("mark")).to_have_text("Lösungsstrategien")
+
+
+def test_two_letters_are_a_whole_word_not_a_beginning(
+    page: Page, example_build: Path, example_served: str
+) -> None:
+    site_words = set().union(*site_pages(example_build).values())
+    assert "pr" not in site_words and any(w.startswith("pr") for w in site_words)
+    search(page, example_served, "PR")
+    expect(page.get_by_role("status")).to_have_text("Keine Treffer für „PR“.")

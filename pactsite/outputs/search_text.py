@@ -28,7 +28,8 @@ _EXCLUDED_CLASSES = frozenset(EXCLUDED)
 MIN_WORD = 2
 """Shorter words ("a", "5") are not looked up: they would match nearly every page."""
 _MAIN = re.compile(rb"<main\b[^>]*\bdata-search\b.*?</main>", re.DOTALL)
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+"""Letters and digits, and the combining accents that `fold` drops ("n\u0308" is one word)."""
 _SPACE = re.compile(r"\s+")
 _INLINE_TAGS = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|s|samp|small|span|strong|sub"
@@ -84,8 +85,9 @@ def words_of(text: str) -> Counter[str]:
     """How often each folded word of `text` that the search looks up occurs in it."""
     counts: Counter[str] = Counter()
     for word, count in Counter(_WORD.findall(text.lower())).items():
-        if len(word) >= MIN_WORD:
-            counts[fold(word)] += count
+        folded = fold(word)
+        if len(folded) >= MIN_WORD:  # as suche.js counts: "ß" alone is "ss"
+            counts[folded] += count
     return counts
 
 

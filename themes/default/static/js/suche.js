@@ -1,18 +1,34 @@
-/* Site search: loads the Pagefind index built with the site and lists the results itself
-   (title as link, pact, excerpt). No inline code, nothing from other hosts; the query lives
-   in the address (?q=...), so the form also works by pressing Enter and results can be
-   bookmarked. Without JavaScript the page shows links to the overviews instead. */
+/* Site search over pactsite's own index (/suchindex/, written by pactsite/outputs/search.py):
+   a query word loads the file of its first three letters, which names the stem of every site
+   word there and the pages of every stem; a result loads the file of its page only when it is
+   shown. No inline code, nothing from other hosts, no WebAssembly; the query lives in the
+   address (?q=...), so the form also works by pressing Enter and results can be bookmarked.
+   Without JavaScript the page shows links to the overviews instead. */
 const PAGE_SIZE = 10;
+const DEBOUNCE_MS = 300;
+const EXCERPT_WORDS = 24;
+const EXCERPT_BEFORE = 8;  // words of the excerpt before its first hit (if not from the start)
+const MIN_WORD = 2;  // shorter words are not in the index
+const MIN_PREFIX = 3;  // a word this long may still be being typed: the words it begins count
+const KEY_LENGTH = 3;
+const PREFIX_FACTOR = 0.5;
+const ENDINGS = ["ern", "em", "en", "er", "es", "e", "n", "s"];
+const MIN_STRIPPED = 3;
+
 const form = document.getElementById("ps_search");
 const input = document.getElementById("ps_search_q");
 const status = document.getElementById("ps_search_status");
 const list = document.getElementById("ps_search_results");
 const more = document.getElementById("ps_search_more");
 const nojs = document.getElementById("ps_search_nojs");
+const base = new URL(form.dataset.index, window.location.href);
 
-let pagefind = null;
+const files = new Map();  // index path -> promise of its JSON (null: no such file)
+let meta = null;
 let generation = 0;
-let results = [];
+let timer = 0;
+let results = [];  // page ids, best first
+let marked = new Set();  // the site words the current results are found by
 let shown = 0;
 
 function say(text) {
@@ -24,34 +40,183 @@ function countText(n, query) {
   return form.dataset[key].replace("{n}", String(n)).replace("{q}", query);
 }
 
-async function load() {
-  if (!pagefind) {
-    const module = await import(form.dataset.index);
-    await module.options({ excerptLength: 24 });
-    await module.init();
-    pagefind = module;
-    nojs.hidden = true;
+/* A file of the index, fetched once per page load. A missing file (404) is null: the index
+   has no such words. Any other failure rejects (and is tried again by the next query). */
+function indexFile(path) {
+  let file = files.get(path);
+  if (!file) {
+    file = fetch(new URL(path, base)).then((response) => {
+      if (response.status === 404) {
+        return null;
+      }
+      if (!response.ok) {
+        throw new Error(`${path}: HTTP ${response.status}`);
+      }
+      return response.json();
+    });
+    file.catch(() => files.delete(path));
+    files.set(path, file);
   }
-  return pagefind;
+  return file;
 }
 
-/* Pagefind's excerpt is HTML with <mark> around the hits. Only its text and the marks are
-   taken over, as DOM nodes: nothing in an excerpt can become markup or script. */
-function appendExcerpt(target, excerpt) {
-  const parsed = new DOMParser().parseFromString(excerpt, "text/html");
-  (function walk(node) {
-    for (const child of node.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) {
-        target.append(document.createTextNode(child.textContent));
-      } else if (child.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = child.textContent;
-        target.append(mark);
-      } else {
-        walk(child);
+async function load() {
+  if (!meta) {
+    meta = await indexFile("meta.json");
+    if (!meta) {
+      throw new Error("no search index");
+    }
+    nojs.hidden = true;
+  }
+  return meta;
+}
+
+/* Words as the index has them (search_text.py): accents and umlauts dropped, lower case,
+   ß as ss; runs of letters and digits; one letter alone is no word. */
+function fold(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase("de").replace(/ß/g, "ss");
+}
+
+function chars(word) {
+  return Array.from(word);  // code points, as Python counts them
+}
+
+function queryWords(query) {
+  const words = fold(query).match(/[\p{L}\p{N}]+/gu) || [];
+  return [...new Set(words.filter((word) => chars(word).length >= MIN_WORD))];
+}
+
+/* A key of a file's map; not one every object has ("constructor"). */
+function entry(map, key) {
+  return map && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+function keyFile(word) {
+  const key = chars(word).slice(0, KEY_LENGTH).join("");
+  const name = /^[a-z0-9]+$/.test(key)
+    ? key
+    : "x" + Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
+  return indexFile(`w/${name}.json`);
+}
+
+/* The stems a query word stands for, each with its factor: the word's own (1); those of the
+   site words it begins, if it may still be being typed (0.5); else that of the word without
+   one German ending ("Projekten" is not in the site, "Projekt" is). Empty: not in the site. */
+function candidateStems(word, file) {
+  const stems = new Map();
+  const siteWords = (file && file.words) || {};
+  const exact = entry(siteWords, word);
+  if (chars(word).length >= MIN_PREFIX) {
+    for (const [other, [stem]] of Object.entries(siteWords)) {
+      if (other !== word && other.startsWith(word)) {
+        stems.set(stem, PREFIX_FACTOR);
       }
     }
-  })(parsed.body);
+  }
+  if (exact) {
+    stems.set(exact[0], 1);
+  }
+  if (stems.size === 0) {
+    for (const ending of ENDINGS) {
+      const rest = word.slice(0, -ending.length);
+      const known = entry(siteWords, rest);
+      if (word.endsWith(ending) && chars(rest).length >= MIN_STRIPPED && known) {
+        stems.set(known[0], 1);
+      }
+    }
+  }
+  return stems;
+}
+
+/* postings = [id, weight, id step, weight, ...] -> [[id, weight], ...] */
+function decode(postings) {
+  const pages = [];
+  let id = 0;
+  for (let i = 0; i + 1 < postings.length; i += 2) {
+    id += postings[i];
+    pages.push([id, postings[i + 1]]);
+  }
+  return pages;
+}
+
+/* The ids of the pages that have every query word, best first, and the site words found. */
+async function find(words) {
+  const { pages } = await load();
+  const wordFiles = await Promise.all(words.map(keyFile));
+  const found = new Set();
+  let scores = null;
+  for (let i = 0; i < words.length; i += 1) {
+    const stems = candidateStems(words[i], wordFiles[i]);
+    if (stems.size === 0) {
+      return { ids: [], found };
+    }
+    const wordScores = new Map();
+    for (const [stem, factor] of stems) {
+      const stemFile = await keyFile(stem);  // the word's own file, but for a short stem
+      for (const file of [wordFiles[i], stemFile]) {
+        for (const [word, [itsStem]] of Object.entries((file && file.words) || {})) {
+          if (itsStem === stem) {
+            found.add(word);
+          }
+        }
+      }
+      const postings = decode(entry(stemFile && stemFile.stems, stem) || []);
+      const rarity = Math.log(1 + pages / Math.max(postings.length, 1));
+      for (const [id, weight] of postings) {
+        const score = factor * rarity * Math.log(1 + weight);
+        if (!(wordScores.get(id) >= score)) {
+          wordScores.set(id, score);
+        }
+      }
+    }
+    if (scores === null) {
+      scores = wordScores;
+    } else {
+      for (const [id, score] of scores) {
+        if (wordScores.has(id)) {
+          scores.set(id, score + wordScores.get(id));
+        } else {
+          scores.delete(id);
+        }
+      }
+    }
+  }
+  const ids = [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || a - b);
+  return { ids, found };
+}
+
+/* About EXCERPT_WORDS words of the page's text from shortly before the first word found, those
+   words marked; appended as text nodes and <mark> elements, so nothing in a page's text can
+   become markup. */
+function appendExcerpt(target, text, found) {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const isFound = (token) => (token.match(/[\p{L}\p{N}\p{M}]+/gu) || []).some((w) => found.has(fold(w)));
+  const first = tokens.findIndex(isFound);
+  const start = first < EXCERPT_WORDS - EXCERPT_BEFORE  // a hit near the start: from the start
+    ? 0
+    : Math.max(0, Math.min(first - EXCERPT_BEFORE, tokens.length - EXCERPT_WORDS));
+  const end = Math.min(tokens.length, start + EXCERPT_WORDS);
+  if (start > 0) {
+    target.append("… ");
+  }
+  tokens.slice(start, end).forEach((token, i) => {
+    if (i > 0) {
+      target.append(" ");
+    }
+    let done = 0;
+    for (const part of token.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
+      if (found.has(fold(part[0]))) {
+        const mark = document.createElement("mark");
+        mark.textContent = part[0];
+        target.append(token.slice(done, part.index), mark);
+        done = part.index + part[0].length;
+      }
+    }
+    target.append(token.slice(done));
+  });
+  if (end < tokens.length) {
+    target.append(" …");
+  }
 }
 
 function resultItem(data) {
@@ -60,10 +225,10 @@ function resultItem(data) {
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = data.url;
-  link.textContent = data.meta.title || data.url;
+  link.textContent = data.title || data.url;
   heading.append(link);
   item.append(heading);
-  const about = [data.meta.kind, data.meta.pact].filter(Boolean).join(" · ");
+  const about = [data.kind, data.pact].filter(Boolean).join(" · ");
   if (about) {
     const line = document.createElement("p");
     line.className = "search-result__meta";
@@ -72,68 +237,21 @@ function resultItem(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "search-result__excerpt";
-  appendExcerpt(excerpt, data.excerpt || "");
+  const text = data.text || "";
+  const body = data.title && text.startsWith(data.title) ? text.slice(data.title.length) : text;
+  appendExcerpt(excerpt, body.trim() ? body : text, marked);  // the title is shown above
   item.append(excerpt);
   return item;
 }
 
-/* Pagefind answers a word that is not in its index with the pages of the longest indexed word
-   the query begins with ("Ausbildung" gives the pages with "aus"), and leaves such a word out
-   of a query of several words; no option turns this off (Pagefind issue 780). So a result is
-   kept only if it has every word of the query. A quoted search ("...") has no such fallback:
-   a word that Pagefind finds quoted is in the index as it stems it ("Projekte" as "projekt"), and
-   then all of Pagefind's results have it. Any other word is either still being typed (then
-   Pagefind gives the pages of the words it begins, and each result has such a word) or not in
-   the site (then no result has a word it begins). So the first result tells which: only its
-   text is loaded, the one that is shown first anyway, not the texts of thousands of pages. */
-const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
-
-function fold(text) {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase("de").replace(/ß/g, "ss");
-}
-
-function queryWords(query) {
-  return [...new Set(fold(query).replace(PUNCTUATION, "").split(/\s+/).filter(Boolean))];
-}
-
-/* The words of a page's indexed text and its meta data, each also without its punctuation and
-   in its parts ("Halle-Dessau." gives halle-dessau., halledessau, halle, dessau). */
-function pageWords(data) {
-  const texts = [data.content || "", ...Object.values(data.meta || {})];
-  const words = new Set();
-  for (const word of fold(texts.join(" ")).split(/\s+/)) {
-    words.add(word.replace(PUNCTUATION, ""));
-    for (const part of word.split(PUNCTUATION)) {
-      words.add(part);
-    }
-  }
-  return words;
-}
-
-function hasWordsBeginning(data, beginnings) {
-  const words = [...pageWords(data)];
-  return beginnings.every((start) => words.some((word) => word.startsWith(start)));
-}
-
-/* Pagefind's results for the query if they have every word of it; else none. */
-async function withEveryWord(index, query, found) {
-  if (/^\s*".+"\s*$/.test(query)) {
-    return found;
-  }
-  const words = queryWords(query);
-  const quoted = await Promise.all(words.map((word) => index.search(`"${word}"`)));
-  const unknown = words.filter((word, i) => quoted[i].results.length === 0);
-  if (unknown.length === 0 || found.length === 0) {
-    return found;
-  }
-  return hasWordsBeginning(await found[0].data(), unknown) ? found : [];
-}
-
 async function showMore(run) {
   const next = results.slice(shown, shown + PAGE_SIZE);
-  const data = await Promise.all(next.map((result) => result.data()));
+  const data = await Promise.all(next.map((id) => indexFile(`seiten/${id}.json`)));
   if (run !== generation) {
     return null;
+  }
+  if (data.includes(null)) {
+    throw new Error("a page of the results is missing from the index");
   }
   const items = data.map(resultItem);
   list.append(...items);
@@ -143,55 +261,90 @@ async function showMore(run) {
   return items[0] || null;
 }
 
-async function search(query, debounced) {
-  const run = ++generation;
-  const words = query.trim();
-  if (!words) {
-    results = [];
-    shown = 0;
-    list.replaceChildren();
-    list.hidden = true;
-    more.hidden = true;
-    say("");
-    return;
+function setAddress(query) {
+  const address = new URL(window.location.href);
+  if (query) {
+    address.searchParams.set("q", query);
+  } else {
+    address.searchParams.delete("q");
   }
-  if (!pagefind) {
-    say(form.dataset.loading);
-  }
-  let found;
-  try {
-    const index = await load();
-    const answer = debounced
-      ? await index.debouncedSearch(words, {}, 300)
-      : await index.search(words);
-    found = answer === null || run !== generation ? null : await withEveryWord(index, words, answer.results);
-  } catch (error) {
-    say(form.dataset.failed);
-    return;
-  }
-  if (found === null || run !== generation) {
-    return;  // a newer query replaced this one
-  }
-  results = found;
+  window.history.replaceState(null, "", address);
+}
+
+function clear() {
+  generation += 1;
+  results = [];
   shown = 0;
   list.replaceChildren();
-  await showMore(run);
+  list.hidden = true;
+  more.hidden = true;
+  say("");
+}
+
+async function search(query) {
+  window.clearTimeout(timer);
+  const text = query.trim();
+  const words = queryWords(text);
+  if (words.length === 0) {
+    clear();
+    setAddress(text);
+    return;
+  }
+  const run = ++generation;
+  if (!meta) {
+    say(form.dataset.loading);
+  }
+  try {
+    const found = await find(words);
+    if (run !== generation) {
+      return;  // a newer query replaced this one
+    }
+    results = found.ids;
+    marked = found.found;
+    shown = 0;
+    list.replaceChildren();
+    await showMore(run);
+  } catch (error) {
+    if (run === generation) {
+      clear();
+      say(form.dataset.failed);
+    }
+    return;
+  }
   if (run !== generation) {
     return;
   }
-  say(countText(results.length, words));
-  const address = new URL(window.location.href);
-  address.searchParams.set("q", words);
-  window.history.replaceState(null, "", address);
+  say(countText(results.length, text));
+  setAddress(text);
 }
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  search(input.value, false);
+  search(input.value);
 });
-input.addEventListener("input", () => search(input.value, true));
+input.addEventListener("input", () => {
+  window.clearTimeout(timer);
+  if (queryWords(input.value).length === 0) {
+    search(input.value);
+  } else {
+    timer = window.setTimeout(() => search(input.value), DEBOUNCE_MS);
+  }
+});
+let moreComing = false;  // a second click while the next results load adds them once
 more.addEventListener("click", async () => {
-  const first = await showMore(generation);
+  if (moreComing) {
+    return;
+  }
+  moreComing = true;
+  let first;
+  try {
+    first = await showMore(generation);
+  } catch (error) {
+    say(form.dataset.failed);
+    return;
+  } finally {
+    moreComing = false;
+  }
   if (first) {
     first.querySelector("a").focus();  // keyboard users go on where the new results start
   }
@@ -200,7 +353,7 @@ more.addEventListener("click", async () => {
 const initial = new URLSearchParams(window.location.search).get("q");
 if (initial) {
   input.value = initial;
-  search(initial, false);
+  search(initial);
 } else {
   load().catch(() => say(form.dataset.failed));
 }
