@@ -1,8 +1,6 @@
 """Time each stage of one pactsite build in this process; print the stages, slowest first.
 
-    python bench/stages.py SITE_DIR [--jobs N] [--cache] [--reuse-search-index]
-
-`--reuse-search-index` builds as `serve` rebuilds: the previous `public/suchindex/` is kept.
+    python bench/stages.py SITE_DIR [--jobs N] [--cache]
 
 Wraps the stage functions that pactsite.build calls with a timer (wall clock), builds into
 SITE_DIR/public, and prints seconds and share of the build for each stage. For where the
@@ -27,7 +25,7 @@ STAGES = [
     "collect_static", "collect_content_files", "build_sitemap", "build_network_files",
     "build_open_data", "build_redirects", "check_rendered_links", "publish",
     "check_images", "apply_images", "build_variants", "build_feeds", "build_calendars",
-    "build_search_index", "start_search_index", "previous_search_index", "build_admin",
+    "build_search_index", "start_search_index", "build_admin",
     "plan_help", "next_change",
 ]  # fmt: skip
 """`start_search_index` only starts the indexing process; `publish` waits for it before writing
@@ -53,7 +51,6 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--cache", action="store_true")
-    parser.add_argument("--reuse-search-index", action="store_true")
     args = parser.parse_args()
     spent: dict[str, float] = {}
     for name in STAGES:
@@ -63,7 +60,6 @@ def main() -> None:
         now=dt.datetime.now(dt.UTC),
         jobs=args.jobs,
         cache=args.cache,
-        search_index="reuse" if args.reuse_search_index else "build",
     )
     start = time.perf_counter()
     pipeline.build(args.site, args.site / "public", options)

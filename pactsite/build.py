@@ -44,7 +44,7 @@ from pactsite.outputs.pages import (
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search import INDEX_FOLDER, previous_search_index, start_search_index
+from pactsite.outputs.search import INDEX_FOLDER, start_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -203,9 +203,8 @@ def _build(
     """
     checked = check(root, options)
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
-    reused = previous_search_index(out_dir) if options.search_index == "reuse" else None
     # not in `check`: the index is for visitors only. It is made while the rest is made.
-    with start_search_index([] if reused is not None else stage.pages) as indexing:
+    with start_search_index(stage.pages) as indexing:
         files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, checked.images)
         if broken:
@@ -220,7 +219,7 @@ def _build(
         def index_files() -> list[OutputFile]:
             if hashes is not None:  # while the index is still being made
                 hashes.update((str(f.path), content_hash(f.content)) for f in files)
-            made = reused if reused is not None else indexing.finish()
+            made = indexing.finish()
             index.extend(made.files)
             search_pages.extend(made.pages)
             return index

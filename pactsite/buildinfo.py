@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pactsite.diagnostics import Diagnostic
 
@@ -24,9 +23,6 @@ class BuildOptions:
     """Worker processes for rendering; 1 renders in this process."""
     cache: bool = False
     """Reuse and update the build cache `.pactsite-cache/` in the site folder."""
-    search_index: Literal["build", "reuse"] = "build"
-    """"reuse": carry over the output folder's `/suchindex/` unchanged (stale, but no index to
-    make: for `serve`'s rebuilds); made afresh when there is none."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,8 +77,6 @@ class Summary:
     until: dt.datetime | None
     zone: dt.tzinfo
     """The site's time zone (a new day can change what pages show)."""
-    search_stale: bool
-    """Whether the search index was carried over from an older build (`serve`)."""
     report: BuildReport
 
 
@@ -129,8 +127,6 @@ def look(root: Path, out_dir: Path, options: BuildOptions) -> Look:
 def fits(summary: Summary, options: BuildOptions, out_dir: Path) -> bool:
     """Whether the last build used these options and saw the site as it is now (schedule)."""
     if summary.stamp != stamp(options, out_dir):
-        return False
-    if summary.search_stale and options.search_index == "build":
         return False
     now = options.now
     if now < summary.since or (summary.until is not None and now >= summary.until):

@@ -168,7 +168,6 @@ def build_incremental(
         since=options.now,
         until=report.next_change,
         zone=record.checked.config.zone,
-        search_stale=options.search_index == "reuse",
         report=report,
     )
     state = BuildState(summary=summary, bodies=_entry_bodies(root, record.checked), record=record)
@@ -298,7 +297,7 @@ def _rebuild_changed(
     files, page_reads = rerendered
     record, summary = state.record, state.summary
     written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
-    search = _search_index(written, record, options, out_dir)
+    search = _search_index(written, record, out_dir)
     if search is None:
         return None
     written += search[0]
@@ -327,7 +326,6 @@ def _rebuild_changed(
         summary,
         token=delta.token,
         inputs=inputs,
-        search_stale=summary.search_stale or (bool(files) and options.search_index == "reuse"),
         outputs=(summary.outputs - removed) | paths,
         folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
         report=report,
@@ -491,12 +489,10 @@ def _path(job: PageJob, urls: UrlScheme) -> str:
 
 
 def _search_index(
-    written: list[OutputFile], record: BuildRecord, options: BuildOptions, out_dir: Path
+    written: list[OutputFile], record: BuildRecord, out_dir: Path
 ) -> tuple[list[OutputFile], set[str]] | None:
     """The search index files that change with `written`, and the ones to remove; None if
     the index must be made whole."""
-    if options.search_index == "reuse":
-        return [], set()
     try:
         return update_search_index(
             record.search_pages, written, lambda path: (out_dir / path).read_bytes()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -104,26 +103,6 @@ def test_a_minimal_site_gets_an_index_too(build_minimal: Build) -> None:
     run, out = build_minimal()
     assert run.exit_code == 0, run.stderr
     assert json.loads((out / "suchindex/meta.json").read_text(encoding="utf-8"))["pages"] > 0
-
-
-def test_a_reusing_rebuild_carries_the_index_over_unchanged(minimal_site: Path) -> None:
-    out = minimal_site / "public"
-    options = BuildOptions(now=NOW)
-    build(minimal_site, out, options)
-    before = _index(out)
-    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
-    news.write_text(news.read_text(encoding="utf-8") + "\nZaunkönigsuche.\n", encoding="utf-8")
-    build(minimal_site, out, replace(options, search_index="reuse"))
-    assert _index(out) == before
-    assert "Zaunkönigsuche" in (out / "pakte/alpha/aktuelles/erste-meldung/index.html").read_text()
-    build(minimal_site, out, options)
-    assert _index(out) != before
-
-
-def test_a_reusing_build_without_a_previous_index_makes_one(minimal_site: Path) -> None:
-    out = minimal_site / "public"
-    build(minimal_site, out, BuildOptions(now=NOW, search_index="reuse"))
-    assert (out / "suchindex/meta.json").is_file()
 
 
 def test_a_quick_rebuild_rewrites_only_the_index_files_of_the_words_it_touched(

@@ -18,8 +18,9 @@ A word not in the site finds nothing. No WebAssembly and no ranges of pages to d
 a query of two words loads two small files, then one file per result shown.
 
 Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
-them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here an edit
-rewrites the files of the words the page had and has, from the previous index.
+them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here a quick
+rebuild rewrites the page's own file and the files of the stems whose weight on the page
+changed and of the words it gained or lost, read from the previous index.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
@@ -360,20 +361,6 @@ class SearchIndexing:
             if process.is_alive():
                 process.kill()
             process.join()
-
-
-def previous_search_index(out_dir: Path) -> SearchIndex | None:
-    """The `/suchindex/` files of the build in `out_dir`, unchanged (its pages unknown);
-    None if it has none."""
-    folder = out_dir / INDEX_FOLDER
-    found = []
-    try:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = PurePosixPath(path.relative_to(out_dir).as_posix())
-            found.append(OutputFile(relative, path.read_bytes()))
-    except OSError:  # swapped away meanwhile: the index is made afresh
-        return None
-    return SearchIndex(files=found, pages=()) if found else None
 
 
 def _index_into(pages: list[OutputFile], sending: Connection) -> None:

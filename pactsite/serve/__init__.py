@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -196,8 +196,6 @@ def _build_once(preview: Preview, first: bool, changed: set[str] | None = None) 
 
     try:
         options = preview.options()
-        if not first:  # a whole index takes seconds; a stale one is fine in a preview
-            options = replace(options, search_index="reuse")
         report = build_incremental(
             preview.root, preview.out_dir, options, preview.memory, None if first else changed
         )
