@@ -204,6 +204,27 @@ def test_a_changed_page_the_index_does_not_know_asks_for_a_whole_index(
     assert search.update_search_index(made.pages, [unknown], lambda path: b"") is None
 
 
+def test_the_text_leaves_out_excluded_parts_however_nested_and_keeps_blocks_apart() -> None:
+    page = (
+        '<html><nav>Menü</nav><main id="m" data-search data-kind="Projekt" data-pact="A &amp; B">'
+        '<nav class="breadcrumb"><ol><li>Start</li></ol></nav>'
+        "<h1>Titel <em>mit</em> Nachdruck</h1>"
+        "<p>Erster&nbsp;Absatz mit <strong>Arb</strong>eit.</p><p>Zweiter</p>"
+        '<div class="x related y"><div><div>Verwandt</div></div><p>auch weg</p></div>'
+        "<script>var versteckt = 1;</script><!-- Kommentar <p>weg</p> -->"
+        "<ul><li>Liste</li><li>Ende&lt;p&gt;</li></ul>"
+        "<img class='facts' alt='Bild'><dl class='facts'><dt>Stand</dt></dl>"
+        "<p>Schluss</p></main><footer>Fuß</footer></html>"
+    )
+    entry = search_entry("/a/", page.encode())
+    assert entry is not None
+    assert entry.title == "Titel mit Nachdruck"
+    assert entry.kind == "Projekt" and entry.pact == "A & B"
+    assert entry.text == (
+        "Titel mit Nachdruck Erster Absatz mit Arbeit. Zweiter Liste Ende<p> Schluss"
+    )
+
+
 def test_a_page_without_the_mark_is_not_indexed() -> None:
     assert search_entry("/a/", b"<html><main><h1>Titel</h1><p>Text</p></main></html>") is None
 

@@ -37,7 +37,7 @@ from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
-from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, words_of
+from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 
 INDEX_FOLDER = "suchindex"
 TITLE_WEIGHT = 2
@@ -154,7 +154,7 @@ class _PageChange:
 
     @classmethod
     def between(
-        cls, number: int, old: tuple[Counter[str], set[str]], new: tuple[Counter[str], set[str]]
+        cls, number: int, old: tuple[dict[str, int], set[str]], new: tuple[dict[str, int], set[str]]
     ) -> _PageChange:
         """The change from the page's `old` terms to its `new` ones."""
         (old_weights, old_words), (new_weights, new_words) = old, new
@@ -198,17 +198,18 @@ class _PageChange:
                 shard.stems.pop(term, None)
 
 
-def page_terms(entry: SearchEntry) -> tuple[Counter[str], set[str]]:
+def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
     """The weight of each stem on the page, and its words."""
-    text, title = words_of(entry.text), words_of(entry.title)
-    weights: Counter[str] = Counter()
-    for word, count in text.items():
-        weights[stem(word)] += count
-    for word, count in title.items():
-        weights[stem(word)] += TITLE_WEIGHT * count
+    weights: dict[str, int] = {}
+    words: set[str] = set()
+    for text, factor in ((entry.text, 1), (entry.title, TITLE_WEIGHT)):
+        for word, term, count in terms_of(text):
+            words.add(word)
+            weights[term] = weights.get(term, 0) + factor * count
     for term, weight in weights.items():
-        weights[term] = min(weight, MAX_WEIGHT)
-    return weights, set(text) | set(title)
+        if weight > MAX_WEIGHT:
+            weights[term] = MAX_WEIGHT
+    return weights, words
 
 
 def shard_key(word: str) -> str:
