@@ -75,31 +75,35 @@ def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
 
 def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     """The whole index of the pages among `files` that ask to be found."""
-    entries: list[tuple[str, SearchEntry]] = []
-    for page in indexed_pages(files):
-        entry = search_entry(page_url(page.path), page.content)
-        if entry is not None:
-            entries.append((str(page.path), entry))
-    postings: dict[str, dict[int, int]] = {}
+    postings: dict[str, list[int]] = {}  # encoded as stored, page by page
+    last: dict[str, int] = {}  # the id each stem's postings end with
     pages_with: Counter[str] = Counter()
     out: list[OutputFile] = []
-    for number, (_, entry) in enumerate(entries):
+    pages: list[str] = []
+    for page in indexed_pages(files):
+        entry = search_entry(page_url(page.path), page.content)
+        if entry is None:
+            continue
+        number = len(pages)
+        pages.append(str(page.path))
         weights, words = page_terms(entry)
         for term, weight in weights.items():
             found = postings.get(term)
             if found is None:
-                found = postings[term] = {}
-            found[number] = weight
+                postings[term] = [number, weight]
+            else:
+                found += (number - last[term], weight)
+            last[term] = number
         pages_with.update(words)
         out.append(_fragment(number, entry))
     shards: dict[str, _Shard] = {}
-    for term, found in postings.items():
-        _shard(shards, term).stems[term] = _encode(found)
+    for term, encoded in postings.items():
+        _shard(shards, term).stems[term] = encoded
     for word, count in pages_with.items():
         _shard(shards, word).words[word] = (stem(word), count)
     out += [_shard_file(key, shard) for key, shard in sorted(shards.items())]
-    out.append(_meta(len(entries)))
-    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(p for p, _ in entries))
+    out.append(_meta(len(pages)))
+    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
 
 
 def update_search_index(
@@ -343,7 +347,7 @@ class SearchIndexing:
             raise OutputError("error: the search index was asked for after it was stopped")
         process, receiving = self._running
         try:
-            outcome = receiving.recv()
+            outcome = _receive(receiving)
         except EOFError:
             outcome = None
         finally:
@@ -365,10 +369,33 @@ class SearchIndexing:
 
 
 def _index_into(pages: list[OutputFile], sending: Connection) -> None:
-    """The indexing process: send back the index, or the message of what went wrong."""
+    """The indexing process: send back the index, or the message of what went wrong.
+
+    The pages' paths come first, then the files one by one (each freed once sent, so that
+    no copy of the whole index is made for sending), then None.
+    """
     try:
-        outcome: SearchIndex | str = build_search_index(pages)
+        index = build_search_index(pages)
     except Exception as error:  # reported by the build process, which shows errors
-        outcome = f"{type(error).__name__}: {error}"
-    sending.send(outcome)
+        sending.send(f"{type(error).__name__}: {error}")
+        return
+    sending.send(index.pages)
+    files = index.files[::-1]
+    del index
+    while files:
+        file = files.pop()
+        sending.send((str(file.path), file.content))
+    sending.send(None)
     sending.close()
+
+
+def _receive(receiving: Connection) -> SearchIndex | str:
+    """What `_index_into` sent: the index, or the message of what went wrong."""
+    pages = receiving.recv()
+    if isinstance(pages, str):
+        return pages
+    files = []
+    while (item := receiving.recv()) is not None:
+        path, content = item
+        files.append(OutputFile(PurePosixPath(path), content))
+    return SearchIndex(files=files, pages=pages)
