@@ -139,6 +139,27 @@ function decode(postings) {
   return pages;
 }
 
+/* The site words of a file by their stem (made once per file: a prefix such as "ver" stands
+   for thousands of stems). */
+const stemIndexes = new WeakMap();
+function wordsByStem(file) {
+  if (!file) {
+    return new Map();
+  }
+  let byStem = stemIndexes.get(file);
+  if (!byStem) {
+    byStem = new Map();
+    for (const [word, [stem]] of Object.entries(file.words || {})) {
+      if (!byStem.has(stem)) {
+        byStem.set(stem, []);
+      }
+      byStem.get(stem).push(word);
+    }
+    stemIndexes.set(file, byStem);
+  }
+  return byStem;
+}
+
 /* The ids of the pages that have every query word, best first, and the site words found. */
 async function find(words) {
   const { pages } = await load();
@@ -154,10 +175,8 @@ async function find(words) {
     for (const [stem, factor] of stems) {
       const stemFile = await keyFile(stem);  // the word's own file, but for a short stem
       for (const file of [wordFiles[i], stemFile]) {
-        for (const [word, [itsStem]] of Object.entries((file && file.words) || {})) {
-          if (itsStem === stem) {
-            found.add(word);
-          }
+        for (const word of wordsByStem(file).get(stem) || []) {
+          found.add(word);
         }
       }
       const postings = decode(entry(stemFile && stemFile.stems, stem) || []);
