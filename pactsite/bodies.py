@@ -13,11 +13,11 @@ import platform
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import markdown
+import nh3
 
 from pactsite import __version__
 from pactsite.audit import BodySource, audit_body
@@ -43,8 +43,17 @@ def renderer_tag() -> str:
     """A hash of everything besides the text that decides a body's result: code and versions."""
     here = Path(__file__).parent
     code = b"".join(hashlib.sha256((here / name).read_bytes()).digest() for name in _CODE)
-    versions = f"{__version__} {markdown.__version__} {version('nh3')} {platform.python_version()}"
+    versions = f"{__version__} {markdown.__version__} {_nh3_version()} {platform.python_version()}"
     return digest(versions, code, sys.implementation.cache_tag or "")
+
+
+def _nh3_version() -> str:
+    found = getattr(nh3, "__version__", None)
+    if isinstance(found, str):
+        return found
+    from importlib.metadata import version  # here: reading package metadata is slow
+
+    return version("nh3")
 
 
 def render_bodies_cached(
