@@ -100,8 +100,7 @@ class BuildRecord:
     outputs: Mapping[str, str]
     """A hash of every written file's bytes, by output path."""
     search_pages: tuple[str, ...] = ()
-    """The output paths of the pages in the search index, in the order of their ids (none
-    when the index was carried over from an earlier build)."""
+    """The output paths of the pages in the search index, in the order of their ids."""
 
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:

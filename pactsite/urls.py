@@ -120,6 +120,12 @@ def output_path(url: str) -> PurePosixPath:
     return PurePosixPath(relative)
 
 
+def output_url(path: PurePosixPath) -> str:
+    """The site-absolute URL of an output file, as `output_path` maps it (`a/index.html` is
+    `/a/`)."""
+    return ("/" + str(path)).removesuffix("index.html")
+
+
 def alias_url(alias: str) -> str:
     """Normalise an old address as editors write it (`/alt/`, `alt`, `/alt/index.html`)."""
     url = "/" + alias.strip().lstrip("/")

@@ -237,23 +237,13 @@ def test_without_javascript_the_page_points_to_the_overviews(
 def test_excerpts_are_inserted_as_text_not_markup(
     chromium: Browser, build_minimal: Build, minimal_site: Path
 ) -> None:
-    news = minimal_site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
-    news.write_text(
-        news.read_text(encoding="utf-8")
-        + "\n\nSchnabeltier `<img src=x id=injiziert>` und Schnabeltier.\n",
-        encoding="utf-8",
-    )
-    run, out = build_minimal()
-    assert run.exit_code == 0, run.stderr
-    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(base + "/suche/?q=Schnabeltier")
+    text = "Schnabeltier `<img src=x id=injiziert>` und Schnabeltier."
+    out = _served_minimal(minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": text})
+    with _asked(chromium, out, "Schnabeltier") as page:
         result = page.locator("#ps_search_results > li")
         expect(result).to_have_count(1)
         expect(result.locator(".search-result__excerpt")).to_contain_text("<img src=x")
         assert page.locator("#injiziert").count() == 0
-        context.close()
 
 
 def test_the_main_navigation_links_the_search(example_build: Path) -> None:
@@ -327,6 +317,20 @@ def _served_minimal(minimal_site: Path, build_minimal: Build, edits: dict[str, s
     return out
 
 
+@contextmanager
+def _asked(chromium: Browser, out: Path, query: str) -> Iterator[Page]:
+    """A visitor's tab on the search page of the site built in `out` (served as Netlify
+    serves it), with `query` in the address."""
+    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        context = chromium.new_context()
+        try:
+            page = context.new_page()
+            page.goto(base + "/suche/?q=" + query)
+            yield page
+        finally:
+            context.close()
+
+
 def test_a_word_in_the_title_ranks_its_page_first(
     chromium: Browser, build_minimal: Build, minimal_site: Path
 ) -> None:
@@ -340,16 +344,12 @@ def test_a_word_in_the_title_ranks_its_page_first(
     out = _served_minimal(
         minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Ein Schnabeltier."}
     )
-    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(base + "/suche/?q=Schnabeltier")
+    with _asked(chromium, out, "Schnabeltier") as page:
         links = page.locator("#ps_search_results h2 a")
         expect(links).to_have_count(3)
         assert links.all_inner_texts() == ["Schnabeltier gesichtet", "Erste Meldung", "Pakt Alpha"]
         first = page.locator(".search-result__excerpt").first
         expect(first).to_have_text("Text.")  # the title is shown above, not again
-        context.close()
 
 
 def test_a_word_of_other_letters_than_a_to_z_has_a_file_of_its_own(
@@ -359,14 +359,10 @@ def test_a_word_of_other_letters_than_a_to_z_has_a_file_of_its_own(
         minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Gruß aus Łódź."}
     )
     assert (out / "suchindex/w" / ("x" + "łod".encode().hex() + ".json")).is_file()
-    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(base + "/suche/?q=ŁÓDŹ")
+    with _asked(chromium, out, "ŁÓDŹ") as page:
         result = page.locator("#ps_search_results > li")
         expect(result).to_have_count(1)
         expect(result.locator("mark")).to_have_text("Łódź")
-        context.close()
 
 
 def test_a_word_named_like_a_property_of_every_object_is_just_a_word(
@@ -376,10 +372,7 @@ def test_a_word_named_like_a_property_of_every_object_is_just_a_word(
         minimal_site, build_minimal, {"2002-10-22-erste-meldung.md": "Controlling."}
     )
     assert (out / "suchindex/w/con.json").is_file()
-    with serve(out, netlify_headers(REPOSITORY / "netlify.toml")) as base:
-        context = chromium.new_context()
-        page = context.new_page()
-        page.goto(base + "/suche/?q=constructor")
+    with _asked(chromium, out, "constructor") as page:
         expect(page.get_by_role("status")).to_have_text("Keine Treffer für „constructor“.")
         page.get_by_label("Suchbegriff").fill("Controlling constructor")
         expect(page.get_by_role("status")).to_have_text(
@@ -387,4 +380,3 @@ def test_a_word_named_like_a_property_of_every_object_is_just_a_word(
         )
         page.get_by_label("Suchbegriff").fill("Controlling")
         expect(page.locator("#ps_search_results > li")).to_have_count(1)
-        context.close()

@@ -38,6 +38,7 @@ from pathlib import PurePosixPath
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
 from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
+from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"
 TITLE_WEIGHT = 2
@@ -81,7 +82,7 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     out: list[OutputFile] = []
     pages: list[str] = []
     for page in indexed_pages(files):
-        entry = search_entry(page_url(page.path), page.content)
+        entry = search_entry(output_url(page.path), page.content)
         if entry is None:
             continue
         number = len(pages)
@@ -120,7 +121,7 @@ def update_search_index(
     out: list[OutputFile] = []
     for page in changed:
         number = ids.get(str(page.path))
-        entry = search_entry(page_url(page.path), page.content)
+        entry = search_entry(output_url(page.path), page.content)
         if number is None or entry is None:
             if (number is None) != (entry is None):
                 return None
@@ -226,12 +227,6 @@ def shard_file_name(key: str) -> str:
     return key if _PLAIN_KEY.fullmatch(key) else "x" + key.encode().hex()
 
 
-def page_url(path: PurePosixPath) -> str:
-    """The address of an output page: `a/b/index.html` is `/a/b/`."""
-    text = "/" + str(path)
-    return text.removesuffix("index.html")
-
-
 def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
     key = shard_key(term)
     found = shards.get(key)
@@ -302,8 +297,9 @@ def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
     pages = indexed_pages(files)
     if len(pages) < _MIN_PAGES_TO_FORK or "fork" not in mp.get_all_start_methods():
         return SearchIndexing(None, pages)
-    receiving, sending = mp.get_context("fork").Pipe(duplex=False)
-    process = mp.get_context("fork").Process(
+    forking = mp.get_context("fork")
+    receiving, sending = forking.Pipe(duplex=False)
+    process = forking.Process(
         target=_index_into, args=(pages, sending), name="pactsite-search", daemon=True
     )
     process.start()

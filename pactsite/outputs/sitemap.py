@@ -6,23 +6,17 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile
-from pactsite.urls import UrlScheme
+from pactsite.urls import UrlScheme, output_url
 
 
 def build_sitemap(page_paths: Iterable[PurePosixPath], urls: UrlScheme) -> list[OutputFile]:
     """Write `sitemap.xml` listing every page (`x/index.html`) and `robots.txt` pointing to it."""
-    from xml.sax.saxutils import (
-        escape,
-    )  # here: it imports urllib.request, which quick rebuilds skip
+    # here: it imports urllib.request, which quick rebuilds skip
+    from xml.sax.saxutils import escape
 
-    page_urls = sorted(
-        "/" + str(path.parent).removeprefix(".") + ("/" if str(path.parent) != "." else "")
-        for path in page_paths
-        if path.name == "index.html"
-    )
+    page_urls = sorted(output_url(path) for path in page_paths if path.name == "index.html")
     entries = "".join(
-        f"  <url><loc>{escape(urls.absolute(url.replace('//', '/')))}</loc></url>\n"
-        for url in page_urls
+        f"  <url><loc>{escape(urls.absolute(url))}</loc></url>\n" for url in page_urls
     )
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
