@@ -15,11 +15,16 @@ repeated and reported as the median:
   and the peak of the summed PSS of the child and its worker processes, sampled every
   100 ms from /proc/PID/smaps_rollup (PSS, so pages shared by forked workers count once);
 - CPU seconds (user + system) of each build including its workers (wait4's rusage).
+
+pactsite's bytecode is compiled first, as `pip install` does for an installed package: an
+editable install under PYTHONDONTWRITEBYTECODE (set on some machines, this one included)
+would otherwise compile every module from source in every measured process.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import http.client
 import json
 import os
@@ -37,6 +42,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
+
+import pactsite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write_site
@@ -281,6 +288,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.replace(" ", "").split(",") if size]
     args.workdir.mkdir(parents=True, exist_ok=True)
+    compileall.compile_dir(Path(pactsite.__file__).parent, quiet=1)
     all_results = {pages: bench_size(pages, args) for pages in sizes}
     raw = {
         str(pages): {k: [vars(r) for r in runs] for k, runs in results.items()}
