@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import snowballstemmer  # type: ignore[import-untyped]
+import Stemmer  # type: ignore[import-not-found]
 
 BODY_MARK = b"data-search"
 EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts")
@@ -47,7 +47,7 @@ _BLOCK_TAG = re.compile(rf"<(?!/?(?:{_INLINE})[\s/>])[^>]*>")
 stay apart in the text while inline elements run on ("<em>Ar</em>beit")."""
 _TAG = re.compile(r"<[^>]*>")
 _HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL)
-_stemmer = snowballstemmer.stemmer("german")
+_stemmer = Stemmer.Stemmer("german")
 
 
 @dataclass(frozen=True, slots=True)
