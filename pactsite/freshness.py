@@ -15,17 +15,19 @@ the folder changes, and only the folders whose time differs are listed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
 import pickle
 import stat
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
@@ -34,7 +36,7 @@ CACHE_DIR = ".pactsite-cache"
 """The build cache folder in the site folder (as `pactsite.cache.CACHE_DIR`)."""
 SUMMARY_FILE = "summary.pickle"
 _RACY_NS = 2_000_000_000
-_FORMAT = 2
+_FORMAT = 3
 
 Stats = dict[str, tuple[int, int]]
 """Size and modification time (ns) of files, by path; for inputs modified just before the
@@ -367,8 +369,53 @@ def save(path: Path, value: object) -> None:
     path.parent.mkdir(exist_ok=True)
     temporary = path.with_name(path.name + ".new")
     with temporary.open("wb") as file, no_collection():
-        pickle.dump((_FORMAT, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        dump((_FORMAT, value), file)
     temporary.replace(path)
+
+
+def dump(value: object, file: IO[bytes]) -> None:
+    """Pickle `value` into `file`, slotted dataclasses as the tuple of their field values."""
+    _StatePickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+
+
+class _StatePickler(pickle.Pickler):
+    """A pickler that saves a slotted dataclass as `_restore(class, field values)`.
+
+    Pickle's own way calls the dataclass's `__setstate__`, which looks up the class's fields
+    again for every object: a fifth of the time it took to load a state's site model.
+    """
+
+    def reducer_override(self, obj: object) -> Any:
+        cls: type = type(obj)
+        fields = _slot_fields(cls)
+        if fields is None:
+            return NotImplemented
+        return _restore, (cls, tuple(getattr(obj, name) for name, _ in fields))
+
+
+def _restore(cls: type, values: tuple[object, ...]) -> object:
+    """An object of the slotted dataclass `cls` with these field values (see `_StatePickler`)."""
+    restored: object = object.__new__(cls)
+    for (_, setter), value in zip(_slot_fields(cls) or (), values, strict=True):
+        setter(restored, value)
+    return restored
+
+
+@functools.cache
+def _slot_fields(cls: type) -> tuple[tuple[str, Callable[[object, object], None]], ...] | None:
+    """Each field of a slotted dataclass that pickles the usual way, with how to set it;
+    None for any other class."""
+    if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
+        return None
+    if cls.__reduce__ is not object.__reduce__ or cls.__reduce_ex__ is not object.__reduce_ex__:
+        return None  # pickles its own way
+    return tuple(
+        (
+            field.name,
+            next(k.__dict__[field.name] for k in cls.__mro__ if field.name in k.__dict__).__set__,
+        )
+        for field in dataclasses.fields(cls)
+    )
 
 
 @contextlib.contextmanager

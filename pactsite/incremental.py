@@ -50,6 +50,7 @@ from pactsite.freshness import (
     Stats,
     Summary,
     compare,
+    dump,
     fits,
     from_cache,
     list_outputs,
@@ -245,7 +246,7 @@ def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
         # the summary last: with the old summary, the new state is never taken (token)
         if state.delta is not None and _size(journal) < JOURNAL_LIMIT:
             with journal.open("ab") as file:
-                pickle.dump(state.delta, file, protocol=pickle.HIGHEST_PROTOCOL)
+                dump(state.delta, file)
         else:
             save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
             journal.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import pytest
 from pactsite import incremental
 from pactsite.build import check
 from pactsite.buildinfo import BuildOptions
-from pactsite.freshness import load_summary
+from pactsite.freshness import load, load_summary, save
 
 from conftest import run_pactsite
 
@@ -168,6 +168,17 @@ def test_a_damaged_journal_only_costs_time(minimal_site: Path, tmp_path: Path) -
     _edit_body(minimal_site, 2)
     assert _build(minimal_site) is None
     assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def test_a_saved_site_model_loads_equal_to_the_one_built(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    options = BuildOptions(now=dt.datetime(2003, 1, 1, tzinfo=dt.UTC), cache=True)
+    checked = check(minimal_site, options)
+    save(tmp_path / "state.pickle", checked)
+    loaded = load(tmp_path / "state.pickle")
+    assert loaded == checked
+    assert loaded is not None and loaded.site.pact(checked.site.pacts[0].key).key
 
 
 def test_site_pact_finds_every_pact_by_key_also_after_pickling(minimal_site: Path) -> None:
