@@ -4,7 +4,9 @@ After a whole build with the cache on, the build's state is kept: the checked si
 bodies each page read, a hash of every output file, and the size and modification time of
 every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
 build finding nothing changed needs in `summary.pickle`, see `pactsite.freshness`; the rest
-in `state.pickle`, with the changes of quick rebuilds since appended to `state.journal`).
+in `state.pickle`, the bodies' HTML beside it in `state-html.bin`, see
+`pactsite.stored_html`, with the changes of quick rebuilds since appended to
+`state.journal`).
 The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
 the pages it links to, its warnings and the images it shows, nothing but that body's own
@@ -80,6 +82,7 @@ from pactsite.outputs.pages import (
 )
 from pactsite.outputs.search import update_search_index
 from pactsite.sources import split_front_matter
+from pactsite.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
 from pactsite.textfile import read_text
 from pactsite.theme import theme_folders
 from pactsite.urls import UrlScheme, output_path
@@ -207,6 +210,9 @@ def _load_state(root: Path, summary: Summary) -> BuildState | None:
     token, bodies, record = saved
     if not isinstance(record, BuildRecord):
         return None
+    html = record.checked.linked.html
+    if not isinstance(html, StoredHtml) or not html.attach(folder / HTML_FILE):
+        return None
     deltas = []
     for delta in list(_journal(folder / JOURNAL_FILE)):
         if token == summary.token:
@@ -240,7 +246,7 @@ def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
     journal = folder / JOURNAL_FILE
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            for name in (SUMMARY_FILE, STATE_FILE, JOURNAL_FILE):
+            for name in (SUMMARY_FILE, STATE_FILE, HTML_FILE, JOURNAL_FILE):
                 (folder / name).unlink(missing_ok=True)
             return
         # the summary last: with the old summary, the new state is never taken (token)
@@ -248,7 +254,12 @@ def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
             with journal.open("ab") as file:
                 dump(state.delta, file)
         else:
-            save(folder / STATE_FILE, (state.summary.token, state.bodies, state.record))
+            token, checked = state.summary.token, state.record.checked
+            html = write_html(folder / HTML_FILE, token, checked.linked.html)
+            record = replace(
+                state.record, checked=replace(checked, linked=replace(checked.linked, html=html))
+            )
+            save(folder / STATE_FILE, (token, state.bodies, record))
             journal.unlink(missing_ok=True)
         save(folder / SUMMARY_FILE, state.summary)
 
@@ -380,7 +391,7 @@ def _with_bodies(
     """The checked site with these bodies' HTML and outlines."""
     return replace(
         checked,
-        linked=replace(checked.linked, html=_read_only({**checked.linked.html, **html})),
+        linked=replace(checked.linked, html=with_changes(checked.linked.html, html)),
         outlines={**checked.outlines, **outlines},
     )
 
@@ -500,10 +511,6 @@ def _search_index(
         )
     except (OSError, ValueError, KeyError, TypeError):  # not the index the state knows
         return None
-
-
-def _read_only(values: dict[str, str]) -> types.MappingProxyType[str, str]:
-    return types.MappingProxyType(values)
 
 
 def _mapping_proxy(values: dict[str, object]) -> types.MappingProxyType[str, object]:

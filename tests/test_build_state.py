@@ -17,6 +17,7 @@ from pactsite import incremental
 from pactsite.build import check
 from pactsite.buildinfo import BuildOptions
 from pactsite.freshness import load, load_summary, save
+from pactsite.stored_html import with_changes, write_html
 
 from conftest import run_pactsite
 
@@ -179,6 +180,40 @@ def test_a_saved_site_model_loads_equal_to_the_one_built(
     loaded = load(tmp_path / "state.pickle")
     assert loaded == checked
     assert loaded is not None and loaded.site.pact(checked.site.pacts[0].key).key
+
+
+@pytest.mark.parametrize("damage", ["deleted", "from another build"])
+def test_a_state_without_its_html_file_only_costs_time(
+    minimal_site: Path, tmp_path: Path, damage: str
+) -> None:
+    _build(minimal_site)
+    stored = minimal_site / CACHE / "state-html.bin"
+    assert stored.is_file()
+    if damage == "deleted":
+        stored.unlink()
+    else:
+        stored.write_bytes(b"0123456789abcdef" + stored.read_bytes()[16:])
+    _edit_body(minimal_site, 1)
+    assert _build(minimal_site) is None
+    assert _tree(minimal_site / "public") == _clean_build(minimal_site, tmp_path / "clean")
+    _edit_body(minimal_site, 2)
+    assert _build(minimal_site) is not None  # the whole build saved a new state
+
+
+def test_stored_html_reads_only_the_bodies_looked_up_and_lies_under_changes(
+    tmp_path: Path,
+) -> None:
+    html = {"a": "<p>Ä</p>", "b": "<p>b</p>", "c": ""}
+    stored = write_html(tmp_path / "bodies.bin", "f00d", html)
+    loaded = pickle.loads(pickle.dumps(stored))
+    assert loaded.attach(tmp_path / "bodies.bin")
+    assert dict(loaded) == html
+    layered = with_changes(with_changes(loaded, {"b": "<p>neu</p>"}), {"d": "<p>d</p>"})
+    assert dict(layered) == {**html, "b": "<p>neu</p>", "d": "<p>d</p>"}
+    assert len(layered) == 4 and "d" in layered and "e" not in layered
+    assert not pickle.loads(pickle.dumps(stored)).attach(tmp_path / "missing.bin")
+    other = write_html(tmp_path / "other.bin", "beef", html)
+    assert not pickle.loads(pickle.dumps(other)).attach(tmp_path / "bodies.bin")
 
 
 def test_site_pact_finds_every_pact_by_key_also_after_pickling(minimal_site: Path) -> None:
