@@ -5,19 +5,19 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import gc
+import importlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
-from pactsite.editing import COMMANDS as EDITOR_COMMANDS
-from pactsite.editing import SITE_OPTION
 from pactsite.freshness import look
+from pactsite.options import SITE_OPTION
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 
@@ -76,7 +76,30 @@ def _fail(failed: BuildFailed) -> None:
     raise SystemExit(failed.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandsOfModules(click.Group):
+    """A group that imports the module of a command only when that command is asked for
+    (or the list of commands), as Click's documentation shows for large command lines."""
+
+    IMPORTED_LATE: ClassVar[dict[str, str]] = {
+        "new": "pactsite.editing:new_group",
+        "init": "pactsite.editing:init_command",
+        "codeowners": "pactsite.editing:codeowners_command",
+    }
+    """The editor commands: their module imports the whole validation, YAML included."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.IMPORTED_LATE])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.IMPORTED_LATE:
+            return super().get_command(ctx, cmd_name)
+        module, name = self.IMPORTED_LATE[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_CommandsOfModules, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pactsite")
 def main() -> None:
     """pactsite: build one shared static site from the pacts' Markdown and YAML."""
@@ -245,7 +268,3 @@ def _tell_build(outcome: Outcome, target: Path) -> None:
     verb = "build failed" if outcome.first else "rebuild failed"
     serving = "serving the last good build" if target.is_dir() else "nothing built yet"
     click.echo(f"{verb} in {took}: {failed}; {serving}", err=True)
-
-
-for _command in EDITOR_COMMANDS:  # new, init, codeowners (pactsite.editing)
-    main.add_command(_command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,19 +14,12 @@ from pactsite.buildinfo import BuildOptions
 from pactsite.codeowners import codeowners_text
 from pactsite.config import load_config
 from pactsite.diagnostics import BuildFailed, did_you_mean
+from pactsite.options import SITE_OPTION
 from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
 from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
 from pactsite.sources import CONTENT_DIR, PACT_PROFILE
 
-SITE_OPTION = click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Folder of the site (the one that holds site.yaml).",
-)
 DATE_OPTION = click.option(
     "--date",
     "day",
@@ -216,7 +209,3 @@ def codeowners_command(site_dir: Path, output: Path | None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8", newline="\n")
     click.echo(f"wrote {output}", err=True)
-
-
-COMMANDS: Sequence[click.Command] = (new_group, init_command, codeowners_command)
-"""The editor commands, for `pactsite.cli` to register."""

@@ -1,0 +1,16 @@
+"""The command-line option that every command on a site shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+SITE_OPTION = click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Folder of the site (the one that holds site.yaml).",
+)
