@@ -103,61 +103,90 @@ def _sync(
     skip: PurePosixPath | None = None,
 ) -> None:
     """Make the folder `under` in `staging` hold exactly `files` (all below `under`): write
-    what differs, remove the rest, but leave the folder `skip` alone."""
-    wanted = {PurePosixPath(file.path): file for file in files}
-    folders = {parent for path in wanted for parent in path.parents}
+    what differs, remove the rest, but leave the folder `skip` alone.
+
+    Paths are plain strings here: with tens of thousands of files, pathlib's objects took a
+    third of the time of writing them.
+    """
+    wanted = {str(file.path): file for file in files}
+    folders = {parent for path in wanted for parent in _parents(path)}
     start = staging.joinpath(*under.parts)
     if _is_real_dir(start):
-        _prune(start, under, wanted, folders, skip)
+        _prune(str(start), "/".join(under.parts), wanted, folders, skip)
         if not wanted and under.parts:
             start.rmdir()
     else:
         _remove(start)
-    made: set[Path] = {staging}
+    base = str(staging)
+    made = {base}
     for path, file in wanted.items():
         content = file.content  # one file's bytes at a time (OutputFile may spill them)
-        target = staging.joinpath(*path.parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = f"{base}/{path}"
+        parent = target.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)  # noqa: PTH103 (strings: see above)
+            made.add(parent)
         if _holds(target, content):
             continue
-        target.unlink(missing_ok=True)  # a new inode: never write through a link
-        target.write_bytes(content)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)  # noqa: PTH108 (a new inode: never write through a link)
+        _write_new(target, content)
+
+
+def _parents(path: str) -> list[str]:
+    """The folders that hold `path`, innermost first ("a/b/c" → "a/b", "a")."""
+    found = []
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        found.append(path)
+    return found
+
+
+def _write_new(target: str, content: bytes) -> None:
+    """Create the file `target`, which must not exist (nor be a link), with `content`."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
 
 
 def _prune(
-    folder: Path,
-    where: PurePosixPath,
-    wanted: dict[PurePosixPath, OutputFile],
-    folders: set[PurePosixPath],
+    folder: str,
+    where: str,
+    wanted: dict[str, OutputFile],
+    folders: set[str],
     skip: PurePosixPath | None,
 ) -> None:
     """Remove from `folder` every entry that is not a wanted file or a folder holding one."""
+    skipped = "/".join(skip.parts) if skip is not None else None
     with os.scandir(folder) as entries:
         found = list(entries)
     for entry in found:
-        path = where / entry.name
-        if path == skip:
+        path = f"{where}/{entry.name}" if where else entry.name
+        if path == skipped:
             continue
         if entry.is_dir(follow_symlinks=False):
             if path in folders:
-                _prune(Path(entry.path), path, wanted, folders, skip)
+                _prune(entry.path, path, wanted, folders, skip)
             else:
                 shutil.rmtree(entry.path)
         elif path not in wanted or not entry.is_file(follow_symlinks=False):
-            Path(entry.path).unlink()
+            os.unlink(entry.path)  # noqa: PTH108
 
 
-def _holds(target: Path, content: bytes) -> bool:
+def _holds(target: str, content: bytes) -> bool:
     """Whether `target` is a regular file with exactly these bytes."""
     try:
-        info = target.lstat()
+        info = os.lstat(target)
     except FileNotFoundError:
         return False
     if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
         return False
-    return target.read_bytes() == content
+    with open(target, "rb") as file:  # noqa: PTH123
+        return file.read() == content
 
 
 def _is_real_dir(path: Path) -> bool:

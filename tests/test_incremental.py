@@ -155,6 +155,27 @@ def test_the_writer_reuses_the_previous_build_without_leaving_stale_files(
     assert not any("zweite-meldung" in path for path in public)
 
 
+def test_the_writer_replaces_a_link_in_the_recycled_folder_instead_of_writing_through_it(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    _cached_build(minimal_site)
+    _delete_file(minimal_site)
+    _cached_build(minimal_site)  # now .public.old holds the build before
+    outside = tmp_path / "outside.html"
+    outside.write_text("fremd")
+    recycled = minimal_site / ".public.old" / "index.html"
+    recycled.unlink()
+    recycled.symlink_to(outside)
+    (minimal_site / "site.yaml").write_text(
+        (minimal_site / "site.yaml").read_text() + "\n# geändert\n"
+    )
+    public = _tree(_cached_build(minimal_site))
+    assert outside.read_text() == "fremd"
+    index = minimal_site / "public" / "index.html"
+    assert index.is_file() and not index.is_symlink()
+    assert public["index.html"].startswith(b"<!DOCTYPE html>")
+
+
 def _build_process(site: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> None:
     command = [*PACTSITE, "build", "--site", str(site), "--output", str(out), *args]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
