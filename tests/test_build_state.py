@@ -121,7 +121,8 @@ def test_a_build_that_finds_nothing_changed_imports_no_pipeline_module(
         f"    main(['build', '--site', {str(minimal_site)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ['jinja2', 'markdown', 'PIL', 'icalendar', 'nh3', 'pactsite.build']\n"
+        "heavy = ['jinja2', 'markdown', 'PIL', 'icalendar', 'nh3', 'yaml', 'pactsite.build',\n"
+        "         'pactsite.editing']\n"
         "print('imported:', *[name for name in heavy if name in sys.modules])\n"
     )
     done = subprocess.run(
