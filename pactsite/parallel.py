@@ -14,6 +14,12 @@ MIN_ITEMS_PER_WORKER = int(os.environ.get("PACTSITE_MIN_ITEMS_PER_WORKER", "64")
 environment variable exists so tests can force workers on tiny sites."""
 
 
+MAX_CHUNK = 100
+"""Items per chunk at most: a worker holds a chunk's results until it sends them all (a
+chunk of 700 pages was 30 MB of a worker's memory at 5,000 pages), and smaller chunks even
+out slow ones."""
+
+
 def default_jobs() -> int:
     """The number of worker processes to use when not told: the usable CPU cores."""
     try:
@@ -37,7 +43,7 @@ def map_chunks(
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return work(items)
-    size = -(-len(items) // (workers * 4))  # a few chunks per worker evens out slow chunks
+    size = min(MAX_CHUNK, -(-len(items) // (workers * 4)))  # a few chunks per worker at least
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
