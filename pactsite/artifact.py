@@ -87,6 +87,12 @@ _spill = _Spill()
 os.register_at_fork(after_in_child=_spill.in_child)
 
 
+def spill_here() -> None:
+    """Let this forked process spill file contents to a spill file of its own: for a child
+    that makes many files and sends them back one by one (the search index)."""
+    _spill.enabled = True
+
+
 class OutputFile:
     """One file of the built site: its path below the output folder and its bytes.
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
+from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from pactsite.artifact import SPILL_MIN, OutputFile
+from pactsite.artifact import SPILL_MIN, OutputFile, spill_here
 from pactsite.cache import Cache
 from pactsite.parallel import map_chunks
 
@@ -50,6 +52,25 @@ def test_output_files_made_in_worker_processes_arrive_intact(
     sizes = [10, SPILL_MIN, SPILL_MIN * 50, 3, SPILL_MIN + 1, 100_000]
     files = map_chunks(_make_files, sizes, 2)
     assert [f.content for f in files] == [bytes([n % 251]) * n for n in sizes]
+
+
+def _spilled_in_child(allow: bool, sending: Connection) -> None:
+    if allow:
+        spill_here()
+    content = b"z" * (SPILL_MIN * 3)
+    file = OutputFile(PurePosixPath("suchindex/w/abc.json"), content)
+    sending.send((file._inline is None, file.content == content))
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_forked_child_spills_its_files_only_when_told(allowed: bool) -> None:
+    forking = multiprocessing.get_context("fork")
+    receiving, sending = forking.Pipe(duplex=False)
+    child = forking.Process(target=_spilled_in_child, args=(allowed, sending))
+    child.start()
+    spilled, exact = receiving.recv()
+    child.join()
+    assert (spilled, exact) == (allowed, True)
 
 
 def test_cache_rows_read_in_batches_are_all_found(tmp_path: Path) -> None:

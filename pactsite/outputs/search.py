@@ -35,7 +35,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile
+from pactsite.artifact import OutputFile, spill_here
 from pactsite.diagnostics import OutputError
 from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.urls import output_url
@@ -368,8 +368,10 @@ def _index_into(pages: list[OutputFile], sending: Connection) -> None:
     """The indexing process: send back the index, or the message of what went wrong.
 
     The pages' paths come first, then the files one by one (each freed once sent, so that
-    no copy of the whole index is made for sending), then None.
+    no copy of the whole index is made for sending), then None. The files made wait for
+    that in a spill file, not in memory.
     """
+    spill_here()
     try:
         index = build_search_index(pages)
     except Exception as error:  # reported by the build process, which shows errors
