@@ -32,10 +32,14 @@ class StoredHtml(Mapping[str, str]):
         self._data: mmap.mmap | bytes | None = None
 
     def attach(self, path: Path) -> bool:
-        """Open the file at `path`; whether it holds the bodies this mapping knows."""
+        """Open the file at `path`; whether it holds the bodies this mapping knows (its
+        token, and its length: a file cut short would give cut bodies)."""
+        expected = max((end for _, end in self._places.values()), default=_TOKEN_SIZE)
         try:
             with path.open("rb") as file:
                 size = os.fstat(file.fileno()).st_size
+                if size != expected:
+                    return False
                 if size <= _TOKEN_SIZE:
                     data: mmap.mmap | bytes = file.read()
                 else:

@@ -183,7 +183,7 @@ def test_a_saved_site_model_loads_equal_to_the_one_built(
     assert loaded is not None and loaded.site.pact(checked.site.pacts[0].key).key
 
 
-@pytest.mark.parametrize("damage", ["deleted", "from another build"])
+@pytest.mark.parametrize("damage", ["deleted", "from another build", "cut short"])
 def test_a_state_without_its_html_file_only_costs_time(
     minimal_site: Path, tmp_path: Path, damage: str
 ) -> None:
@@ -192,6 +192,8 @@ def test_a_state_without_its_html_file_only_costs_time(
     assert stored.is_file()
     if damage == "deleted":
         stored.unlink()
+    elif damage == "cut short":
+        stored.write_bytes(stored.read_bytes()[:-10])
     else:
         stored.write_bytes(b"0123456789abcdef" + stored.read_bytes()[16:])
     _edit_body(minimal_site, 1)
