@@ -106,7 +106,7 @@ def write_html(path: Path, token: str, html: Mapping[str, str]) -> StoredHtml:
     """Write every body's HTML to the file at `path` (replacing it at once, never half
     written); return the mapping to pickle in its place."""
     places: dict[str, tuple[int, int]] = {}
-    temporary = path.with_name(path.name + ".new")
+    temporary = path.with_name(f"{path.name}.{token}.new")  # two builds never share one
     with temporary.open("wb") as file:
         file.write(token.encode("ascii").ljust(_TOKEN_SIZE, b" "))
         offset = _TOKEN_SIZE
@@ -116,4 +116,6 @@ def write_html(path: Path, token: str, html: Mapping[str, str]) -> StoredHtml:
             places[key] = (offset, offset + len(data))
             offset += len(data)
     temporary.replace(path)
+    for left in path.parent.glob(f"{path.name}.*.new"):  # by a build that was killed
+        left.unlink(missing_ok=True)
     return StoredHtml(token, places)

@@ -217,6 +217,9 @@ def test_stored_html_reads_only_the_bodies_looked_up_and_lies_under_changes(
     assert not pickle.loads(pickle.dumps(stored)).attach(tmp_path / "missing.bin")
     other = write_html(tmp_path / "other.bin", "beef", html)
     assert not pickle.loads(pickle.dumps(other)).attach(tmp_path / "bodies.bin")
+    (tmp_path / "bodies.bin.dead.new").write_bytes(b"half")  # a killed build's
+    write_html(tmp_path / "bodies.bin", "cafe", html)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bodies.bin", "other.bin"]
 
 
 def test_site_pact_finds_every_pact_by_key_also_after_pickling(minimal_site: Path) -> None:
