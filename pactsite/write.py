@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from pactsite.artifact import OutputFile
@@ -30,7 +31,8 @@ def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None =
     """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
 
     The files of the folder named in `late` (the search index, made meanwhile by another
-    process) are asked for only after all other files are written.
+    process) are asked for and written by a second thread while the other files are
+    written: creating files is mostly waiting for the kernel, which two threads share.
 
     Until the swap, `out_dir` keeps the last good build; a build killed midway leaves only
     a staging folder behind. The build before the last is kept as `.<name>.old` and reused
@@ -48,8 +50,10 @@ def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None =
             _sync(files, staging)
         else:
             folder, supply = late
-            _sync(files, staging, skip=folder)
-            _sync(supply(), staging, under=folder)
+            with ThreadPoolExecutor(max_workers=1) as late_writer:
+                written = late_writer.submit(lambda: _sync(supply(), staging, under=folder))
+                _sync(files, staging, skip=folder)
+                written.result()
         _swap_in(staging, out_dir, retired)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
