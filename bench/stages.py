@@ -28,8 +28,8 @@ STAGES = [
     "build_search_index", "start_search_index", "build_admin",
     "plan_help", "next_change",
 ]  # fmt: skip
-"""`start_search_index` only starts the indexing process; `publish` waits for it before writing
-its files."""
+"""`start_search_index` only starts the indexing process; `publish` waits for it (in its second
+writer thread) before writing its files."""
 
 
 def timed(name: str, function: Callable[..., Any], spent: dict[str, float]) -> Callable[..., Any]:

@@ -116,7 +116,8 @@ def _sync(
     folders = {parent for path in wanted for parent in _parents(path)}
     start = staging.joinpath(*under.parts)
     if _is_real_dir(start):
-        _prune(str(start), "/".join(under.parts), wanted, folders, skip)
+        skipped = "/".join(skip.parts) if skip is not None else None
+        _prune(str(start), "/".join(under.parts), wanted, folders, skipped)
         if not wanted and under.parts:
             start.rmdir()
     else:
@@ -162,15 +163,15 @@ def _prune(
     where: str,
     wanted: dict[str, OutputFile],
     folders: set[str],
-    skip: PurePosixPath | None,
+    skip: str | None,
 ) -> None:
-    """Remove from `folder` every entry that is not a wanted file or a folder holding one."""
-    skipped = "/".join(skip.parts) if skip is not None else None
+    """Remove from `folder` every entry that is not a wanted file or a folder holding one
+    (but leave the folder `skip` alone)."""
     with os.scandir(folder) as entries:
         found = list(entries)
     for entry in found:
         path = f"{where}/{entry.name}" if where else entry.name
-        if path == skipped:
+        if path == skip:
             continue
         if entry.is_dir(follow_symlinks=False):
             if path in folders:
