@@ -186,7 +186,7 @@ def _entry(
         "source": SourceRef(
             path=source.path, body_line=source.body_line, key_lines=MappingProxyType(lines)
         ),
-        "body": source.body,
+        "has_body": bool(source.body),
     }
     if source.variant:
         return Page(**common, **values, variant=source.variant)

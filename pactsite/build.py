@@ -50,7 +50,7 @@ from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.related import relate_entries
-from pactsite.sources import read_sources
+from pactsite.sources import Sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
@@ -113,7 +113,7 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     site, found = assemble_site(sources, config, Visibility(drafts=options.drafts, now=options.now))
     problems += found
     urls = UrlScheme(config.urls, config.base_url)
-    body_sources = _body_sources(site)
+    body_sources = _body_sources(site, sources)
     cache = Cache(root) if options.cache else None
     rendered = render_bodies_cached(body_sources, options.jobs, cache)
     if cache is not None:
@@ -398,8 +398,9 @@ def _render_pages_cached(
     return pages, problems, reads
 
 
-def _body_sources(site: Site) -> dict[str, BodySource]:
+def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
     """Every Markdown body of the site by key: pact descriptions, join texts, entries."""
+    files = {file.path: file for file in sources.files}
     bodies: dict[str, BodySource] = {}
     for pact in site.pacts:
         if pact.body_source:
@@ -409,5 +410,6 @@ def _body_sources(site: Site) -> dict[str, BodySource]:
         if pact.join:
             bodies[f"{pact.key}#join"] = BodySource(pact.source.path, pact.join, 1)
     for entry in site.entries.values():
-        bodies[entry.key] = BodySource(entry.source.path, entry.body, entry.source.body_line)
+        text = files[entry.source.path].body
+        bodies[entry.key] = BodySource(entry.source.path, text, entry.source.body_line)
     return bodies

@@ -100,7 +100,10 @@ class Entry:
     slug: str
     title: str
     source: SourceRef
-    body: str = ""
+    has_body: bool = False
+    """Whether the file has Markdown text below its front matter. The text itself is not
+    kept: it is rendered while the site is checked, and templates show a body only as HTML
+    (`html[key]`), which the page cache relies on."""
     summary: str = ""
     sectors: tuple[str, ...] = ()
     draft: bool = False

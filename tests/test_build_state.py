@@ -183,6 +183,15 @@ def test_a_saved_site_model_loads_equal_to_the_one_built(
     assert loaded is not None and loaded.site.pact(checked.site.pacts[0].key).key
 
 
+def test_the_state_keeps_the_entries_html_but_not_their_markdown(minimal_site: Path) -> None:
+    _edit_body(minimal_site, 7)
+    _build(minimal_site)
+    state = (minimal_site / CACHE / "state.pickle").read_bytes()
+    html = (minimal_site / CACHE / "state-html.bin").read_bytes()
+    assert b"<strong>Nachtrag 7</strong>" in html
+    assert b"Nachtrag 7" not in state  # neither the Markdown nor the HTML: in the html file
+
+
 @pytest.mark.parametrize("damage", ["deleted", "from another build", "cut short"])
 def test_a_state_without_its_html_file_only_costs_time(
     minimal_site: Path, tmp_path: Path, damage: str
