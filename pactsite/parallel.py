@@ -37,6 +37,27 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def release_free_memory() -> None:
+    """Give the heap memory freed so far back to the operating system, where the C library
+    can (glibc's malloc_trim); elsewhere do nothing.
+
+    Python frees large objects to the C heap, which keeps the pages: a build that has read
+    and rendered every body holds some 45 MB of them at 5,000 pages. Called before forking,
+    so that the workers neither share nor copy them.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        import ctypes  # here: only builds that fork need it
+
+        _malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", False)
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
+"""glibc's malloc_trim once looked up; False where the C library has none."""
+
+
 def map_chunks(
     work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], jobs: int
 ) -> list[Result]:
@@ -56,6 +77,7 @@ def map_chunks(
     size = min(MAX_CHUNK, -(-len(items) // (workers * 4)))  # a few chunks per worker at least
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
+    release_free_memory()
     _shared = (work, items)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -38,6 +38,7 @@ from pathlib import PurePosixPath
 from pactsite.artifact import OutputFile, spill_here
 from pactsite.diagnostics import OutputError
 from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
+from pactsite.parallel import release_free_memory
 from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"
@@ -298,6 +299,7 @@ def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
     if len(pages) < _MIN_PAGES_TO_FORK or "fork" not in mp.get_all_start_methods():
         return SearchIndexing(None, pages)
     forking = mp.get_context("fork")
+    release_free_memory()
     receiving, sending = forking.Pipe(duplex=False)
     process = forking.Process(
         target=_index_into, args=(pages, sending), name="pactsite-search", daemon=True
