@@ -15,7 +15,7 @@ import os
 import tempfile
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -174,6 +174,43 @@ class OutputFile:
 def _unzipped(path: PurePosixPath, packed: bytes, origin: str, source: str) -> OutputFile:
     """An OutputFile from its compressed bytes (the other half of OutputFile.__reduce__)."""
     return OutputFile(path, zlib.decompress(packed), origin, source)
+
+
+class SpilledTexts(Mapping[str, str]):
+    """Texts by key kept in the spill file like large output files, each read back and
+    decoded when looked up: for the bodies' HTML, which the whole build holds but each page
+    reads one or two of (32 MB at 5,000 pages). Forked workers read them from the same file.
+    """
+
+    __slots__ = ("_places",)
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        places: dict[str, str | tuple[_SpillFile, int, int]] = {}
+        for key, text in texts.items():
+            data = text.encode("utf-8") if len(text) >= SPILL_MIN else b""
+            spilled = _spill.put(data) if data else None
+            places[key] = text if spilled is None else (*spilled, len(data))
+        self._places = places
+
+    def __getitem__(self, key: str) -> str:
+        place = self._places[key]
+        if isinstance(place, str):
+            return place
+        spill, offset, size = place
+        return spill.read(offset, size).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._places
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the plain texts (a spill file belongs to the process that wrote it)."""
+        return dict, (dict(self.items()),)
 
 
 @dataclass(frozen=True, slots=True)

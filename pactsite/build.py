@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob
+from pactsite.artifact import OutputFile, PageJob, SpilledTexts
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
 from pactsite.bodies import render_bodies_cached
@@ -126,7 +126,8 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += link_problems + rendered.warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
-    linked = replace(linked, html=apply_images(linked.html, images))
+    # each page reads one or two bodies: the others wait in the spill file, not in memory
+    linked = replace(linked, html=SpilledTexts(apply_images(linked.html, images)))
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)

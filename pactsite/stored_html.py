@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from pactsite.artifact import SpilledTexts
+
 HTML_FILE = "state-html.bin"
 _TOKEN_SIZE = 16
 
@@ -71,9 +73,9 @@ class StoredHtml(Mapping[str, str]):
 
 
 class LayeredHtml(Mapping[str, str]):
-    """Stored bodies with the bodies that changed since lying over them."""
+    """Stored (or spilled) bodies with the bodies that changed since lying over them."""
 
-    def __init__(self, stored: StoredHtml, changed: Mapping[str, str]) -> None:
+    def __init__(self, stored: StoredHtml | SpilledTexts, changed: Mapping[str, str]) -> None:
         self.stored = stored
         self.changed = changed
 
@@ -94,10 +96,10 @@ class LayeredHtml(Mapping[str, str]):
 
 def with_changes(html: Mapping[str, str], changed: Mapping[str, str]) -> Mapping[str, str]:
     """The bodies `html` with the `changed` ones replaced (or added), without reading the
-    others from a stored file."""
+    others from a stored or spill file."""
     if isinstance(html, LayeredHtml):
         return LayeredHtml(html.stored, {**html.changed, **changed})
-    if isinstance(html, StoredHtml):
+    if isinstance(html, StoredHtml | SpilledTexts):
         return LayeredHtml(html, dict(changed))
     return MappingProxyType({**html, **changed})
 

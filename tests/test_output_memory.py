@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import tracemalloc
+from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from pactsite.artifact import SPILL_MIN, OutputFile, spill_here
+from pactsite.artifact import SPILL_MIN, OutputFile, SpilledTexts, spill_here
 from pactsite.cache import Cache
 from pactsite.parallel import map_chunks
 
@@ -81,3 +83,36 @@ def test_cache_rows_read_in_batches_are_all_found(tmp_path: Path) -> None:
     assert dict(cache.iter_many("t", wanted)) == values
     assert cache.get_many("t", wanted) == values
     cache.close()
+
+
+def _first_letters(keys: Sequence[str]) -> list[str]:
+    return [_shared_texts[key][:12] for key in keys]
+
+
+_shared_texts: Mapping[str, str] = {}
+
+
+def test_spilled_texts_read_back_exactly_here_in_workers_and_after_pickling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = {f"k{n}": f"<p>Förderung {n:05d} für Betriebe</p>" * (n % 7 * 60) for n in range(200)}
+    spilled = SpilledTexts(texts)
+    assert spilled == texts
+    assert list(spilled) == list(texts)
+    assert "k3" in spilled and "k999" not in spilled
+    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(f"{__name__}._shared_texts", spilled)
+    assert map_chunks(_first_letters, list(texts), 2) == [text[:12] for text in texts.values()]
+    assert pickle.loads(pickle.dumps(spilled)) == texts
+
+
+def test_spilled_texts_hold_large_texts_out_of_memory() -> None:
+    texts = {f"k{n}": f"<p>Größere Förderung Nr. {n}</p>" * 300 for n in range(500)}  # 5 MB
+    tracemalloc.start()
+    try:
+        spilled = SpilledTexts(texts)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 200_000
+    assert spilled["k42"] == texts["k42"]
