@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 SPILL_MIN = 4096
 """Contents smaller than this stay in memory: spilling them saves too little to pay."""
@@ -176,7 +176,26 @@ def _unzipped(path: PurePosixPath, packed: bytes, origin: str, source: str) -> O
     return OutputFile(path, zlib.decompress(packed), origin, source)
 
 
-class SpilledTexts(Mapping[str, str]):
+Place = TypeVar("Place")
+
+
+class PlacedTexts(Mapping[str, str], Generic[Place]):
+    """Texts by key, each read from where `_places` says it lies (for the subclasses)."""
+
+    __slots__ = ()
+    _places: Mapping[str, Place]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._places
+
+
+class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
     """Texts by key kept in the spill file like large output files, each read back and
     decoded when looked up: for the bodies' HTML, which the whole build holds but each page
     reads one or two of (32 MB at 5,000 pages). Forked workers read them from the same file.
@@ -198,15 +217,6 @@ class SpilledTexts(Mapping[str, str]):
             return place
         spill, offset, size = place
         return spill.read(offset, size).decode("utf-8")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._places)
-
-    def __len__(self) -> int:
-        return len(self._places)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._places
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain texts (a spill file belongs to the process that wrote it)."""

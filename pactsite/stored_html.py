@@ -15,13 +15,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from pactsite.artifact import SpilledTexts
+from pactsite.artifact import PlacedTexts, SpilledTexts
 
 HTML_FILE = "state-html.bin"
 _TOKEN_SIZE = 16
 
 
-class StoredHtml(Mapping[str, str]):
+class StoredHtml(PlacedTexts[tuple[int, int]]):
     """The HTML of each body by key, read from the file written by `write_html`.
 
     Pickled, it is only the place of each body in the file; after unpickling, `attach`
@@ -58,15 +58,6 @@ class StoredHtml(Mapping[str, str]):
         if self._data is None:
             raise KeyError(key)  # never attached: a state without its file is never used
         return self._data[start:end].decode("utf-8")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._places)
-
-    def __len__(self) -> int:
-        return len(self._places)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._places
 
     def __reduce__(self) -> tuple[object, ...]:
         return StoredHtml, (self._token, dict(self._places))
