@@ -19,7 +19,7 @@ import enum
 import hashlib
 import json
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,7 +28,7 @@ import jinja2
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.cache import Cache, digest
 from pactsite.model import Entry, Pact, Site
-from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, render_pages_recorded
+from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
 from pactsite.urls import UrlScheme
 
 TABLE = "pages"
@@ -86,7 +86,12 @@ def render_pages_cached(
     cache: Cache,
     site: str,
 ) -> list[Rendered]:
-    """Render the jobs like render_pages_recorded, taking unchanged pages from the cache."""
+    """Render the jobs like render_pages_recorded, taking unchanged pages from the cache.
+
+    The workers pack each page they render the way the cache stores it (compressed, with
+    the hashes of the bodies it read), so that this process only unpacks it and stores it
+    as it arrives, while the workers go on.
+    """
     html: Mapping[str, str] = env.globals["html"]  # type: ignore[assignment]
     recorder = ReadRecorder(html)
     env.globals["html"] = recorder
@@ -98,6 +103,12 @@ def render_pages_cached(
             body_hashes[key] = "-" if value is None else _hash(value)
         return body_hashes[key]
 
+    def packed(rendered: Rendered) -> Rendered | bytes:  # in the worker
+        result, reads = rendered
+        if isinstance(result, OutputFile) and ALL_KEYS not in reads:
+            return _pack(result, {key: body_hash(key) for key in sorted(reads)})
+        return rendered
+
     keys = [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
     where: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -107,20 +118,24 @@ def render_pages_cached(
         for index in where[key]:
             results[index] = _reuse(value, body_hash)
     missing = [index for index, result in enumerate(results) if result is None]
+
+    def fresh_rows() -> Iterator[tuple[str, bytes]]:
+        finished = iter_pages_finished([jobs[i] for i in missing], env, urls, workers, packed)
+        for index, result in zip(missing, finished, strict=True):
+            if isinstance(result, bytes):
+                file, reads = _unpack(result)
+                results[index] = file, frozenset(reads)
+                yield keys[index], result
+            else:
+                results[index] = result
+
+    rows = fresh_rows()
     try:
-        fresh: list[Rendered] = render_pages_recorded(
-            [jobs[i] for i in missing], env, urls, workers
-        )
+        cache.update(TABLE, rows, keys)
+        for _ in rows:  # what a cache that failed (or was never open) did not take
+            pass
     finally:
         env.globals["html"] = html
-    for index, (result, reads) in zip(missing, fresh, strict=True):
-        results[index] = (result, reads)
-    new = (  # packed one by one as the cache stores them: they are not all held at once
-        (keys[index], _pack(result, {key: body_hash(key) for key in sorted(reads)}))
-        for index, (result, reads) in zip(missing, fresh, strict=True)
-        if isinstance(result, OutputFile) and ALL_KEYS not in reads
-    )
-    cache.update(TABLE, new, keys)
     return [result for result in results if result is not None]
 
 
@@ -129,18 +144,24 @@ def _pack(file: OutputFile, reads: dict[str, str]) -> bytes:
     return zlib.compress(header + b"\n" + file.content, 1)
 
 
+def _unpack(value: bytes) -> tuple[OutputFile, dict[str, str]]:
+    """The page and the hashes of the bodies it read, from what `_pack` made of them."""
+    header, _, content = zlib.decompress(value).partition(b"\n")
+    path, origin, source, reads = json.loads(header)
+    return OutputFile(PurePosixPath(path), content, origin, source), reads
+
+
 def _reuse(value: Any, body_hash: Any) -> Rendered | None:
     """The cached page and the bodies it read, if every one is unchanged; else None."""
     if not isinstance(value, bytes):
         return None
     try:
-        header, _, content = zlib.decompress(value).partition(b"\n")
-        path, origin, source, reads = json.loads(header)
+        file, reads = _unpack(value)
     except (zlib.error, ValueError):
         return None
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
-    return OutputFile(PurePosixPath(path), content, origin, source), frozenset(reads)
+    return file, frozenset(reads)
 
 
 def _hash(text: str) -> str:

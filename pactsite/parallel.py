@@ -9,7 +9,7 @@ long as the string lives (27 MB of German Markdown in the parent at 5,000 pages)
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -65,15 +65,25 @@ def map_chunks(
 
     Workers are forked, so they see `work`, `items` and whatever else the parent prepared
     before the call; only the results are pickled. With `jobs` <= 1, or too few items to pay
-    for processes, `work` runs here, on all items at once.
+    for processes, `work` runs here, chunk after chunk.
     """
+    return list(iter_chunks(work, items, jobs))
+
+
+def iter_chunks(
+    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], jobs: int
+) -> Iterator[Result]:
+    """Like `map_chunks`, but yield the results in order as the workers send them, so that
+    this process can put them away while the workers go on."""
     import multiprocessing  # here: a build that finds nothing changed needs no processes
     from concurrent.futures import ProcessPoolExecutor
 
     global _shared
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return work(items)
+        for start in range(0, len(items), MAX_CHUNK):  # a chunk's results at a time here too
+            yield from work(items[start : start + MAX_CHUNK])
+        return
     size = min(MAX_CHUNK, -(-len(items) // (workers * 4)))  # a few chunks per worker at least
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
@@ -81,7 +91,8 @@ def map_chunks(
     _shared = (work, items)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [result for part in pool.map(_work_on, bounds) for result in part]
+            for part in pool.map(_work_on, bounds):
+                yield from part
     finally:
         _shared = None
 

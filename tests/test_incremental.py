@@ -209,6 +209,11 @@ def test_a_generated_site_built_by_workers_equals_a_serial_build(tmp_path: Path)
     _build_process(site, tmp_path / "cached", "--jobs", "2")
     _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
     assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+    # a new heading: the whole site is built, with the pages the workers cached before
+    news.write_text(news.read_text() + "\n## Neue Zahlen\n\nMehr dazu.\n", encoding="utf-8")
+    _build_process(site, tmp_path / "cached", "--jobs", "2")
+    _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
+    assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
 
 
 def test_cached_rebuilds_follow_the_clock_as_events_start_and_end(

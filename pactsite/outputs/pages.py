@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -15,11 +15,12 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
-from pactsite.parallel import map_chunks
+from pactsite.parallel import iter_chunks
 from pactsite.timeline import split_events
 from pactsite.urls import UrlScheme, output_path
 
 SEARCH_URL = "/suche/"
+Finished = TypeVar("Finished")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,31 +244,51 @@ def render_pages_recorded(
     The workers inherit the jobs and the environment, so nothing big is pickled; the result
     is the same as rendering here, in the same order.
     """
-    global _shared
+    return list(iter_pages_finished(jobs, env, urls, workers, _as_rendered))
+
+
+def _as_rendered(rendered: Rendered) -> Rendered:
+    return rendered
+
+
+def iter_pages_finished(
+    jobs: Sequence[PageJob],
+    env: jinja2.Environment,
+    urls: UrlScheme,
+    workers: int,
+    finish: Callable[[Rendered], Finished],
+) -> Iterator[Finished]:
+    """Render each job like `render_pages_recorded`, and `finish` each result where it was
+    rendered (in the worker); yield the finished results in order as they arrive."""
+    global _shared, _finish
     for name in dict.fromkeys(job.template for job in jobs):  # compile once, before forking
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
-    _shared = (jobs, env, urls)
+    _shared, _finish = (jobs, env, urls), finish
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
-        return map_chunks(_render_indices, range(len(jobs)), workers)
+        yield from iter_chunks(_render_indices, range(len(jobs)), workers)
     finally:
         gc.unfreeze()
-        _shared = None
+        _shared, _finish = None, None
 
 
-def _render_indices(indices: Sequence[int]) -> list[Rendered]:
-    """Render the shared jobs at `indices` (in a worker, or here)."""
-    assert _shared is not None
+_finish: Callable[[Rendered], Any] | None = None
+"""What the page workers do with each rendered page before sending it: set with `_shared`."""
+
+
+def _render_indices(indices: Sequence[int]) -> list[Any]:
+    """Render and finish the shared jobs at `indices` (in a worker, or here)."""
+    assert _shared is not None and _finish is not None
     jobs, env, urls = _shared
     recorder = env.globals.get("html")
-    results: list[Rendered] = []
+    results: list[Any] = []
     for index in indices:
         if isinstance(recorder, ReadRecorder):
             recorder.reads = set()
         result = _render_one(jobs[index], env, urls)
         reads = recorder.reads if isinstance(recorder, ReadRecorder) else set()
-        results.append((result, frozenset(reads)))
+        results.append(_finish((result, frozenset(reads))))
     return results
 
 
