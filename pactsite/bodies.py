@@ -11,7 +11,7 @@ import gc
 import hashlib
 import platform
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from pactsite.audit import BodySource, audit_body
 from pactsite.cache import Cache, digest
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.markup import Heading, LinkRef, RenderedBody, render_each
-from pactsite.parallel import map_chunks
+from pactsite.parallel import iter_chunks
 
 TABLE = "bodies"
 _CODE = ("markup.py", "audit.py", "slugs.py", "bodies.py")
@@ -74,16 +74,21 @@ def render_bodies_cached(
         for key in by_digest[hashed]:
             done[key] = _result(value)
     todo = [(key, s) for key, s in sources.items() if key not in done]
+
+    def fresh_rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for key, value in iter_chunks(_render_chunk, todo, jobs):
+            done[key] = _result(value)
+            yield keys[key], value
+
+    rows = fresh_rows()
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
-        fresh = map_chunks(_render_chunk, todo, jobs)
+        if cache is not None:  # stored as the workers send them, while they go on
+            cache.update(TABLE, rows, by_digest)
+        for _ in rows:  # what a cache that failed (or none) did not take
+            pass
     finally:
         gc.unfreeze()
-    if cache is not None:
-        cache.update(TABLE, ((keys[key], value) for key, value in fresh), by_digest)
-    for key, value in fresh:
-        done[key] = _result(value)
-    del fresh
     rendered = {key: done[key].body for key in sources}
     problems = [problem for key in sources if (problem := done[key].problem) is not None]
     warnings = [w for key in sorted(done) for w in done[key].warnings]
