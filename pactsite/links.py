@@ -12,7 +12,7 @@ from types import MappingProxyType
 from urllib.parse import unquote
 
 from pactsite.diagnostics import Diagnostic, Severity
-from pactsite.markup import TARGET_ATTRIBUTE, LinkRef, RenderedBody
+from pactsite.markup import LinkRef, RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, Site
 from pactsite.urls import UrlScheme
 
@@ -212,11 +212,8 @@ def _diagnostic(path: str, link: LinkRef, resolution: Resolution) -> Diagnostic:
 def _rewrite(body_html: str, resolutions: list[Resolution]) -> str:
     replacements = iter(resolutions)
 
-    def replace(match: object) -> str:
+    def replace(_: str, original: str) -> str:
         found = next(replacements)
-        attribute = match.group(1)  # type: ignore[attr-defined]
-        original = match.group(2)  # type: ignore[attr-defined]
-        url = html.escape(found.url, quote=True) if found.url and not found.problem else original
-        return f'{attribute}="{url}"'
+        return html.escape(found.url, quote=True) if found.url and not found.problem else original
 
-    return TARGET_ATTRIBUTE.sub(replace, body_html)
+    return rewrite_targets(body_html, replace)

@@ -115,9 +115,11 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "pact", "page"})
 _NEWLINE = re.compile("\n")
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9:-]*$")
-TARGET_ATTRIBUTE = re.compile(r'(h(?<!\wh)ref|s(?<!\ws)rc)="([^"]*)"')
-"""`href="..."` or `src="..."` at a word start: `\b(href|src)="([^"]*)"`, written so that the
-search skips ahead to an `h` or `s` instead of trying every position (twice as fast)."""
+SANITISED_TAG = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9:_-]*="[^"]*")*)>')
+"""An opening tag as the sanitiser writes it: a lower-case name, every attribute value in
+"..." (a `"` in a value is `&quot;`). Text never holds a `<` (it is `&lt;`), so this finds
+tags only: never `<a href="...">` shown as code."""
+_TARGET = re.compile(r' (href|src)="([^"]*)"')
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 
 
@@ -565,7 +567,27 @@ _SANITIZER = nh3.Cleaner(**_clean_options(_filter_attribute)) if hasattr(nh3, "C
 
 def find_targets(html: str) -> list[tuple[str, bool]]:
     """List the link targets (`href`) and image sources (`src`) of sanitised HTML, in order."""
-    return [(unescape(m.group(2)), m.group(1) == "src") for m in TARGET_ATTRIBUTE.finditer(html)]
+    return [
+        (unescape(value), name == "src")
+        for tag in SANITISED_TAG.finditer(html)
+        for name, value in _TARGET.findall(tag.group(2))
+    ]
+
+
+def rewrite_targets(html: str, rewrite: Callable[[str, str], str]) -> str:
+    """Replace each link target (`href`) and image source (`src`) of sanitised HTML, in the
+    order of `find_targets`, by `rewrite(attribute name, value as written)` (HTML-escaped)."""
+
+    def in_attribute(match: re.Match[str]) -> str:
+        return f' {match.group(1)}="{rewrite(match.group(1), match.group(2))}"'
+
+    def in_tag(match: re.Match[str]) -> str:
+        attributes = match.group(2)
+        if " href=" not in attributes and " src=" not in attributes:
+            return match.group(0)
+        return f"<{match.group(1)}{_TARGET.sub(in_attribute, attributes)}>"
+
+    return SANITISED_TAG.sub(in_tag, html)
 
 
 def _headings(tokens: list[dict[str, Any]]) -> Iterable[Heading]:

@@ -133,3 +133,20 @@ def test_files_beside_the_markdown_are_published_and_linked(minimal_site: Path) 
     hrefs = _hrefs(out / "pakte/alpha/aktuelles/zweite-meldung/index.html", "//main//p/a/@href")
     assert hrefs == ["/dateien/pacts/alpha/news/programm.pdf"]
     assert (out / "dateien/pacts/alpha/news/programm.pdf").read_bytes() == b"%PDF-1.4\n"
+
+
+def test_html_shown_as_code_is_text_not_a_link(minimal_site: Path) -> None:
+    page = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
+    code = '`<a href="seite.html">Link</a>` und `<img src="bild.png">`'
+    page.write_text(
+        page.read_text() + f"\nSo sieht HTML aus: {code}, siehe [Beta](pact:beta).\n",
+        encoding="utf-8",
+    )
+    run = run_pactsite("build", "--site", str(minimal_site))
+    assert run.exit_code == 0, run.stderr
+    built = parse_page(minimal_site / "public/pakte/alpha/aktuelles/zweite-meldung/index.html")
+    assert built.xpath("//main//code/text()") == [
+        '<a href="seite.html">Link</a>',
+        '<img src="bild.png">',
+    ]
+    assert built.xpath("//main//p/a/@href")[-1] == "/pakte/beta/"

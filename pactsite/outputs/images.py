@@ -31,7 +31,7 @@ from pactsite.artifact import OutputFile
 from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
 from pactsite.links import ASSET_PREFIX, LinkIndex, resolve_link
-from pactsite.markup import RenderedBody
+from pactsite.markup import RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, News, Project, Site
 
 WIDTHS = (480, 960, 1600)
@@ -154,11 +154,11 @@ def rewrite_images(body_html: str, infos: Mapping[str, ImageInfo]) -> str:
             return match.group(0)
         return picture_markup(info, html.unescape(attributes.get("alt", "")))
 
-    rewritten = _IMG.sub(replace, body_html)
-    for asset, info in infos.items():
-        original = html.escape(ASSET_PREFIX + asset.removeprefix("content/"), quote=True)
-        rewritten = rewritten.replace(f'href="{original}"', f'href="{largest_jpeg(info)}"')
-    return rewritten
+    def link_to_jpeg(attribute: str, value: str) -> str:
+        info = infos.get(_asset_of(html.unescape(value))) if attribute == "href" else None
+        return value if info is None else largest_jpeg(info)
+
+    return rewrite_targets(_IMG.sub(replace, body_html), link_to_jpeg)
 
 
 def _asset_of(url: str) -> str:
