@@ -15,7 +15,7 @@ import os
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
@@ -203,9 +203,9 @@ class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
 
     __slots__ = ("_places",)
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
+    def __init__(self, texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         places: dict[str, str | tuple[_SpillFile, int, int]] = {}
-        for key, text in texts.items():
+        for key, text in texts.items() if isinstance(texts, Mapping) else texts:
             data = text.encode("utf-8") if len(text) >= SPILL_MIN else b""
             spilled = _spill.put(data) if data else None
             places[key] = text if spilled is None else (*spilled, len(data))

@@ -126,6 +126,11 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += link_problems + rendered.warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
+    outlines = (
+        {k: outline(b, body_sources[k].text) for k, b in bodies.items()} if options.cache else {}
+    )
+    body_problems = [*rendered.problems, *link_problems, *rendered.warnings]
+    del bodies, rendered  # their HTML, before the linked copy is spilled (the build's peak)
     # each page reads one or two bodies: the others wait in the spill file, not in memory
     linked = replace(linked, html=SpilledTexts(apply_images(linked.html, images)))
     if options.strict:
@@ -143,11 +148,9 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         warnings=tuple(problems),
         images=images,
         link_index=index,
-        outlines={k: outline(b, body_sources[k].text) for k, b in bodies.items()}
-        if options.cache
-        else {},
+        outlines=outlines,
         front_matter={f.path: f.front_matter for f in sources.files} if options.cache else {},
-        body_diagnostics=_by_body(paths, [*rendered.problems, *link_problems, *rendered.warnings]),
+        body_diagnostics=_by_body(paths, body_problems),
     )
 
 

@@ -280,9 +280,10 @@ def check_images(
     return images, problems + found
 
 
-def apply_images(bodies_html: Mapping[str, str], images: ImageSet) -> Mapping[str, str]:
-    """Every body with its images turned into responsive `<picture>` markup."""
-    return MappingProxyType({k: rewrite_images(v, images.infos) for k, v in bodies_html.items()})
+def apply_images(bodies_html: Mapping[str, str], images: ImageSet) -> Iterator[tuple[str, str]]:
+    """Every body (key, HTML) with its images turned into responsive `<picture>` markup,
+    one by one as asked for."""
+    return ((k, rewrite_images(v, images.infos)) for k, v in bodies_html.items())
 
 
 class _ImageProblem(Exception):
