@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html import unescape
 from typing import Any, cast
@@ -512,17 +513,36 @@ def sanitize(html: str) -> str:
 
 def absolute_urls(html: str, base: str) -> str:
     """Make every href, src and srcset of sanitised HTML absolute against `base` (for feeds)."""
+    scheme, _, rest = base.partition("://")
+    origin = f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
+    token = _FEED_BASE.set((base, origin))
+    try:
+        if _FEED_SANITIZER is not None:
+            return _FEED_SANITIZER.clean(html)
+        return _clean(html, _absolute_attribute)
+    finally:
+        _FEED_BASE.reset(token)
 
-    def rewrite(tag: str, name: str, value: str) -> str | None:
-        kept = _filter_attribute(tag, name, value)
-        if kept is None or name not in ("href", "src", "srcset"):
-            return kept
-        if name != "srcset":
-            return urljoin(base, kept.strip())
-        candidates = (c.strip().split(maxsplit=1) for c in kept.split(",") if c.strip())
-        return ", ".join(" ".join([urljoin(base, c[0]), *c[1:]]) for c in candidates)
 
-    return _clean(html, rewrite)
+_FEED_BASE: ContextVar[tuple[str, str]] = ContextVar("feed_base")
+"""The page address and its origin (`https://host`) that `absolute_urls` resolves against."""
+
+
+def _absolute_attribute(tag: str, name: str, value: str) -> str | None:
+    kept = _filter_attribute(tag, name, value)
+    if kept is None or name not in ("href", "src", "srcset"):
+        return kept
+    if name != "srcset":
+        return _absolute(kept.strip())
+    candidates = (c.strip().split(maxsplit=1) for c in kept.split(",") if c.strip())
+    return ", ".join(" ".join([_absolute(c[0]), *c[1:]]) for c in candidates)
+
+
+def _absolute(url: str) -> str:
+    base, origin = _FEED_BASE.get()
+    if origin and url.startswith("/") and not url.startswith("//") and "/." not in url:
+        return origin + url  # what urljoin gives a path from the root, without its parsing
+    return urljoin(base, url)
 
 
 def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
@@ -563,6 +583,10 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
 
 _SANITIZER = nh3.Cleaner(**_clean_options(_filter_attribute)) if hasattr(nh3, "Cleaner") else None
 """The sanitiser, set up once (nh3 >= 0.3 has Cleaner; nh3.clean sets it up every call)."""
+_FEED_SANITIZER = (
+    nh3.Cleaner(**_clean_options(_absolute_attribute)) if hasattr(nh3, "Cleaner") else None
+)
+"""The same, making addresses absolute against `_FEED_BASE` (for feeds)."""
 
 
 def find_targets(html: str) -> list[tuple[str, bool]]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.etree
@@ -19,6 +21,8 @@ import lxml.html
 import pytest
 from rnc2rng import parser as rnc_parser
 from rnc2rng import serializer as rnc_serializer
+
+from pactsite.markup import absolute_urls
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 
@@ -382,3 +386,18 @@ def test_the_host_serves_feeds_and_calendars_with_their_media_types(example_serv
     for path, media_type in expected.items():
         with urllib.request.urlopen(example_served + path) as response:
             assert response.headers.get_all("Content-Type") == [media_type], path
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/pakte/halle/", "/a/./b", "/a/../b", "/a?x=1&y=2#f", "//other.example/x", "/",
+     "#fussnote-1", "bild.jpg", "../oben/", "https://extern.example/a/../b?", "mailto:a@b.de",
+     "/ä%20b", "/.well-known/x", "?q", ""],
+)  # fmt: skip
+def test_feed_addresses_are_what_urljoin_makes_of_them(url: str) -> None:
+    base = "https://netz.example:8443/pakte/halle/aktuelles/meldung/"
+    html = f'<p><a href="{escape(url)}">x</a><img src="{escape(url)}" alt="y"></p>'
+    made = lxml.html.fromstring(absolute_urls(html, base))
+    expected = urljoin(base, url)
+    assert made.xpath("//a/@href") == [expected]
+    assert made.xpath("//img/@src") == [expected]
