@@ -61,8 +61,9 @@ def render_bodies_cached(
 ) -> Bodies:
     """Render and audit every body; reuse cached results, render the rest on `jobs` processes.
 
-    Cached rows are turned into bodies as they are read, and fresh results as soon as the
-    cache holds them, so no second copy of every body's plain values is kept.
+    Cached rows are turned into bodies as they are read, and fresh results as the workers
+    send them (and stored in the cache then), so no second copy of every body's plain values
+    is kept.
     """
     tag = renderer_tag() if cache is not None else ""
     keys = {key: digest(tag, s.path, str(s.first_line), s.text) for key, s in sources.items()}
