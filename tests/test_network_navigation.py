@@ -50,5 +50,6 @@ def test_a_larger_network_names_the_pages_own_pact_and_links_to_all_pacts(
     ]
     news = public / "pakte/alpha/aktuelles/erste-meldung/index.html"
     assert _nav(news) == [("/pakte/alpha/", "true", "Alpha"), overview]
+    assert _nav(public / "pakte/index.html") == [("/pakte/", "page", f"Alle {count} Pakte")]
     every_pact = parse_page(public / "pakte/index.html").xpath("//main//a/@href")
     assert {f"/pakte/pakt-{n:02d}/" for n in range(count - 2)} <= set(every_pact)
