@@ -9,7 +9,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from pactsite.diagnostics import Diagnostic, Severity
-from pactsite.markup import ALLOWED_TAGS, RenderedBody
+from pactsite.markup import ALLOWED_TAGS, SANITISED_TAG, RenderedBody
 from pactsite.model import Site
 
 MEANINGLESS_LINK_TEXTS = frozenset(
@@ -36,8 +36,8 @@ REQUIRED_NETWORK_PAGES = {
     "leichte-sprache": "an explanation of the start page in Leichte Sprache (BITV 2.0)",
 }
 _URL = re.compile(r"^(https?://|www\.)\S+$")
-_TAG = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9:_-]*="[^"]*")*)>|</([a-z][a-z0-9]*)>')
-"""A tag as the sanitiser writes it: lower-case names, every attribute value in "..."."""
+_TAG = re.compile(SANITISED_TAG.pattern + r"|</([a-z][a-z0-9]*)>")
+"""An opening tag as the sanitiser writes it (`markup.SANITISED_TAG`), or a closing tag."""
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9:_-]*)="([^"]*)"')
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FORMAT_NOTE = re.compile(r"\bpdf\b", re.IGNORECASE)

@@ -14,8 +14,9 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
-from pactsite.artifact import PlacedTexts, SpilledTexts
+from pactsite.artifact import PlacedTexts
 
 HTML_FILE = "state-html.bin"
 _TOKEN_SIZE = 16
@@ -66,7 +67,7 @@ class StoredHtml(PlacedTexts[tuple[int, int]]):
 class LayeredHtml(Mapping[str, str]):
     """Stored (or spilled) bodies with the bodies that changed since lying over them."""
 
-    def __init__(self, stored: StoredHtml | SpilledTexts, changed: Mapping[str, str]) -> None:
+    def __init__(self, stored: PlacedTexts[Any], changed: Mapping[str, str]) -> None:
         self.stored = stored
         self.changed = changed
 
@@ -90,7 +91,7 @@ def with_changes(html: Mapping[str, str], changed: Mapping[str, str]) -> Mapping
     others from a stored or spill file."""
     if isinstance(html, LayeredHtml):
         return LayeredHtml(html.stored, {**html.changed, **changed})
-    if isinstance(html, StoredHtml | SpilledTexts):
+    if isinstance(html, PlacedTexts):
         return LayeredHtml(html, dict(changed))
     return MappingProxyType({**html, **changed})
 

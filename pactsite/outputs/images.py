@@ -146,6 +146,8 @@ def picture_markup(info: ImageInfo, alt: str, *, lazy: bool = True, sizes: str =
 
 def rewrite_images(body_html: str, infos: Mapping[str, ImageInfo]) -> str:
     """Replace each `<img>` of a known image with its `<picture>`, and links to it with a JPEG."""
+    if not infos:  # a site without images: nothing to look for in its bodies
+        return body_html
 
     def replace(match: re.Match[str]) -> str:
         attributes = dict(_ATTRIBUTE.findall(match.group(0)))
