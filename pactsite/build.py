@@ -49,6 +49,7 @@ from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
+from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
 from pactsite.sources import Sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
@@ -354,12 +355,15 @@ def _complete_rendering(
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = build_open_data(site, config, urls)
+    release_free_memory()  # after each larger stage: see `release_free_memory`
     admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
     files += build_feeds(site, config, urls, checked.linked.html, now)
+    release_free_memory()
     files += build_calendars(site, config, urls, now)
     files += admin
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
+    release_free_memory()
     if broken:
         raise BuildFailed([*checked.warnings, *broken])
     return files

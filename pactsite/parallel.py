@@ -43,7 +43,9 @@ def release_free_memory() -> None:
 
     Python frees large objects to the C heap, which keeps the pages: a build that has read
     and rendered every body holds some 45 MB of them at 5,000 pages. Called before forking,
-    so that the workers neither share nor copy them.
+    so that the workers neither share nor copy them, and after the stages that make many
+    large strings only for a while (feeds, link check: 37 MB at 5,000 pages), so that the
+    build process does not keep them while the search index is made beside it.
     """
     global _malloc_trim
     if _malloc_trim is None:
