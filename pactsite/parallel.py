@@ -104,4 +104,6 @@ def _work_on(bounds: tuple[int, int]) -> list[Any]:
     assert _shared is not None, "map_chunks forks its workers after sharing the work"
     work, items = _shared
     start, stop = bounds
-    return work(items[start:stop])
+    results = work(items[start:stop])
+    release_free_memory()  # what the chunk needed only while it was worked on
+    return results
