@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
+
+from PIL import Image
 
 from conftest import Run, parse_page, run_pactsite
 
@@ -118,6 +121,29 @@ def test_pages_have_no_inline_script_or_style_and_load_nothing_from_other_hosts(
         assert not root.xpath(inline), page  # JSON-LD is data, never run
         loaded = root.xpath("//script/@src | //link[@rel='stylesheet']/@href | //img/@src")
         assert all(url.startswith("/") and not url.startswith("//") for url in loaded), page
+
+
+def test_every_page_names_icons_the_site_has_and_a_site_can_replace_them(
+    build_minimal: Build, minimal_site: Path
+) -> None:
+    _, out = build_minimal()
+    for page in out.rglob("*.html"):
+        root = parse_page(page)
+        if not root.xpath("//a[@class='skip-link']"):  # not a page of the site's layout
+            continue
+        icons = root.xpath("//link[@rel='icon' or @rel='apple-touch-icon']/@href")
+        assert sorted(icons) == ["/apple-touch-icon.png", "/favicon.ico", "/favicon.svg"], page
+    with Image.open(out / "favicon.ico") as ico:  # browsers ask for it without being told
+        assert ico.format == "ICO" and {(16, 16), (32, 32)} <= ico.info["sizes"]
+    with Image.open(out / "apple-touch-icon.png") as touch:
+        assert (touch.format, touch.size) == ("PNG", (180, 180))
+    svg = ElementTree.fromstring((out / "favicon.svg").read_bytes())
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    own = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1"/></svg>'
+    (minimal_site / "static").mkdir()
+    (minimal_site / "static/favicon.svg").write_text(own, encoding="utf-8")
+    _, out = build_minimal()
+    assert (out / "favicon.svg").read_text(encoding="utf-8") == own
 
 
 def test_raw_html_in_markdown_is_sanitised(build_minimal: Build, minimal_site: Path) -> None:
