@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
@@ -28,6 +29,7 @@ from watchdog.events import (
 )
 
 from pactsite.serve.debounce import Debouncer
+from pactsite.serve.inject import decorate
 from pactsite.serve.watch import SiteWatcher, is_source_change
 
 WAIT_MS = 30_000  # generous: the machine is shared and small
@@ -217,6 +219,28 @@ def test_the_overlay_escapes_what_it_quotes(served: Served, page: Page) -> None:
     overlay = page.get_by_role("alert")
     expect(overlay).to_contain_text("got '<b>viel</b>'", timeout=WAIT_MS)
     expect(overlay.locator("b")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("html_tag", "title", "button"),
+    [
+        ('<html lang="en-GB">', "The site could not be rebuilt", "Hide"),
+        ('<html lang="de">', "Die Website konnte nicht neu gebaut werden", "Ausblenden"),
+        ('<html lang="fr">', "Die Website konnte nicht neu gebaut werden", "Ausblenden"),
+    ],
+)
+def test_the_overlay_speaks_the_language_of_the_page(
+    html_tag: str, title: str, button: str
+) -> None:
+    page = f"<!DOCTYPE html>{html_tag}<head><title>x</title></head><body><p>x</p></body></html>"
+    problem = "content/pages/impressum.md:3: error: weight: expected a whole number"
+    decorated = decorate(page.encode(), "1", [problem]).decode()
+    root = lxml.html.fromstring(decorated)
+    box = root.get_element_by_id("pactsite-overlay")
+    assert box.get("lang") == ("en" if "en" in html_tag else "de")
+    assert box.xpath("string(.//p[1])") == title
+    assert box.xpath("string(.//button)") == button
+    assert box.xpath("string(.//pre)") == problem
 
 
 def test_a_burst_of_twenty_writes_rebuilds_once_or_a_few_times(served: Served, page: Page) -> None:
