@@ -63,6 +63,24 @@ def test_the_fast_renderer_writes_what_python_markdown_writes(text: str) -> None
     assert _rendered(FAST, text) == _rendered(STOCK, text)
 
 
+RENDERERS = markup.Renderers()
+
+
+@given(texts)
+@SETTINGS
+def test_a_converter_without_the_extensions_a_text_cannot_use_writes_the_same(text: str) -> None:
+    assert _rendered(RENDERERS.for_text(text), text) == _rendered(STOCK, text)
+
+
+def test_a_plain_text_is_converted_without_the_optional_extensions() -> None:
+    plain = RENDERERS.for_text("## Ziele\n\nDer Pakt: 12 Partner, *viele* [Projekte](x.md).\n")
+    assert "table" not in plain.parser.blockprocessors
+    assert "footnote" not in plain.inlinePatterns and "attr_list" not in plain.treeprocessors
+    assert "deflist" in plain.parser.blockprocessors  # its mark, ":", is too common to test
+    table = RENDERERS.for_text("a | b\n--- | ---\n1 | 2\n")
+    assert "table" in table.parser.blockprocessors and "footnote" not in table.inlinePatterns
+
+
 @pytest.mark.parametrize(
     "text",
     [
