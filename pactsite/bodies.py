@@ -81,13 +81,13 @@ def render_bodies_cached(
             done[key] = _result(value)
             yield keys[key], value
 
-    rows = fresh_rows()
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
         if cache is not None:  # stored as the workers send them, while they go on
-            cache.update(TABLE, rows, by_digest)
-        for _ in rows:  # what a cache that failed (or none) did not take
-            pass
+            cache.update(TABLE, fresh_rows(), by_digest)
+        else:
+            for _ in fresh_rows():
+                pass
     finally:
         gc.unfreeze()
     rendered = {key: done[key].body for key in sources}

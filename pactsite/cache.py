@@ -93,12 +93,20 @@ class Cache:
         """Store the `new` values; drop from `table` every key not in `used` (nor in `new`).
 
         `new` may be a lazy iterable of (key, value) pairs: each value is stored as it comes,
-        so the caller never needs to hold all of them at once.
+        so the caller never needs to hold all of them at once. It is always iterated to the
+        end, also by a cache that is not open or fails, so work done as it is iterated (the
+        rendering that makes the values) is never left undone.
         """
-        if self._db is None:
-            return
+        pairs = iter(new.items() if isinstance(new, Mapping) else new)
+        if self._db is not None:
+            self._store(table, pairs, used)
+        for _ in pairs:  # what the database did not take
+            pass
+
+    def _store(self, table: str, pairs: Iterator[tuple[str, Any]], used: Iterable[str]) -> None:
+        """`update` on the open database: a failure closes it (the cache only costs time)."""
+        assert self._db is not None
         db = self._db
-        pairs = new.items() if isinstance(new, Mapping) else new
         stored: list[str] = []
 
         def rows() -> Iterator[tuple[str, str, bytes | str]]:

@@ -129,11 +129,8 @@ def render_pages_cached(
             else:
                 results[index] = result
 
-    rows = fresh_rows()
     try:
-        cache.update(TABLE, rows, keys)
-        for _ in rows:  # what a cache that failed (or was never open) did not take
-            pass
+        cache.update(TABLE, fresh_rows(), keys)
     finally:
         env.globals["html"] = html
     return [result for result in results if result is not None]
