@@ -148,7 +148,9 @@ def _load(value: bytes | str) -> Any:
 
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
+    # A rollback journal, not a WAL: a cold build appends tens of MB of new rows, which a
+    # WAL would write twice (into the log, then into the file at the checkpoint)
+    db.execute("PRAGMA journal_mode = DELETE")
     db.execute("PRAGMA synchronous = NORMAL")
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version not in (0, _SCHEMA):
