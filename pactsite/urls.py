@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
 from pactsite.config import UrlPatterns
 from pactsite.model import Entry, Kind
+
+_NOT_PLAIN_PATH = re.compile(r"[:?#;\\\s]|//|(?:^|/)\.")
+"""What makes urljoin do more than append a relative path to a base URL: a scheme, a
+query, a fragment, parameters, a backslash or white space, an empty or a dot segment."""
+
+
+@functools.cache
+def _appends(base_url: str) -> bool:
+    """Whether urljoin appends a plain relative path to `base_url` as it is (a base that
+    ends in "/", with no query, fragment, dot segment or empty segment)."""
+    return urljoin(base_url, "a/b") == base_url + "a/b"
+
 
 _KIND_SECTION = {Kind.NEWS: "news", Kind.PROJECT: "projects", Kind.EVENT: "events"}
 
@@ -82,7 +96,10 @@ class UrlScheme:
 
     def absolute(self, url: str) -> str:
         """Make a site-absolute URL absolute with the configured base URL."""
-        return urljoin(self.base_url, url.lstrip("/"))
+        relative = url.lstrip("/")
+        if _appends(self.base_url) and not _NOT_PLAIN_PATH.search(relative):
+            return self.base_url + relative  # what urljoin gives here, in a tenth of its time
+        return urljoin(self.base_url, relative)
 
     def reserved_pact_segments(self) -> frozenset[str]:
         """Path segments below a pact that its own pages must not take."""

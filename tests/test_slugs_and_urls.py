@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urljoin
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from pactsite.config import UrlPatterns
 from pactsite.slugs import collision_key, heading_id, slug_from_filename, slugify
-from pactsite.urls import UnsafeOutputPathError, output_path
+from pactsite.urls import UnsafeOutputPathError, UrlScheme, output_path
 
 
 def test_umlauts_and_sharp_s_are_transliterated() -> None:
@@ -44,3 +48,29 @@ def test_output_path_refuses_anything_outside_the_output_folder(url: str) -> Non
 def test_clean_urls_are_written_as_index_files() -> None:
     assert str(output_path("/pakte/altmark/")) == "pakte/altmark/index.html"
     assert str(output_path("/404.html")) == "404.html"
+
+
+_BASES = [
+    "/",
+    "https://pakte.example.org/",
+    "https://example.org/netzwerk/",
+    "https://example.org/a/../",
+    "https://example.org/?q=1/",
+    "https://example.org//",
+    "https://example.org/ohne-schraegstrich",
+    "https://example.org/#teil/",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    base=st.sampled_from(_BASES),
+    url=st.lists(
+        st.sampled_from(["/", "a", "ä", ".", ":", "?", "#", ";", "\\", " "]), max_size=7
+    ).map("".join),
+)
+@example(base="/", url="/a//b/")
+@example(base="/", url="/a/../b/")
+@example(base="https://pakte.example.org/", url="/pakte/x/feed.xml")
+def test_absolute_urls_are_what_urljoin_makes_of_them(base: str, url: str) -> None:
+    assert UrlScheme(UrlPatterns(), base).absolute(url) == urljoin(base, url.lstrip("/"))
