@@ -11,7 +11,7 @@ import gc
 import hashlib
 import platform
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from pactsite.audit import BodySource, audit_body
 from pactsite.cache import Cache, digest
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.markup import Heading, LinkRef, RenderedBody, render_each
-from pactsite.parallel import ChunkResults, iter_chunks
+from pactsite.parallel import iter_chunks
 
 TABLE = "bodies"
 _CODE = ("markup.py", "audit.py", "slugs.py", "bodies.py")
@@ -59,92 +59,41 @@ def _nh3_version() -> str:
 def render_bodies_cached(
     sources: Mapping[str, BodySource], jobs: int, cache: Cache | None
 ) -> Bodies:
-    """Render and audit every body; reuse cached results, render the rest on `jobs` processes."""
-    return start_rendering(sources.values(), jobs, cache).finish(sources)
+    """Render and audit every body; reuse cached results, render the rest on `jobs` processes.
 
-
-def start_rendering(
-    candidates: Iterable[BodySource], jobs: int, cache: Cache | None
-) -> BodyRendering:
-    """Begin rendering the bodies that a site probably has, on `jobs` worker processes.
-
-    A build starts them as soon as it has read the files, and assembles the site model
-    while the workers render; `BodyRendering.finish` then takes the bodies the site has.
-    Cached results are read now; only the rest is rendered.
+    Cached rows are turned into bodies as they are read, and fresh results as the workers
+    send them (and stored in the cache then), so no second copy of every body's plain values
+    is kept.
     """
     tag = renderer_tag() if cache is not None else ""
-    todo: dict[str, BodySource] = {}
-    for source in candidates:
-        todo.setdefault(_key(tag, source), source)
+    keys = {key: digest(tag, s.path, str(s.first_line), s.text) for key, s in sources.items()}
+    by_digest: dict[str, list[str]] = {}
+    for key, hashed in keys.items():
+        by_digest.setdefault(hashed, []).append(key)
     done: dict[str, _Result] = {}
-    for hashed, value in cache.iter_many(TABLE, todo) if cache is not None else ():
-        done[hashed] = _result(value)
-        del todo[hashed]
+    for hashed, value in cache.iter_many(TABLE, by_digest) if cache is not None else ():
+        for key in by_digest[hashed]:
+            done[key] = _result(value)
+    todo = [(key, s) for key, s in sources.items() if key not in done]
+
+    def fresh_rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for key, value in iter_chunks(_render_chunk, todo, jobs):
+            done[key] = _result(value)
+            yield keys[key], value
+
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
-        running = iter_chunks(_render_chunk, list(todo.items()), jobs)
+        if cache is not None:  # stored as the workers send them, while they go on
+            cache.update(TABLE, fresh_rows(), by_digest)
+        else:
+            for _ in fresh_rows():
+                pass
     finally:
-        gc.unfreeze()  # here only: the workers were forked with everything frozen
-    return BodyRendering(tag, cache, jobs, done, running)
-
-
-class BodyRendering:
-    """Bodies being rendered by worker processes (see `start_rendering`)."""
-
-    def __init__(
-        self,
-        tag: str,
-        cache: Cache | None,
-        jobs: int,
-        done: dict[str, _Result],
-        running: ChunkResults[tuple[str, dict[str, Any]]],
-    ) -> None:
-        self._tag, self._cache, self._jobs = tag, cache, jobs
-        self._done, self._running = done, running
-
-    def finish(self, sources: Mapping[str, BodySource]) -> Bodies:
-        """Every body of `sources` (by key) rendered and audited, those begun with the rest.
-
-        Fresh results are turned into bodies (and stored in the cache) as the workers send
-        them, so no second copy of every body's plain values is kept. Bodies not begun are
-        rendered now; bodies begun that the site does not have are dropped.
-        """
-        keys = {key: _key(self._tag, source) for key, source in sources.items()}
-        wanted = set(keys.values())
-        done = self._done
-
-        def fresh_rows() -> Iterator[tuple[str, dict[str, Any]]]:
-            for hashed, value in self._running:
-                if hashed in wanted:
-                    done[hashed] = _result(value)
-                    yield hashed, value
-            rest = {h: sources[k] for k, h in keys.items() if h not in done}
-            for hashed, value in iter_chunks(_render_chunk, list(rest.items()), self._jobs):
-                done[hashed] = _result(value)
-                yield hashed, value
-
-        try:
-            if self._cache is not None:  # stored as the workers send them, while they go on
-                self._cache.update(TABLE, fresh_rows(), wanted)
-            else:
-                for _ in fresh_rows():
-                    pass
-        finally:
-            self.close()
-        results = {key: done[hashed] for key, hashed in keys.items()}
-        rendered = {key: result.body for key, result in results.items()}
-        problems = [problem for r in results.values() if (problem := r.problem) is not None]
-        warnings = [w for key in sorted(results) for w in results[key].warnings]
-        return Bodies(rendered=rendered, problems=problems, warnings=warnings)
-
-    def close(self) -> None:
-        """Stop the workers, if they still run (a build that failed before `finish`)."""
-        self._running.close()
-
-
-def _key(tag: str, source: BodySource) -> str:
-    """The cache key of a body: everything its result depends on."""
-    return digest(tag, source.path, str(source.first_line), source.text)
+        gc.unfreeze()
+    rendered = {key: done[key].body for key in sources}
+    problems = [problem for key in sources if (problem := done[key].problem) is not None]
+    warnings = [w for key in sorted(done) for w in done[key].warnings]
+    return Bodies(rendered=rendered, problems=problems, warnings=warnings)
 
 
 @dataclass(frozen=True, slots=True)

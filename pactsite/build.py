@@ -16,7 +16,7 @@ import jinja2
 from pactsite.artifact import OutputFile, PageJob, SpilledTexts
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
-from pactsite.bodies import start_rendering
+from pactsite.bodies import render_bodies_cached
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache import CACHE_DIR, Cache
@@ -51,7 +51,7 @@ from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
-from pactsite.sources import SourceKind, Sources, read_sources
+from pactsite.sources import Sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
@@ -111,21 +111,14 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         raise BuildFailed(problems)
     sources, found = read_sources(root)
     problems += found
-    cache = Cache(root) if options.cache else None
-    # the bodies are rendered from the files alone, so the workers start on them while
-    # the site model is assembled here
-    rendering = start_rendering(_file_bodies(sources), options.jobs, cache)
-    try:
-        visibility = Visibility(drafts=options.drafts, now=options.now)
-        site, found = assemble_site(sources, config, visibility)
-        problems += found
-        body_sources = _body_sources(site, sources)
-        rendered = rendering.finish(body_sources)
-    finally:
-        rendering.close()
-        if cache is not None:
-            cache.close()
+    site, found = assemble_site(sources, config, Visibility(drafts=options.drafts, now=options.now))
+    problems += found
     urls = UrlScheme(config.urls, config.base_url)
+    body_sources = _body_sources(site, sources)
+    cache = Cache(root) if options.cache else None
+    rendered = render_bodies_cached(body_sources, options.jobs, cache)
+    if cache is not None:
+        cache.close()
     bodies = rendered.rendered
     problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
@@ -415,16 +408,6 @@ def _render_pages_cached(
     reads = {str(r.path): keys for r, keys in results if isinstance(r, OutputFile)}
     pages, problems = collect_pages(result for result, _ in results)
     return pages, problems, reads
-
-
-def _file_bodies(sources: Sources) -> list[BodySource]:
-    """The Markdown body of every content file that has one (what `_body_sources` takes
-    from the files, before the site model says which of them it shows)."""
-    return [
-        BodySource(file.path, file.body, file.body_line)
-        for file in sources.files
-        if file.kind is not SourceKind.PACT_PROFILE  # YAML, no Markdown
-    ]
 
 
 def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
