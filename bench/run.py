@@ -125,6 +125,8 @@ def hugo_binary() -> Path:
 TRASH = "trash"
 """The folder of the work folder that `clean` moves outputs into, emptied at the end."""
 _moved = itertools.count()
+"""Numbers the moved folders; with the process id, unique also beside a trash folder that
+an interrupted run left behind."""
 
 
 def clean(site: Path) -> None:
@@ -141,7 +143,7 @@ def clean(site: Path) -> None:
     trash.mkdir(exist_ok=True)
     for name in ("public", ".public.staging", ".public.old", ".pactsite-cache", "hugo-cache"):
         if (site / name).exists():
-            (site / name).rename(trash / str(next(_moved)))
+            (site / name).rename(trash / f"{os.getpid()}-{next(_moved)}")
 
 
 def repeat(times: int, prepare: Callable[[int], None], command: list[str], cwd: Path) -> list[Run]:
