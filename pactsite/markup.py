@@ -429,6 +429,28 @@ def _take_shortcuts(md: markdown.Markdown) -> None:
             processor = blocks[name]
             if type(processor) is faster.__base__ and _block_regex(processor) == regex:
                 processor.__class__ = faster
+    if type(md).is_block_level is markdown.Markdown.is_block_level:
+        md.is_block_level = _remembering_block_level(md)  # type: ignore[method-assign,assignment]
+
+
+def _remembering_block_level(md: markdown.Markdown) -> Callable[[Any], bool]:
+    """Python-Markdown's `is_block_level`, remembering its answer for each tag name.
+
+    It is asked some 130 times a body, each time lowering the tag and scanning the list
+    of block-level elements. The list is complete once the extensions are loaded.
+    """
+    elements = md.block_level_elements
+    answers: dict[str, bool] = {}
+
+    def is_block_level(tag: Any) -> bool:
+        if type(tag) is not str:  # a subclass of str, or not a string at all
+            return isinstance(tag, str) and tag.lower().rstrip("/") in elements
+        answer = answers.get(tag)
+        if answer is None:
+            answer = answers[tag] = tag.lower().rstrip("/") in elements
+        return answer
+
+    return is_block_level
 
 
 class _CollectorExtension(Extension):
