@@ -7,6 +7,7 @@ and on the code that renders it, so it is cached under a hash of exactly those.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import platform
@@ -24,7 +25,8 @@ from pactsite.audit import BodySource, audit_body
 from pactsite.cache import Cache, digest
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.markup import Heading, LinkRef, RenderedBody, render_each
-from pactsite.parallel import iter_chunks
+from pactsite.parallel import ChunkResults, iter_chunks
+from pactsite.sources import ListedSource, read_source
 
 TABLE = "bodies"
 _CODE = ("markup.py", "audit.py", "slugs.py", "bodies.py")
@@ -59,41 +61,113 @@ def _nh3_version() -> str:
 def render_bodies_cached(
     sources: Mapping[str, BodySource], jobs: int, cache: Cache | None
 ) -> Bodies:
-    """Render and audit every body; reuse cached results, render the rest on `jobs` processes.
+    """Render and audit every body; reuse cached results, render the rest on `jobs` processes."""
+    return start_rendering((), jobs, cache).finish(sources)
 
-    Cached rows are turned into bodies as they are read, and fresh results as the workers
-    send them (and stored in the cache then), so no second copy of every body's plain values
-    is kept.
+
+def start_rendering(files: Sequence[ListedSource], jobs: int, cache: Cache | None) -> BodyRendering:
+    """Begin rendering the bodies of these content files on `jobs` worker processes.
+
+    A build calls this before it reads the files: each worker reads its files itself and
+    renders their bodies, while this process reads them too and assembles the site model;
+    `BodyRendering.finish` then takes the bodies the site has. The workers share no texts
+    with this process (forked before it read any), so neither copies the other's pages.
+    With a cache that holds bodies nothing is begun: `finish` takes them from the cache
+    and renders only what is missing.
     """
     tag = renderer_tag() if cache is not None else ""
-    keys = {key: digest(tag, s.path, str(s.first_line), s.text) for key, s in sources.items()}
-    by_digest: dict[str, list[str]] = {}
-    for key, hashed in keys.items():
-        by_digest.setdefault(hashed, []).append(key)
-    done: dict[str, _Result] = {}
-    for hashed, value in cache.iter_many(TABLE, by_digest) if cache is not None else ():
-        for key in by_digest[hashed]:
-            done[key] = _result(value)
-    todo = [(key, s) for key, s in sources.items() if key not in done]
-
-    def fresh_rows() -> Iterator[tuple[str, dict[str, Any]]]:
-        for key, value in iter_chunks(_render_chunk, todo, jobs):
-            done[key] = _result(value)
-            yield keys[key], value
-
+    if cache is not None and cache.holds(TABLE):
+        files = ()
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     try:
-        if cache is not None:  # stored as the workers send them, while they go on
-            cache.update(TABLE, fresh_rows(), by_digest)
-        else:
-            for _ in fresh_rows():
-                pass
+        running = iter_chunks(functools.partial(_read_and_render, tag=tag), files, jobs)
     finally:
-        gc.unfreeze()
-    rendered = {key: done[key].body for key in sources}
-    problems = [problem for key in sources if (problem := done[key].problem) is not None]
-    warnings = [w for key in sorted(done) for w in done[key].warnings]
-    return Bodies(rendered=rendered, problems=problems, warnings=warnings)
+        gc.unfreeze()  # here only: the workers were forked with everything frozen
+    return BodyRendering(tag, cache, jobs, running, len(files))
+
+
+def _read_and_render(
+    chunk: Sequence[ListedSource], *, tag: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """Read the files of a chunk and render their bodies, each under its cache key (in a
+    worker). A file that cannot be read is left out: the build process reports it."""
+    items = []
+    for listed in chunk:
+        file = read_source(listed)
+        if file is not None:
+            source = BodySource(file.path, file.body, file.body_line)
+            items.append((_key(tag, source), source))
+    return _render_chunk(items)
+
+
+class BodyRendering:
+    """Bodies being rendered by worker processes (see `start_rendering`)."""
+
+    def __init__(
+        self,
+        tag: str,
+        cache: Cache | None,
+        jobs: int,
+        running: ChunkResults[tuple[str, dict[str, Any]]],
+        begun: int,
+    ) -> None:
+        self._tag, self._cache, self._jobs, self._running = tag, cache, jobs, running
+        self.begun = begun
+        """How many files the workers were given to read and render."""
+
+    def finish(self, sources: Mapping[str, BodySource]) -> Bodies:
+        """Every body of `sources` (by key) rendered and audited: those begun, those in the
+        cache, and the rest rendered now.
+
+        Fresh results are turned into bodies (and stored in the cache) as the workers send
+        them, so no second copy of every body's plain values is kept. Bodies begun that the
+        site does not have (or whose file changed since) are dropped.
+        """
+        keys = {key: _key(self._tag, source) for key, source in sources.items()}
+        wanted = set(keys.values())
+        done: dict[str, _Result] = {}
+        cache = self._cache
+
+        def fresh_rows() -> Iterator[tuple[str, dict[str, Any]]]:
+            for hashed, value in self._running:
+                if hashed in wanted and hashed not in done:
+                    done[hashed] = _result(value)
+                    yield hashed, value
+            missing = [hashed for hashed in dict.fromkeys(keys.values()) if hashed not in done]
+            for hashed, value in cache.iter_many(TABLE, missing) if cache is not None else ():
+                done[hashed] = _result(value)
+            rest = {h: sources[k] for k, h in keys.items() if h not in done}
+            gc.freeze()  # as in `start_rendering`
+            try:
+                rendering = iter_chunks(_render_chunk, list(rest.items()), self._jobs)
+            finally:
+                gc.unfreeze()
+            for hashed, value in rendering:
+                done[hashed] = _result(value)
+                yield hashed, value
+
+        try:
+            if cache is not None:  # stored as the workers send them, while they go on
+                cache.update(TABLE, fresh_rows(), wanted)
+            else:
+                for _ in fresh_rows():
+                    pass
+        finally:
+            self.close()
+        results = {key: done[hashed] for key, hashed in keys.items()}
+        rendered = {key: result.body for key, result in results.items()}
+        problems = [problem for r in results.values() if (problem := r.problem) is not None]
+        warnings = [w for key in sorted(results) for w in results[key].warnings]
+        return Bodies(rendered=rendered, problems=problems, warnings=warnings)
+
+    def close(self) -> None:
+        """Stop the workers, if they still run (a build that failed before `finish`)."""
+        self._running.close()
+
+
+def _key(tag: str, source: BodySource) -> str:
+    """The cache key of a body: everything its result depends on."""
+    return digest(tag, source.path, str(source.first_line), source.text)
 
 
 @dataclass(frozen=True, slots=True)

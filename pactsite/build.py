@@ -16,7 +16,7 @@ import jinja2
 from pactsite.artifact import OutputFile, PageJob, SpilledTexts
 from pactsite.assemble import Visibility, assemble_site
 from pactsite.audit import BodySource, audit_network
-from pactsite.bodies import render_bodies_cached
+from pactsite.bodies import start_rendering
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache import CACHE_DIR, Cache
@@ -51,7 +51,7 @@ from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
-from pactsite.sources import Sources, read_sources
+from pactsite.sources import Sources, listed_sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
@@ -109,16 +109,23 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     config, problems = load_config(root)
     if config is None:
         raise BuildFailed(problems)
-    sources, found = read_sources(root)
-    problems += found
-    site, found = assemble_site(sources, config, Visibility(drafts=options.drafts, now=options.now))
-    problems += found
-    urls = UrlScheme(config.urls, config.base_url)
-    body_sources = _body_sources(site, sources)
     cache = Cache(root) if options.cache else None
-    rendered = render_bodies_cached(body_sources, options.jobs, cache)
-    if cache is not None:
-        cache.close()
+    # a body's HTML depends on its file alone: the workers read and render the bodies
+    # while this process reads the files too and assembles the site model
+    rendering = start_rendering(listed_sources(root), options.jobs, cache)
+    try:
+        sources, found = read_sources(root)
+        problems += found
+        visibility = Visibility(drafts=options.drafts, now=options.now)
+        site, found = assemble_site(sources, config, visibility)
+        problems += found
+        body_sources = _body_sources(site, sources)
+        rendered = rendering.finish(body_sources)
+    finally:
+        rendering.close()
+        if cache is not None:
+            cache.close()
+    urls = UrlScheme(config.urls, config.base_url)
     bodies = rendered.rendered
     problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])

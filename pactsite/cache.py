@@ -84,6 +84,16 @@ class Cache:
                 return
             yield from found
 
+    def holds(self, table: str) -> bool:
+        """Whether `table` has any value (a cache that fails holds none)."""
+        if self._db is None:
+            return False
+        try:
+            found = self._db.execute("SELECT 1 FROM entries WHERE tab = ? LIMIT 1", [table])
+            return found.fetchone() is not None
+        except sqlite3.Error:
+            return False
+
     def update(
         self,
         table: str,

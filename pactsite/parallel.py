@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -74,29 +77,61 @@ def map_chunks(
 
 def iter_chunks(
     work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], jobs: int
-) -> Iterator[Result]:
+) -> ChunkResults[Result]:
     """Like `map_chunks`, but yield the results in order as the workers send them, so that
-    this process can put them away while the workers go on."""
+    this process can put them away while the workers go on.
+
+    The workers are forked and given all chunks at once, in this call: they work while the
+    caller does other things, until it asks for the results. With one worker the work runs
+    here, a chunk at a time as the results are asked for.
+    """
     import multiprocessing  # here: a build that finds nothing changed needs no processes
     from concurrent.futures import ProcessPoolExecutor
 
     global _shared
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for start in range(0, len(items), MAX_CHUNK):  # a chunk's results at a time here too
-            yield from work(items[start : start + MAX_CHUNK])
-        return
+        here = (work(items[start : start + MAX_CHUNK]) for start in range(0, len(items), MAX_CHUNK))
+        return ChunkResults(here, None)  # a chunk's results at a time here too
     size = min(MAX_CHUNK, -(-len(items) // (workers * 4)))  # a few chunks per worker at least
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     release_free_memory()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     _shared = (work, items)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for part in pool.map(_work_on, bounds):
-                yield from part
+        parts = pool.map(_work_on, bounds)  # forks all workers at its first task (see fork)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     finally:
-        _shared = None
+        _shared = None  # the forked workers keep their copy
+    return ChunkResults(parts, pool)
+
+
+class ChunkResults(Iterator[Result]):
+    """The results of `iter_chunks`, in order; `close` stops its workers, if any."""
+
+    def __init__(self, parts: Iterator[list[Result]], pool: Executor | None) -> None:
+        self._parts = parts
+        self._pool = pool
+        self._part: Iterator[Result] = iter(())
+
+    def __next__(self) -> Result:
+        while True:
+            for result in self._part:
+                return result
+            try:
+                self._part = iter(next(self._parts))
+            except BaseException:  # the end, or a worker's error: the workers are done
+                self.close()
+                raise
+
+    def close(self) -> None:
+        """Stop the workers (chunks not yet begun are dropped) and wait for them to end."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _work_on(bounds: tuple[int, int]) -> list[Any]:

@@ -111,6 +111,26 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
     ), problems
 
 
+ListedSource = tuple[Path, str, SourceKind, str | None]
+"""A content file as `read_sources` finds it: its path, site-relative path, kind and pact."""
+
+
+def listed_sources(root: Path) -> list[ListedSource]:
+    """The content files under `root/content` that have a Markdown body, in the order that
+    `read_sources` reads them (without reading them)."""
+    listed: list[ListedSource] = []
+    for path, parts in _walk(root / CONTENT_DIR):
+        kind, pact = classify(parts)
+        if kind is not None and kind is not SourceKind.PACT_PROFILE:
+            listed.append((path, nfc("/".join((CONTENT_DIR, *parts))), kind, pact))
+    return listed
+
+
+def read_source(listed: ListedSource) -> SourceFile | None:
+    """Read one listed content file as `read_sources` does; None if it cannot be read."""
+    return _read_source(*listed)[0]
+
+
 def nfc(text: str) -> str:
     """Normalise a name to NFC (macOS writes file names as NFD)."""
     return unicodedata.normalize("NFC", text)

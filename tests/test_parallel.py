@@ -1,17 +1,20 @@
-"""map_chunks: workers get their items by forking, not pickled, and return results in order."""
+"""map_chunks, iter_chunks: workers get their items by forking, not pickled, and return results
+in order; iter_chunks starts them at once."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import platform
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from pactsite.parallel import map_chunks, release_free_memory
+from pactsite.parallel import iter_chunks, map_chunks, release_free_memory
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +46,44 @@ def test_german_texts_sent_to_workers_keep_no_utf8_copy_in_this_process() -> Non
     sizes = [sys.getsizeof(text) for text in texts]
     assert map_chunks(_lengths, texts, 2) == [len(text) for text in texts]
     assert [sys.getsizeof(text) for text in texts] == sizes
+
+
+def _touch_marks(chunk: Sequence[Path]) -> list[str]:
+    for path in chunk:
+        path.write_text("done")
+    return [path.name for path in chunk]
+
+
+def _wait_for(paths: Sequence[Path], seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if all(path.exists() for path in paths):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_workers_start_before_the_first_result_is_asked_for(tmp_path: Path) -> None:
+    marks = [tmp_path / f"{n}.mark" for n in range(8)]
+    results = iter_chunks(_touch_marks, marks, 2)
+    try:
+        assert _wait_for(marks), "the workers did nothing until asked for a result"
+        assert list(results) == [mark.name for mark in marks]
+    finally:
+        results.close()
+
+
+def _slow_lengths(chunk: Sequence[str]) -> list[int]:
+    time.sleep(0.2)
+    return [len(text) for text in chunk]
+
+
+def test_closing_unread_results_stops_the_workers() -> None:
+    results = iter_chunks(_slow_lengths, ["a"] * 64, 2)
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    results.close()
+    assert not any(worker.is_alive() for worker in workers)
 
 
 def _resident_bytes() -> int:
