@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ class _Shard:
 
     words: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Each word's stem and how many pages have it."""
-    stems: dict[str, list[int]] = field(default_factory=dict)
+    stems: dict[str, list[int] | array[int]] = field(default_factory=dict)
     """Each stem's postings, encoded (only the stems an edit touches are decoded)."""
 
 
@@ -77,7 +78,8 @@ def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
 
 def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     """The whole index of the pages among `files` that ask to be found."""
-    postings: dict[str, list[int]] = {}  # encoded as stored, page by page
+    # encoded as stored, page by page; 4 bytes a number (as a list: 8, and the list's slack)
+    postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the id each stem's postings end with
     pages_with: Counter[str] = Counter()
     out: list[OutputFile] = []
@@ -92,18 +94,20 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
         for term, weight in weights.items():
             found = postings.get(term)
             if found is None:
-                postings[term] = [number, weight]
+                postings[term] = array("I", (number, weight))
             else:
-                found += (number - last[term], weight)
+                found.append(number - last[term])
+                found.append(weight)
             last[term] = number
         pages_with.update(words)
         out.append(_fragment(number, entry))
     shards: dict[str, _Shard] = {}
     for term, encoded in postings.items():
         _shard(shards, term).stems[term] = encoded
+    del postings, last
     for word, count in pages_with.items():
         _shard(shards, word).words[word] = (stem(word), count)
-    out += [_shard_file(key, shard) for key, shard in sorted(shards.items())]
+    out += [_shard_file(key, shards.pop(key)) for key in sorted(shards)]
     out.append(_meta(len(pages)))
     return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
 
@@ -237,7 +241,8 @@ def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
 
 
 def _shard_file(key: str, shard: _Shard) -> OutputFile:
-    content = _json({"stems": shard.stems, "words": shard.words})
+    stems = {term: list(encoded) for term, encoded in shard.stems.items()}
+    content = _json({"stems": stems, "words": shard.words})
     return OutputFile(PurePosixPath(_shard_path(key)), content)
 
 
