@@ -36,6 +36,7 @@ from pactsite.outputs.images import ImageSet, apply_images, build_variants, chec
 from pactsite.outputs.network import build_network_files
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import (
+    WIDE_TEMPLATES,
     collect_pages,
     plan_pages,
     render_pages,
@@ -310,13 +311,15 @@ def template_environment(
 def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
     """Every page of the site but the help pages, with its template and data.
 
-    The directory's lists come first: they are the largest pages (2 MB at 5,000 pages), and
-    the workers render them while they and this process hold least (10 MB less at the end).
+    The pages that list the whole site come first (`WIDE_TEMPLATES`): they are the largest
+    (2 MB at 5,000 pages), and are rendered by workers of their own while this process
+    holds least.
     """
     config, site = checked.config, checked.site
     urls = UrlScheme(config.urls, config.base_url)
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
-    return [*plan_directory(site, config, urls, statuses), *plan_pages(site, config, urls, now)]
+    jobs = [*plan_directory(site, config, urls, statuses), *plan_pages(site, config, urls, now)]
+    return sorted(jobs, key=lambda job: job.template not in WIDE_TEMPLATES)  # stable
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,9 @@ MAX_CHUNK = 100
 chunk of 700 pages was 30 MB of a worker's memory at 5,000 pages), and smaller chunks even
 out slow ones."""
 
+_HEAVY_CHUNK = 4
+"""Heavy items per chunk at most."""
+
 _shared: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
 """The work and the items of the running `map_chunks`, for the workers it forks."""
 
@@ -76,24 +79,29 @@ def map_chunks(
 
 
 def iter_chunks(
-    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], jobs: int
+    work: Callable[[Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    jobs: int,
+    *,
+    heavy: bool = False,
 ) -> ChunkResults[Result]:
     """Like `map_chunks`, but yield the results in order as the workers send them, so that
     this process can put them away while the workers go on.
 
     The workers are forked and given all chunks at once, in this call: they work while the
     caller does other things, until it asks for the results. With one worker the work runs
-    here, a chunk at a time as the results are asked for.
+    here, a chunk at a time as the results are asked for. `heavy` items are each worth a
+    worker's start and go in chunks of a few: no worker waits long for the last one.
     """
     import multiprocessing  # here: a build that finds nothing changed needs no processes
     from concurrent.futures import ProcessPoolExecutor
 
     global _shared
-    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    workers = min(jobs, len(items) if heavy else len(items) // MIN_ITEMS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         here = (work(items[start : start + MAX_CHUNK]) for start in range(0, len(items), MAX_CHUNK))
         return ChunkResults(here, None)  # a chunk's results at a time here too
-    size = min(MAX_CHUNK, -(-len(items) // (workers * 4)))  # a few chunks per worker at least
+    size = min(_HEAVY_CHUNK if heavy else MAX_CHUNK, -(-len(items) // (workers * 4)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     release_free_memory()

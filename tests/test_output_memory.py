@@ -1,7 +1,9 @@
-"""Output files kept out of memory (spilled) and cache rows read in batches stay exact."""
+"""Output files kept out of memory (spilled) and cache rows read in batches stay exact; the
+largest pages are rendered first."""
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import pickle
 import tracemalloc
@@ -12,8 +14,12 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from pactsite.artifact import SPILL_MIN, OutputFile, SpilledTexts, spill_here
+from pactsite.build import BuildOptions, check, page_jobs
 from pactsite.cache import Cache
+from pactsite.outputs.pages import WIDE_TEMPLATES
 from pactsite.parallel import map_chunks
+
+from conftest import FIXTURES, copy_site
 
 
 def test_a_large_output_file_gives_back_exactly_its_bytes() -> None:
@@ -116,3 +122,12 @@ def test_spilled_texts_hold_large_texts_out_of_memory() -> None:
         tracemalloc.stop()
     assert held < 200_000
     assert spilled["k42"] == texts["k42"]
+
+
+def test_pages_that_list_the_whole_site_are_planned_first(tmp_path: Path) -> None:
+    site = copy_site(FIXTURES / "minimal", tmp_path / "site")
+    now = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+    jobs = page_jobs(check(site, BuildOptions(now=now, cache=False)), now)
+    wide = [job.template in WIDE_TEMPLATES for job in jobs]
+    assert any(wide) and not all(wide)
+    assert wide == sorted(wide, reverse=True)  # all of them before any other page

@@ -101,3 +101,9 @@ def test_memory_freed_between_live_objects_goes_back_to_the_system() -> None:
     before = _resident_bytes()
     release_free_memory()
     assert before - _resident_bytes() > 100_000_000
+
+
+def test_heavy_items_get_workers_even_when_few() -> None:
+    results = iter_chunks(_slow_lengths, ["ab", "c", "def"], 2, heavy=True)
+    assert len(multiprocessing.active_children()) == 2
+    assert list(results) == [2, 1, 3]
