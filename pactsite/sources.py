@@ -81,9 +81,7 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         if pacts_dir.is_dir()
         else []
     )
-    for path, parts in _walk(content):
-        relative = nfc("/".join((CONTENT_DIR, *parts)))
-        kind, pact = classify(parts)
+    for path, relative, kind, pact in _classified(content):
         if kind is None:
             if path.suffix.lower() == ".md" or path.name == PACT_PROFILE:
                 problems.append(_misplaced(relative))
@@ -118,12 +116,20 @@ ListedSource = tuple[Path, str, SourceKind, str | None]
 def listed_sources(root: Path) -> list[ListedSource]:
     """The content files under `root/content` that have a Markdown body, in the order that
     `read_sources` reads them (without reading them)."""
-    listed: list[ListedSource] = []
-    for path, parts in _walk(root / CONTENT_DIR):
-        kind, pact = classify(parts)
-        if kind is not None and kind is not SourceKind.PACT_PROFILE:
-            listed.append((path, nfc("/".join((CONTENT_DIR, *parts))), kind, pact))
-    return listed
+    return [
+        (path, relative, kind, pact)
+        for path, relative, kind, pact in _classified(root / CONTENT_DIR)
+        if kind is not None and kind is not SourceKind.PACT_PROFILE
+    ]
+
+
+def _classified(
+    content: Path,
+) -> Iterator[tuple[Path, str, SourceKind | None, str | None]]:
+    """Every file below `content` (see `_walk`): its path, site-relative path, kind and pact
+    (no kind: not a content file)."""
+    for path, parts in _walk(content):
+        yield (path, nfc("/".join((CONTENT_DIR, *parts))), *classify(parts))
 
 
 def read_source(listed: ListedSource) -> SourceFile | None:
