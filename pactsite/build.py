@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +24,14 @@ from pactsite.config import SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
-from pactsite.links import LinkedSite, LinkIndex, build_index, link_site
+from pactsite.links import (
+    LinkedSite,
+    LinkIndex,
+    ResolvedLinks,
+    build_index,
+    resolve_links,
+    rewrite_links,
+)
 from pactsite.markup import RenderedBody
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
@@ -131,7 +138,7 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += rendered.problems
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     paths = {k: s.path for k, s in body_sources.items()}
-    linked, link_problems = link_site(bodies, paths, index)
+    resolved, link_problems = resolve_links(bodies, paths, index)
     problems += link_problems + rendered.warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
@@ -139,9 +146,9 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         {k: outline(b, body_sources[k].text) for k, b in bodies.items()} if options.cache else {}
     )
     body_problems = [*rendered.problems, *link_problems, *rendered.warnings]
-    del bodies, rendered  # their HTML, before the linked copy is spilled (the build's peak)
-    # each page reads one or two bodies: the others wait in the spill file, not in memory
-    linked = replace(linked, html=SpilledTexts(apply_images(linked.html, images)))
+    del bodies
+    linked = spill_linked_bodies(rendered.rendered, resolved, images)
+    del rendered
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)
@@ -418,6 +425,25 @@ def _render_pages_cached(
     reads = {str(r.path): keys for r, keys in results if isinstance(r, OutputFile)}
     pages, problems = collect_pages(result for result, _ in results)
     return pages, problems, reads
+
+
+def spill_linked_bodies(
+    bodies: dict[str, RenderedBody], resolved: ResolvedLinks, images: ImageSet
+) -> LinkedSite:
+    """The site with each body's links and images rewritten, its HTML in the spill file.
+
+    Takes the bodies out of `bodies` one by one: each is let go as soon as its linked copy
+    is spilled (holding both copies of every body, 32 MB each at 5,000 pages, was the
+    build's peak). Each page reads one or two bodies; the others wait in the spill file.
+    """
+    linked_html = rewrite_links(_taken(bodies), resolved)
+    return resolved.linked(SpilledTexts(apply_images(linked_html, images)))
+
+
+def _taken(bodies: dict[str, RenderedBody]) -> Iterator[tuple[str, RenderedBody]]:
+    """Each body (key, body) in key order, taken out of `bodies` as it is given."""
+    for key in sorted(bodies):
+        yield key, bodies.pop(key)
 
 
 def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:

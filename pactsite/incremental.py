@@ -444,7 +444,7 @@ def _relink(
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
         if found != checked.body_diagnostics.get(key):
             return None  # the warnings of the build would change
-    return dict(apply_images(linked.html, checked.images)), outlines
+    return dict(apply_images(linked.html.items(), checked.images)), outlines
 
 
 def _images(outlined: Outline) -> list[str]:

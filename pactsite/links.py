@@ -6,7 +6,7 @@ import difflib
 import html
 import posixpath
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote
@@ -168,35 +168,67 @@ def _fragment_hint(fragment: str, ids: frozenset[str]) -> str:
     return f"known: {', '.join(sorted(ids))}" if ids else "the page has no headings"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedLinks:
+    """Where every body's links lead, and which pages link to which."""
+
+    urls: Mapping[str, tuple[str | None, ...]]
+    """Each body's links in order: the escaped URL to write, or None to leave it as written."""
+    backlinks: Mapping[EntryKey, tuple[EntryKey, ...]]
+    assets: tuple[str, ...]
+
+    def linked(self, html: Mapping[str, str]) -> LinkedSite:
+        """The linked site, given the bodies' rewritten HTML."""
+        return LinkedSite(html=html, backlinks=self.backlinks, assets=self.assets)
+
+
 def link_site(
     bodies: Mapping[str, RenderedBody], sources: Mapping[str, str], index: LinkIndex
 ) -> tuple[LinkedSite, list[Diagnostic]]:
     """Rewrite every body's internal links to URLs; report broken ones; collect backlinks."""
+    resolved, problems = resolve_links(bodies, sources, index)
+    rewritten = rewrite_links(((key, bodies[key]) for key in sorted(bodies)), resolved)
+    return resolved.linked(MappingProxyType(dict(rewritten))), problems
+
+
+def resolve_links(
+    bodies: Mapping[str, RenderedBody], sources: Mapping[str, str], index: LinkIndex
+) -> tuple[ResolvedLinks, list[Diagnostic]]:
+    """Resolve every body's links; report broken ones; collect backlinks and used files."""
     problems: list[Diagnostic] = []
-    rewritten: dict[str, str] = {}
+    urls: dict[str, tuple[str | None, ...]] = {}
     backlinks: dict[EntryKey, set[EntryKey]] = {}
     used_assets: set[str] = set()
     for body_key in sorted(bodies):
         body = bodies[body_key]
         source_path = sources[body_key]
         owner = body_key.partition("#")[0]
-        resolutions = [
-            resolve_link(link.target, source_path, index, is_image=link.is_image)
-            for link in body.links
-        ]
-        for link, resolution in zip(body.links, resolutions, strict=True):
+        written: list[str | None] = []
+        for link in body.links:
+            resolution = resolve_link(link.target, source_path, index, is_image=link.is_image)
             if resolution.problem:
                 problems.append(_diagnostic(source_path, link, resolution))
             if resolution.key and resolution.key != owner:
                 backlinks.setdefault(resolution.key, set()).add(owner)
             if resolution.url.startswith(ASSET_PREFIX):
                 used_assets.add("content/" + resolution.url.removeprefix(ASSET_PREFIX))
-        rewritten[body_key] = _rewrite(body.html, resolutions)
-    return LinkedSite(
-        html=MappingProxyType(rewritten),
+            usable = resolution.url and not resolution.problem
+            written.append(html.escape(resolution.url, quote=True) if usable else None)
+        urls[body_key] = tuple(written)
+    return ResolvedLinks(
+        urls=MappingProxyType(urls),
         backlinks=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(backlinks.items())}),
         assets=tuple(sorted(used_assets)),
     ), problems
+
+
+def rewrite_links(
+    bodies: Iterable[tuple[str, RenderedBody]], resolved: ResolvedLinks
+) -> Iterator[tuple[str, str]]:
+    """Each body (key, HTML) with its links rewritten to their URLs, one by one as asked for
+    (so a caller can let go of each body's HTML before the next is rewritten)."""
+    for key, body in bodies:
+        yield key, _rewrite(body.html, resolved.urls[key])
 
 
 def _diagnostic(path: str, link: LinkRef, resolution: Resolution) -> Diagnostic:
@@ -209,11 +241,11 @@ def _diagnostic(path: str, link: LinkRef, resolution: Resolution) -> Diagnostic:
     )
 
 
-def _rewrite(body_html: str, resolutions: list[Resolution]) -> str:
-    replacements = iter(resolutions)
+def _rewrite(body_html: str, urls: tuple[str | None, ...]) -> str:
+    replacements = iter(urls)
 
     def replace(_: str, original: str) -> str:
-        found = next(replacements)
-        return html.escape(found.url, quote=True) if found.url and not found.problem else original
+        url = next(replacements)
+        return original if url is None else url
 
     return rewrite_targets(body_html, replace)

@@ -1,5 +1,5 @@
 """Output files kept out of memory (spilled) and cache rows read in batches stay exact; the
-largest pages are rendered first."""
+largest pages are rendered first; bodies are linked and spilled one at a time."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ import tracemalloc
 from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 import pytest
 
 from pactsite.artifact import SPILL_MIN, OutputFile, SpilledTexts, spill_here
-from pactsite.build import BuildOptions, check, page_jobs
+from pactsite.build import BuildOptions, check, page_jobs, spill_linked_bodies
 from pactsite.cache import Cache
+from pactsite.links import LinkIndex, Target, resolve_links
+from pactsite.markup import LinkRef, RenderedBody
+from pactsite.outputs.images import ImageSet
 from pactsite.outputs.pages import WIDE_TEMPLATES
 from pactsite.parallel import map_chunks
 
@@ -131,3 +135,32 @@ def test_pages_that_list_the_whole_site_are_planned_first(tmp_path: Path) -> Non
     wide = [job.template in WIDE_TEMPLATES for job in jobs]
     assert any(wide) and not all(wide)
     assert wide == sorted(wide, reverse=True)  # all of them before any other page
+
+
+def test_bodies_are_linked_and_spilled_one_at_a_time() -> None:
+    index = LinkIndex(
+        by_key=MappingProxyType({"b": Target("b", "/pakte/b/", frozenset())}),
+        by_path=MappingProxyType({"content/b.md": "b"}),
+        assets=frozenset(),
+        hidden=frozenset(),
+    )
+    link = LinkRef("b.md", 1, False)
+    text = "<p>Förderung für Betriebe in der Region</p>" * 300
+    bodies = {
+        f"k{n:03d}": RenderedBody(f'<p><a href="b.md">B</a> {n}</p>{text}', (), (link,))
+        for n in range(200)
+    }  # 200 bodies of 13 KB each, 2.6 MB of HTML
+    keys = tuple(bodies)
+    expected = {key: body.html.replace('"b.md"', '"/pakte/b/"') for key, body in bodies.items()}
+    resolved, problems = resolve_links(bodies, dict.fromkeys(bodies, "content/a.md"), index)
+    assert not problems
+    tracemalloc.start()
+    try:
+        linked = spill_linked_bodies(bodies, resolved, ImageSet())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 400_000  # a few linked bodies at a time, never all of them
+    assert not bodies  # each taken out, so its HTML is let go
+    assert dict(linked.html) == expected
+    assert linked.backlinks == {"b": keys}

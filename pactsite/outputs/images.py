@@ -282,10 +282,12 @@ def check_images(
     return images, problems + found
 
 
-def apply_images(bodies_html: Mapping[str, str], images: ImageSet) -> Iterator[tuple[str, str]]:
+def apply_images(
+    bodies_html: Iterable[tuple[str, str]], images: ImageSet
+) -> Iterator[tuple[str, str]]:
     """Every body (key, HTML) with its images turned into responsive `<picture>` markup,
     one by one as asked for."""
-    return ((k, rewrite_images(v, images.infos)) for k, v in bodies_html.items())
+    return ((k, rewrite_images(v, images.infos)) for k, v in bodies_html)
 
 
 class _ImageProblem(Exception):
