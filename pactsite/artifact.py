@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
+
+import zstandard
 
 SPILL_MIN = 4096
 """Contents smaller than this stay in memory: spilling them saves too little to pay."""
@@ -91,6 +92,34 @@ def spill_here() -> None:
     """Let this forked process spill file contents to a spill file of its own: for a child
     that makes many files and sends them back one by one (the search index)."""
     _spill.enabled = True
+
+
+class _Codecs(threading.local):
+    """A Zstandard compressor and decompressor for each thread (they keep state)."""
+
+    def __init__(self) -> None:
+        self.compressor = zstandard.ZstdCompressor(level=1)
+        self.decompressor = zstandard.ZstdDecompressor()
+
+
+_codecs = _Codecs()
+
+
+def compress(data: bytes) -> bytes:
+    """`data` compressed for a moment's transfer or the build cache: fast, about a quarter.
+
+    Zstandard at its fastest level: three times faster than zlib's fastest at a slightly
+    better ratio (its 1.0 CPU seconds at 5,000 pages were 4 % of a cold build).
+    """
+    return _codecs.compressor.compress(data)
+
+
+def decompress(data: bytes) -> bytes:
+    """The bytes `compress` was given; raises ValueError for anything else."""
+    try:
+        return _codecs.decompressor.decompress(data)
+    except zstandard.ZstdError as error:
+        raise ValueError(f"not compressed data: {error}") from None
 
 
 class OutputFile:
@@ -167,13 +196,13 @@ class OutputFile:
         """
         content = self.content
         if not _spill.enabled and len(content) >= SPILL_MIN:
-            return (_unzipped, (self.path, zlib.compress(content, 1), self.origin, self.source))
+            return (_unzipped, (self.path, compress(content), self.origin, self.source))
         return (OutputFile, (self.path, content, self.origin, self.source))
 
 
 def _unzipped(path: PurePosixPath, packed: bytes, origin: str, source: str) -> OutputFile:
     """An OutputFile from its compressed bytes (the other half of OutputFile.__reduce__)."""
-    return OutputFile(path, zlib.decompress(packed), origin, source)
+    return OutputFile(path, decompress(packed), origin, source)
 
 
 Place = TypeVar("Place")

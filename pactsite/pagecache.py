@@ -18,14 +18,13 @@ import datetime as dt
 import enum
 import hashlib
 import json
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob
+from pactsite.artifact import OutputFile, PageJob, compress, decompress
 from pactsite.cache import Cache, digest
 from pactsite.model import Entry, Pact, Site
 from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
@@ -138,12 +137,12 @@ def render_pages_cached(
 
 def _pack(file: OutputFile, reads: dict[str, str]) -> bytes:
     header = json.dumps([str(file.path), file.origin, file.source, reads]).encode("utf-8")
-    return zlib.compress(header + b"\n" + file.content, 1)
+    return compress(header + b"\n" + file.content)
 
 
 def _unpack(value: bytes) -> tuple[OutputFile, dict[str, str]]:
     """The page and the hashes of the bodies it read, from what `_pack` made of them."""
-    header, _, content = zlib.decompress(value).partition(b"\n")
+    header, _, content = decompress(value).partition(b"\n")
     path, origin, source, reads = json.loads(header)
     return OutputFile(PurePosixPath(path), content, origin, source), reads
 
@@ -154,7 +153,7 @@ def _reuse(value: Any, body_hash: Any) -> Rendered | None:
         return None
     try:
         file, reads = _unpack(value)
-    except (zlib.error, ValueError):
+    except ValueError:
         return None
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
