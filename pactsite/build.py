@@ -414,11 +414,12 @@ def _render_pages_cached(
     ]
     data["strings"] = theme.strings
     folders = [theme.site_templates, theme.folder / "templates"]
-    key = site_digest(data, folders)
     urls = UrlScheme(config.urls, config.base_url)
     store = Cache(checked.root)
     try:
-        results = render_pages_cached(jobs, env, urls, workers, store, key)
+        results = render_pages_cached(
+            jobs, env, urls, workers, store, lambda: site_digest(data, folders)
+        )
     finally:
         store.close()
     results += render_pages_recorded(help_jobs, env, urls)

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -83,10 +83,12 @@ def render_pages_cached(
     urls: UrlScheme,
     workers: int,
     cache: Cache,
-    site: str,
+    site: Callable[[], str],
 ) -> list[Rendered]:
     """Render the jobs like render_pages_recorded, taking unchanged pages from the cache.
 
+    `site` gives the site digest. When the cache holds no pages (a cold build: nothing to
+    look up), the workers start first and the digest is computed while they render.
     The workers pack each page they render the way the cache stores it (compressed, with
     the hashes of the bodies it read), so that this process only unpacks it and stores it
     as it arrives, while the workers go on.
@@ -108,31 +110,48 @@ def render_pages_cached(
             return _pack(result, {key: body_hash(key) for key in sorted(reads)})
         return rendered
 
-    keys = [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
-    where: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        where.setdefault(key, []).append(index)
     results: list[Rendered | None] = [None] * len(jobs)
-    for key, value in cache.iter_many(TABLE, keys):  # a batch of rows at a time
-        for index in where[key]:
-            results[index] = _reuse(value, body_hash)
-    missing = [index for index, result in enumerate(results) if result is None]
-
-    def fresh_rows() -> Iterator[tuple[str, bytes]]:
-        finished = iter_pages_finished([jobs[i] for i in missing], env, urls, workers, packed)
-        for index, result in zip(missing, finished, strict=True):
-            if isinstance(result, bytes):
-                file, reads = _unpack(result)
-                results[index] = file, frozenset(reads)
-                yield keys[index], result
-            else:
-                results[index] = result
-
     try:
-        cache.update(TABLE, fresh_rows(), keys)
+        if not cache.holds(TABLE):
+            missing = list(range(len(jobs)))
+            finished = iter_pages_finished(jobs, env, urls, workers, packed)
+            try:
+                keys = _page_keys(site(), jobs)
+            except BaseException:
+                finished.close()
+                raise
+        else:
+            keys = _page_keys(site(), jobs)
+            where: dict[str, list[int]] = {}
+            for index, key in enumerate(keys):
+                where.setdefault(key, []).append(index)
+            for key, value in cache.iter_many(TABLE, keys):  # a batch of rows at a time
+                for index in where[key]:
+                    results[index] = _reuse(value, body_hash)
+            missing = [index for index, result in enumerate(results) if result is None]
+            finished = iter_pages_finished([jobs[i] for i in missing], env, urls, workers, packed)
+
+        def fresh_rows() -> Iterator[tuple[str, bytes]]:
+            for index, result in zip(missing, finished, strict=True):
+                if isinstance(result, bytes):
+                    file, reads = _unpack(result)
+                    results[index] = file, frozenset(reads)
+                    yield keys[index], result
+                else:
+                    results[index] = result
+
+        try:
+            cache.update(TABLE, fresh_rows(), keys)
+        finally:
+            finished.close()
     finally:
         env.globals["html"] = html
     return [result for result in results if result is not None]
+
+
+def _page_keys(site: str, jobs: Sequence[PageJob]) -> list[str]:
+    """The cache key of each job's page under the site digest `site`."""
+    return [digest(site, job.url or str(job.context["entry"].key), job.template) for job in jobs]
 
 
 def _pack(file: OutputFile, reads: dict[str, str]) -> bytes:

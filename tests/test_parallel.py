@@ -1,8 +1,9 @@
 """map_chunks, iter_chunks: workers get their items by forking, not pickled, and return results
-in order; iter_chunks starts them at once."""
+in order; iter_chunks starts them at once; a cold build hashes the site while pages render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import platform
@@ -11,10 +12,15 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import pactsite.build as build_module
+from pactsite.build import BuildOptions, build
 from pactsite.parallel import iter_chunks, map_chunks, release_free_memory
+
+from conftest import FIXTURES, copy_site
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +113,26 @@ def test_heavy_items_get_workers_even_when_few() -> None:
     results = iter_chunks(_slow_lengths, ["ab", "c", "def"], 2, heavy=True)
     assert len(multiprocessing.active_children()) == 2
     assert list(results) == [2, 1, 3]
+
+
+def test_a_cold_build_hashes_the_site_while_the_page_workers_render(tmp_path: Path) -> None:
+    site = copy_site(FIXTURES / "minimal", tmp_path / "site")
+    workers_at_digest: list[int] = []
+    site_digest = build_module.site_digest
+
+    def noting_workers(*args: Any) -> str:
+        workers_at_digest.append(len(multiprocessing.active_children()))
+        return site_digest(*args)
+
+    options = BuildOptions(now=dt.datetime(2026, 11, 24, tzinfo=dt.UTC), jobs=2, cache=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "site_digest", noting_workers)
+        build(site, tmp_path / "cold", options)  # no pages in the cache: nothing to look up
+        build(site, tmp_path / "warm", options)  # the digest first, to look the pages up
+    assert workers_at_digest[0] > 0
+    assert workers_at_digest[1] == 0
+    assert _tree(tmp_path / "cold") == _tree(tmp_path / "warm")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
-from pactsite.parallel import iter_chunks
+from pactsite.parallel import ChunkResults, iter_chunks
 from pactsite.timeline import split_events
 from pactsite.urls import UrlScheme, output_path
 
@@ -263,9 +263,13 @@ def iter_pages_finished(
     urls: UrlScheme,
     workers: int,
     finish: Callable[[Rendered], Finished],
-) -> Iterator[Finished]:
+) -> Generator[Finished, None, None]:
     """Render each job like `render_pages_recorded`, and `finish` each result where it was
-    rendered (in the worker); yield the finished results in order as they arrive."""
+    rendered (in the worker); yield the finished results in order as they arrive.
+
+    The workers start in this call, before the first result is asked for: the caller can do
+    other work meanwhile. It must iterate the results to the end or `close` them.
+    """
     global _shared, _finish
     for name in dict.fromkeys(job.template for job in jobs):  # compile once, before forking
         with contextlib.suppress(jinja2.TemplateError):
@@ -278,13 +282,37 @@ def iter_pages_finished(
             # workers of their own, gone before the others start: rendering a page that
             # lists the whole site makes a worker copy much of the site model (refcounts),
             # 38 MB against 22 MB at 5,000 pages
-            yield from iter_chunks(_render_indices, range(wide), workers, heavy=True)
-            yield from iter_chunks(_render_indices, range(wide, len(jobs)), workers)
+            first = iter_chunks(_render_indices, range(wide), workers, heavy=True)
+            rest: range | None = range(wide, len(jobs))
         else:
-            yield from iter_chunks(_render_indices, range(len(jobs)), workers)
+            first, rest = iter_chunks(_render_indices, range(len(jobs)), workers), None
+    except BaseException:
+        _let_go()
+        raise
+    return _pages_finished(first, rest, workers)
+
+
+def _pages_finished(
+    first: ChunkResults[Any], rest: range | None, workers: int
+) -> Generator[Any, None, None]:
+    """The results of the first workers, then of those for the `rest` of the jobs."""
+    running = first
+    try:
+        yield from first
+        if rest is not None:
+            running = iter_chunks(_render_indices, rest, workers)
+            yield from running
     finally:
-        gc.unfreeze()
-        _shared, _finish = None, None
+        running.close()
+        first.close()
+        _let_go()
+
+
+def _let_go() -> None:
+    """End the sharing of `iter_pages_finished`'s jobs with the workers it forks."""
+    global _shared, _finish
+    gc.unfreeze()
+    _shared, _finish = None, None
 
 
 _finish: Callable[[Rendered], Any] | None = None
