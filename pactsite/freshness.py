@@ -209,25 +209,27 @@ def _file_hash(path: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
 
 
-def list_outputs(out_dir: Path) -> tuple[frozenset[str], Folders]:
-    """The files in the output folder, by path below it, and the time of each folder.
+def written_outputs(out_dir: Path, files: Collection[str]) -> tuple[frozenset[str], Folders]:
+    """The files of an output folder just published to hold exactly `files`, by path below
+    it, and the time of each folder (and of the output folder itself).
 
-    Names only: a deleted or added file (or folder) shows; a file edited by hand in the
-    output folder does not (its time would cost a system call per file).
+    Names only: a deleted or added file (or folder) shows later; a file edited by hand in
+    the output folder does not (its time would cost a system call per file). The folders
+    are those that hold the files: each is asked for its time without being listed.
     """
     base = str(out_dir.absolute())
-    files: list[str] = []
     folders: Folders = {}
     recent = time.time_ns() - _RACY_NS
-    with contextlib.suppress(OSError):
-        folders[""] = _folder_time(Path(base).stat(), recent)
-    for entry in _entries_below(base, hidden=True):
-        name = entry.path[len(base) + 1 :]
-        if not entry.is_dir(follow_symlinks=False):
-            files.append(name)
-            continue
+    names = {""}
+    for path in files:
+        while "/" in path:
+            path = path.rpartition("/")[0]
+            if path in names:
+                break
+            names.add(path)
+    for name in sorted(names):
         with contextlib.suppress(OSError):
-            folders[name] = _folder_time(entry.stat(follow_symlinks=False), recent)
+            folders[name] = _folder_time(Path(_join(base, name)).stat(), recent)
     return frozenset(files), folders
 
 
@@ -323,13 +325,10 @@ def _stats(folder: str, skip: Collection[str]) -> Stats:
     return found
 
 
-def _entries_below(
-    folder: str, *, skip: Collection[str] = (), hidden: bool = False
-) -> Iterator[os.DirEntry[str]]:
+def _entries_below(folder: str, *, skip: Collection[str] = ()) -> Iterator[os.DirEntry[str]]:
     """Every entry below `folder`, folders before their contents, without following links.
 
-    Folders in `skip` are left out, and unless `hidden`, names starting with "." and
-    `__pycache__` folders.
+    Folders in `skip` are left out, and names starting with "." and `__pycache__` folders.
     """
     pending = [folder]
     while pending:
@@ -339,7 +338,7 @@ def _entries_below(
         except OSError:
             continue
         for entry in entries:
-            if not hidden and (entry.name.startswith(".") or entry.name == "__pycache__"):
+            if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
             yield entry
             if entry.is_dir(follow_symlinks=False) and entry.path not in skip:

@@ -55,7 +55,6 @@ from pactsite.freshness import (
     dump,
     fits,
     from_cache,
-    list_outputs,
     load,
     look,
     no_collection,
@@ -65,6 +64,7 @@ from pactsite.freshness import (
     scan,
     stamp,
     unchanged_report,
+    written_outputs,
 )
 from pactsite.linkcheck import check_page_links
 from pactsite.links import link_site
@@ -161,7 +161,7 @@ def build_incremental(
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
     report, record = build_recorded(root, out_dir, options)
-    outputs, folders = list_outputs(out_dir)
+    outputs, folders = written_outputs(out_dir, record.outputs)
     summary = Summary(
         token=secrets.token_hex(8),
         stamp=stamp(options, out_dir),

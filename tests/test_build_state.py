@@ -67,6 +67,22 @@ def _age_output_folders(site: Path) -> None:
     assert all(mtime >= 0 for mtime in summary.folders.values()), "times not recorded"
 
 
+def test_the_state_names_every_file_and_folder_of_the_output_after_a_whole_build(
+    minimal_site: Path,
+) -> None:
+    (minimal_site / "public/alt").mkdir(parents=True)
+    (minimal_site / "public/alt/weg.html").write_text("weg", encoding="utf-8")
+    assert _build(minimal_site) is None
+    summary = load_summary(minimal_site)
+    assert summary is not None
+    public = minimal_site / "public"
+    files = {p.relative_to(public).as_posix() for p in public.rglob("*") if not p.is_dir()}
+    folders = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_dir()}
+    assert summary.outputs == files
+    assert set(summary.folders) == {"", *folders}
+    assert "alt/weg.html" not in files and any(f.startswith(".pactsite/") for f in files)
+
+
 def test_a_file_deleted_from_an_output_folder_is_noticed_by_the_folder_time(
     minimal_site: Path,
 ) -> None:
