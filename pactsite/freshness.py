@@ -364,12 +364,25 @@ def load(path: Path) -> Any:
 
 
 def save(path: Path, value: object) -> None:
-    """Pickle `value` into the file at `path`, replacing it at once (never half written)."""
+    """Pickle `value` into the file at `path`, replacing it at once (never half written).
+
+    Each process writes a temporary file of its own: two builds of one site at once (a
+    `serve` and a `build`) never write into the same one, and the last to finish wins.
+    """
     path.parent.mkdir(exist_ok=True)
-    temporary = path.with_name(path.name + ".new")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.new")
     with temporary.open("wb") as file, no_collection():
         dump((_FORMAT, value), file)
     temporary.replace(path)
+    for left in path.parent.glob(f"{path.name}.*.new"):  # by a build that was killed
+        with contextlib.suppress(OSError):
+            if left.stat().st_mtime_ns < time.time_ns() - _LEFTOVER_NS:
+                left.unlink()
+
+
+_LEFTOVER_NS = 600 * 1_000_000_000
+"""A temporary state file this old was left by a build that was killed (one that runs
+writes it in seconds)."""
 
 
 def dump(value: object, file: IO[bytes]) -> None:

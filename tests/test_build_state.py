@@ -270,3 +270,19 @@ def test_after_a_quick_rebuild_nothing_changed_and_a_deleted_file_is_noticed(
     (minimal_site / "public/pakte/alpha/aktuelles/erste-meldung/index.html").unlink()
     assert _build(minimal_site) is None
     assert _tree(minimal_site / "public") == first == _clean_build(minimal_site, tmp_path / "c")
+
+
+def test_saving_the_state_never_writes_into_another_builds_temporary_file(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "summary.pickle"
+    running = tmp_path / "summary.pickle.4242.new"  # another build, writing it now
+    running.write_bytes(b"half written")
+    killed = tmp_path / "summary.pickle.4343.new"  # left by a build killed an hour ago
+    killed.write_bytes(b"left over")
+    hour_ago = time.time_ns() - 3600 * 1_000_000_000
+    os.utime(killed, ns=(hour_ago, hour_ago))
+    save(target, {"built": 1})
+    assert load(target) == {"built": 1}
+    assert running.read_bytes() == b"half written"
+    assert not killed.exists()
