@@ -146,9 +146,7 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         {k: outline(b, body_sources[k].text) for k, b in bodies.items()} if options.cache else {}
     )
     body_problems = [*rendered.problems, *link_problems, *rendered.warnings]
-    del bodies
-    linked = spill_linked_bodies(rendered.rendered, resolved, images)
-    del rendered
+    linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     theme, found = locate_theme(root, config)

@@ -217,20 +217,7 @@ def written_outputs(out_dir: Path, files: Collection[str]) -> tuple[frozenset[st
     the output folder does not (its time would cost a system call per file). The folders
     are those that hold the files: each is asked for its time without being listed.
     """
-    base = str(out_dir.absolute())
-    folders: Folders = {}
-    recent = time.time_ns() - _RACY_NS
-    names = {""}
-    for path in files:
-        while "/" in path:
-            path = path.rpartition("/")[0]
-            if path in names:
-                break
-            names.add(path)
-    for name in sorted(names):
-        with contextlib.suppress(OSError):
-            folders[name] = _folder_time(Path(_join(base, name)).stat(), recent)
-    return frozenset(files), folders
+    return frozenset(files), restat_folders(out_dir, {}, files)
 
 
 def restat_folders(out_dir: Path, folders: Folders, paths: Collection[str]) -> Folders:
@@ -241,13 +228,24 @@ def restat_folders(out_dir: Path, folders: Folders, paths: Collection[str]) -> F
     base = str(out_dir.absolute())
     updated = dict(folders)
     recent = time.time_ns() - _RACY_NS
-    parents = {"/".join(p.split("/")[:depth]) for p in paths for depth in range(p.count("/") + 1)}
-    for folder in parents:
+    for folder in sorted(_folders_holding(paths)):
         try:
             updated[folder] = _folder_time(Path(_join(base, folder)).stat(), recent)
         except OSError:
             updated.pop(folder, None)
     return updated
+
+
+def _folders_holding(paths: Collection[str]) -> set[str]:
+    """Every folder that holds one of `paths`, each parent too, "" for the top."""
+    folders = {""}
+    for path in paths:
+        while "/" in path:
+            path = path.rpartition("/")[0]
+            if path in folders:
+                break  # and its parents with it
+            folders.add(path)
+    return folders
 
 
 def outputs_unchanged(out_dir: Path, summary: Summary) -> Folders | None:

@@ -111,15 +111,12 @@ def render_pages_cached(
         return rendered
 
     results: list[Rendered | None] = [None] * len(jobs)
+    keys: list[str] = []
+    cold = not cache.holds(TABLE)
     try:
-        if not cache.holds(TABLE):
+        if cold:
             missing = list(range(len(jobs)))
             finished = iter_pages_finished(jobs, env, urls, workers, packed)
-            try:
-                keys = _page_keys(site(), jobs)
-            except BaseException:
-                finished.close()
-                raise
         else:
             keys = _page_keys(site(), jobs)
             where: dict[str, list[int]] = {}
@@ -141,6 +138,8 @@ def render_pages_cached(
                     results[index] = result
 
         try:
+            if cold:
+                keys = _page_keys(site(), jobs)  # while the workers render
             cache.update(TABLE, fresh_rows(), keys)
         finally:
             finished.close()
