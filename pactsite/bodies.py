@@ -24,6 +24,7 @@ from pactsite import __version__
 from pactsite.audit import BodySource, audit_body
 from pactsite.cache import Cache, digest
 from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.i18n import from_plain, to_plain
 from pactsite.markup import Heading, LinkRef, RenderedBody, render_each
 from pactsite.parallel import ChunkResults, iter_chunks
 from pactsite.sources import ListedSource, read_source
@@ -215,9 +216,15 @@ def _body(value: dict[str, Any]) -> RenderedBody:
 
 def _plain(diagnostic: Diagnostic) -> list[Any]:
     d = diagnostic
-    return [d.path, d.line, d.message, d.hint, d.severity.value]
+    return [d.path, d.line, to_plain(d.message), to_plain(d.hint), d.severity.value]
 
 
 def _diagnostic(value: list[Any]) -> Diagnostic:
     path, line, message, hint, severity = value
-    return Diagnostic(path=path, line=line, message=message, hint=hint, severity=Severity(severity))
+    return Diagnostic(
+        path=path,
+        line=line,
+        message=from_plain(message),
+        hint=from_plain(hint),
+        severity=Severity(severity),
+    )

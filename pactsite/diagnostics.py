@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from pactsite.i18n import SOURCE_LANGUAGE, Text, render
+
 # Control characters (line breaks, terminal escapes) quoted from the input would split a
 # diagnostic over lines or recolour the editor's terminal; they are shown escaped.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -30,14 +32,22 @@ class Diagnostic:
 
     path: str
     line: int
-    message: str
-    hint: str = ""
+    message: str | Text
+    hint: str | Text = ""
     severity: Severity = Severity.ERROR
 
-    def format(self) -> str:
-        """Render as `path:line: error: message; hint`, the way compilers do."""
-        text = f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
-        return _escape_controls(f"{text}; {self.hint}" if self.hint else text)
+    def format(self, language: str = SOURCE_LANGUAGE) -> str:
+        """Render as `path:line: error: message; hint`, the way compilers do.
+
+        The prefix stays English in every language (problem matchers and GitHub read it);
+        the message and hint are shown in `language`.
+        """
+        return f"{self.path}:{self.line}: {self.severity.value}: {self.text(language)}"
+
+    def text(self, language: str = SOURCE_LANGUAGE) -> str:
+        """The message and its hint in `language`, as `message; hint`."""
+        message, hint = render(self.message, language), render(self.hint, language)
+        return _escape_controls(f"{message}; {hint}" if hint else message)
 
     @property
     def is_error(self) -> bool:
@@ -64,7 +74,7 @@ class OutputError(Exception):
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order diagnostics by file and line, so reports are stable and readable."""
-    return sorted(diagnostics, key=lambda d: (d.path, d.line, d.message))
+    return sorted(diagnostics, key=lambda d: (d.path, d.line, str(d.message)))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

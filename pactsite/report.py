@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
 from pactsite.explain import Explanation
+from pactsite.i18n import render
 
 FORMATS = ("text", "github", "json", "html")
 
@@ -27,8 +28,8 @@ def format_report(
                 "path": d.path,
                 "line": d.line,
                 "severity": d.severity.value,
-                "message": d.message,
-                "hint": d.hint,
+                "message": render(d.message),
+                "hint": render(d.hint),
             }
             for d in ordered
         ]
@@ -55,7 +56,7 @@ def _github(diagnostic: Diagnostic) -> str:
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
-    text = f"{diagnostic.message}; {diagnostic.hint}" if diagnostic.hint else diagnostic.message
+    text = diagnostic.text()
     level = "error" if diagnostic.is_error else "warning"
     where = f"file={prop(diagnostic.path)},line={diagnostic.line}"
     return f"::{level} {where},title=pactsite::{data(text)}"

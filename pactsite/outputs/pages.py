@@ -15,6 +15,7 @@ from pactsite import parallel
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
 from pactsite.parallel import ChunkResults, iter_chunks
 from pactsite.timeline import split_events
@@ -228,7 +229,7 @@ def collect_pages(
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Split rendered pages from template errors (each distinct error once)."""
     files = []
-    problems: dict[tuple[str, int, str], Diagnostic] = {}
+    problems: dict[tuple[str, int, str | Text], Diagnostic] = {}
     for result in results:
         if isinstance(result, Diagnostic):
             problems[(result.path, result.line, result.message)] = result

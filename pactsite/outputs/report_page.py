@@ -43,8 +43,8 @@ def report_page(diagnostics: Sequence[Diagnostic], explanations: Sequence[Explan
         "<tr>"
         f"<td>{'Fehler' if d.is_error else 'Hinweis'}</td>"
         f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
-        f"<td>{_with_code(explain(d.message, explanations)) or '–'}</td>"
-        f'<td><span lang="en">{html.escape(d.message)}; {html.escape(d.hint)}</span></td>'
+        f"<td>{_with_code(explain(str(d.message), explanations)) or '–'}</td>"
+        f'<td><span lang="en">{html.escape(d.text())}</span></td>'
         "</tr>\n"
         for d in diagnostics
     )
