@@ -17,11 +17,10 @@ def _warnings(stderr: str) -> list[str]:
     ]
 
 
-def _no_demo(site: Path) -> Path:
-    """The minimal site as a real network (it marks itself as a demonstration)."""
+def _demo(site: Path) -> Path:
+    """The minimal site marked as a demonstration network."""
     config = site / "site.yaml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("demo: true", "demo: false"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "demo: true\n", encoding="utf-8")
     return site
 
 
@@ -73,7 +72,7 @@ def test_the_pruefbericht_lists_the_placeholders(tmp_path: Path) -> None:
 def test_example_addresses_in_contacts_and_base_url_are_warnings_at_their_lines(
     minimal_site: Path,
 ) -> None:
-    site = _no_demo(minimal_site)
+    site = minimal_site
     profile = site / "content/pacts/alpha/pact.yaml"
     # a comment does not go live: 'Platzhalter' there is no warning
     profile.write_text(
@@ -95,7 +94,7 @@ def test_example_addresses_in_contacts_and_base_url_are_warnings_at_their_lines(
 
 
 def test_an_impressum_still_holding_the_template_is_one_warning(minimal_site: Path) -> None:
-    site = _no_demo(minimal_site)
+    site = minimal_site
     for line in ("https://test.example.org/", "https://alpha.example.org/"):
         for name in ("site.yaml", "content/pacts/alpha/pact.yaml"):
             path = site / name
@@ -122,7 +121,7 @@ def test_an_impressum_still_holding_the_template_is_one_warning(minimal_site: Pa
 def test_a_draft_with_placeholders_warns_only_in_a_preview_with_drafts(
     minimal_site: Path,
 ) -> None:
-    site = _no_demo(minimal_site)
+    site = minimal_site
     draft = site / "content/pacts/alpha/news/2002-12-01-entwurf.md"
     draft.write_text(
         draft.read_text(encoding="utf-8") + "Hier steht der Text. (Platzhalter: bitte ersetzen.)\n",
@@ -141,7 +140,7 @@ def test_a_demonstration_network_reports_no_placeholders(minimal_site: Path) -> 
         page.read_text(encoding="utf-8") + "(Platzhalter: bitte ersetzen.)\n", encoding="utf-8"
     )
     run = run_pactsite("check", "--site", str(minimal_site))
+    assert len(_warnings(run.stderr)) == 5  # the placeholder and four example addresses
+    run = run_pactsite("check", "--site", str(_demo(minimal_site)))
     assert run.exit_code == 0, run.stderr
     assert _warnings(run.stderr) == []
-    run = run_pactsite("check", "--site", str(_no_demo(minimal_site)))
-    assert len(_warnings(run.stderr)) == 5  # the placeholder and four example addresses
