@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pactsite.config import SiteConfig
-from pactsite.diagnostics import Diagnostic
+from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.i18n import Text, t
 from pactsite.model import (
     Contact,
     Entry,
@@ -77,6 +79,7 @@ def assemble_site(
     vocabularies = base_vocabularies(config.sectors, config.funds, config.target_groups, pact_keys)
     pacts: list[Pact] = []
     entries: list[Entry] = []
+    texts: dict[EntryKey, tuple[str, str, str]] = {}
     indexes = {s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX}
     for source in sources.files:
         doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
@@ -96,9 +99,11 @@ def assemble_site(
             values, found = validate_fields(doc.value, specs, where)
             entry = _entry(source, kind, values, found, doc.lines, config.zone)
             if entry is not None and not found:
-                entries.append(entry)
+                entries.append(_without_own_pact(entry, problems))
+                texts[entry.key] = (kind.value, source.front_matter.strip(), source.body.strip())
         problems.extend(found)
     urls = UrlScheme(config.urls, config.base_url)
+    entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
     problems.extend(_orphan_variants(entries))
     visible = [e for e in entries if _is_visible(e, visibility)]
@@ -191,6 +196,89 @@ def _entry(
     if source.variant:
         return Page(**common, **values, variant=source.variant)
     return _build(kind, {**common, **_moments(values, zone)})
+
+
+def _without_own_pact(entry: Entry, problems: list[Diagnostic]) -> Entry:
+    """`pacts:` naming the entry's own pact says nothing: a warning, and it is left out."""
+    if entry.pact is None or entry.pact not in entry.pacts:
+        return entry
+    others = tuple(p for p in entry.pacts if p != entry.pact)
+    index = entry.pacts.index(entry.pact)
+    problems.append(
+        Diagnostic(
+            path=entry.source.path,
+            line=entry.source.key_lines.get(f"pacts.{index}", entry.source.line_of("pacts")),
+            severity=Severity.WARNING,
+            message=t(
+                "'pacts' names '{pact}', the pact whose folder this file is in",
+                pact=entry.pact,
+            ),
+            hint=_pacts_line(others)
+            if others
+            else t("delete the line 'pacts: ...': the file belongs to its own pact already"),
+        )
+    )
+    return dataclasses.replace(entry, pacts=others)
+
+
+def _pacts_line(pacts: Sequence[str]) -> Text:
+    return t("write the line as 'pacts: [{pacts}]'", pacts=", ".join(pacts))
+
+
+def _merge_copies(
+    entries: list[Entry],
+    texts: dict[EntryKey, tuple[str, str, str]],
+    urls: UrlScheme,
+    problems: list[Diagnostic],
+) -> list[Entry]:
+    """Fold identical copies of a news item, project or event in other pacts into one entry.
+
+    Copying a file into a second pact is how editors share it when they do not know
+    `pacts:`; built twice, it would be listed twice in the network's lists and feeds. The
+    file with the first path is kept (a stable choice that does not depend on the order the
+    files were read in); it is shown in the copies' pacts too, their addresses redirect to
+    it and links to them lead to it. Each copy is a warning that says how to share it.
+    """
+    groups: dict[tuple[str, str, str], list[Entry]] = {}
+    for entry in entries:
+        if entry.pact is not None and entry.kind is not Kind.PAGE and not entry.variant:
+            groups.setdefault(texts[entry.key], []).append(entry)
+    merged: dict[EntryKey, Entry] = {}
+    dropped: set[EntryKey] = set()
+    for group in groups.values():
+        original, *others = sorted(group, key=lambda e: e.source.path)
+        copies = [e for e in others if e.pact != original.pact]
+        if not copies:
+            continue
+        shown = [*original.pacts, *(p for c in copies for p in c.in_pacts)]
+        pacts = tuple(p for p in dict.fromkeys(shown) if p != original.pact)
+        for copy in copies:
+            dropped.add(copy.key)
+            problems.append(
+                Diagnostic(
+                    path=copy.source.path,
+                    line=1,
+                    severity=Severity.WARNING,
+                    message=t(
+                        "this file is an identical copy of {original}; it is listed once, "
+                        "as that file",
+                        original=original.source.path,
+                    ),
+                    hint=t(
+                        "delete this file and write 'pacts: [{pacts}]' in {original}: "
+                        "the item is then shown in each of these pacts",
+                        pacts=", ".join(pacts),
+                        original=original.source.path,
+                    ),
+                )
+            )
+        merged[original.key] = dataclasses.replace(
+            original,
+            pacts=pacts,
+            aliases=(*original.aliases, *(urls.entry(c) for c in copies)),
+            copies=tuple((c.key, c.source.path) for c in copies),
+        )
+    return [merged.get(e.key, e) for e in entries if e.key not in dropped]
 
 
 def _moments(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:

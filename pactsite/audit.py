@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.i18n import Text, t
 from pactsite.markup import ALLOWED_TAGS, SANITISED_TAG, RenderedBody
 from pactsite.model import Site
+from pactsite.sources import Sources
+from pactsite.textfile import read_text
+from pactsite.yamldoc import YamlDoc, parse_yaml
 
 MEANINGLESS_LINK_TEXTS = frozenset(
     {
@@ -41,6 +46,17 @@ _TAG = re.compile(SANITISED_TAG.pattern + r"|</([a-z][a-z0-9]*)>")
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9:_-]*)="([^"]*)"')
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FORMAT_NOTE = re.compile(r"\bpdf\b", re.IGNORECASE)
+PLACEHOLDER_WORD = re.compile("platzhalter", re.IGNORECASE)
+"""What `pactsite init` and `pactsite new` write into every text that must be replaced."""
+_EXAMPLE_ADDRESS = re.compile(r"(?:^|[@/.])example\.(?:org|com|net)(?![\w-])", re.IGNORECASE)
+"""A host or mail domain reserved for examples (RFC 2606): never a real contact."""
+_EXAMPLE_ADDRESS_IN_TEXT = re.compile(r"example\.(?:org|com|net)", re.IGNORECASE)
+_ADDRESS_KEYS = frozenset({"base_url", "website", "email", "url"})
+LEGAL_PAGES = {
+    "content/pages/impressum.md": "Impressum",
+    "content/pages/datenschutz.md": "Datenschutzerklärung",
+}
+"""The pages a German website must not publish as a template (provider, data protection)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +136,7 @@ def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
         *_heading_warnings(found.headings, source),
         *_table_warnings(found.tables, source),
         *_image_errors(found.images, source),
+        *_placeholder_text(source),
     ]
 
 
@@ -278,3 +295,133 @@ def audit_network(site: Site) -> list[Diagnostic]:
         for slug, what in REQUIRED_NETWORK_PAGES.items()
         if slug not in slugs
     ]
+
+
+def _placeholder_text(source: BodySource) -> list[Diagnostic]:
+    """A body that still holds text marked 'Platzhalter': one warning, at its first line."""
+    if source.path.endswith("/pact.yaml"):
+        return []  # a pact's join text: checked with the other values of pact.yaml
+    lines = [
+        source.first_line + number
+        for number, line in enumerate(source.text.split("\n"))
+        if PLACEHOLDER_WORD.search(line)
+    ]
+    if not lines:
+        return []
+    page = LEGAL_PAGES.get(source.path)
+    if page:
+        message = t("the {page} is still a template: it holds text marked 'Platzhalter'", page=page)
+        hint = t(
+            "replace every text marked 'Platzhalter' with the network's real details: "
+            "a German website must not go live without them"
+        )
+    else:
+        message = t("placeholder text ('Platzhalter') would go live")
+        hint = t("write the real text instead and delete the word 'Platzhalter'")
+    return [_placeholder(source.path, lines, message, hint)]
+
+
+def has_placeholder_text(text: str) -> bool:
+    """Whether a text still holds something marked 'Platzhalter'."""
+    return PLACEHOLDER_WORD.search(text) is not None
+
+
+def audit_placeholder_values(path: str, doc: YamlDoc) -> list[Diagnostic]:
+    """Placeholder texts and example addresses (example.org) among the values of a YAML
+    file or front matter; its comments are not published and not checked."""
+    words: set[int] = set()
+    problems: list[Diagnostic] = []
+    for key_path, value in _strings(doc.value, ""):
+        line = doc.line_of(key_path)
+        if PLACEHOLDER_WORD.search(value):
+            words.add(line)
+        elif key_path.rpartition(".")[2] in _ADDRESS_KEYS and _EXAMPLE_ADDRESS.search(value):
+            problems.append(
+                Diagnostic(
+                    path=path,
+                    line=line,
+                    severity=Severity.WARNING,
+                    message=t(
+                        "'{address}' is an example address (example.org, .com, .net), "
+                        "not a real one",
+                        address=value,
+                    ),
+                    hint=t("write the real address here before the site goes live"),
+                )
+            )
+    if words:
+        problems.append(
+            _placeholder(
+                path,
+                sorted(words),
+                t("placeholder text ('Platzhalter') would go live"),
+                t("write the real value instead and delete the word 'Platzhalter'"),
+            )
+        )
+    return problems
+
+
+def audit_placeholders(
+    root: Path, config_file: str, sources: Sources, site: Site
+) -> list[Diagnostic]:
+    """Placeholder texts and example addresses in `site.yaml` and in the front matter and
+    profiles of everything this build shows (bodies: see `audit_body`)."""
+    shown = {p.source.path for p in site.pacts}
+    shown |= {p.body_source.path for p in site.pacts if p.body_source}
+    shown |= {e.source.path for e in (*site.entries.values(), *site.variants)}
+    text, _ = read_text(root / config_file, config_file)
+    files = [(config_file, text or "", 1)]
+    for file in sources.files:
+        if file.path not in shown:
+            continue
+        if file.path in LEGAL_PAGES and has_placeholder_text(file.body):
+            continue  # still the template: one warning about the page (its body's)
+        files.append((file.path, file.front_matter, file.front_matter_line))
+    problems: list[Diagnostic] = []
+    for path, yaml_text, first_line in files:
+        if not (has_placeholder_text(yaml_text) or _EXAMPLE_ADDRESS_IN_TEXT.search(yaml_text)):
+            continue  # most files: no need to read their YAML again
+        doc, _ = parse_yaml(yaml_text, path, first_line)
+        if doc is not None:
+            problems.extend(audit_placeholder_values(path, doc))
+    return problems
+
+
+def _strings(value: object, key_path: str) -> Iterator[tuple[str, str]]:
+    """Every text value of a parsed YAML document with its key path (`members.0.url`)."""
+    if isinstance(value, str):
+        yield key_path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, f"{key_path}.{key}" if key_path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _strings(inner, f"{key_path}.{index}" if key_path else str(index))
+
+
+def _placeholder(path: str, lines: list[int], message: Text, hint: Text) -> Diagnostic:
+    if len(lines) == 2:
+        message = t("{message} (also in line {line})", message=message, line=lines[1])
+    elif len(lines) > 2:
+        also = ", ".join(str(line) for line in lines[1:])
+        message = t("{message} (also in lines {lines})", message=message, lines=also)
+    return Diagnostic(
+        path=path, line=lines[0], severity=Severity.WARNING, message=message, hint=hint
+    )
+
+
+PLACEHOLDER_TEMPLATES = frozenset(
+    {
+        "the {page} is still a template: it holds text marked 'Platzhalter'",
+        "placeholder text ('Platzhalter') would go live",
+        "{message} (also in line {line})",
+        "{message} (also in lines {lines})",
+        "'{address}' is an example address (example.org, .com, .net), not a real one",
+    }
+)
+
+
+def is_placeholder_warning(diagnostic: Diagnostic) -> bool:
+    """Whether a diagnostic is about placeholders (a demonstration network has them on purpose)."""
+    message = diagnostic.message
+    return isinstance(message, Text) and message.template in PLACEHOLDER_TEMPLATES

@@ -15,12 +15,12 @@ import jinja2
 
 from pactsite.artifact import OutputFile, PageJob, SpilledTexts
 from pactsite.assemble import Visibility, assemble_site
-from pactsite.audit import BodySource, audit_network
+from pactsite.audit import BodySource, audit_network, audit_placeholders, is_placeholder_warning
 from pactsite.bodies import start_rendering
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache import CACHE_DIR, Cache
-from pactsite.config import SiteConfig, load_config
+from pactsite.config import CONFIG_FILE, SiteConfig, load_config
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.graph import network_graph
 from pactsite.linkcheck import check_rendered_links
@@ -139,13 +139,18 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
     paths = {k: s.path for k, s in body_sources.items()}
     resolved, link_problems = resolve_links(bodies, paths, index)
-    problems += link_problems + rendered.warnings + audit_network(site)
+    warnings = rendered.warnings
+    if config.demo:  # a demonstration network's placeholders are meant so
+        warnings = [w for w in warnings if not is_placeholder_warning(w)]
+    else:
+        problems += audit_placeholders(root, CONFIG_FILE, sources, site)
+    problems += link_problems + warnings + audit_network(site)
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
     outlines = (
         {k: outline(b, body_sources[k].text) for k, b in bodies.items()} if options.cache else {}
     )
-    body_problems = [*rendered.problems, *link_problems, *rendered.warnings]
+    body_problems = [*rendered.problems, *link_problems, *warnings]
     linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pactsite.coerce import CoercionError, to_int, to_text, to_url
+from pactsite.coerce import CoercionError, to_bool, to_int, to_text, to_url
 from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
 from pactsite.slugs import is_valid_slug
 from pactsite.textfile import read_text
@@ -86,6 +86,9 @@ class SiteConfig:
     urls: UrlPatterns = field(default_factory=UrlPatterns)
     cms: CmsSettings = field(default_factory=CmsSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    demo: bool = False
+    """A demonstration network: its example addresses and placeholder texts are meant so,
+    and are not reported (see `pactsite.audit`)."""
 
     @property
     def tag_authority(self) -> str:
@@ -106,6 +109,7 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "timezone": to_text,
     "paginate": to_int,
     "theme": to_text,
+    "demo": to_bool,
 }
 _KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls", "feeds", "cms")
 _HOST_NAME = re.compile(

@@ -25,6 +25,8 @@ FIELD_HELP: dict[str, str] = {
     "contact": "Ansprechperson oder Stelle",
     "location": "Ort, z. B. Rathaus Halle (Saale)",
     "organisers": "Kurznamen der veranstaltenden Pakte (Ordnernamen unter content/pacts/)",
+    "pacts": "weitere Pakte, bei denen der Beitrag auch erscheint (Ordnernamen unter "
+    "content/pacts/); nur einmal schreiben, nicht in den anderen Pakt kopieren",
     "weight": "Reihenfolge in Menüs: kleinere Zahlen zuerst",
     "slug": "nur nötig, wenn die Adresse nicht aus dem Dateinamen kommen soll",
     "aliases": "frühere Adressen dieser Seite, die hierher weiterleiten sollen",

@@ -78,6 +78,9 @@ def build_index(
     for entry in site.entries.values():
         by_key[entry.key] = Target(entry.key, urls.entry(entry), _ids(bodies.get(entry.key)))
         by_path[entry.source.path] = entry.key
+        for copy_key, copy_path in entry.copies:  # an identical copy in another pact
+            by_key[copy_key] = by_key[entry.key]
+            by_path[copy_path] = entry.key
     return LinkIndex(
         by_key=MappingProxyType(by_key),
         by_path=MappingProxyType(by_path),

@@ -112,6 +112,16 @@ class Entry:
     aliases: tuple[str, ...] = ()
     variant: str = ""
     """Set on another version of a page, e.g. `leichte-sprache`; empty on the page itself."""
+    pacts: tuple[str, ...] = ()
+    """Further pacts the entry belongs to (`pacts: [altmark]`); its URL stays under `pact`."""
+    copies: tuple[tuple[EntryKey, str], ...] = ()
+    """Identical copies of this entry in other pacts (key, path): warned about, not built;
+    their addresses redirect here and links to them lead here."""
+
+    @property
+    def in_pacts(self) -> tuple[str, ...]:
+        """Every pact the entry is shown in: its own folder's first, then the ones it names."""
+        return tuple(dict.fromkeys((self.pact, *self.pacts))) if self.pact else self.pacts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,6 +161,12 @@ class Event(Entry):
     end: dt.date | dt.datetime | None = None
     location: str = ""
     organisers: tuple[str, ...] = ()
+
+    @property
+    def in_pacts(self) -> tuple[str, ...]:
+        """Every pact the event is shown in; its organisers are among them."""
+        own = (self.pact,) if self.pact else ()
+        return tuple(dict.fromkeys((*own, *self.pacts, *self.organisers)))
 
     @property
     def all_day(self) -> bool:
@@ -203,9 +219,9 @@ class Site:
     def of_pact(self, pact: str) -> PactEntries:
         """Return the news, projects, events and pages of one pact."""
         return PactEntries(
-            news=tuple(n for n in self.news if n.pact == pact),
-            projects=tuple(p for p in self.projects if p.pact == pact),
-            events=tuple(e for e in self.events if e.pact == pact or pact in e.organisers),
+            news=tuple(n for n in self.news if pact in n.in_pacts),
+            projects=tuple(p for p in self.projects if pact in p.in_pacts),
+            events=tuple(e for e in self.events if pact in e.in_pacts),
             pages=tuple(p for p in self.pages if p.pact == pact),
         )
 

@@ -57,6 +57,8 @@ COMMON_FIELDS = (
     FieldSpec("expires", T.MOMENT, "Sichtbar bis"),
     FieldSpec("draft", T.BOOL, "Entwurf"),
 )
+SHARED_FIELDS = (FieldSpec("pacts", T.CHOICE_LIST, "Auch in den Pakten", vocabulary="pacts"),)
+"""A news item, project or event written once and shown in further pacts as well."""
 NEWS_FIELDS = (
     FieldSpec("title", T.TEXT, "Titel", required=True),
     FieldSpec("date", T.DATE, "Datum", required=True),
@@ -67,6 +69,7 @@ NEWS_FIELDS = (
     FieldSpec("image", T.TEXT, "Bild"),
     FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
     FieldSpec("updated", T.DATE, "Aktualisiert am"),
+    *SHARED_FIELDS,
     *COMMON_FIELDS,
 )
 PROJECT_FIELDS = (
@@ -84,6 +87,7 @@ PROJECT_FIELDS = (
     FieldSpec("location", T.TEXT, "Ort"),
     FieldSpec("image", T.TEXT, "Bild"),
     FieldSpec("image_alt", T.TEXT, "Bildbeschreibung (Alternativtext)"),
+    *SHARED_FIELDS,
     *COMMON_FIELDS,
 )
 EVENT_FIELDS = (
@@ -94,6 +98,7 @@ EVENT_FIELDS = (
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),
     FieldSpec("organisers", T.CHOICE_LIST, "Veranstaltende Pakte", vocabulary="pacts"),
     FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
+    *SHARED_FIELDS,
     *COMMON_FIELDS,
 )
 PAGE_FIELDS = (

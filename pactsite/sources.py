@@ -203,6 +203,18 @@ def _read_source(
             body="",
             body_line=1,
         ), None
+    if kind is SourceKind.PACT_INDEX and not text.startswith("---"):
+        # A pact's description needs no front matter: its title is the name in pact.yaml.
+        return SourceFile(
+            path=relative,
+            kind=kind,
+            pact=pact,
+            stem=stem,
+            front_matter="",
+            front_matter_line=1,
+            body=text,
+            body_line=1,
+        ), None
     split = split_front_matter(text)
     if split is None:
         return None, Diagnostic(

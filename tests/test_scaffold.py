@@ -193,8 +193,9 @@ def test_init_creates_a_site_that_builds_and_refuses_a_second_time(tmp_path: Pat
         assert "Platzhalter" in (site / f"content/pages/{page}.md").read_text(encoding="utf-8")
     config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
     assert config["sectors"] and config["funds"] and config["target_groups"]
-    built = run_pactsite("build", "--site", str(site), "--strict")
+    built = run_pactsite("build", "--site", str(site))
     assert built.exit_code == 0, built.stderr
+    assert ": error: " not in built.stderr  # its placeholders are warnings (test_placeholders)
     assert (site / "public/pakte/beispiel/index.html").is_file()
     again = run_pactsite("init", str(site))
     assert again.exit_code == 1 and "already holds a site" in again.stderr

@@ -37,7 +37,7 @@ def build_calendars(
     public = [e for e in site.events if not e.draft and (e.publish is None or e.publish <= now)]
     files = [_file(urls.calendar(), config.title, [vevents[e.key] for e in public], config)]
     for pact in site.pacts:
-        events = [vevents[e.key] for e in public if e.pact == pact.key or pact.key in e.organisers]
+        events = [vevents[e.key] for e in public if pact.key in e.in_pacts]
         name = f"{pact.name} – {config.title}"
         files.append(_file(urls.calendar(pact.key), name, events, config))
     files.extend(

@@ -61,7 +61,7 @@ def facets(site: Site, config: SiteConfig, urls: UrlScheme, labels: dict[str, st
     """The five facets of the directory with counts over all projects."""
     base = urls.section_projects()
     specs: list[tuple[str, str, list[tuple[str, str]], Callable[[Project], Sequence[str]]]] = [
-        ("pact", "pakt", [(p.key, p.short_name) for p in site.pacts], lambda p: [p.pact or ""]),
+        ("pact", "pakt", [(p.key, p.short_name) for p in site.pacts], lambda p: p.in_pacts),
         ("sector", "branche", list(config.sectors.items()), lambda p: p.sectors),
         ("fund", "foerderung", [(k, f.name) for k, f in config.funds.items()], lambda p: [p.fund]),
         (
@@ -98,7 +98,7 @@ def facets(site: Site, config: SiteConfig, urls: UrlScheme, labels: dict[str, st
 def project_facet_values(project: Project) -> dict[str, str]:
     """The `data-` attributes a project's list item carries for the filter script."""
     return {
-        "pakt": project.pact or "",
+        "pakt": " ".join(project.in_pacts),
         "branche": " ".join(project.sectors),
         "foerderung": project.fund,
         "status": STATUS_SLUGS[project.status],
@@ -116,7 +116,7 @@ def plan_directory(
         base, "directory.html", {"facets": all_facets, "projects": site.projects, "chosen": None}
     )
     members: dict[str, Callable[[Project, str], bool]] = {
-        "pakt": lambda p, v: p.pact == v,
+        "pakt": lambda p, v: v in p.in_pacts,
         "branche": lambda p, v: v in p.sectors,
         "foerderung": lambda p, v: p.fund == v,
         "status": lambda p, v: STATUS_SLUGS[p.status] == v,

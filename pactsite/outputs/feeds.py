@@ -140,7 +140,7 @@ def scope_news(
     if public is None:
         public = [n for n in site.news if is_public(n, now)]
     if scope.pact:
-        public = [n for n in public if n.pact == scope.pact]
+        public = [n for n in public if scope.pact in n.in_pacts]
     elif scope.sector:
         public = [n for n in public if scope.sector in n.sectors]
     return list(public[:limit])
@@ -149,7 +149,7 @@ def scope_news(
 def _in_scope(entry: Entry, scope: FeedScope) -> bool:
     """Whether a scope's feeds may carry the entry (if it is new enough)."""
     if scope.pact:
-        return entry.pact == scope.pact
+        return scope.pact in entry.in_pacts
     return not scope.sector or scope.sector in entry.sectors
 
 
