@@ -53,6 +53,16 @@ README = REPOSITORY / "README.md"
 LINK_FOLDER = "content/pacts/halle/news"
 """Where the guide says its link examples are written."""
 
+# The pages and files the guide's link examples make up; every other link example must lead
+# to what the example network has (so a typo in a link example is not made to resolve).
+INVENTED = [
+    "content/pacts/altmark/projects/jugend.md",
+    "content/pacts/halle/news/2002-10-22-schaffung.md",
+    "content/pacts/halle/news/bericht.pdf",
+    "content/pacts/halle/news/treffen.jpg",
+    "content/pacts/halle/pages/partner.md",
+]
+
 # Examples that need a feature of a branch not yet merged; remove an entry once it is.
 # Keys are a piece of the example's text (or link target) that is stable under edits.
 NOT_YET_MERGED = {
@@ -317,14 +327,15 @@ def target_file(target: str) -> str:
     if address.startswith("page:"):
         return f"content/pages/{address[5:]}.md"
     if address.startswith("pact:"):
-        rest = address[5:].strip("/")
+        rest = address[5:].strip("/").removesuffix(".md")
         return f"content/pacts/{rest}" if "/" not in rest else f"content/pacts/{rest}.md"
     return posixpath.normpath(posixpath.join(LINK_FOLDER, address))
 
 
-def add_targets(site: Path, targets: list[str]) -> None:
-    """Add the pacts, pages and files the link examples name and the site lacks."""
+def add_targets(site: Path, targets: list[str]) -> list[str]:
+    """Add the pacts, pages and files the link examples name and the site lacks; list them."""
     headings: dict[Path, list[str]] = {}
+    added: list[Path] = []
     # Date-prefixed names first, so a slug form finds the file its dated form created.
     for target in sorted(targets, key=lambda t: not DATE_PREFIX.search(t.rpartition("/")[2])):
         wanted = site / target_file(target)
@@ -332,11 +343,13 @@ def add_targets(site: Path, targets: list[str]) -> None:
         if wanted.suffix != ".md" and "." not in wanted.name:  # a pact
             if not (wanted / "pact.yaml").exists():
                 wanted.mkdir(parents=True)
+                added.append(wanted)
                 (wanted / "pact.yaml").write_text(f"name: Pakt {wanted.name}\n")
             continue
         if wanted.suffix != ".md":
             if not wanted.exists():
                 write_asset(wanted)
+                added.append(wanted)
             continue
         known = [*wanted.parent.glob("*.md"), *headings]
         same = [
@@ -354,6 +367,7 @@ def add_targets(site: Path, targets: list[str]) -> None:
         kind = FOLDER_KINDS[path.parent.name]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(entry_text(kind, path.name.removesuffix(".md"), names))
+    return sorted(str(path.relative_to(site)) for path in [*added, *headings])
 
 
 @pytest.fixture(scope="module")
@@ -363,7 +377,7 @@ def base_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site.mkdir()
     shutil.copy(REPOSITORY / "site.yaml", site / "site.yaml")
     shutil.copytree(REPOSITORY / "content", site / "content")
-    add_targets(site, [target for target, _ in LINKS])
+    assert add_targets(site, [target for target, _ in LINKS]) == INVENTED
     return site
 
 
