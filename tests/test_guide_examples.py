@@ -250,6 +250,8 @@ def links_of(text: str) -> Iterator[str]:
     for found in LINK.finditer(text):
         target = found.group(1)
         address = target.partition("#")[0]
+        if "…" in target:  # a pattern in a message, such as pact:…
+            continue
         if target.startswith(("pact:", "page:")) or (
             address
             and not re.match(r"^([a-z]+:|/|\.+$)", address)
@@ -257,7 +259,8 @@ def links_of(text: str) -> Iterator[str]:
         ):
             yield found.group(0)
     for target in SHORT_FORM.findall(text):
-        yield f"[Beispielziel des Leitfadens]({target})"
+        if "…" not in target:
+            yield f"[Beispielziel des Leitfadens]({target})"
 
 
 def target_of(link: str) -> str:
@@ -435,6 +438,25 @@ def test_the_guide_has_examples_of_every_kind() -> None:
     assert {"news", "project", "event", "page", "pact", "pact-index"} <= kinds
     assert any(example.expect == "fehler" for example in GUIDE_DOC.examples)
     assert len(GUIDE_DOC.file_names) >= 4 and len(LINKS) >= 8
+
+
+def test_a_marked_mistake_says_its_fix_and_a_table_row_is_one_excerpt(tmp_path: Path) -> None:
+    """The marker forms the guide may use are read as the module docstring says."""
+    guide = tmp_path / "guide.md"
+    guide.write_text(
+        "<!-- beispiel: project, fehler: budget_eur: 95000 -->\n```yaml\nbudget_eur: 95.000\n```\n"
+        "\n<!-- beispiele: project -->\n| Feld | Beispiel |\n| --- | --- |\n"
+        "| `start`, `end` | `start: 2002-01-01` `end: 2003-12-31` |\n"
+        "\n```yaml\nname: x\n```\n[Ziel](pact:altmark) `page:impressum` [Muster](pact:…)\n",
+        encoding="utf-8",
+    )
+    doc = read_document(guide, links_in_text=True)
+    assert doc.examples == [
+        Example("guide.md:2", "project", "budget_eur: 95.000\n", "fehler", "budget_eur: 95000"),
+        Example("guide.md:9", "project", "start: 2002-01-01\nend: 2003-12-31\n"),
+    ]
+    assert doc.unmarked == ["guide.md:11"]
+    assert [target_of(link) for _, link in doc.links] == ["pact:altmark", "page:impressum"]
 
 
 def test_the_example_site_with_the_link_targets_builds(base_site: Path) -> None:
