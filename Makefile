@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest tools clean bench
+.PHONY: build serve check test lint typecheck layers pytest tools clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
+
+## messages: extract the t() messages of pactsite/ into pactsite/locale/pactsite.pot, merge
+## them into each language's .po (new ones come untranslated, changed ones fuzzy: translate
+## those, test_messages fails until done), compile the .mo files and rewrite the guide's table
+LOCALE := pactsite/locale
+messages: $(TEST_INSTALLED)
+	$(BIN)/pybabel extract --no-default-keywords -k t --project=pactsite --add-location=file \
+	  --sort-output --no-wrap -c TRANSLATORS: -o $(LOCALE)/pactsite.pot pactsite
+	$(BIN)/pybabel update -i $(LOCALE)/pactsite.pot -d $(LOCALE) -D pactsite --no-wrap \
+	  --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D pactsite --statistics
+	$(BIN)/python scripts/message_table.py
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check pactsite tests scripts $(wildcard bench)
