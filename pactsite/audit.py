@@ -239,8 +239,9 @@ def _image_errors(images: list[tuple[str, str]], source: BodySource) -> Iterable
                 line=_line_of(source, src),
                 message=t("image '{src}' has no alt text", src=src),
                 hint=t(
-                    "say what the picture shows between [ and ], e.g. {example}",
-                    example=f"![Teilnehmende beim Treffen]({src})",
+                    "say what the picture shows between [ and ], "
+                    "e.g. ![Teilnehmende beim Treffen]({src})",
+                    src=src,
                 ),
             )
 

@@ -20,6 +20,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read pactsite's messages in English, the language of its templates, although the
+    fixture sites are German; tests of the German messages pass `--lang de` or unset this
+    (tests/test_messages.py)."""
+    monkeypatch.setenv("PACTSITE_LANG", "en")
+
+
 @dataclass
 class Run:
     """The outcome of one pactsite command."""

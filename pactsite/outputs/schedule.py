@@ -16,7 +16,8 @@ def describe_change(moment: dt.datetime | None, config: SiteConfig) -> Text:
     """The human line: `next change: 2003-01-15 16:00 Europe/Berlin` (or `none`)."""
     if moment is None:
         return t("next change: none")
-    return t("next change: {moment}", moment=f"{moment:%Y-%m-%d %H:%M} {config.timezone}")
+    when = f"{moment:%Y-%m-%d %H:%M} {config.timezone}"
+    return t("next change: {moment}", moment=when)
 
 
 def build_next_build(moment: dt.datetime | None, config: SiteConfig) -> OutputFile:
