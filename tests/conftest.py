@@ -20,12 +20,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
 
 
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def english_messages() -> Iterator[None]:
     """Tests read pactsite's messages in English, the language of its templates, although the
     fixture sites are German; tests of the German messages pass `--lang de` or unset this
-    (tests/test_messages.py)."""
-    monkeypatch.setenv("PACTSITE_LANG", "en")
+    (tests/test_messages.py). Session-wide, so fixtures that build once get it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PACTSITE_LANG", "en")
+        yield
 
 
 @dataclass
