@@ -249,7 +249,7 @@ def test_the_build_says_what_it_did_in_german_also_when_nothing_changed(
         assert run.exit_code == 0, run.stderr
         assert re.search(r"^nach .* gebaut – Seiten: \d+, Dateien: \d+", run.output, re.MULTILINE)
         assert run.output.splitlines()[-1].startswith("nächste Änderung: ")
-    assert "; neu geschrieben nur die geänderten Dateien (0)" in again.output
+    assert "; nur geänderte Dateien neu geschrieben: 0" in again.output
 
 
 def test_the_preview_overlay_shows_the_problems_in_the_sites_language() -> None:
