@@ -12,7 +12,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
+# the .po files too: installing compiles them into the .mo files gettext reads (hatch_build.py)
+$(INSTALLED): pyproject.toml hatch_build.py $(wildcard pactsite/locale/*/LC_MESSAGES/*.po) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	$(BIN)/python -m compileall -q pactsite  # as pip does for a wheel: no compiling at each start
 	touch $@
