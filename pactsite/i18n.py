@@ -92,7 +92,7 @@ _LANGUAGE_LINE = re.compile(
 def site_language(root: Path) -> str:
     """The language of the messages for the site in `root`, from its site.yaml's `language:`."""
     try:
-        text = (root / "site.yaml").read_text(encoding="utf-8", errors="replace")
+        text = (root / "site.yaml").read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return DEFAULT_SITE_LANGUAGE
     found = _LANGUAGE_LINE.search(text)

@@ -143,6 +143,12 @@ def test_the_site_language_is_read_from_site_yaml(tmp_path: Path, line: str, lan
     assert site_language(tmp_path) == language
 
 
+def test_the_site_language_is_read_also_after_a_byte_order_mark(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("\ufefflanguage: en\ntitle: Net\n", encoding="utf-8")
+    assert site_language(tmp_path) == "en"
+    assert site_language(tmp_path / "missing") == "de"
+
+
 def _broken(site: Path, language: str = "") -> Path:
     if language:
         config = site / "site.yaml"
