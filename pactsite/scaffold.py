@@ -57,7 +57,7 @@ _HEADER = (
 class ScaffoldError(ValueError):
     """A new file cannot be made from what was given; the message says why and what to do."""
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: str | Text) -> None:
         self.text = text
         super().__init__(str(text))
 
