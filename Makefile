@@ -6,13 +6,14 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest tools clean bench
+.PHONY: build serve check test lint typecheck layers pytest tools clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
+# the .po files too: installing compiles them into the .mo files gettext reads (hatch_build.py)
+$(INSTALLED): pyproject.toml hatch_build.py $(wildcard pactsite/locale/*/LC_MESSAGES/*.po) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	$(BIN)/python -m compileall -q pactsite  # as pip does for a wheel: no compiling at each start
 	touch $@
@@ -59,6 +60,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
+
+## messages: extract the t() messages of pactsite/ into pactsite/locale/pactsite.pot, merge
+## them into each language's .po (new ones come untranslated, changed ones fuzzy: translate
+## those, test_messages fails until done), compile the .mo files and rewrite the guide's table
+LOCALE := pactsite/locale
+messages: $(TEST_INSTALLED)
+	$(BIN)/pybabel extract --no-default-keywords -k t --project=pactsite --add-location=file \
+	  --sort-output --no-wrap -c TRANSLATORS: -o $(LOCALE)/pactsite.pot pactsite
+	$(BIN)/pybabel update -i $(LOCALE)/pactsite.pot -d $(LOCALE) -D pactsite --no-wrap \
+	  --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D pactsite --statistics
+	$(BIN)/python scripts/message_table.py
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check pactsite tests scripts $(wildcard bench)

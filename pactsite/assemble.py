@@ -124,8 +124,10 @@ def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str,
                 Diagnostic(
                     path=f"content/pacts/{folder}",
                     line=1,
-                    message=f"pact folder name '{folder}' cannot be used in a web address",
-                    hint=f"rename the folder to '{slugify(folder) or 'pakt'}'",
+                    message=t(
+                        "pact folder name '{folder}' cannot be used in a web address", folder=folder
+                    ),
+                    hint=t("rename the folder to '{name}'", name=slugify(folder) or "pakt"),
                 )
             )
     return tuple(keys)
@@ -172,8 +174,10 @@ def _entry(
             Diagnostic(
                 path=source.path,
                 line=line_of("slug") if given else 1,
-                message=f"'{slug}' cannot be used in a web address",
-                hint=f"use only a-z, 0-9 and '-', e.g. '{slugify(slug) or 'seite'}'",
+                message=t("'{slug}' cannot be used in a web address", slug=slug),
+                hint=t(
+                    "use only a-z, 0-9 and '-', e.g. '{example}'", example=slugify(slug) or "seite"
+                ),
             )
         )
         return None
@@ -314,8 +318,8 @@ def _check_period(
         Diagnostic(
             path=source.path,
             line=line_of("end"),
-            message=f"end ({end}) is before start ({start})",
-            hint="swap them or correct the date",
+            message=t("end ({end}) is before start ({start})", end=str(end), start=str(start)),
+            hint=t("swap them or correct the date"),
         )
     )
 
@@ -338,8 +342,11 @@ def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
                 Diagnostic(
                     path=entry.source.path,
                     line=1,
-                    message=f"the page name '{entry.slug}' is reserved for a section of the site",
-                    hint="rename the file or set another 'slug:'",
+                    message=t(
+                        "the page name '{name}' is reserved for a section of the site",
+                        name=entry.slug,
+                    ),
+                    hint=t("rename the file or set another 'slug:'"),
                 )
             )
         problems.extend(_alias_problems(entry, seen))
@@ -349,8 +356,12 @@ def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
                 Diagnostic(
                     path=entry.source.path,
                     line=1,
-                    message=f"this page would have the same address {url} as {other.source.path}",
-                    hint="rename one of the files or give it another 'slug:'",
+                    message=t(
+                        "this page would have the same address {url} as {other}",
+                        url=url,
+                        other=other.source.path,
+                    ),
+                    hint=t("rename one of the files or give it another 'slug:'"),
                 )
             )
     return problems
@@ -366,8 +377,8 @@ def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic
             yield Diagnostic(
                 path=entry.source.path,
                 line=entry.source.line_of("aliases"),
-                message=f"alias '{alias}' is not a usable address",
-                hint="write the old address as a path, e.g. /aktuelles/alt/",
+                message=t("alias '{alias}' is not a usable address", alias=alias),
+                hint=t("write the old address as a path, e.g. /aktuelles/alt/"),
             )
             continue
         other = seen.setdefault(collision_key(url), entry)
@@ -375,8 +386,12 @@ def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic
             yield Diagnostic(
                 path=entry.source.path,
                 line=entry.source.line_of("aliases"),
-                message=f"alias '{alias}' is already the address of {other.source.path}",
-                hint="remove the alias or rename the other page",
+                message=t(
+                    "alias '{alias}' is already the address of {other}",
+                    alias=alias,
+                    other=other.source.path,
+                ),
+                hint=t("remove the alias or rename the other page"),
             )
 
 
@@ -387,8 +402,13 @@ def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
         Diagnostic(
             path=e.source.path,
             line=1,
-            message=f"there is no page that this '{e.variant}' version belongs to",
-            hint=f"name it like the page it explains: <name>.{e.variant}.md next to <name>.md",
+            message=t(
+                "there is no page that this '{variant}' version belongs to", variant=e.variant
+            ),
+            hint=t(
+                "name it like the page it explains: <name>.{variant}.md next to <name>.md",
+                variant=e.variant,
+            ),
         )
         for e in entries
         if e.variant and e.key.removesuffix(f"/{e.variant}") not in keys

@@ -37,8 +37,10 @@ MEANINGLESS_LINK_TEXTS = frozenset(
     }
 )
 REQUIRED_NETWORK_PAGES = {
-    "barrierefreiheit": "an accessibility statement ('Erklärung zur Barrierefreiheit', BITV 2.0)",
-    "leichte-sprache": "an explanation of the start page in Leichte Sprache (BITV 2.0)",
+    "barrierefreiheit": t(
+        "an accessibility statement ('Erklärung zur Barrierefreiheit', BITV 2.0)"
+    ),
+    "leichte-sprache": t("an explanation of the start page in Leichte Sprache (BITV 2.0)"),
 }
 _URL = re.compile(r"^(https?://|www\.)\S+$")
 _TAG = re.compile(SANITISED_TAG.pattern + r"|</([a-z][a-z0-9]*)>")
@@ -195,7 +197,7 @@ def _attributes(text: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in _ATTRIBUTE.findall(text)}
 
 
-def _warn(source: BodySource, snippet: str, message: str, hint: str) -> Diagnostic:
+def _warn(source: BodySource, snippet: str, message: Text, hint: Text) -> Diagnostic:
     return Diagnostic(
         path=source.path,
         line=_line_of(source, snippet),
@@ -219,29 +221,29 @@ def _link_warnings(links: Iterable[tuple[str, str]], source: BodySource) -> Iter
             yield _warn(
                 source,
                 href,
-                f"link to '{href}' has no text",
-                "write what the link leads to between [ and ]",
+                t("link to '{href}' has no text", href=href),
+                t("write what the link leads to between [ and ]"),
             )
         elif text.casefold().strip(" .:!…") in MEANINGLESS_LINK_TEXTS:
             yield _warn(
                 source,
                 f"[{text}]",
-                f"link text '{text}' does not say where it leads",
-                "name the target, e.g. [Projekt Jugend in Arbeit](...)",
+                t("link text '{text}' does not say where it leads", text=text),
+                t("name the target, e.g. [Projekt Jugend in Arbeit](...)"),
             )
         elif _URL.match(text):
             yield _warn(
                 source,
                 text,
-                f"link text is a bare address '{text}'",
-                "screen readers spell it out; write what it leads to instead",
+                t("link text is a bare address '{text}'", text=text),
+                t("screen readers spell it out; write what it leads to instead"),
             )
         if href.lower().split("#")[0].endswith(".pdf") and not _FORMAT_NOTE.search(text):
             yield _warn(
                 source,
                 where,
-                f"link to a PDF file '{href}' does not say so",
-                "add the format and size to the link text, e.g. (PDF, 2 MB)",
+                t("link to a PDF file '{href}' does not say so", href=href),
+                t("add the format and size to the link text, e.g. (PDF, 2 MB)"),
             )
 
 
@@ -251,9 +253,12 @@ def _image_errors(images: list[tuple[str, str]], source: BodySource) -> Iterable
             yield Diagnostic(
                 path=source.path,
                 line=_line_of(source, src),
-                message=f"image '{src}' has no alt text",
-                hint="say what the picture shows between [ and ], e.g. "
-                f"![Teilnehmende beim Treffen]({src})",
+                message=t("image '{src}' has no alt text", src=src),
+                hint=t(
+                    "say what the picture shows between [ and ], "
+                    "e.g. ![Teilnehmende beim Treffen]({src})",
+                    src=src,
+                ),
             )
 
 
@@ -264,8 +269,13 @@ def _heading_warnings(headings: list[tuple[int, str]], source: BodySource) -> It
             yield _warn(
                 source,
                 text,
-                f"heading '{text}' skips a level (h{previous} to h{level})",
-                f"use {'#' * previous}# for it, one level below the one before",
+                t(
+                    "heading '{text}' skips a level (h{previous} to h{level})",
+                    text=text,
+                    previous=previous,
+                    level=level,
+                ),
+                t("use {marks} for it, one level below the one before", marks="#" * (previous + 1)),
             )
         previous = level
 
@@ -276,8 +286,8 @@ def _table_warnings(tables: list[bool], source: BodySource) -> Iterable[Diagnost
             yield _warn(
                 source,
                 "<table",
-                "table has no header row",
-                "give the first row header cells (<th>) so screen readers can name columns",
+                t("table has no header row"),
+                t("give the first row header cells (<th>) so screen readers can name columns"),
             )
 
 
@@ -289,8 +299,8 @@ def audit_network(site: Site) -> list[Diagnostic]:
             path="content/pages",
             line=1,
             severity=Severity.WARNING,
-            message=f"the network has no page '{slug}': {what}",
-            hint=f"create content/pages/{slug}.md",
+            message=t("the network has no page '{slug}': {what}", slug=slug, what=what),
+            hint=t("create content/pages/{slug}.md", slug=slug),
         )
         for slug, what in REQUIRED_NETWORK_PAGES.items()
         if slug not in slugs

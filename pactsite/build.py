@@ -234,7 +234,7 @@ def _build(
         files += variants
         upcoming = next_change(checked.site, checked.config.zone, options.now)
         files.append(build_next_build(upcoming, checked.config))
-        files.append(build_report_page(checked.root, checked.warnings))
+        files.append(build_report_page(checked.warnings, checked.config.language))
         index: list[OutputFile] = []
         search_pages: list[str] = []
 

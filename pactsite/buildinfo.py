@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,7 +42,7 @@ class BuildReport:
     pages: int
     warnings: tuple[Diagnostic, ...]
     next_change: dt.datetime | None = None
-    next_change_line: str = ""
+    next_change_line: str | Text = ""
     """`next change: 2003-01-15 16:00 Europe/Berlin`, as in `.pactsite/next-build.txt`."""
     images: ImageStats = field(default_factory=ImageStats)
     rewritten: int | None = None

@@ -17,7 +17,8 @@ from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
 from pactsite.freshness import look
-from pactsite.options import SITE_OPTION
+from pactsite.i18n import Text, render, site_language, t
+from pactsite.options import LANG_OPTION, SITE_OPTION
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 
@@ -50,8 +51,9 @@ def _now(pinned: str | None = None) -> dt.datetime:
         moment = dt.datetime.fromisoformat(pinned)
     except ValueError:
         raise click.BadParameter(
-            f"'{pinned}' is not an ISO 8601 moment, e.g. 2003-01-01T12:00+01:00", param_hint="--now"
-        ) from None
+            f"'{pinned}' is not an ISO 8601 moment, e.g. 2003-01-01T12:00+01:00",
+            param_hint="--now",
+        ) from None  # a hidden option for tests: English is enough
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -65,14 +67,24 @@ STRICT_OPTION = click.option(
 )
 
 
-def _show(diagnostics: Sequence[Diagnostic]) -> None:
+def _language(site_dir: Path, lang: str | None) -> str:
+    """The language of a command's output: `--lang`, else the site's `language:`."""
+    return lang or site_language(site_dir)
+
+
+def _say(text: str | Text, language: str, err: bool = False) -> None:
+    click.echo(render(text, language), err=err)
+
+
+def _show(diagnostics: Sequence[Diagnostic], language: str) -> None:
     for diagnostic in sort_diagnostics(diagnostics):
-        click.echo(diagnostic.format(), err=True)
+        click.echo(diagnostic.format(language), err=True)
 
 
-def _fail(failed: BuildFailed) -> None:
-    _show(failed.diagnostics)
-    click.echo(f"{summary(failed.diagnostics)}; nothing was written", err=True)
+def _fail(failed: BuildFailed, language: str) -> None:
+    _show(failed.diagnostics, language)
+    counts = summary(failed.diagnostics)
+    _say(t("{counts}; nothing was written", counts=counts), language, err=True)
     raise SystemExit(failed.exit_code)
 
 
@@ -123,6 +135,7 @@ def main() -> None:
 @click.option(
     "--no-cache", is_flag=True, help="Neither read nor update the build cache .pactsite-cache/."
 )
+@LANG_OPTION
 def build_command(
     site_dir: Path,
     out_dir: Path | None,
@@ -131,8 +144,10 @@ def build_command(
     pinned_now: str | None,
     jobs: int | None,
     no_cache: bool,
+    lang: str | None,
 ) -> None:
     """Build the site into the output folder."""
+    language = _language(site_dir, lang)
     target = out_dir if out_dir is not None else site_dir / "public"
     options = BuildOptions(
         drafts=drafts,
@@ -144,24 +159,41 @@ def build_command(
     try:
         report = _build(site_dir, target, options)
     except BuildFailed as failed:
-        _fail(failed)
+        _fail(failed, language)
         return
     except OutputError as error:
-        click.echo(str(error), err=True)
+        click.echo(error.format(language), err=True)
         raise SystemExit(error.exit_code) from None
-    _show(report.warnings)
+    _show(report.warnings, language)
     images = report.images
-    made = f"; images: {images.processed} processed, {images.cached} from cache"
+    made = t(
+        "; images: {processed} processed, {cached} from cache",
+        processed=images.processed,
+        cached=images.cached,
+    )
     shown = made if images.processed or images.cached else ""
-    only = "" if report.rewritten is None else f"; rewrote only the {report.rewritten} changed"
-    click.echo(f"built {report.pages} pages, {report.files} files into {target}{shown}{only}")
-    # Netlify sets DEPLOY_URL during its builds: the deploy log links the German report
+    only = (
+        ""
+        if report.rewritten is None
+        else t("; rewrote only the {rewritten} changed", rewritten=report.rewritten)
+    )
+    built = t(
+        "built {pages} pages, {files} files into {target}{images}{only}",
+        pages=report.pages,
+        files=report.files,
+        target=str(target),
+        images=shown,
+        only=only,
+    )
+    _say(built, language)
+    # Netlify sets DEPLOY_URL during its builds: the deploy log links the report
     deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
     if report.warnings and deploy_url:
         from pactsite.outputs.report_page import REPORT_FILE
 
-        click.echo(f"German report of the warnings for editors: {deploy_url}/{REPORT_FILE}")
-    click.echo(report.next_change_line)
+        link = f"{deploy_url}/{REPORT_FILE}"
+        _say(t("Report of the warnings for editors: {link}", link=link), language)
+    _say(report.next_change_line, language)
 
 
 def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
@@ -188,30 +220,33 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
     "German report page (on standard output).",
 )
 @NOW_OPTION
+@LANG_OPTION
 def check_command(
-    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None
+    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None, lang: str | None
 ) -> None:
     """Validate content and links without writing anything."""
     from pactsite.build import verify
-    from pactsite.outputs.report_page import guide_explanations
 
+    language = _language(site_dir, lang)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
         if fmt == "text":
-            _fail(failed)
-        click.echo(format_report(failed.diagnostics, fmt, guide_explanations(site_dir)), nl=False)
+            _fail(failed, language)
+        click.echo(format_report(failed.diagnostics, fmt, language), nl=False)
         raise SystemExit(failed.exit_code) from None
     if fmt != "text":
-        click.echo(format_report(checked.warnings, fmt, guide_explanations(site_dir)), nl=False)
+        click.echo(format_report(checked.warnings, fmt, language), nl=False)
         return
-    _show(checked.warnings)
-    entries = len(checked.site.entries)
-    click.echo(
-        f"ok: {len(checked.site.pacts)} pacts, {entries} entries, "
-        f"{len(checked.warnings)} warning(s)"
+    _show(checked.warnings, language)
+    ok = t(
+        "ok: {pacts} pacts, {entries} entries, {warnings} warning(s)",
+        pacts=len(checked.site.pacts),
+        entries=len(checked.site.entries),
+        warnings=len(checked.warnings),
     )
+    _say(ok, language)
 
 
 @main.command("serve")
@@ -225,46 +260,86 @@ def check_command(
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
-def serve_command(site_dir: Path, out_dir: Path | None, port: int, drafts: bool) -> None:
+@LANG_OPTION
+def serve_command(
+    site_dir: Path, out_dir: Path | None, port: int, drafts: bool, lang: str | None
+) -> None:
     """Build the site, serve it on http://127.0.0.1:PORT and rebuild it on every change."""
     from pactsite.serve import CannotWatch, PortInUse, Preview, serve_site
 
+    # read once: a change of site.yaml's language shows after a restart, as --lang would
+    language = _language(site_dir, lang)
     target = out_dir if out_dir is not None else site_dir / "public"
     preview = Preview(
         root=site_dir,
         out_dir=target,
         port=port,
         options=lambda: BuildOptions(drafts=drafts, now=_now(), jobs=default_jobs(), cache=True),
+        language=language,
     )
+
+    def ready(url: str) -> None:
+        serving = t("serving {target} on {url} (Ctrl-C stops)", target=str(target), url=url)
+        _say(serving, language)
+
     try:
         serve_site(
-            preview,
-            told=lambda outcome: _tell_build(outcome, target),
-            ready=lambda url: click.echo(f"serving {target} on {url} (Ctrl-C stops)"),
+            preview, told=lambda outcome: _tell_build(outcome, target, language), ready=ready
         )
     except (PortInUse, CannotWatch) as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {render(error.text, language)}", err=True)
         raise SystemExit(error.exit_code) from None
-    click.echo("stopped")
+    _say(t("stopped"), language)
 
 
-def _tell_build(outcome: Outcome, target: Path) -> None:
+def _tell_build(outcome: Outcome, target: Path, language: str) -> None:
     """Print one line per build of `serve`, and the diagnostics of a failed one."""
     took = f"{outcome.seconds:.2f} s"
     report = outcome.report
     if report is not None:
         if outcome.first:
-            _show(report.warnings)
-            click.echo(f"built {report.pages} pages, {report.files} files into {target} in {took}")
+            _show(report.warnings, language)
+            built = t(
+                "built {pages} pages, {files} files into {target} in {took}",
+                pages=report.pages,
+                files=report.files,
+                target=str(target),
+                took=took,
+            )
+            _say(built, language)
         else:
-            warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
-            only = "" if report.rewritten is None else f", {report.rewritten} files rewritten"
-            click.echo(f"rebuilt in {took} ({report.pages} pages{warned}{only})")
+            warned = (
+                t(", {warnings} warning(s)", warnings=len(report.warnings))
+                if report.warnings
+                else ""
+            )
+            only = (
+                ""
+                if report.rewritten is None
+                else t(", {rewritten} files rewritten", rewritten=report.rewritten)
+            )
+            rebuilt = t(
+                "rebuilt in {took} ({pages} pages{warned}{only})",
+                took=took,
+                pages=report.pages,
+                warned=warned,
+                only=only,
+            )
+            _say(rebuilt, language)
         return
-    _show(outcome.diagnostics)
+    _show(outcome.diagnostics, language)
     if outcome.output_error:
-        click.echo(outcome.output_error, err=True)
-    failed = summary(outcome.diagnostics) if outcome.diagnostics else "the build failed"
-    verb = "build failed" if outcome.first else "rebuild failed"
-    serving = "serving the last good build" if target.is_dir() else "nothing built yet"
-    click.echo(f"{verb} in {took}: {failed}; {serving}", err=True)
+        _say(outcome.output_error, language, err=True)
+    failed = summary(outcome.diagnostics) if outcome.diagnostics else t("the build failed")
+    serving = t("serving the last good build") if target.is_dir() else t("nothing built yet")
+    line = (
+        t("build failed in {took}: {failed}; {serving}", took=took, failed=failed, serving=serving)
+        if outcome.first
+        else t(
+            "rebuild failed in {took}: {failed}; {serving}",
+            took=took,
+            failed=failed,
+            serving=serving,
+        )
+    )
+    _say(line, language, err=True)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pactsite.coerce import CoercionError, to_bool, to_int, to_text, to_url
 from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
+from pactsite.i18n import Text
 from pactsite.slugs import is_valid_slug
 from pactsite.textfile import read_text
 from pactsite.yamldoc import YamlDoc, parse_yaml
@@ -142,7 +143,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Validate a parsed `site.yaml` document."""
     problems: list[Diagnostic] = []
 
-    def report(key: str, message: str, hint: str = "") -> None:
+    def report(key: str, message: str | Text, hint: str | Text = "") -> None:
         problems.append(
             Diagnostic(path=CONFIG_FILE, line=doc.line_of(key), message=message, hint=hint)
         )

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pactsite.i18n import SOURCE_LANGUAGE, Text, render
+from pactsite.i18n import SOURCE_LANGUAGE, Text, render, t
 
 # Control characters (line breaks, terminal escapes) quoted from the input would split a
 # diagnostic over lines or recolour the editor's terminal; they are shown escaped.
@@ -71,6 +71,14 @@ class OutputError(Exception):
 
     exit_code = 1
 
+    def __init__(self, text: str | Text) -> None:
+        self.text = text
+        super().__init__(str(text))
+
+    def format(self, language: str = SOURCE_LANGUAGE) -> str:
+        """The message in `language`."""
+        return render(self.text, language)
+
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order diagnostics by file and line, so reports are stable and readable."""
@@ -82,13 +90,13 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
-def did_you_mean(wrong: str, known: Iterable[str]) -> str:
-    """Suggest the closest known spelling, or list the known ones."""
+def did_you_mean(wrong: str, known: Iterable[str]) -> Text:
+    """Suggest the closest known spelling, or list the known ones (empty if none are known)."""
     candidates = sorted(set(known))
     close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.6)
     listing = ", ".join(candidates[:12]) + (", ..." if len(candidates) > 12 else "")
     if close:
-        return f"did you mean '{close[0]}'? (known: {listing})"
+        return t("did you mean '{close}'? (known: {known})", close=close[0], known=listing)
     if candidates:
-        return f"use one of: {listing}"
-    return ""
+        return t("use one of: {known}", known=listing)
+    return Text("")

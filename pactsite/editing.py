@@ -14,7 +14,16 @@ from pactsite.buildinfo import BuildOptions
 from pactsite.codeowners import codeowners_text
 from pactsite.config import load_config
 from pactsite.diagnostics import BuildFailed, did_you_mean
-from pactsite.options import SITE_OPTION
+from pactsite.i18n import (
+    DEFAULT_SITE_LANGUAGE,
+    SOURCE_LANGUAGE,
+    Text,
+    render,
+    site_language,
+    t,
+    verbatim,
+)
+from pactsite.options import LANG_OPTION, SITE_OPTION
 from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
 from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
@@ -39,8 +48,28 @@ def _today(day: dt.datetime | None, zone: str = "Europe/Berlin") -> dt.date:
     return day.date() if day else dt.datetime.now(ZoneInfo(zone)).date()
 
 
-def _stop(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+_LANGUAGE = "pactsite.language"
+
+
+def _speak(language: str) -> None:
+    """Show this command's messages in `language`."""
+    click.get_current_context().meta[_LANGUAGE] = language
+
+
+def _language() -> str:
+    """The language of this command's messages (English outside of one)."""
+    context = click.get_current_context(silent=True)
+    language = context.meta.get(_LANGUAGE) if context else None
+    return language if isinstance(language, str) else SOURCE_LANGUAGE
+
+
+def _say(text: str | Text) -> str:
+    """A message in the language of this command."""
+    return render(text, _language())
+
+
+def _stop(message: str | Text, code: int = 1) -> None:
+    click.echo(f"error: {_say(message)}", err=True)
     raise SystemExit(code)
 
 
@@ -55,9 +84,17 @@ def _site(site_dir: Path) -> tuple[dict[str, Collection[str]], str]:
     """The site's vocabularies and time zone, or exit with what is wrong with site.yaml."""
     config, problems = load_config(site_dir)
     if config is None:
-        first = problems[0].format() if problems else f"cannot read site.yaml in {site_dir}"
+        first = (
+            verbatim(problems[0].format(_language()))
+            if problems
+            else t("cannot read site.yaml in {folder}", folder=str(site_dir))
+        )
         _stop(
-            f"{first}\n(pactsite new needs a working site.yaml; create a site with pactsite init)"
+            t(
+                "{problem}\n(pactsite new needs a working site.yaml; "
+                "create a site with pactsite init)",
+                problem=first,
+            )
         )
         raise AssertionError  # unreachable: _stop exits
     vocabularies = base_vocabularies(
@@ -70,7 +107,14 @@ def _ask(value: str | None, question: str, option: str) -> str:
     if value:
         return value
     if not stdin_is_terminal():
-        _stop(f"{question} is missing; pass it as {option} (no terminal to ask)", 2)
+        _stop(
+            t(
+                "{question} is missing; pass it as {option} (no terminal to ask)",
+                question=question,
+                option=option,
+            ),
+            2,
+        )
     answer: str = click.prompt(question)
     return answer
 
@@ -92,13 +136,23 @@ def write_new(site_dir: Path, new: NewFile) -> Path:
     target = site_dir / new.path
     clash = _same_address(site_dir, new)
     if clash is not None:
-        _stop(f"{clash} already has this address; nothing was changed (choose another title)")
+        _stop(
+            t(
+                "{file} already has this address; nothing was changed (choose another title)",
+                file=str(clash),
+            )
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(new.text)
     except FileExistsError:
-        _stop(f"{target} already exists; nothing was changed (choose another title)")
+        _stop(
+            t(
+                "{file} already exists; nothing was changed (choose another title)",
+                file=str(target),
+            )
+        )
     return target
 
 
@@ -109,24 +163,35 @@ def new_group() -> None:
 
 def _entry_command(kind: str) -> click.Command:
     def create(
-        site_dir: Path, title: str | None, pact: str | None, day: dt.datetime | None
+        site_dir: Path,
+        title: str | None,
+        pact: str | None,
+        day: dt.datetime | None,
+        lang: str | None,
     ) -> None:
+        _speak(lang or site_language(site_dir))
         vocabularies, zone = _site(site_dir)
         known = list(vocabularies["pacts"])
         if kind != "page" and not pact:
             if not known:
-                _stop("the site has no pact yet; create one with: pactsite new pact NAME")
+                _stop(t("the site has no pact yet; create one with: pactsite new pact NAME"))
             if stdin_is_terminal():
                 pact = click.prompt("Pakt", type=click.Choice(known))
             else:
-                _stop(f"which pact? pass --pact NAME ({', '.join(known)})", 2)
+                _stop(t("which pact? pass --pact NAME ({known})", known=", ".join(known)), 2)
         if pact and pact not in known:
-            _stop(f"unknown pact '{pact}'; {did_you_mean(pact, known)}")
+            _stop(
+                t(
+                    "unknown pact '{pact}'; {suggestion}",
+                    pact=pact,
+                    suggestion=did_you_mean(pact, known),
+                )
+            )
         title = _ask(title, "Titel", "an argument in quotes")
         try:
             new = entry_file(kind, title, pact, _today(day, zone), vocabularies)
         except ScaffoldError as error:
-            _stop(str(error))
+            _stop(error.text)
             return
         click.echo(write_new(site_dir, new))
 
@@ -140,6 +205,7 @@ def _entry_command(kind: str) -> click.Command:
     command = click.option("--pact", default=None, help="The pact's folder name.")(command)
     command = DATE_OPTION(command)
     command = SITE_OPTION(command)
+    command = LANG_OPTION(command)
     return click.command(kind, help=helps[kind])(command)
 
 
@@ -151,8 +217,10 @@ for _kind in ENTRY_KINDS:
 @SITE_OPTION
 @click.argument("slug")
 @click.option("--name", default=None, help="Full name of the pact.")
-def new_pact(site_dir: Path, slug: str, name: str | None) -> None:
+@LANG_OPTION
+def new_pact(site_dir: Path, slug: str, name: str | None, lang: str | None) -> None:
     """Create a pact profile: content/pacts/SLUG/pact.yaml."""
+    _speak(lang or site_language(site_dir))
     vocabularies, zone = _site(site_dir)
     if not name:
         placeholder = f"{slug} (Platzhalter: vollständiger Name)"
@@ -161,25 +229,38 @@ def new_pact(site_dir: Path, slug: str, name: str | None) -> None:
     try:
         new = pact_file(slug, name, _today(None, zone), vocabularies)
     except ScaffoldError as error:
-        _stop(str(error))
+        _stop(error.text)
         return
     if (site_dir / new.path.parent).exists():
-        _stop(f"{site_dir / new.path.parent} already exists; nothing was changed")
+        _stop(
+            t(
+                "{folder} already exists; nothing was changed",
+                folder=str(site_dir / new.path.parent),
+            )
+        )
     click.echo(write_new(site_dir, new))
 
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Netzwerk der Pakte für Arbeit (Platzhalter)", help="Site title.")
-def init_command(directory: Path, title: str) -> None:
+@LANG_OPTION
+def init_command(directory: Path, title: str, lang: str | None) -> None:
     """Create a new, empty network site in DIRECTORY that builds at once."""
+    _speak(lang or DEFAULT_SITE_LANGUAGE)  # the new site's language
     files = new_site(title, _today(None))
     taken = [str(directory / f.path) for f in files if (directory / f.path).exists()]
     if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists() or taken:
-        _stop(f"{directory} already holds a site (site.yaml or content/); nothing was changed")
+        _stop(
+            t(
+                "{folder} already holds a site (site.yaml or content/); nothing was changed",
+                folder=str(directory),
+            )
+        )
     for new in files:
         click.echo(write_new(directory, new))
-    click.echo(f"next: pactsite build --site {directory}")
+    build = f"pactsite build --site {directory}"
+    click.echo(_say(t("next: {command}", command=build)))
 
 
 @click.command("codeowners")
@@ -191,16 +272,18 @@ def init_command(directory: Path, title: str) -> None:
     default=None,
     help="File to write (default: standard output), e.g. .github/CODEOWNERS.",
 )
-def codeowners_command(site_dir: Path, output: Path | None) -> None:
+@LANG_OPTION
+def codeowners_command(site_dir: Path, output: Path | None, lang: str | None) -> None:
     """Write a CODEOWNERS file: each pact's folder needs its editors' approval."""
+    _speak(lang or site_language(site_dir))
     from pactsite.build import check  # the pipeline: only for this command
 
     try:
         checked = check(site_dir, BuildOptions(now=dt.datetime.now(dt.UTC), drafts=True))
     except BuildFailed as failed:
         for diagnostic in failed.diagnostics:
-            click.echo(diagnostic.format(), err=True)
-        _stop("fix the errors above first; no CODEOWNERS was written")
+            click.echo(diagnostic.format(_language()), err=True)
+        _stop(t("fix the errors above first; no CODEOWNERS was written"))
         return
     text = codeowners_text(checked.site.pacts)
     if output is None:
@@ -208,4 +291,4 @@ def codeowners_command(site_dir: Path, output: Path | None) -> None:
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8", newline="\n")
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_say(t("wrote {file}", file=str(output))), err=True)

@@ -11,6 +11,7 @@ Babel (`make messages`); `t` is the keyword Babel extracts.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,6 +40,9 @@ class Text:
     def __str__(self) -> str:
         return self.render(SOURCE_LANGUAGE)
 
+    def __bool__(self) -> bool:
+        return bool(self.template)
+
 
 def t(template: str, **values: str | int | Text) -> Text:
     """A translatable message; `{name}` in the template is replaced by the value `name`."""
@@ -53,6 +57,7 @@ def t(template: str, **values: str | int | Text) -> Text:
 
 def verbatim(text: str) -> Text:
     """A text shown as it is in every language (a name, a quote from the input)."""
+    # TRANSLATORS: a value shown as it is; translate as {text}
     return t("{text}", text=text)
 
 
@@ -67,6 +72,31 @@ def translation(language: str) -> gettext.NullTranslations:
     if language == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def message_language(language: str) -> str:
+    """The language pactsite's messages are shown in for a site of `language`."""
+    return language if language in LANGUAGES else SOURCE_LANGUAGE
+
+
+DEFAULT_SITE_LANGUAGE = "de"
+"""A site.yaml without `language:` is German (as `SiteConfig` reads it)."""
+
+# Only the top-level `language: de` line: the command line needs the language also when
+# site.yaml is broken, and before (or without) importing YAML and the pipeline.
+_LANGUAGE_LINE = re.compile(
+    r"""^language[ \t]*:[ \t]*(["']?)([A-Za-z_-]*)\1[ \t]*(?:#.*)?$""", re.MULTILINE
+)
+
+
+def site_language(root: Path) -> str:
+    """The language of the messages for the site in `root`, from its site.yaml's `language:`."""
+    try:
+        text = (root / "site.yaml").read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return DEFAULT_SITE_LANGUAGE
+    found = _LANGUAGE_LINE.search(text)
+    return message_language(found.group(2).lower() if found else DEFAULT_SITE_LANGUAGE)
 
 
 PlainText = str | list[object]

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text, t
 
 _REFERENCE = re.compile(
     r'<(?:a|link|img|script|source)\b[^>]*?(?:h(?<!\wh)ref|s(?<!\ws)rc)="([^"]*)"'
@@ -47,7 +48,7 @@ def check_page_links(
     """
     ids: dict[str, set[str]] = {}
     problems: dict[tuple[str, str], Diagnostic] = {}
-    known: dict[tuple[str, str], str] = {}  # site-absolute targets repeat on every page
+    known: dict[tuple[str, str], Text | None] = {}  # site-absolute targets repeat on every page
     fine: set[str] = set()  # as written: site-absolute targets known to lead somewhere
     for page in pages:
         path = str(page.path)
@@ -56,8 +57,9 @@ def check_page_links(
             target = unescape(written)
             absolute = target.startswith("/")
             seen = (target, "" if absolute else path)
-            problem = known.get(seen)
-            if problem is None:
+            if seen in known:
+                problem = known[seen]
+            else:
                 problem = _problem(target, page.path, paths, page_text, ids, text)
                 known[seen] = problem
             if problem:
@@ -65,7 +67,7 @@ def check_page_links(
                 problems.setdefault((found.path, target), found)
             elif absolute:
                 fine.add(written)
-    return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
+    return sorted(problems.values(), key=lambda d: (d.path, d.line, str(d.message)))
 
 
 def _problem(
@@ -75,10 +77,10 @@ def _problem(
     page_text: Callable[[str], str | None],
     ids: dict[str, set[str]],
     own_text: str,
-) -> str:
+) -> Text | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not (parts.path or parts.fragment):
-        return ""
+        return None
     if parts.path.startswith("/"):
         file = parts.path.lstrip("/")
     elif parts.path:
@@ -91,18 +93,26 @@ def _problem(
     if file not in paths and f"{file}/index.html" in paths:
         file = f"{file}/index.html"
     if file not in paths:
-        return f"link to '{target}' leads nowhere in the built site"
+        return t("link to '{target}' leads nowhere in the built site", target=target)
     if parts.fragment and file == str(page):  # every page links its own skip target
         if not _has_id(own_text, parts.fragment):
-            return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"
+            return _no_id(target, parts.fragment)
     elif parts.fragment and file.endswith(".html"):
         if file not in ids:  # once per page (setdefault would scan the page every time)
             text = page_text(file)
             ids[file] = _ids(text) if text is not None else set()
         known = ids[file]
         if parts.fragment not in known:
-            return f"link to '{target}': the page has no element with the id '#{parts.fragment}'"
-    return ""
+            return _no_id(target, parts.fragment)
+    return None
+
+
+def _no_id(target: str, fragment: str) -> Text:
+    return t(
+        "link to '{target}': the page has no element with the id '#{id}'",
+        target=target,
+        id=fragment,
+    )
 
 
 def _ids(text: str) -> set[str]:
@@ -129,20 +139,20 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _diagnostic(page: OutputFile, target: str, problem: str, root: Path) -> Diagnostic:
+def _diagnostic(page: OutputFile, target: str, problem: Text, root: Path) -> Diagnostic:
     """Blame the content file if the link is written there, else the template."""
-    where = f"{problem} (on the page /{page.path})"
+    where = t("{problem} (on the page /{page})", problem=problem, page=str(page.path))
     if page.source:
         line = _line_with(root / page.source, target)
         if line:
-            hint = "link the Markdown file of the page instead, e.g. ../pages/impressum.md"
+            hint = t("link the Markdown file of the page instead, e.g. ../pages/impressum.md")
             return Diagnostic(path=page.source, line=line, message=where, hint=hint)
     origin = Path(page.origin) if page.origin else None
     return Diagnostic(
         path=_shown(origin, root) if origin else str(page.path),
         line=(_line_with(origin, target) or 1) if origin else 1,
         message=where,
-        hint="fix the link in the template, pact.yaml or site.yaml",
+        hint=t("fix the link in the template, pact.yaml or site.yaml"),
     )
 
 

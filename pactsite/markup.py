@@ -42,6 +42,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString, nearing_recursion_limit
 
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import t
 from pactsite.slugs import heading_id
 
 ALLOWED_TAGS = frozenset(
@@ -550,8 +551,8 @@ def render_each(
             problem = Diagnostic(
                 path=path,
                 line=line,
-                message="the text nests lists or quotes too deeply to be shown",
-                hint="use at most a few levels of lists inside lists",
+                message=t("the text nests lists or quotes too deeply to be shown"),
+                hint=t("use at most a few levels of lists inside lists"),
             )
             yield key, RenderedBody(html="", headings=(), links=()), problem
 

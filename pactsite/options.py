@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from pactsite.i18n import LANGUAGES
+
 SITE_OPTION = click.option(
     "--site",
     "site_dir",
@@ -13,4 +15,13 @@ SITE_OPTION = click.option(
     default=Path(),
     show_default=True,
     help="Folder of the site (the one that holds site.yaml).",
+)
+
+LANG_OPTION = click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(LANGUAGES),
+    envvar="PACTSITE_LANG",
+    default=None,
+    help="Language of the messages (default: 'language:' in site.yaml; env PACTSITE_LANG).",
 )

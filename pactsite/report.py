@@ -1,4 +1,4 @@
-"""Diagnostics for people and machines: plain text, GitHub annotations, JSON, a German page."""
+"""Diagnostics for people and machines: plain text, GitHub annotations, JSON, a report page."""
 
 from __future__ import annotations
 
@@ -6,30 +6,29 @@ import json
 from collections.abc import Sequence
 
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
-from pactsite.explain import Explanation
-from pactsite.i18n import render
+from pactsite.i18n import SOURCE_LANGUAGE, Text, render, t
 
 FORMATS = ("text", "github", "json", "html")
 
 
 def format_report(
-    diagnostics: Sequence[Diagnostic], fmt: str, explanations: Sequence[Explanation] = ()
+    diagnostics: Sequence[Diagnostic], fmt: str, language: str = SOURCE_LANGUAGE
 ) -> str:
     """Render diagnostics in one of FORMATS; the text format is `path:line: error: ...`.
 
-    The html page explains each message in German where the editors' guide does.
+    Messages and hints are in `language`; the keys, severities and prefixes stay English.
     """
     ordered = sort_diagnostics(diagnostics)
     if fmt == "github":
-        return "".join(_github(d) + "\n" for d in ordered)
+        return "".join(_github(d, language) + "\n" for d in ordered)
     if fmt == "json":
         records = [
             {
                 "path": d.path,
                 "line": d.line,
                 "severity": d.severity.value,
-                "message": render(d.message),
-                "hint": render(d.hint),
+                "message": render(d.message, language),
+                "hint": render(d.hint, language),
             }
             for d in ordered
         ]
@@ -37,17 +36,21 @@ def format_report(
     if fmt == "html":
         from pactsite.outputs.report_page import report_page  # Markdown: only for this format
 
-        return report_page(ordered, explanations)
-    return "".join(d.format() + "\n" for d in ordered)
+        return report_page(ordered, language)
+    return "".join(d.format(language) + "\n" for d in ordered)
 
 
-def summary(diagnostics: Sequence[Diagnostic]) -> str:
+def summary(diagnostics: Sequence[Diagnostic]) -> Text:
     """Count errors and warnings."""
     errors = sum(1 for d in diagnostics if d.is_error)
-    return f"{errors} error(s), {len(diagnostics) - errors} warning(s)"
+    return t(
+        "{errors} error(s), {warnings} warning(s)",
+        errors=errors,
+        warnings=len(diagnostics) - errors,
+    )
 
 
-def _github(diagnostic: Diagnostic) -> str:
+def _github(diagnostic: Diagnostic, language: str) -> str:
     """A GitHub Actions workflow command that annotates the file and line."""
 
     def data(text: str) -> str:
@@ -56,7 +59,7 @@ def _github(diagnostic: Diagnostic) -> str:
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
-    text = diagnostic.text()
+    text = diagnostic.text(language)
     level = "error" if diagnostic.is_error else "warning"
     where = f"file={prop(diagnostic.path)},line={diagnostic.line}"
     return f"::{level} {where},title=pactsite::{data(text)}"

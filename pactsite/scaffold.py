@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from pactsite.fieldhelp import explain
+from pactsite.i18n import Text, t
 from pactsite.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -56,6 +57,10 @@ _HEADER = (
 class ScaffoldError(ValueError):
     """A new file cannot be made from what was given; the message says why and what to do."""
 
+    def __init__(self, text: str | Text) -> None:
+        self.text = text
+        super().__init__(str(text))
+
 
 @dataclass(frozen=True, slots=True)
 class NewFile:
@@ -74,12 +79,20 @@ def entry_file(
 ) -> NewFile:
     """A new news item, project, event or page titled `title`, in `pact` (or the network)."""
     if kind not in ENTRY_KINDS:
-        raise ScaffoldError(f"unknown content type '{kind}'; use one of {', '.join(ENTRY_KINDS)}")
+        raise ScaffoldError(
+            t(
+                "unknown content type '{kind}'; use one of {known}",
+                kind=kind,
+                known=", ".join(ENTRY_KINDS),
+            )
+        )
     slug = slugify(title)
     if not slug:
-        raise ScaffoldError(f"the title '{title}' gives no usable file name; use letters or digits")
+        raise ScaffoldError(
+            t("the title '{title}' gives no usable file name; use letters or digits", title=title)
+        )
     if pact is None and kind != "page":
-        raise ScaffoldError(f"a {kind} belongs to a pact; pass --pact NAME")
+        raise ScaffoldError(t("a {kind} belongs to a pact; pass --pact NAME", kind=kind))
     name = f"{today.isoformat()}-{slug}.md" if kind in _DATED else f"{slug}.md"
     folder = f"content/pacts/{pact}/{_FOLDERS[kind]}" if pact else "content/pages"
     required: dict[str, str] = {"title": _quote(title)}
@@ -102,7 +115,11 @@ def pact_file(
     if not is_valid_slug(slug) or slug == "pages":
         suggestion = slugify(slug) or "mein-pakt"
         raise ScaffoldError(
-            f"'{slug}' cannot be a pact folder name; use a-z, 0-9 and '-', e.g. '{suggestion}'"
+            t(
+                "'{slug}' cannot be a pact folder name; use a-z, 0-9 and '-', e.g. '{example}'",
+                slug=slug,
+                example=suggestion,
+            )
         )
     lines = [*_HEADER.splitlines()]
     lines += front_matter(PACT_FIELDS, {"name": _quote(name)}, vocabularies, today)

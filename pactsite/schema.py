@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pactsite import coerce
 from pactsite.diagnostics import Diagnostic, did_you_mean
+from pactsite.i18n import Text
 from pactsite.model import MEMBER_KINDS, Status
 from pactsite.yamldoc import YamlDoc
 
@@ -271,7 +272,7 @@ _SINGULAR = {
 }
 
 
-def _problem(where: Validation, key_path: str, message: str, hint: str) -> Diagnostic:
+def _problem(where: Validation, key_path: str, message: str | Text, hint: str | Text) -> Diagnostic:
     return Diagnostic(path=where.path, line=where.doc.line_of(key_path), message=message, hint=hint)
 
 

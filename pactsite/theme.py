@@ -14,6 +14,7 @@ import yaml
 
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import t
 
 _PACKAGE_THEMES = Path(__file__).parent / "themes"
 _REPOSITORY_THEMES = Path(__file__).parent.parent / "themes"
@@ -43,8 +44,8 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
             Diagnostic(
                 path="site.yaml",
                 line=1,
-                message=f"theme '{config.theme}' not found",
-                hint="remove 'theme:' to use the default theme",
+                message=t("theme '{theme}' not found", theme=config.theme),
+                hint=t("remove 'theme:' to use the default theme"),
             )
         ]
     strings_file = folder / "i18n" / f"{config.language}.yaml"

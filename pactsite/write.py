@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import OutputError
+from pactsite.i18n import Text, t, verbatim
 
 _STAGING = ".{name}.staging"
 _RETIRED = ".{name}.old"
@@ -232,15 +233,18 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(result == 0)
 
 
-def _explain(error: OSError, out_dir: Path) -> str:
+def _explain(error: OSError, out_dir: Path) -> str | Text:
     reasons = {
-        errno.EACCES: "permission denied",
-        errno.EROFS: "the disk is read-only",
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
+        errno.EACCES: t("permission denied"),
+        errno.EROFS: t("the disk is read-only"),
+        errno.ENOSPC: t("the disk is full"),
+        errno.EDQUOT: t("the disk quota is used up"),
     }
-    reason = reasons.get(error.errno or 0, error.strerror or str(error))
-    return (
-        f"{out_dir}: error: cannot write the site ({reason}); the previous build is "
-        "unchanged. Free space or choose another folder with --output"
+    reason = reasons.get(error.errno or 0, verbatim(error.strerror or str(error)))
+    message = t(
+        "cannot write the site ({reason}); the previous build is unchanged. "
+        "Free space or choose another folder with --output",
+        reason=reason,
     )
+    # the prefix stays English in every language, as in diagnostics: not a t() template
+    return Text("{path}: error: {message}", (("message", message), ("path", str(out_dir))))

@@ -20,6 +20,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def english_messages() -> Iterator[None]:
+    """Tests read pactsite's messages in English, the language of its templates, although the
+    fixture sites are German; tests of the German messages pass `--lang de` or unset this
+    (tests/test_messages.py). Session-wide, so fixtures that build once get it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PACTSITE_LANG", "en")
+        yield
+
+
 @dataclass
 class Run:
     """The outcome of one pactsite command."""

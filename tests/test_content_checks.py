@@ -120,24 +120,17 @@ def test_json_format_is_machine_readable(minimal_site: Path) -> None:
 
 
 def test_html_format_is_a_german_report_page(minimal_site: Path) -> None:
-    (minimal_site / "content/pages/kaputt.md").write_text("---\ntitel: X\n---\n")
-    run = run_pactsite("check", "--format", "html", "--site", str(minimal_site))
+    (minimal_site / "content/pages/kaputt.md").write_text("---\ntitle: X\n---\n\n![](a.jpg)\n")
+    run = run_pactsite("check", "--format", "html", "--lang", "de", "--site", str(minimal_site))
     page = lxml.html.fromstring(run.output)
     assert page.get("lang") == "de"
     headers = [th.text_content() for th in page.xpath("//th")]
-    assert headers == [
-        "Art",
-        "Datei",
-        "Zeile",
-        "Was falsch ist und wie Sie es beheben",
-        "Meldung von pactsite",
-    ]
+    assert headers == ["Art", "Datei", "Zeile", "Was falsch ist und wie Sie es beheben"]
     rows = [[td.text_content() for td in tr.xpath("td")] for tr in page.xpath("//tbody/tr")]
-    row = next(row for row in rows if "unknown key 'titel'" in row[4])
-    assert row[:3] == ["Fehler", "content/pages/kaputt.md", "2"]
-    # explained in German from the editors' guide, with pactsite's own words beside it
-    assert row[3].startswith("Der Feldname ist falsch geschrieben")
-    assert row[4].startswith("unknown key 'titel'; did you mean 'title'?")
+    row = next(row for row in rows if "a.jpg' fehlt der Alternativtext" in row[3])
+    assert row[:3] == ["Fehler", "content/pages/kaputt.md", "5"]
+    # pactsite's own message, in the site's language: nothing left in English
+    assert row[3].startswith("dem Bild 'a.jpg' fehlt der Alternativtext; schreiben Sie")
 
 
 def test_every_build_publishes_the_german_report_and_the_log_links_it(
@@ -147,7 +140,7 @@ def test_every_build_publishes_the_german_report_and_the_log_links_it(
     run = run_pactsite("build", "--site", str(_careless_site(minimal_site)))
     assert run.exit_code == 0, run.stderr
     link = "https://deploy-preview-7--pakte.netlify.app/.pactsite/pruefbericht.html"
-    assert f"German report of the warnings for editors: {link}" in run.output
+    assert f"Report of the warnings for editors: {link}" in run.output
     page = parse_page(minimal_site / "public/.pactsite/pruefbericht.html")
     assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
     files = {td.text_content() for td in page.xpath("//tbody/tr/td[2]")}

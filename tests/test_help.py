@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -41,41 +40,3 @@ def test_a_new_site_gets_the_shipped_guide_and_a_site_can_bring_its_own(tmp_path
     assert run_pactsite("build", "--site", str(site)).exit_code == 0
     own = parse_page(site / "public/hilfe/index.html")
     assert own.xpath("//h1/text()") == ["Unsere Hilfe"]
-
-
-def _documented_messages() -> list[str]:
-    """The messages in the first column of the guide's error tables (without 'sonstige')."""
-    section = GUIDE.split("## Fehlermeldungen und was sie bedeuten")[1].split("\n## ")[0]
-    messages = []
-    for row in section.splitlines():
-        cells = row.split(" | ")
-        if row.startswith("| `") and len(cells) > 1:
-            messages += re.findall(r"`([^`]+)`", cells[0])
-    return messages
-
-
-_LITERAL = re.compile(r'f?"((?:[^"\\\n]|\\.)*)"')
-
-
-def _message_patterns() -> list[re.Pattern[str]]:
-    """Every string literal of the code as a pattern, `{...}` placeholders as wildcards."""
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (REPOSITORY / "pactsite").rglob("*.py"))
-    patterns = []
-    for literal in _LITERAL.findall(code):
-        parts = re.split(r"\{[^{}]*\}", literal)
-        if sum(len(part) for part in parts) >= 7:
-            patterns.append(re.compile(".+?".join(re.escape(part) for part in parts)))
-    return patterns
-
-
-def test_every_error_message_in_the_guide_is_one_the_code_can_produce() -> None:
-    patterns = _message_patterns()
-    messages = [m.split("; ")[0].replace("…", "X") for m in _documented_messages() if " " in m]
-    assert len(messages) > 40
-    # a field's message is prefixed with its name: "editors: 'x' is neither ..."
-    unknown = [
-        m
-        for m in messages
-        if not any(p.fullmatch(m) or p.fullmatch(re.sub(r"^[a-z_.]+: ", "", m)) for p in patterns)
-    ]
-    assert unknown == []

@@ -30,6 +30,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pactsite.artifact import OutputFile
 from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text, t, verbatim
 from pactsite.links import ASSET_PREFIX, LinkIndex, resolve_link
 from pactsite.markup import RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, News, Project, Site
@@ -54,7 +55,7 @@ _ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and heig
 _ORIENTATION = 0x0112
 _IMG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
-_LIMIT_HINT = "save it smaller (at most 80 megapixels and 50 MB) and add it again"
+_LIMIT_HINT = t("save it smaller (at most 80 megapixels and 50 MB) and add it again")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,12 @@ def body_image_uses(
                     Diagnostic(
                         path=sources[key],
                         line=link.line,
-                        message=f"image '{link.target}': browsers cannot show "
-                        f"'{_suffix(asset)}' files",
-                        hint="save the photo as JPEG (or PNG for a graphic) and link that file",
+                        message=t(
+                            "image '{image}': browsers cannot show '{suffix}' files",
+                            image=link.target,
+                            suffix=_suffix(asset),
+                        ),
+                        hint=t("save the photo as JPEG (or PNG for a graphic) and link that file"),
                     )
                 )
     return uses, problems
@@ -210,13 +214,14 @@ def front_matter_images(site: Site, index: LinkIndex) -> tuple[list[ImageUse], l
         line = entry.source.line_of("image")
         resolution = resolve_link(entry.image, entry.source.path, index, is_image=True)
         asset = _asset_of(resolution.url)
-        problem, hint = resolution.problem, resolution.hint
+        problem: str | Text = resolution.problem
+        hint: str | Text = resolution.hint
         if not problem and not (asset and is_raster(asset)):
-            problem = f"image '{entry.image}' is not a photo or graphic of this site"
-            hint = "give the file name of a .jpg, .png or .webp next to the Markdown file"
+            problem = t("image '{image}' is not a photo or graphic of this site", image=entry.image)
+            hint = t("give the file name of a .jpg, .png or .webp next to the Markdown file")
         elif not problem and not entry.image_alt.strip():
-            problem = f"image '{entry.image}' has no image_alt"
-            hint = (
+            problem = t("image '{image}' has no image_alt", image=entry.image)
+            hint = t(
                 "add 'image_alt:' saying what the picture shows, for people who cannot "
                 "see it, e.g. image_alt: Teilnehmende beim Treffen in Halle"
             )
@@ -291,8 +296,8 @@ def apply_images(
 
 
 class _ImageProblem(Exception):
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, hint: Text) -> None:
+        super().__init__(str(message))
         self.message, self.hint = message, hint
 
     def at(self, use: ImageUse) -> Diagnostic:
@@ -316,11 +321,19 @@ def _read(path: Path, asset: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _ImageProblem(f"image '{asset}' is too large ({size // 2**20} MB)", _LIMIT_HINT)
+            raise _ImageProblem(
+                t("image '{image}' is too large ({size} MB)", image=asset, size=size // 2**20),
+                _LIMIT_HINT,
+            )
         return path.read_bytes()
     except OSError as error:
         raise _ImageProblem(
-            f"image '{asset}' cannot be read ({error.strerror})", "check the file"
+            t(
+                "image '{image}' cannot be read ({reason})",
+                image=asset,
+                reason=verbatim(error.strerror or str(error)),
+            ),
+            t("check the file"),
         ) from None
 
 
@@ -334,7 +347,7 @@ def _opened(data: bytes, asset: str) -> Iterator[Image.Image]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(asset) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _unreadable(asset, "it is not an image Pillow can read") from None
+        raise _unreadable(asset, t("it is not an image Pillow can read")) from None
     with image:
         if image.width * image.height > MAX_PIXELS:
             raise _too_many_pixels(asset)
@@ -342,13 +355,15 @@ def _opened(data: bytes, asset: str) -> Iterator[Image.Image]:
 
 
 def _too_many_pixels(asset: str) -> _ImageProblem:
-    return _ImageProblem(f"image '{asset}' has too many pixels to be processed safely", _LIMIT_HINT)
-
-
-def _unreadable(asset: str, why: str) -> _ImageProblem:
     return _ImageProblem(
-        f"image '{asset}' cannot be used: {why}",
-        "save it again as JPEG or PNG (the file may be damaged or only partly copied)",
+        t("image '{image}' has too many pixels to be processed safely", image=asset), _LIMIT_HINT
+    )
+
+
+def _unreadable(asset: str, why: Text) -> _ImageProblem:
+    return _ImageProblem(
+        t("image '{image}' cannot be used: {why}", image=asset, why=why),
+        t("save it again as JPEG or PNG (the file may be damaged or only partly copied)"),
     )
 
 
@@ -375,7 +390,8 @@ def build_variants(
                 continue
             except OSError as error:
                 use = first_use.get(asset, ImageUse(asset, asset, 1))
-                problems.append(_unreadable(asset, error.strerror or str(error)).at(use))
+                why = verbatim(error.strerror or str(error))
+                problems.append(_unreadable(asset, why).at(use))
                 continue
             _to_cache(cache, variants)
             processed += 1
@@ -400,7 +416,9 @@ def make_variants(data: bytes, info: ImageInfo) -> dict[tuple[int, str], bytes]:
             upright = ImageOps.exif_transpose(opened)
             upright.load()
         except (OSError, SyntaxError, ValueError) as error:
-            raise _unreadable(info.asset, f"it is damaged ({error})") from None
+            raise _unreadable(
+                info.asset, t("it is damaged ({error})", error=verbatim(str(error)))
+            ) from None
         pixels = _flatten(upright)
     variants: dict[tuple[int, str], bytes] = {}
     for width in info.widths:

@@ -15,7 +15,7 @@ from pactsite import parallel
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
-from pactsite.i18n import Text
+from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
 from pactsite.parallel import ChunkResults, iter_chunks
 from pactsite.timeline import split_events
@@ -354,15 +354,15 @@ def template_diagnostic(error: jinja2.TemplateError, template: str) -> Diagnosti
         return Diagnostic(
             path=error.filename or error.name or template,
             line=error.lineno or 1,
-            message=f"template error: {error.message}",
-            hint="fix the template",
+            message=t("template error: {error}", error=verbatim(str(error.message))),
+            hint=t("fix the template"),
         )
     frame = _template_frame(error)
     return Diagnostic(
         path=frame[0] if frame else template,
         line=frame[1] if frame else 1,
-        message=f"template error: {error}",
-        hint="check the names used in the template",
+        message=t("template error: {error}", error=verbatim(str(error))),
+        hint=t("check the names used in the template"),
     )
 
 

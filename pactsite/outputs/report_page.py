@@ -1,78 +1,79 @@
-"""The German report page of a build's warnings and errors, for editors, not programmers.
+"""The report page of a build's warnings and errors (Prüfbericht), for editors, not programmers.
 
 `pactsite check --format html` prints it; every build also publishes it as
-`/.pactsite/pruefbericht.html`, so the deploy log can link to it.
+`/.pactsite/pruefbericht.html`, so the deploy log can link to it. It is written in the
+language of the messages: German for a German site.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
-from pactsite.explain import Explanation, explain, parse_explanations
-from pactsite.outputs.help import locate_guide
+from pactsite.i18n import Text, message_language, t
 
 REPORT_FILE = PurePosixPath(".pactsite/pruefbericht.html")
 
 
-def guide_explanations(root: Path) -> list[Explanation]:
-    """The German explanations of messages from the site's (or the shipped) editors' guide."""
-    guide = locate_guide(root)
-    return parse_explanations(guide.read_text(encoding="utf-8")) if guide else []
-
-
-def build_report_page(root: Path, diagnostics: Sequence[Diagnostic]) -> OutputFile:
-    """The report page of this build's warnings, as a file of the site."""
-    page = report_page(sort_diagnostics(diagnostics), guide_explanations(root))
+def build_report_page(diagnostics: Sequence[Diagnostic], site_language: str) -> OutputFile:
+    """The report page of this build's warnings, as a file of the site, in its language."""
+    page = report_page(sort_diagnostics(diagnostics), message_language(site_language))
     return OutputFile(REPORT_FILE, page.encode("utf-8"))
 
 
-def _with_code(text: str) -> str:
-    """Escape the guide's text and turn its `code` spans into <code> elements."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
+    """A report page that editors can read, in `language`: one row per problem."""
 
+    def say(text: Text) -> str:
+        return html.escape(text.render(language), quote=False)
 
-def report_page(diagnostics: Sequence[Diagnostic], explanations: Sequence[Explanation]) -> str:
-    """A German report page that editors can read: one row per problem."""
+    error, warning = say(t("Error")), say(t("Warning"))
     errors = sum(1 for d in diagnostics if d.is_error)
     rows = "".join(
         "<tr>"
-        f"<td>{'Fehler' if d.is_error else 'Hinweis'}</td>"
+        f"<td>{error if d.is_error else warning}</td>"
         f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
-        f"<td>{_with_code(explain(str(d.message), explanations)) or '–'}</td>"
-        f'<td><span lang="en">{html.escape(d.text())}</span></td>'
+        f"<td>{html.escape(d.text(language), quote=False)}</td>"
         "</tr>\n"
         for d in diagnostics
     )
     verdict = (
-        f"<p>Die Website kann so nicht gebaut werden: {errors} Fehler müssen behoben werden.</p>"
+        say(
+            t("The site cannot be built like this: {errors} error(s) must be fixed.", errors=errors)
+        )
         if errors
-        else "<p>Keine Fehler: Die Website kann gebaut werden.</p>"
+        else say(t("No errors: the site can be built."))
+    )
+    caption = say(t("Problems found"))
+    headers = "".join(
+        f'<th scope="col">{say(header)}</th>'
+        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
     )
     table = (
-        '<table><caption>Gefundene Probleme</caption><thead><tr><th scope="col">Art</th>'
-        '<th scope="col">Datei</th><th scope="col">Zeile</th><th scope="col">Was falsch ist '
-        'und wie Sie es beheben</th><th scope="col">Meldung von pactsite</th></tr></thead>'
-        "<tbody>\n"
+        f"<table><caption>{caption}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
         f"{rows}</tbody></table>"
         if diagnostics
         else ""
     )
+    title = say(t("Content check report"))
+    intro = say(
+        t(
+            "pactsite has checked all content. Each row names the file and the line in it, "
+            "what is wrong and how to fix it. Open the file in your editor, go to that line "
+            "and save it after the correction. The editors' guide explains all messages in "
+            "the section “{section}” (on the site under /hilfe/).",
+            section=t("Error messages and what they mean"),
+        )
+    )
     return (
-        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
-        "<title>Prüfbericht der Inhalte</title>\n</head>\n<body>\n<main>\n"
-        "<h1>Prüfbericht der Inhalte</h1>\n"
-        "<p>pactsite hat alle Inhalte geprüft. Jede Zeile nennt die Datei und die Zeile "
-        "darin, was falsch ist und wie Sie es beheben. Öffnen Sie die Datei in Ihrem "
-        "Editor, gehen Sie zur genannten Zeile und speichern Sie nach der Korrektur. "
-        "Die letzte Spalte ist die Meldung von pactsite im Wortlaut (englisch); alle "
-        "Meldungen erklärt die Anleitung für Redaktionen im Abschnitt "
-        "„Fehlermeldungen und was sie bedeuten“ (auf der Website unter /hilfe/).</p>\n"
-        f"{verdict}\n{table}\n</main>\n</body>\n</html>\n"
+        f"<title>{title}</title>\n</head>\n<body>\n<main>\n"
+        f"<h1>{title}</h1>\n"
+        f"<p>{intro}</p>\n"
+        f"<p>{verdict}</p>\n{table}\n</main>\n</body>\n</html>\n"
     )

@@ -7,15 +7,17 @@ from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile
 from pactsite.config import SiteConfig
+from pactsite.i18n import Text, t
 
 NEXT_BUILD_FILE = PurePosixPath(".pactsite/next-build.txt")
 
 
-def describe_change(moment: dt.datetime | None, config: SiteConfig) -> str:
+def describe_change(moment: dt.datetime | None, config: SiteConfig) -> Text:
     """The human line: `next change: 2003-01-15 16:00 Europe/Berlin` (or `none`)."""
     if moment is None:
-        return "next change: none"
-    return f"next change: {moment:%Y-%m-%d %H:%M} {config.timezone}"
+        return t("next change: none")
+    when = f"{moment:%Y-%m-%d %H:%M} {config.timezone}"
+    return t("next change: {moment}", moment=when)
 
 
 def build_next_build(moment: dt.datetime | None, config: SiteConfig) -> OutputFile:

@@ -38,6 +38,7 @@ from pathlib import PurePosixPath
 
 from pactsite.artifact import OutputFile, spill_here
 from pactsite.diagnostics import OutputError
+from pactsite.i18n import Text, t
 from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.parallel import release_free_memory
 from pactsite.urls import output_url
@@ -347,7 +348,7 @@ class SearchIndexing:
         if self._process is None:
             return build_search_index(self._pages)
         if self._running is None:
-            raise OutputError("error: the search index was asked for after it was stopped")
+            raise OutputError(_error(t("the search index was asked for after it was stopped")))
         process, receiving = self._running
         try:
             outcome = _receive(receiving)
@@ -357,7 +358,7 @@ class SearchIndexing:
             self.cancel()
         if not isinstance(outcome, SearchIndex):
             detail = outcome if isinstance(outcome, str) else f"exit code {process.exitcode}"
-            raise OutputError(f"error: making the search index failed: {detail}")
+            raise OutputError(_error(t("making the search index failed: {detail}", detail=detail)))
         return outcome
 
     def cancel(self) -> None:
@@ -404,3 +405,8 @@ def _receive(receiving: Connection) -> SearchIndex | str:
         path, content = item
         files.append(OutputFile(PurePosixPath(path), content))
     return SearchIndex(files=files, pages=pages)
+
+
+def _error(message: Text) -> Text:
+    """`error: message`, the prefix English in every language (as in diagnostics)."""
+    return Text("error: {message}", (("message", message),))

@@ -15,6 +15,7 @@ from types import FrameType
 
 from pactsite.build import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError
+from pactsite.i18n import SOURCE_LANGUAGE, Text, render, t, verbatim
 from pactsite.incremental import Memory, build_incremental
 from pactsite.serve.debounce import Debouncer
 from pactsite.serve.server import LiveState, PreviewServer
@@ -27,10 +28,12 @@ class PortInUse(Exception):
     exit_code = 1
 
     def __init__(self, port: int) -> None:
-        super().__init__(
-            f"port {port} on 127.0.0.1 is already in use; stop the other server "
-            f"or choose another port with --port N"
+        self.text = t(
+            "port {port} on 127.0.0.1 is already in use; stop the other server "
+            "or choose another port with --port N",
+            port=port,
         )
+        super().__init__(str(self.text))
 
 
 class CannotWatch(Exception):
@@ -40,11 +43,20 @@ class CannotWatch(Exception):
 
     def __init__(self, root: Path, error: OSError) -> None:
         hint = (
-            "; raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288"
+            t("; raise the limit with: {command}", command=_MORE_WATCHES)
             if error.errno == errno.ENOSPC
             else ""
         )
-        super().__init__(f"cannot watch {root}: {error.strerror}{hint}")
+        self.text = t(
+            "cannot watch {root}: {reason}{hint}",
+            root=str(root),
+            reason=verbatim(error.strerror or str(error)),
+            hint=hint,
+        )
+        super().__init__(str(self.text))
+
+
+_MORE_WATCHES = "sudo sysctl fs.inotify.max_user_watches=524288"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,14 +67,18 @@ class Outcome:
     seconds: float
     report: BuildReport | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
-    output_error: str = ""
+    output_error: str | Text = ""
 
     @property
     def problems(self) -> tuple[str, ...]:
-        """The error lines the overlay shows; empty after a good build."""
+        """The error lines the overlay shows, in English; empty after a good build."""
+        return self.problems_in(SOURCE_LANGUAGE)
+
+    def problems_in(self, language: str) -> tuple[str, ...]:
+        """The error lines the overlay shows, in `language`; empty after a good build."""
         if self.output_error:
-            return (self.output_error,)
-        return tuple(d.format() for d in self.diagnostics if d.is_error)
+            return (render(self.output_error, language),)
+        return tuple(d.format(language) for d in self.diagnostics if d.is_error)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,6 +91,8 @@ class Preview:
     options: Callable[[], BuildOptions]
     memory: Memory = field(default_factory=Memory)
     """The last build's state: a rebuild redoes only what an edit touched."""
+    language: str = SOURCE_LANGUAGE
+    """The language of the messages in the error overlay."""
 
 
 def serve_site(
@@ -97,7 +115,7 @@ def serve_site(
 
     def rebuild(first: bool = False) -> None:
         outcome = _build_once(preview, first, changes.take())
-        state.publish(outcome.problems)
+        state.publish(outcome.problems_in(preview.language))
         told(outcome)
 
     def changed(paths: list[str] | None) -> None:
@@ -202,9 +220,9 @@ def _build_once(preview: Preview, first: bool, changed: set[str] | None = None) 
     except BuildFailed as failed:
         return Outcome(first=first, seconds=took(), diagnostics=failed.diagnostics)
     except OutputError as error:
-        return Outcome(first=first, seconds=took(), output_error=str(error))
+        return Outcome(first=first, seconds=took(), output_error=error.text)
     except Exception as error:  # a preview outlives a bug; the terminal says what
-        message = f"unexpected error: {type(error).__name__}: {error}"
+        message = t("unexpected error: {error}", error=verbatim(f"{type(error).__name__}: {error}"))
         return Outcome(first=first, seconds=took(), output_error=message)
     return Outcome(first=first, seconds=took(), report=report)
 

@@ -54,7 +54,7 @@ def empty_page(version: str, problems: Sequence[str]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _OverlayTexts:
-    """The overlay's own words in one language (the problem lines are always English)."""
+    """The overlay's own words in one language (the problem lines come in the site's)."""
 
     title: str
     advice: str
@@ -95,7 +95,7 @@ def overlay(problems: Sequence[str], language: str = "de") -> str:
         f'<div class="pactsite-overlay__box">\n'
         f'<p id="{OVERLAY_ID}-title" class="pactsite-overlay__title">{texts.title}</p>\n'
         f"<p>{texts.advice}</p>\n"
-        f'<pre class="pactsite-overlay__lines" lang="en">{lines}</pre>\n'
+        f'<pre class="pactsite-overlay__lines">{lines}</pre>\n'
         f'<button type="button" class="pactsite-overlay__close" data-pactsite-close>'
         f"{texts.hide}</button>\n"
         f"</div>\n</div>\n"
