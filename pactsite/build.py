@@ -127,6 +127,7 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         visibility = Visibility(drafts=options.drafts, now=options.now)
         site, found = assemble_site(sources, config, visibility)
         problems += found
+        failed = {p.path for p in problems if p.is_error}  # the files that did not load
         body_sources = _body_sources(site, sources)
         rendered = rendering.finish(body_sources)
     finally:
@@ -136,7 +137,8 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     urls = UrlScheme(config.urls, config.base_url)
     bodies = rendered.rendered
     problems += rendered.problems
-    index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
+    hidden = [*site.hidden, *site.hidden.values()]
+    index = build_index(site, bodies, urls, sources.assets, hidden, failed)
     paths = {k: s.path for k, s in body_sources.items()}
     resolved, link_problems = resolve_links(bodies, paths, index)
     problems += link_problems + rendered.warnings + audit_network(site)
