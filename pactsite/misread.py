@@ -75,7 +75,10 @@ def check_text(raw: Any, written: Written | None, *, required: bool = False) -> 
     fix = t("put it in quotes: {line}", line=written.as_line(quoted(written.text)))
     if isinstance(raw, bool):
         raise CoercionError(
-            t("YAML reads '{written}' as yes/no (true or false), not as text", written=written.text),
+            t(
+                "YAML reads '{written}' as yes/no (true or false), not as text",
+                written=written.text,
+            ),
             fix,
         )
     if raw is None:
@@ -135,8 +138,11 @@ def check_number(raw: Any, written: Written | None) -> None:
         )
 
 
-def check_date(raw: Any, written: Written | None, *, with_time: bool) -> None:
-    """Raise if a date is written in German notation (`12.03.2003`) or read as minutes."""
+def check_date(raw: Any, written: Written | None, *, with_time: bool, day: str = "") -> None:
+    """Raise if a date is written in German notation (`12.03.2003`) or read as minutes.
+
+    `day` is the date the entry is on, if known (an event's start), for the line to write.
+    """
     if written is None:
         return
     text = written.text.strip()
@@ -144,8 +150,7 @@ def check_date(raw: Any, written: Written | None, *, with_time: bool) -> None:
     month_date = _GERMAN_MONTH_DATE.match(text)
     corrected = ""
     if german:
-        day, month, year = int(german[1]), int(german[2]), int(german[3])
-        corrected = _iso(year, month, day)
+        corrected = _iso(int(german[3]), int(german[2]), int(german[1]))
         if corrected and german[4] and with_time:
             corrected = f'"{corrected} {int(german[4]):02d}:{german[5]}"'
     elif month_date and month_date[2].lower() in _MONTHS:
@@ -156,7 +161,8 @@ def check_date(raw: Any, written: Written | None, *, with_time: bool) -> None:
             t("write the date as YYYY-MM-DD: {line}", line=written.as_line(corrected)),
         )
     if written.plain and isinstance(raw, int) and not isinstance(raw, bool) and ":" in text:
-        example = '"2003-03-12 16:00"' if with_time else "2003-03-12"
+        day = day or "YYYY-MM-DD"
+        example = f'"{day} {text}"' if with_time else day
         raise CoercionError(
             t("YAML reads '{written}' as a number of minutes, not as a date", written=written.text),
             t("write the date with the time in quotes: {line}", line=written.as_line(example))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -255,7 +257,10 @@ def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) 
     elif spec.type in (T.NUMBER, T.INT):
         misread.check_number(raw, written)
     elif spec.type in (T.DATE, T.MOMENT):
-        misread.check_date(raw, written, with_time=spec.type is T.MOMENT)
+        start = where.doc.value.get("start") if isinstance(where.doc.value, dict) else None
+        day = str(start)[:10] if isinstance(start, dt.date | str) else ""
+        day = day if re.match(r"^\d{4}-\d{2}-\d{2}$", day) else ""
+        misread.check_date(raw, written, with_time=spec.type is T.MOMENT, day=day)
     elif spec.type is T.BOOL and raw is not None:
         misread.check_bool(raw, written)
 

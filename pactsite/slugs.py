@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -27,6 +28,15 @@ def slug_from_filename(stem: str) -> str:
     """Derive an entry's slug from its file name without extension (date prefix dropped)."""
     stem = unicodedata.normalize("NFC", stem)
     return slugify(DATE_PREFIX.sub("", stem))
+
+
+def date_from_filename(stem: str) -> dt.date | None:
+    """The date of a file name's date prefix (`2026-12-05 Übergänge`), if it has a valid one."""
+    match = DATE_PREFIX.match(stem)
+    try:
+        return dt.date.fromisoformat(match[1]) if match else None
+    except ValueError:
+        return None
 
 
 def heading_id(text: str, separator: str = "-") -> str:
