@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -59,7 +59,7 @@ from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
-from pactsite.sources import Sources, listed_sources, read_sources
+from pactsite.sources import SourceKind, Sources, listed_sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
@@ -128,7 +128,7 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         site, found = assemble_site(sources, config, visibility)
         problems += found
         failed = {p.path for p in problems if p.is_error}  # the files that did not load
-        body_sources = _body_sources(site, sources)
+        body_sources = _body_sources(site, sources, failed)
         rendered = rendering.finish(body_sources)
     finally:
         rendering.close()
@@ -447,8 +447,14 @@ def _taken(bodies: dict[str, RenderedBody]) -> Iterator[tuple[str, RenderedBody]
         yield key, bodies.pop(key)
 
 
-def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
-    """Every Markdown body of the site by key: pact descriptions, join texts, entries."""
+def _body_sources(
+    site: Site, sources: Sources, failed: Collection[str] = ()
+) -> dict[str, BodySource]:
+    """Every Markdown body of the site by key: pact descriptions, join texts, entries.
+
+    The bodies of entry files whose front matter has errors (`failed`) come too, so that
+    their broken links are reported in the same run; the build fails anyway.
+    """
     files = {file.path: file for file in sources.files}
     bodies: dict[str, BodySource] = {}
     for pact in site.pacts:
@@ -461,4 +467,10 @@ def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
     for entry in site.entries.values():
         text = files[entry.source.path].body
         bodies[entry.key] = BodySource(entry.source.path, text, entry.source.body_line)
+    for file in sources.files:
+        if file.path in failed and file.kind not in _NOT_ENTRIES:
+            bodies[f"{file.path}#unloaded"] = BodySource(file.path, file.body, file.body_line)
     return bodies
+
+
+_NOT_ENTRIES = (SourceKind.PACT_PROFILE, SourceKind.PACT_INDEX)

@@ -73,3 +73,21 @@ def test_bom_and_crlf_files_are_read_correctly(minimal_site: Path) -> None:
     assert run.exit_code == 0, run.stderr
     html = (minimal_site / "public/kontakt/index.html").read_text(encoding="utf-8")
     assert "<h1>Kontakt für alle</h1>" in html
+
+
+def test_broken_links_of_a_file_with_a_front_matter_error_come_in_the_same_run(
+    minimal_site: Path,
+) -> None:
+    news = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
+    news.write_text(
+        "---\ntitle: Zweite\ndate: 1.11.2002\n---\n[x](pact:alpha/news/nix) [y](pact:beta)\n",
+        encoding="utf-8",
+    )
+    run = run_pactsite("check", "--site", str(minimal_site))
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert run.exit_code == 1
+    assert [line.split(": error: ")[0] for line in errors] == [
+        "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:3",
+        "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:5",
+    ], run.stderr
+    assert "link to 'pact:alpha/news/nix' leads nowhere" in errors[1]
