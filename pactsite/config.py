@@ -171,6 +171,10 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
             try:
                 if coerce is not to_int:
                     misread.check_text(data[key], doc.written.get(key), required=key == "title")
+                if data[key] is None:
+                    hint = t("write it after the colon: {key}: ...", key=key)
+                    report(key, t("'{key}' has no value", key=key), hint)
+                    continue
                 values[key] = coerce(data[key])
             except CoercionError as error:
                 report(key, t("{key}: {problem}", key=key, problem=error.message), error.hint)
