@@ -13,10 +13,12 @@ from pactsite.i18n import Text, t
 class CoercionError(ValueError):
     """A value has the wrong type or form; carries a message and a hint for the editor."""
 
-    def __init__(self, message: Text, hint: Text | str = "") -> None:
+    def __init__(self, message: Text, hint: Text | str = "", at: str = "") -> None:
         super().__init__(str(message))
         self.message = message
         self.hint = hint
+        self.at = at
+        """The key path of the part of the value that is wrong (a list item), if not all."""
 
 
 _DATETIME_TEXT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
@@ -35,6 +37,7 @@ def describe(value: Any) -> Text:
         str: t("text"),
         list: t("list"),
         dict: t("map"),
+        type(None): t("nothing"),
     }
     return names.get(type(value), t("{type}", type=type(value).__name__))
 

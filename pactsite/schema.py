@@ -232,7 +232,7 @@ def _read_field(
         return _SCALAR_READERS[spec.type](raw, where.zone), []
     except coerce.CoercionError as error:
         message = t("{key}: {problem}", key=spec.name, problem=error.message)
-        return None, [_problem(where, key_path, message, error.hint)]
+        return None, [_problem(where, error.at or key_path, message, error.hint)]
 
 
 _TEXTS = (T.TEXT, T.MARKDOWN, T.URL, T.EMAIL, T.COLOR, T.CHOICE)
@@ -253,6 +253,7 @@ def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) 
                 raise coerce.CoercionError(
                     t("item {number}: {problem}", number=index + 1, problem=error.message),
                     error.hint,
+                    at=f"{key_path}.{index}",
                 ) from None
     elif spec.type in (T.NUMBER, T.INT):
         misread.check_number(raw, written)

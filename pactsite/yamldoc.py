@@ -41,12 +41,14 @@ class Written:
     text: str
     plain: bool
     key: str
-    """The key it is the value of; empty for an item of a list."""
+    """The key it is the value of; `-` for an item of a list written as lines, else empty."""
     rest: str = ""
     """What follows the value on its line when that is a comment (`#1 im Kreis`), else ''."""
 
     def as_line(self, value: str) -> str:
         """The line to write with `value` instead (`title: "#1 im Kreis"`)."""
+        if self.key == "-":
+            return f"- {value}"
         return f"{self.key}: {value}" if self.key else value
 
     @property
@@ -255,7 +257,7 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
             for index, item in enumerate(node.value):
                 item_path = f"{key_path}.{index}" if key_path else str(index)
                 shape.lines[item_path] = shape.first_line + item.start_mark.line
-                stack.append((item, item_path, depth + 1, ""))
+                stack.append((item, item_path, depth + 1, "" if node.flow_style else "-"))
         elif isinstance(node, yaml.ScalarNode):
             shape.record(node, key_path, key)
             if node.tag == _TIMESTAMP_TAG:
