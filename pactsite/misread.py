@@ -58,7 +58,10 @@ def check_text(raw: Any, written: Written | None, *, required: bool = False) -> 
         comment = written.rest.strip()
         if raw is None and (required or _looks_like_text(comment)):
             raise CoercionError(
-                t("the value starts with '#', so YAML reads it as a comment: the field is empty"),
+                t(
+                    "the value starts with '#', which YAML reads as a comment, "
+                    "so the field is empty"
+                ),
                 t("put the value in quotes: {line}", line=written.as_line(quoted(comment))),
             )
         if raw is not None and _looks_like_text(comment):
