@@ -144,7 +144,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
                 path=path,
                 line=first_line + row,
                 message=t("the value of '{key}' needs quotes", key=match["key"].strip()),
-                hint=t("write {corrected}", corrected=corrected),
+                hint=t("write {line}", line=corrected),
             )
         if what.startswith("mapping values are not allowed"):
             return Diagnostic(
