@@ -141,7 +141,10 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     index = build_index(site, bodies, urls, sources.assets, hidden, failed)
     paths = {k: s.path for k, s in body_sources.items()}
     resolved, link_problems = resolve_links(bodies, paths, index)
-    problems += link_problems + rendered.warnings + audit_network(site)
+    # a network page that did not load would be reported once more as missing
+    network_loaded = not any(path.startswith("content/pages/") for path in failed)
+    problems += link_problems + rendered.warnings
+    problems += audit_network(site) if network_loaded else []
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
     outlines = (

@@ -91,3 +91,14 @@ def test_broken_links_of_a_file_with_a_front_matter_error_come_in_the_same_run(
         "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:5",
     ], run.stderr
     assert "link to 'pact:alpha/news/nix' leads nowhere" in errors[1]
+
+
+def test_a_broken_required_page_is_not_also_reported_missing(tmp_path: Path) -> None:
+    site = _overlay("broken-required-page", tmp_path / "site")
+    run = run_pactsite("check", "--strict", "--site", str(site))
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert run.exit_code == 1
+    assert errors == [
+        "content/pages/barrierefreiheit.md:2: error: the value of 'title' needs quotes; "
+        'write title: "Barrierefreiheit: Erklärung"'
+    ], run.stderr
