@@ -122,44 +122,128 @@ def parse_yaml(
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
-    """Name a syntax error for what the editor did: a tab, a value that needs quotes."""
+    """Name a syntax error for what the editor did: a tab, a value that needs quotes, a
+    missing space or colon; else say what libyaml says."""
     lines = text.split("\n")
-    tabbed = [n for n, line in enumerate(lines) if "\t" in line[: len(line) - len(line.lstrip())]]
-    if tabbed:
-        line = first_line + tabbed[0]
-        return Diagnostic(
-            path=path,
-            line=line,
-            message=t("tab in line {line}: indent with spaces", line=line),
-            hint=t("replace each tab at the start of a line with spaces"),
-        )
     mark = error.problem_mark or error.context_mark
-    row = mark.line if mark else 0
+    row = min(mark.line, len(lines) - 1) if mark else 0
     what = error.problem or error.context or "invalid YAML"
-    match = _KEY_VALUE.match(lines[row]) if mark and row < len(lines) else None
-    if match and mark and any(what.startswith(p) for p in _QUOTE_PROBLEMS):
-        if mark.column >= match.start("value"):
-            corrected = f"{match['lead']}{match['key']}: {quoted(match['value'])}".strip()
-            return Diagnostic(
-                path=path,
-                line=first_line + row,
-                message=t("the value of '{key}' needs quotes", key=match["key"].strip()),
-                hint=t("write {line}", line=corrected),
+    for detect in (_tab, _no_space_after_colon, _hash_in_brackets, _unclosed_bracket):
+        found = detect(lines, row, first_line)
+        if found:
+            break
+    else:
+        found = _needs_quotes(lines[row], row, first_line, what, mark.column if mark else 0)
+        if found is None and what.startswith("could not find expected ':'"):
+            found = _no_colon(lines, row, first_line)
+    if found is None:
+        found = row, t("invalid YAML: {problem}", problem=what), _YAML_HINT
+    at, message, hint = found
+    return Diagnostic(path=path, line=first_line + at, message=message, hint=hint)
+
+
+Found = tuple[int, Text, Text] | None
+"""A syntax error's row in the YAML text, its message and its hint; None: not this one."""
+_YAML_HINT = t("check indentation, and put values with ':' or '#' in quotes")
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):([^\s/].*)$")
+_FLOW_HASH = re.compile(r"[\[,]\s*(#[^,\]]*)")
+
+
+def _tab(lines: list[str], row: int, first_line: int) -> Found:
+    for number, line in enumerate(lines):
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            message = t("tab in line {line}: indent with spaces", line=first_line + number)
+            return number, message, t("replace each tab at the start of a line with spaces")
+    return None
+
+
+def _no_space_after_colon(lines: list[str], row: int, first_line: int) -> Found:
+    """`title:Erste` (YAML needs `: `), at or before the line of the error."""
+    for number, line in enumerate(lines[: row + 1]):
+        match = _NO_SPACE.match(line)
+        if match:
+            corrected = f"{match[1]}{match[2]}: {match[3]}".strip()
+            return (
+                number,
+                t("'{key}:' needs a space after the colon", key=match[2]),
+                t("write {line}", line=corrected),
             )
-        if what.startswith("mapping values are not allowed"):
-            return Diagnostic(
-                path=path,
-                line=first_line + row,
-                message=t(
-                    "line {line} is indented more than the key above it", line=first_line + row
-                ),
-                hint=t(
-                    "start '{key}:' in the same column as the other keys, or put the value "
-                    "of the line above in quotes",
-                    key=match["key"].strip(),
+    return None
+
+
+def _hash_in_brackets(lines: list[str], row: int, first_line: int) -> Found:
+    """`sectors: [chemie, #ikt]`: YAML reads `#ikt]` as a comment, also inside brackets."""
+    for number in range(row, max(row - 2, -1), -1):
+        match = _FLOW_HASH.search(lines[number]) if "[" in lines[number] else None
+        if match:
+            item = match[1].strip()
+            corrected = lines[number].replace(item, quoted(item), 1).strip()
+            return (
+                number,
+                t("YAML reads '{item}' as a comment, also inside [ ]", item=item),
+                t("write {line}", line=corrected),
+            )
+    return None
+
+
+def _unclosed_bracket(lines: list[str], row: int, first_line: int) -> Found:
+    """`region: [Süd` without `]`: libyaml notices only at a later line."""
+    for number in range(row, max(row - 3, -1), -1):
+        line = lines[number].rstrip()
+        for opening, closing in ("[]", "{}"):
+            if _KEY_VALUE.match(line) and line.count(opening) > line.count(closing):
+                return (
+                    number,
+                    t(
+                        "'{opening}' in line {line} is not closed",
+                        opening=opening,
+                        line=first_line + number,
+                    ),
+                    t("write {line}", line=(line + closing).strip()),
+                )
+    return None
+
+
+def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) -> Found:
+    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure."""
+    match = _KEY_VALUE.match(line)
+    if not match or not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
+        return None
+    key = match["key"].strip()
+    if column >= match.start("value"):
+        corrected = f"{match['lead']}{match['key']}: {quoted(match['value'])}".strip()
+        return (
+            row,
+            t("the value of '{key}' needs quotes", key=key),
+            t("write {line}", line=corrected),
+        )
+    if what.startswith("mapping values are not allowed"):
+        return (
+            row,
+            t("line {line} is indented more than the key above it", line=first_line + row),
+            t(
+                "start '{key}:' in the same column as the other keys, or put the value "
+                "of the line above in quotes",
+                key=key,
+            ),
+        )
+    return None
+
+
+def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
+    """A line without `key:` where libyaml expected one (it says so only at the end)."""
+    for number, line in enumerate(lines[: row + 1]):
+        bare = line.strip()
+        if bare and line[0] not in " -#" and ":" not in bare:
+            return (
+                number,
+                t("line {line} is not a 'key: value' line", line=first_line + number),
+                t(
+                    "write a ':' after the key, or indent the line if it goes on with the "
+                    "value of the line above"
                 ),
             )
-    return _yaml_error(path, first_line + row, t("invalid YAML: {problem}", problem=what))
+    return None
 
 
 def quoted(value: str) -> str:
@@ -206,8 +290,7 @@ def _too_big(path: str, line: int) -> Diagnostic:
 
 
 def _yaml_error(path: str, line: int, message: Text) -> Diagnostic:
-    hint = t("check indentation, and put values with ':' or '#' in quotes")
-    return Diagnostic(path=path, line=line, message=message, hint=hint)
+    return Diagnostic(path=path, line=line, message=message, hint=_YAML_HINT)
 
 
 @dataclass(frozen=True, slots=True)
