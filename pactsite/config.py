@@ -169,7 +169,9 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     for key, coerce in _SCALARS.items():
         if key in data:
             try:
-                if coerce is not to_int:
+                if coerce is to_int:
+                    misread.check_number(data[key], doc.written.get(key))
+                else:
                     misread.check_text(data[key], doc.written.get(key), required=key == "title")
                 if data[key] is None:
                     hint = t("write it after the colon: {key}: ...", key=key)

@@ -235,7 +235,7 @@ def _is_content_folder(parts: tuple[str, ...]) -> bool:
     """Whether a file lies where pactsite reads pages (`pages/`, a pact's folders)."""
     if parts[0] == "pages":
         return len(parts) == 2
-    return parts[0] == "pacts" and len(parts) in (3, 4)
+    return parts[0] == "pacts" and len(parts) == 4 and parts[2] in _FOLDER_KINDS
 
 
 def _rename(relative: str, hint: Text) -> Diagnostic:
@@ -253,6 +253,8 @@ def _misplaced(relative: str, parts: tuple[str, ...], name: str) -> Diagnostic:
         meant = _FOLDER_NAMES.get(parts[2].lower())
         if meant:
             hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/{meant}/")
+    elif len(parts) == 3 and parts[0] == "pacts":
+        hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/pages/")
     elif len(parts) == 1 or (len(parts) == 2 and parts[0] == "pacts"):
         hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pages/")
     return Diagnostic(
