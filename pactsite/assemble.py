@@ -41,7 +41,14 @@ from pactsite.schema import (
     base_vocabularies,
     validate_fields,
 )
-from pactsite.slugs import collision_key, is_valid_slug, slug_from_filename, slugify, sort_key
+from pactsite.slugs import (
+    collision_key,
+    date_from_filename,
+    is_valid_slug,
+    slug_from_filename,
+    slugify,
+    sort_key,
+)
 from pactsite.sources import SourceFile, SourceKind, Sources
 from pactsite.urls import UnsafeOutputPathError, UrlScheme, alias_url, output_path
 from pactsite.yamldoc import YamlDoc, parse_yaml
@@ -96,6 +103,9 @@ def assemble_site(
         else:
             kind = _ENTRY_KINDS[source.kind]
             specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
+            dated = date_from_filename(source.stem) if kind is Kind.NEWS else None
+            if dated and isinstance(doc.value, dict) and "date" not in doc.value:
+                doc.value["date"] = dated  # a news item's date may come from its file name
             values, found = validate_fields(doc.value, specs, where)
             entry = _entry(source, kind, values, found, doc.lines, config.zone)
             if entry is not None and not found:

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -59,7 +59,7 @@ from pactsite.outputs.structured_data import json_ld_script, structured_data
 from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
-from pactsite.sources import Sources, listed_sources, read_sources
+from pactsite.sources import SourceKind, Sources, listed_sources, read_sources
 from pactsite.theme import Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
@@ -127,7 +127,8 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         visibility = Visibility(drafts=options.drafts, now=options.now)
         site, found = assemble_site(sources, config, visibility)
         problems += found
-        body_sources = _body_sources(site, sources)
+        failed = {p.path for p in problems if p.is_error}  # the files that did not load
+        body_sources = _body_sources(site, sources, failed)
         rendered = rendering.finish(body_sources)
     finally:
         rendering.close()
@@ -136,7 +137,8 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     urls = UrlScheme(config.urls, config.base_url)
     bodies = rendered.rendered
     problems += rendered.problems
-    index = build_index(site, bodies, urls, sources.assets, [*site.hidden, *site.hidden.values()])
+    hidden = [*site.hidden, *site.hidden.values()]
+    index = build_index(site, bodies, urls, sources.assets, hidden, failed)
     paths = {k: s.path for k, s in body_sources.items()}
     resolved, link_problems = resolve_links(bodies, paths, index)
     warnings = rendered.warnings
@@ -144,7 +146,10 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
         warnings = [w for w in warnings if not is_placeholder_warning(w)]
     else:
         problems += audit_placeholders(root, CONFIG_FILE, sources, site)
-    problems += link_problems + warnings + audit_network(site)
+    # a network page that did not load would be reported once more as missing
+    network_loaded = not any(path.startswith("content/pages/") for path in failed)
+    problems += link_problems + warnings
+    problems += audit_network(site) if network_loaded else []
     images, found = check_images(root, site, bodies, paths, index)
     problems += found
     outlines = (
@@ -450,8 +455,14 @@ def _taken(bodies: dict[str, RenderedBody]) -> Iterator[tuple[str, RenderedBody]
         yield key, bodies.pop(key)
 
 
-def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
-    """Every Markdown body of the site by key: pact descriptions, join texts, entries."""
+def _body_sources(
+    site: Site, sources: Sources, failed: Collection[str] = ()
+) -> dict[str, BodySource]:
+    """Every Markdown body of the site by key: pact descriptions, join texts, entries.
+
+    The bodies of entry files whose front matter has errors (`failed`) come too, so that
+    their broken links are reported in the same run; the build fails anyway.
+    """
     files = {file.path: file for file in sources.files}
     bodies: dict[str, BodySource] = {}
     for pact in site.pacts:
@@ -464,4 +475,10 @@ def _body_sources(site: Site, sources: Sources) -> dict[str, BodySource]:
     for entry in site.entries.values():
         text = files[entry.source.path].body
         bodies[entry.key] = BodySource(entry.source.path, text, entry.source.body_line)
+    for file in sources.files:
+        if file.path in failed and file.kind not in _NOT_ENTRIES:
+            bodies[f"{file.path}#unloaded"] = BodySource(file.path, file.body, file.body_line)
     return bodies
+
+
+_NOT_ENTRIES = (SourceKind.PACT_PROFILE, SourceKind.PACT_INDEX)

@@ -7,33 +7,47 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pactsite.i18n import Text, t
+
 
 class CoercionError(ValueError):
     """A value has the wrong type or form; carries a message and a hint for the editor."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, hint: Text | str = "", at: str = "") -> None:
+        super().__init__(str(message))
         self.message = message
         self.hint = hint
+        self.at = at
+        """The key path of the part of the value that is wrong (a list item), if not all."""
 
 
 _DATETIME_TEXT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_DATE_HINT = "write a date as YYYY-MM-DD, e.g. 2002-10-22"
-_DATETIME_HINT = 'write YYYY-MM-DD or "YYYY-MM-DD HH:MM" in quotes, e.g. "2002-10-16 10:00"'
+_DATE_HINT = t("write a date as YYYY-MM-DD, e.g. 2002-10-22")
+_DATETIME_HINT = t('write YYYY-MM-DD or "YYYY-MM-DD HH:MM" in quotes, e.g. "2002-10-16 10:00"')
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> Text:
     """Name a YAML value's type the way an editor would understand it."""
-    names = {bool: "yes/no", int: "number", float: "number", str: "text", list: "list", dict: "map"}
-    return names.get(type(value), type(value).__name__)
+    names = {
+        bool: t("yes/no"),
+        int: t("number"),
+        float: t("number"),
+        str: t("text"),
+        list: t("list"),
+        dict: t("map"),
+        type(None): t("nothing"),
+    }
+    return names.get(type(value), t("{type}", type=type(value).__name__))
 
 
 def to_text(value: Any) -> str:
     """Accept text (numbers are turned into text, since editors write `founded: 2001`)."""
     if isinstance(value, bool | list | dict) or value is None:
-        raise CoercionError(f"expected text, got {describe(value)}", "write the value as text")
+        raise CoercionError(
+            t("expected text, got {kind}", kind=describe(value)), t("write the value as text")
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
@@ -44,21 +58,27 @@ def to_text_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value.strip(),)
     if not isinstance(value, list):
-        raise CoercionError(f"expected a list, got {describe(value)}", "write a list: [a, b]")
+        raise CoercionError(
+            t("expected a list, got {kind}", kind=describe(value)), t("write a list: [a, b]")
+        )
     return tuple(to_text(item) for item in value)
 
 
 def to_bool(value: Any) -> bool:
     """Accept true/false."""
     if not isinstance(value, bool):
-        raise CoercionError(f"expected true or false, got '{value}'", "write true or false")
+        raise CoercionError(
+            t("expected true or false, got '{value}'", value=str(value)), t("write true or false")
+        )
     return value
 
 
 def to_int(value: Any) -> int:
     """Accept a whole number."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CoercionError(f"expected a whole number, got '{value}'", "write e.g. 10")
+        raise CoercionError(
+            t("expected a whole number, got '{value}'", value=str(value)), t("write e.g. 10")
+        )
     return value
 
 
@@ -66,7 +86,8 @@ def to_number(value: Any) -> float:
     """Accept a number, e.g. an amount in euros."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CoercionError(
-            f"expected a number, got '{value}'", "write digits without currency sign, e.g. 25000"
+            t("expected a number, got '{value}'", value=str(value)),
+            t("write digits without currency sign, e.g. 25000"),
         )
     return float(value)
 
@@ -79,7 +100,7 @@ def to_date(value: Any) -> dt.date:
         return value
     match = _DATETIME_TEXT.match(str(value).strip()) if isinstance(value, str) else None
     if not match or match.group(2):
-        raise CoercionError(f"expected a date, got '{value}'", _DATE_HINT)
+        raise CoercionError(t("expected a date, got '{value}'", value=str(value)), _DATE_HINT)
     return _parse_date(match.group(1), _DATE_HINT)
 
 
@@ -89,18 +110,22 @@ def to_date_or_datetime(value: Any, zone: ZoneInfo) -> dt.date | dt.datetime:
         try:
             return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
         except OverflowError:  # e.g. 9999-12-31 23:00-12:00 is in the year 10000 in Berlin
-            raise CoercionError(f"date and time out of range: '{value}'", _DATETIME_HINT) from None
+            raise CoercionError(
+                t("date and time out of range: '{value}'", value=str(value)), _DATETIME_HINT
+            ) from None
     if isinstance(value, dt.date):
         return value
     match = _DATETIME_TEXT.match(value.strip()) if isinstance(value, str) else None
     if not match:
-        raise CoercionError(f"expected a date or date and time, got '{value}'", _DATETIME_HINT)
+        raise CoercionError(
+            t("expected a date or date and time, got '{value}'", value=str(value)), _DATETIME_HINT
+        )
     day = _parse_date(match.group(1), _DATETIME_HINT)
     if not match.group(2):
         return day
     hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise CoercionError(f"invalid time in '{value}'", _DATETIME_HINT)
+        raise CoercionError(t("invalid time in '{value}'", value=str(value)), _DATETIME_HINT)
     return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=zone)
 
 
@@ -112,18 +137,22 @@ def to_moment(value: Any, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(moment, dt.time(), tzinfo=zone)
 
 
-def _parse_date(text: str, hint: str) -> dt.date:
+def _parse_date(text: str, hint: Text) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as error:
-        raise CoercionError(f"invalid date '{text}': {error}", hint) from None
+        raise CoercionError(
+            t("invalid date '{date}': {reason}", date=text, reason=str(error)), hint
+        ) from None
 
 
 def to_url(value: Any) -> str:
     """Accept an absolute http(s) URL."""
     text = to_text(value)
     if not re.match(r"^https?://[^\s/]+", text):
-        raise CoercionError(f"expected a web address, got '{text}'", "start it with https://")
+        raise CoercionError(
+            t("expected a web address, got '{value}'", value=text), t("start it with https://")
+        )
     return text
 
 
@@ -131,7 +160,9 @@ def to_email(value: Any) -> str:
     """Accept an e-mail address."""
     text = to_text(value)
     if not _EMAIL.match(text):
-        raise CoercionError(f"'{text}' is not an e-mail address", "write e.g. info@example.org")
+        raise CoercionError(
+            t("'{value}' is not an e-mail address", value=text), t("write e.g. info@example.org")
+        )
     return text
 
 
@@ -140,7 +171,8 @@ def to_color(value: Any) -> str:
     text = to_text(value)
     if not _COLOR.match(text):
         raise CoercionError(
-            f"'{text}' is not a colour", 'write it as "#rrggbb" in quotes, e.g. "#005a9c"'
+            t("'{value}' is not a colour", value=text),
+            t('write it as "#rrggbb" in quotes, e.g. "#005a9c"'),
         )
     return text.lower()
 
@@ -154,7 +186,7 @@ def to_editor_list(value: Any) -> tuple[str, ...]:
     for editor in editors:
         if not (_HANDLE.match(editor) or _EMAIL.match(editor)):
             raise CoercionError(
-                f"'{editor}' is neither a handle like @name nor an e-mail address",
-                'write a handle with @ in quotes, e.g. "@erika-muster", or an e-mail address',
+                t("'{value}' is neither a handle like @name nor an e-mail address", value=editor),
+                t('write a handle with @ in quotes, e.g. "@erika-muster", or an e-mail address'),
             )
     return tuple(dict.fromkeys(editors))

@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from pactsite import misread
 from pactsite.coerce import CoercionError, to_bool, to_int, to_text, to_url
 from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
-from pactsite.i18n import Text
+from pactsite.i18n import Text, t
 from pactsite.slugs import is_valid_slug
 from pactsite.textfile import read_text
 from pactsite.yamldoc import YamlDoc, parse_yaml
@@ -126,13 +127,22 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             Diagnostic(
                 path=CONFIG_FILE,
                 line=1,
-                message=f"no {CONFIG_FILE} in {root}",
-                hint="run pactsite in the site's folder or pass --site DIR",
+                message=t("no {file} in {folder}", file=CONFIG_FILE, folder=str(root)),
+                hint=t("run pactsite in the site's folder or pass --site DIR"),
             )
         ]
     text, problem = read_text(path, CONFIG_FILE)
     if problem or text is None:
         return None, [problem] if problem else []
+    if not text.strip():
+        return None, [
+            Diagnostic(
+                path=CONFIG_FILE,
+                line=1,
+                message=t("the file is empty"),
+                hint=t("write at least the network's name: title: ..."),
+            )
+        ]
     doc, problems = parse_yaml(text, CONFIG_FILE)
     if doc is None:
         return None, problems
@@ -150,23 +160,35 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
 
     data = doc.value
     if not isinstance(data, dict):
-        report("", "site.yaml must be a map of settings", "start with 'title: ...'")
+        report("", t("site.yaml must be a map of settings"), t("start with 'title: ...'"))
         return None, problems
     for key in data:
         if key not in _KNOWN_KEYS:
-            report(str(key), f"unknown setting '{key}'", did_you_mean(str(key), _KNOWN_KEYS))
+            report(
+                str(key),
+                t("unknown setting '{key}'", key=str(key)),
+                did_you_mean(str(key), _KNOWN_KEYS),
+            )
     values: dict[str, Any] = {}
     for key, coerce in _SCALARS.items():
         if key in data:
             try:
+                if coerce is to_int:
+                    misread.check_number(data[key], doc.written.get(key))
+                else:
+                    misread.check_text(data[key], doc.written.get(key), required=key == "title")
+                if data[key] is None:
+                    hint = t("write it after the colon: {key}: ...", key=key)
+                    report(key, t("'{key}' has no value", key=key), hint)
+                    continue
                 values[key] = coerce(data[key])
             except CoercionError as error:
-                report(key, f"{key}: {error.message}", error.hint)
+                report(key, t("{key}: {problem}", key=key, problem=error.message), error.hint)
     if "title" not in values and "title" not in data:
-        report("", "site.yaml has no 'title'", "add a line 'title: Name of the network'")
+        report("", t("site.yaml has no 'title'"), t("add a line 'title: Name of the network'"))
     _check_choices(values, report)
-    values["sectors"] = _labels(data, "sectors", report)
-    values["target_groups"] = _labels(data, "target_groups", report)
+    values["sectors"] = _labels(data, "sectors", report, doc)
+    values["target_groups"] = _labels(data, "target_groups", report, doc)
     values["funds"] = _funds(data, report)
     values["urls"] = _urls(data, report)
     values["feeds"] = _feeds(data, report)
@@ -182,70 +204,94 @@ def _base_url_warnings(doc: YamlDoc, base_url: str) -> list[Diagnostic]:
     """Feeds, calendars and social previews need absolute https addresses."""
     if base_url.startswith("https://"):
         return []
-    shown = (
-        f"base_url '{base_url}' is not" if base_url else "there is no base_url, so links are not"
+    message = (
+        t(
+            "base_url '{url}' is not an absolute https address; feeds and calendars need one",
+            url=base_url,
+        )
+        if base_url
+        else t(
+            "there is no base_url, so links are not an absolute https address; "
+            "feeds and calendars need one"
+        )
     )
     return [
         Diagnostic(
             path=CONFIG_FILE,
             line=doc.line_of("base_url"),
-            message=f"{shown} an absolute https address; feeds and calendars need one",
-            hint="write the site's public address, e.g. base_url: https://pakte.example.org/",
+            message=message,
+            hint=t("write the site's public address, e.g. base_url: https://pakte.example.org/"),
             severity=Severity.WARNING,
         )
     ]
 
 
 Report = Callable[..., None]
+_SLUG_HINT = t("use a-z, 0-9 and '-'")
+_NAME_HINT = t("write name: ... below it")
 
 
 def _check_choices(values: dict[str, Any], report: Report) -> None:
     if values.get("language", "de") not in LANGUAGES:
-        report("language", f"unsupported language '{values['language']}'", "use de or en")
+        report(
+            "language",
+            t("unsupported language '{language}'", language=values["language"]),
+            t("use de or en"),
+        )
     try:
         ZoneInfo(values.get("timezone", "Europe/Berlin"))
     except (KeyError, ValueError):
-        report("timezone", f"unknown time zone '{values['timezone']}'", "e.g. Europe/Berlin")
+        report(
+            "timezone",
+            t("unknown time zone '{zone}'", zone=values["timezone"]),
+            t("e.g. Europe/Berlin"),
+        )
     if values.get("paginate", 10) < 1:
-        report("paginate", "paginate must be at least 1", "e.g. paginate: 10")
+        report("paginate", t("paginate must be at least 1"), t("e.g. paginate: 10"))
 
 
-def _labels(data: dict[str, Any], key: str, report: Report) -> Mapping[str, str]:
+def _labels(data: dict[str, Any], key: str, report: Report, doc: YamlDoc) -> Mapping[str, str]:
     raw = data.get(key) or {}
     if not isinstance(raw, dict):
-        report(key, f"{key} must be a map of slug: label", f"e.g. {key}:\\n  chemie: Chemie")
+        report(
+            key,
+            t("{key} must be a map of slug: label", key=key),
+            t("e.g. {key}:\\n  chemie: Chemie", key=key),
+        )
         return MappingProxyType({})
     labels: dict[str, str] = {}
     for slug, label in raw.items():
+        where = f"{key}.{slug}"
         if not is_valid_slug(str(slug)):
-            report(f"{key}.{slug}", f"'{slug}' is not a valid slug", "use a-z, 0-9 and '-'")
+            report(where, t("'{slug}' is not a valid slug", slug=str(slug)), _SLUG_HINT)
         try:
+            misread.check_text(label, doc.written.get(where))
             labels[str(slug)] = to_text(label)
         except CoercionError as error:
-            report(f"{key}.{slug}", f"{key}.{slug}: {error.message}", error.hint)
+            report(where, t("{key}: {problem}", key=where, problem=error.message), error.hint)
     return MappingProxyType(dict(sorted(labels.items())))
 
 
 def _funds(data: dict[str, Any], report: Report) -> Mapping[str, Fund]:
     raw = data.get("funds") or {}
     if not isinstance(raw, dict):
-        report("funds", "funds must be a map of slug: {name: ...}", "")
+        report("funds", t("funds must be a map of slug: {example}", example="{name: ...}"), "")
         return MappingProxyType({})
     funds: dict[str, Fund] = {}
     for slug, spec in raw.items():
         where = f"funds.{slug}"
         if not is_valid_slug(str(slug)):
-            report(where, f"'{slug}' is not a valid slug", "use a-z, 0-9 and '-'")
+            report(where, t("'{slug}' is not a valid slug", slug=str(slug)), _SLUG_HINT)
         if isinstance(spec, str):
             spec = {"name": spec}
         if not isinstance(spec, dict) or "name" not in spec:
-            report(where, f"fund '{slug}' needs a name", "write name: ... below it")
+            report(where, t("fund '{slug}' needs a name", slug=str(slug)), _NAME_HINT)
             continue
         for key in spec:
             if key not in ("name", "description", "url"):
                 report(
                     f"{where}.{key}",
-                    f"unknown fund field '{key}'",
+                    t("unknown fund field '{key}'", key=str(key)),
                     did_you_mean(str(key), ("name", "description", "url")),
                 )
         try:
@@ -256,7 +302,11 @@ def _funds(data: dict[str, Any], report: Report) -> Mapping[str, Fund]:
                 url=to_url(spec["url"]) if spec.get("url") else "",
             )
         except CoercionError as error:
-            report(where, f"fund '{slug}': {error.message}", error.hint)
+            report(
+                where,
+                t("fund '{slug}': {problem}", slug=str(slug), problem=error.message),
+                error.hint,
+            )
     return MappingProxyType(dict(sorted(funds.items())))
 
 
@@ -264,26 +314,34 @@ def _feeds(data: dict[str, Any], report: Report) -> FeedSettings:
     raw = data.get("feeds") or {}
     known = ("limit", "tag_authority")
     if not isinstance(raw, dict):
-        report("feeds", "feeds must be a map of settings", "e.g. feeds: {limit: 50}")
+        report(
+            "feeds",
+            t("feeds must be a map of settings"),
+            t("e.g. {example}", example="feeds: {limit: 50}"),
+        )
         return FeedSettings()
     chosen: dict[str, Any] = {}
     for key, value in raw.items():
         where = f"feeds.{key}"
         if key not in known:
-            report(where, f"unknown feed setting '{key}'", did_you_mean(str(key), known))
+            report(
+                where,
+                t("unknown feed setting '{key}'", key=str(key)),
+                did_you_mean(str(key), known),
+            )
             continue
         try:
             chosen[str(key)] = to_int(value) if key == "limit" else to_text(value).lower()
         except CoercionError as error:
-            report(where, f"{where}: {error.message}", error.hint)
+            report(where, t("{key}: {problem}", key=where, problem=error.message), error.hint)
     if chosen.get("limit", 1) < 1:
-        report("feeds.limit", "feeds.limit must be at least 1", "e.g. limit: 50")
+        report("feeds.limit", t("feeds.limit must be at least 1"), t("e.g. limit: 50"))
     authority = chosen.get("tag_authority", "")
     if authority and not _HOST_NAME.match(authority):
         report(
             "feeds.tag_authority",
-            f"'{authority}' is not a domain name",
-            "write a domain the network owns, without https:// or /, e.g. pakte.example.org",
+            t("'{authority}' is not a domain name", authority=authority),
+            t("write a domain the network owns, without https:// or /, e.g. pakte.example.org"),
         )
     return FeedSettings(**chosen)
 
@@ -293,14 +351,26 @@ def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
     defaults = UrlPatterns()
     known = tuple(defaults.__dataclass_fields__)
     if not isinstance(raw, dict):
-        report("urls", "urls must be a map of section: path segment", "e.g. urls: {news: news}")
+        report(
+            "urls",
+            t("urls must be a map of section: path segment"),
+            t("e.g. {example}", example="urls: {news: news}"),
+        )
         return defaults
     chosen: dict[str, str] = {}
     for key, value in raw.items():
         if key not in known:
-            report(f"urls.{key}", f"unknown URL section '{key}'", did_you_mean(str(key), known))
+            report(
+                f"urls.{key}",
+                t("unknown URL section '{key}'", key=str(key)),
+                did_you_mean(str(key), known),
+            )
         elif not is_valid_slug(str(value)):
-            report(f"urls.{key}", f"'{value}' is not a valid path segment", "use a-z, 0-9, '-'")
+            report(
+                f"urls.{key}",
+                t("'{value}' is not a valid path segment", value=str(value)),
+                _SLUG_HINT,
+            )
         else:
             chosen[str(key)] = str(value)
     return UrlPatterns(**chosen)
@@ -309,24 +379,32 @@ def _urls(data: dict[str, Any], report: Report) -> UrlPatterns:
 def _cms(data: dict[str, Any], report: Report) -> CmsSettings:
     raw = data.get("cms") or {}
     if not isinstance(raw, dict):
-        report("cms", "cms must be a map of settings", "e.g. cms: {enabled: true}")
+        report(
+            "cms",
+            t("cms must be a map of settings"),
+            t("e.g. {example}", example="cms: {enabled: true}"),
+        )
         return CmsSettings()
     known = ("enabled", "backend", "branch")
     for key in raw:
         if key not in known:
-            report(f"cms.{key}", f"unknown cms setting '{key}'", did_you_mean(str(key), known))
+            report(
+                f"cms.{key}",
+                t("unknown cms setting '{key}'", key=str(key)),
+                did_you_mean(str(key), known),
+            )
     enabled = raw.get("enabled", False)
     if not isinstance(enabled, bool):
-        report("cms.enabled", "cms.enabled must be true or false", "write enabled: true")
+        report("cms.enabled", t("cms.enabled must be true or false"), t("write enabled: true"))
         enabled = False
     backend = str(raw.get("backend", "git-gateway"))
     if backend not in CMS_BACKENDS:
         report(
             "cms.backend",
-            f"unknown cms backend '{backend}'",
-            did_you_mean(backend, CMS_BACKENDS) or "use git-gateway",
+            t("unknown cms backend '{backend}'", backend=backend),
+            did_you_mean(backend, CMS_BACKENDS) or t("use git-gateway"),
         )
     branch = str(raw.get("branch", "main")).strip()
     if not branch:
-        report("cms.branch", "cms.branch must not be empty", "write branch: main")
+        report("cms.branch", t("cms.branch must not be empty"), t("write branch: main"))
     return CmsSettings(enabled=enabled, backend=backend, branch=branch or "main")

@@ -7,13 +7,16 @@ import html
 import posixpath
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import unquote
 
 from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.i18n import Text, t
 from pactsite.markup import LinkRef, RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, Site
+from pactsite.slugs import slug_from_filename
+from pactsite.sources import MARKDOWN_SUFFIXES, PACT_PROFILE
 from pactsite.urls import UrlScheme
 
 ASSET_PREFIX = "/dateien/"
@@ -37,6 +40,11 @@ class LinkIndex:
     by_path: Mapping[str, EntryKey]
     assets: frozenset[str]
     hidden: frozenset[str]
+    by_name: Mapping[str, EntryKey] = field(default_factory=lambda: MappingProxyType({}))
+    """Entries by their file name as a short form (`halle/news/2002-10-22-schaffung`)."""
+    failed: frozenset[str] = frozenset()
+    """The paths, keys and names of files that could not be read: links to them are not
+    errors of their own (the file's error is reported once)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +53,8 @@ class Resolution:
 
     url: str = ""
     key: EntryKey = ""
-    problem: str = ""
-    hint: str = ""
+    problem: Text | str = ""
+    hint: Text | str = ""
     severity: Severity = Severity.ERROR
 
 
@@ -65,8 +73,13 @@ def build_index(
     urls: UrlScheme,
     assets: Sequence[str],
     hidden_paths: Sequence[str] = (),
+    failed_paths: Iterable[str] = (),
 ) -> LinkIndex:
-    """Index every page by key and source path, with the heading ids of its body."""
+    """Index every page by key, source path and file name, with the heading ids of its body.
+
+    `failed_paths` are the files that could not be read or validated: links to them are
+    left to that file's own error.
+    """
     by_key: dict[EntryKey, Target] = {}
     by_path: dict[str, EntryKey] = {}
     for pact in site.pacts:
@@ -81,12 +94,43 @@ def build_index(
         for copy_key, copy_path in entry.copies:  # an identical copy in another pact
             by_key[copy_key] = by_key[entry.key]
             by_path[copy_path] = entry.key
+    by_name = {name: key for path, key in by_path.items() for name in _names(path)[:1]}
+    failed = {form for path in failed_paths for form in (path, *_names(path))}
     return LinkIndex(
         by_key=MappingProxyType(by_key),
         by_path=MappingProxyType(by_path),
         assets=frozenset(assets),
         hidden=frozenset(hidden_paths),
+        by_name=MappingProxyType(by_name),
+        failed=frozenset(failed),
     )
+
+
+def _names(path: str) -> tuple[str, ...]:
+    """The short forms that name a content file: by file name, then by the slug of its name
+    (`content/pacts/halle/news/2002-10-22-x.md`: `halle/news/2002-10-22-x`, `halle/news/x`).
+
+    A pact's profile and description name the pact.
+    """
+    parts = path.split("/")[1:]
+    if len(parts) == 3 and parts[0] == "pacts":
+        return (parts[1],) if parts[2] == PACT_PROFILE or _stem(parts[2]) == "index" else ()
+    if len(parts) == 4 and parts[0] == "pacts":
+        head = "/".join(parts[1:3])
+    elif len(parts) == 2 and parts[0] == "pages":
+        head = "pages"
+    else:
+        return ()
+    stem = _stem(parts[-1])
+    return f"{head}/{stem}", f"{head}/{slug_from_filename(stem)}"
+
+
+def _stem(name: str) -> str:
+    """A file name without its Markdown suffix (`.md`, `.markdown`, in any case)."""
+    for suffix in MARKDOWN_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _ids(body: RenderedBody | None) -> frozenset[str]:
@@ -99,9 +143,11 @@ def resolve_link(
     """Resolve one link as written in the source file at `source_path`; pure."""
     if is_image and target.startswith(_EXTERNAL):
         return Resolution(
-            problem=f"image '{target}' is loaded from another site",
-            hint="save the image next to the Markdown file and link it by its file name "
-            "(visitors' browsers must not contact other hosts)",
+            problem=t("image '{target}' is loaded from another site", target=target),
+            hint=t(
+                "save the image next to the Markdown file and link it by its file name "
+                "(visitors' browsers must not contact other hosts)"
+            ),
         )
     if target.startswith(_EXTERNAL) or target.startswith("/") or not target:
         return Resolution(url=target)
@@ -109,7 +155,7 @@ def resolve_link(
     if not address:
         return Resolution(url=target)
     if address.startswith(("pact:", "page:")):
-        key = _short_form_key(address)
+        key = _short_form_key(address, index)
         shown = address
     else:
         written = unicodedata.normalize("NFC", unquote(address))
@@ -120,28 +166,49 @@ def resolve_link(
         shown = path
         if not key and path in index.hidden:
             return _hidden(shown)
-        if not key and not path.endswith(".md"):
+        if not key and any(form in index.failed for form in (path, *_names(path))):
+            return Resolution()  # the file's own error (or its pact's) says what is wrong
+        if not key and not path.lower().endswith(MARKDOWN_SUFFIXES):
             return Resolution(
-                problem=f"link to '{address}': there is no file {path}",
-                hint="check the file name, or put the file next to the Markdown file",
+                problem=t(
+                    "link to '{address}': there is no file {path}", address=address, path=path
+                ),
+                hint=t("check the file name, or put the file next to the Markdown file"),
             )
         if not key:
             return _missing(shown, index, source_path)
     found = index.by_key.get(key)
     if found is None:
+        if key in index.failed:
+            return Resolution()
         return _hidden(shown) if key in index.hidden else _missing(shown, index, source_path)
     if fragment and fragment not in found.ids:
+        if key in index.failed:
+            return Resolution(url=found.url, key=found.key)
         return Resolution(
-            problem=f"link to '{target}': the page has no heading with the id '#{fragment}'",
+            problem=t(
+                "link to '{target}': the page has no heading with the id '#{fragment}'",
+                target=target,
+                fragment=fragment,
+            ),
             hint=_fragment_hint(fragment, found.ids),
         )
     return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
 
 
-def _short_form_key(address: str) -> EntryKey:
+def _short_form_key(address: str, index: LinkIndex) -> EntryKey:
+    """The key a short form names: by slug (`pact:halle/news/schaffung`), by file name
+    (`pact:halle/news/2002-10-22-schaffung`, also with `.md`), or by a name whose slug it is."""
     scheme, _, rest = address.partition(":")
-    rest = rest.strip("/")
-    return f"pages/{rest}" if scheme == "page" else rest
+    rest = _stem(unicodedata.normalize("NFC", unquote(rest)).strip("/"))
+    key = f"pages/{rest}" if scheme == "page" else rest
+    if key in index.by_key:
+        return key
+    if key in index.by_name:
+        return index.by_name[key]
+    head, _, name = key.rpartition("/")
+    slugged = f"{head}/{slug_from_filename(name)}" if head else key
+    return slugged if slugged in index.by_key else key
 
 
 def _missing(shown: str, index: LinkIndex, source_path: str) -> Resolution:
@@ -152,23 +219,29 @@ def _missing(shown: str, index: LinkIndex, source_path: str) -> Resolution:
     if not shown.startswith(("pact:", "page:")):
         wanted = "pact:" + shown.removeprefix("content/pacts/").removesuffix(".md")
     close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.4)
-    hint = f"did you mean {close[0]}?" if close else "check the file name and folder"
-    return Resolution(problem=f"link to '{shown}' leads nowhere", hint=hint)
+    hint = (
+        t("did you mean {target}?", target=close[0])
+        if close
+        else t("check the file name and folder")
+    )
+    return Resolution(problem=t("link to '{target}' leads nowhere", target=shown), hint=hint)
 
 
 def _hidden(shown: str) -> Resolution:
     return Resolution(
-        problem=f"link to '{shown}', which is a draft or not published now",
-        hint="publish the target, or remove the link until it is",
+        problem=t("link to '{target}', which is a draft or not published now", target=shown),
+        hint=t("publish the target, or remove the link until it is"),
         severity=Severity.WARNING,
     )
 
 
-def _fragment_hint(fragment: str, ids: frozenset[str]) -> str:
+def _fragment_hint(fragment: str, ids: frozenset[str]) -> Text:
     close = difflib.get_close_matches(fragment, sorted(ids), n=1, cutoff=0.4)
     if close:
-        return f"did you mean '#{close[0]}'?"
-    return f"known: {', '.join(sorted(ids))}" if ids else "the page has no headings"
+        return t("did you mean '#{fragment}'?", fragment=close[0])
+    if ids:
+        return t("known: {ids}", ids=", ".join(sorted(ids)))
+    return t("the page has no headings")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

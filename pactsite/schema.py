@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pactsite import coerce
+from pactsite import coerce, misread
 from pactsite.diagnostics import Diagnostic, did_you_mean
-from pactsite.i18n import Text
+from pactsite.i18n import Text, t
 from pactsite.model import MEMBER_KINDS, Status
 from pactsite.yamldoc import YamlDoc
 
@@ -182,32 +184,40 @@ def validate_fields(
     """Check a YAML map against field specs; return the typed values and every problem."""
     problems: list[Diagnostic] = []
     if not isinstance(data, dict):
-        problems.append(_problem(where, prefix, "expected a map of 'key: value' lines", ""))
+        problems.append(_problem(where, prefix, t("expected a map of 'key: value' lines"), ""))
         return {}, problems
     by_name = {spec.name: spec for spec in specs}
     values: dict[str, Any] = {}
+    reported: set[str] = set()
     for key, raw in data.items():
         key_path = f"{prefix}{key}"
         spec = by_name.get(str(key))
         if spec is None:
             problems.append(
-                _problem(where, key_path, f"unknown key '{key}'", did_you_mean(str(key), by_name))
-            )
-        elif raw is not None:
-            value, field_problems = _read_field(spec, raw, where, key_path)
-            problems.extend(field_problems)
-            if not field_problems:
-                values[spec.name] = value
-    for spec in specs:
-        if spec.required and data.get(spec.name) is None:
-            problems.append(
                 _problem(
                     where,
-                    prefix.rstrip("."),
-                    f"missing required key '{spec.name}'",
-                    f"add a line '{spec.name}: ...'",
+                    key_path,
+                    t("unknown key '{key}'", key=str(key)),
+                    did_you_mean(str(key), by_name),
                 )
             )
+            continue
+        value, field_problems = _read_field(spec, raw, where, key_path)
+        problems.extend(field_problems)
+        if field_problems:
+            reported.add(spec.name)
+        elif value is not None:
+            values[spec.name] = value
+    for spec in specs:
+        if spec.required and spec.name not in values and spec.name not in reported:
+            if spec.name in data:
+                message = t("'{key}' has no value", key=spec.name)
+                hint = t("write it after the colon: {key}: ...", key=spec.name)
+            else:
+                message = t("missing required key '{key}'", key=spec.name)
+                hint = t("add a line '{key}: ...'", key=spec.name)
+            path = f"{prefix}{spec.name}" if spec.name in data else prefix.rstrip(".")
+            problems.append(_problem(where, path, message, hint))
     return values, problems
 
 
@@ -215,6 +225,9 @@ def _read_field(
     spec: FieldSpec, raw: Any, where: Validation, key_path: str
 ) -> tuple[Any, list[Diagnostic]]:
     try:
+        _check_written(spec, raw, where, key_path)
+        if raw is None:
+            return None, []
         if spec.type is T.OBJECT:
             return validate_fields(raw, spec.fields, where, f"{key_path}.")
         if spec.type is T.OBJECT_LIST:
@@ -223,7 +236,39 @@ def _read_field(
             return _read_choices(spec, raw, where, key_path)
         return _SCALAR_READERS[spec.type](raw, where.zone), []
     except coerce.CoercionError as error:
-        return None, [_problem(where, key_path, f"{spec.name}: {error.message}", error.hint)]
+        message = t("{key}: {problem}", key=spec.name, problem=error.message)
+        return None, [_problem(where, error.at or key_path, message, error.hint)]
+
+
+_TEXTS = (T.TEXT, T.MARKDOWN, T.URL, T.EMAIL, T.COLOR, T.CHOICE)
+_TEXT_LISTS = (T.TEXT_LIST, T.CHOICE_LIST, T.EDITOR_LIST)
+
+
+def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) -> None:
+    """Compare the value as YAML read it with the text as written, by what the field means."""
+    written = where.doc.written.get(key_path)
+    if spec.type in _TEXTS or (spec.type in _TEXT_LISTS and not isinstance(raw, list)):
+        misread.check_text(raw, written, required=spec.required)
+    elif spec.type in _TEXT_LISTS:
+        for index, item in enumerate(raw):
+            item_written = where.doc.written.get(f"{key_path}.{index}")
+            try:
+                misread.check_text(item, item_written)
+            except coerce.CoercionError as error:
+                raise coerce.CoercionError(
+                    t("item {number}: {problem}", number=index + 1, problem=error.message),
+                    error.hint,
+                    at=f"{key_path}.{index}",
+                ) from None
+    elif spec.type in (T.NUMBER, T.INT):
+        misread.check_number(raw, written)
+    elif spec.type in (T.DATE, T.MOMENT):
+        start = where.doc.value.get("start") if isinstance(where.doc.value, dict) else None
+        day = str(start)[:10] if isinstance(start, dt.date | str) else ""
+        day = day if re.match(r"^\d{4}-\d{2}-\d{2}$", day) else ""
+        misread.check_date(raw, written, with_time=spec.type is T.MOMENT, day=day)
+    elif spec.type is T.BOOL and raw is not None:
+        misread.check_bool(raw, written)
 
 
 def _read_object_list(
@@ -231,7 +276,8 @@ def _read_object_list(
 ) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
     if not isinstance(raw, list):
         raise coerce.CoercionError(
-            f"expected a list, got {coerce.describe(raw)}", "start each item with '- '"
+            t("expected a list, got {kind}", kind=coerce.describe(raw)),
+            t("start each item with '- '"),
         )
     items: list[dict[str, Any]] = []
     problems: list[Diagnostic] = []
@@ -252,23 +298,19 @@ def _read_choices(
     for index, value in enumerate(chosen):
         if value not in known:
             item_path = f"{key_path}.{index}" if spec.type is T.CHOICE_LIST else key_path
-            problems.append(
-                _problem(
-                    where, item_path, f"unknown {singular} '{value}'", did_you_mean(value, known)
-                )
-            )
+            problems.append(_problem(where, item_path, singular(value), did_you_mean(value, known)))
     if spec.type is T.CHOICE_LIST:
         return tuple(dict.fromkeys(chosen)), problems
     return chosen[0], problems
 
 
-_SINGULAR = {
-    "sectors": "sector",
-    "funds": "fund",
-    "target_groups": "target group",
-    "pacts": "pact",
-    "statuses": "status",
-    "member_kinds": "member kind",
+_SINGULAR: dict[str, Any] = {
+    "sectors": lambda value: t("unknown sector '{value}'", value=value),
+    "funds": lambda value: t("unknown fund '{value}'", value=value),
+    "target_groups": lambda value: t("unknown target group '{value}'", value=value),
+    "pacts": lambda value: t("unknown pact '{value}'", value=value),
+    "statuses": lambda value: t("unknown status '{value}'", value=value),
+    "member_kinds": lambda value: t("unknown member kind '{value}'", value=value),
 }
 
 

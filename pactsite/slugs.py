@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 _TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"}
 )
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_\s]+(?=\S)")
+"""A leading date in a file name, `2026-12-05-`, `2026-12-05_` or `2026-12-05 `."""
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 VALID_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 120
@@ -25,7 +27,16 @@ def slugify(text: str) -> str:
 def slug_from_filename(stem: str) -> str:
     """Derive an entry's slug from its file name without extension (date prefix dropped)."""
     stem = unicodedata.normalize("NFC", stem)
-    return slugify(_DATE_PREFIX.sub("", stem))
+    return slugify(DATE_PREFIX.sub("", stem))
+
+
+def date_from_filename(stem: str) -> dt.date | None:
+    """The date of a file name's date prefix (`2026-12-05 Übergänge`), if it has a valid one."""
+    match = DATE_PREFIX.match(stem)
+    try:
+        return dt.date.fromisoformat(match[1]) if match else None
+    except ValueError:
+        return None
 
 
 def heading_id(text: str, separator: str = "-") -> str:

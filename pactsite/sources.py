@@ -7,9 +7,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text, t
 from pactsite.textfile import read_text
 
 CONTENT_DIR = "content"
@@ -20,6 +21,25 @@ VARIANTS = ("leichte-sprache",)
 """Other versions of a page, written beside it as `<name>.<variant>.md`."""
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
+_IGNORED_NAMES = ("thumbs.db", "desktop.ini")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""Markdown files, in any case (`.MD`)."""
+_TEXT_SUFFIXES = (".txt", ".text", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".rst", "")
+"""Text files an editor may have meant as a page: renamed to `.md`, they are one."""
+_FOLDER_NAMES = {
+    **{folder: folder for folder in ENTRY_FOLDERS},
+    "aktuelles": "news",
+    "nachrichten": "news",
+    "meldungen": "news",
+    "projekte": "projects",
+    "project": "projects",
+    "termine": "events",
+    "veranstaltungen": "events",
+    "event": "events",
+    "seiten": "pages",
+    "page": "pages",
+}
+"""Folder names an editor may write for the folders of a pact's entries."""
 
 
 class SourceKind(Enum):
@@ -83,8 +103,9 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
     )
     for path, relative, kind, pact in _classified(content):
         if kind is None:
-            if path.suffix.lower() == ".md" or path.name == PACT_PROFILE:
-                problems.append(_misplaced(relative))
+            unused = _unused(relative)
+            if unused:
+                problems.append(unused)
             else:
                 assets.append(relative)
             continue
@@ -99,8 +120,12 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
                 Diagnostic(
                     path=f"{CONTENT_DIR}/pacts/{nfc(folder.name)}/{PACT_PROFILE}",
                     line=1,
-                    message=f"pact folder '{nfc(folder.name)}' has no {PACT_PROFILE}",
-                    hint="create it with at least 'name: ...' (pactsite new pact)",
+                    message=t(
+                        "pact folder '{folder}' has no {file}",
+                        folder=nfc(folder.name),
+                        file=PACT_PROFILE,
+                    ),
+                    hint=t("create it with at least 'name: ...' (pactsite new pact)"),
                 )
             )
     pact_folders = tuple(nfc(folder.name) for folder in folders)
@@ -143,7 +168,16 @@ def nfc(text: str) -> str:
 
 
 def _ignored(name: str) -> bool:
-    return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
+    return (
+        name.startswith(_IGNORED_PREFIXES)
+        or name.endswith(_IGNORED_SUFFIXES)
+        or name.lower() in _IGNORED_NAMES
+    )
+
+
+def is_markdown(name: str) -> bool:
+    """Whether a file name is a Markdown file's: `.md` or `.markdown`, in any case."""
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 def _walk(content: Path) -> Iterator[tuple[Path, tuple[str, ...]]]:
@@ -162,26 +196,72 @@ def _walk(content: Path) -> Iterator[tuple[Path, tuple[str, ...]]]:
 def classify(parts: tuple[str, ...]) -> tuple[SourceKind | None, str | None]:
     """Tell a content file's kind and pact from its path below `content/`."""
     parts = tuple(nfc(p) for p in parts)
-    if len(parts) == 2 and parts[0] == "pages" and parts[1].endswith(".md"):
+    if len(parts) == 2 and parts[0] == "pages" and is_markdown(parts[1]):
         return SourceKind.NETWORK_PAGE, None
     if len(parts) == 3 and parts[0] == "pacts":
         if parts[2] == PACT_PROFILE:
             return SourceKind.PACT_PROFILE, parts[1]
-        if parts[2] == PACT_INDEX:
+        if is_markdown(parts[2]) and parts[2].lower().startswith("index."):
             return SourceKind.PACT_INDEX, parts[1]
-    if len(parts) == 4 and parts[0] == "pacts" and parts[3].endswith(".md"):
+    if len(parts) == 4 and parts[0] == "pacts" and is_markdown(parts[3]):
         kind = _FOLDER_KINDS.get(parts[2])
         return (kind, parts[1]) if kind else (None, None)
     return None, None
 
 
-def _misplaced(relative: str) -> Diagnostic:
+def _unused(relative: str) -> Diagnostic | None:
+    """What to do with a file in `content/` that pactsite would not read; None for a file
+    such as an image or PDF, which is published when a page links to it."""
+    parts = PurePosixPath(relative).parts[1:]
+    name = parts[-1]
+    stem, suffix = _split_suffix(name)
+    if suffix in (".yaml", ".yml") and len(parts) == 3 and parts[0] == "pacts":
+        return _rename(relative, t("rename it to {name}", name=PACT_PROFILE))
+    if is_markdown(name):
+        return _misplaced(relative, parts, name)
+    if suffix in _TEXT_SUFFIXES and _is_content_folder(parts):
+        return _rename(relative, t("rename it to {name}", name=f"{stem}.md"))
+    if suffix in (".yaml", ".yml"):
+        return _rename(relative, t("pactsite reads only site.yaml and each pact's pact.yaml"))
+    return None
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    stem, dot, suffix = name.rpartition(".")
+    return (stem, f".{suffix.lower()}") if dot and stem else (name, "")
+
+
+def _is_content_folder(parts: tuple[str, ...]) -> bool:
+    """Whether a file lies where pactsite reads pages (`pages/`, a pact's folders)."""
+    if parts[0] == "pages":
+        return len(parts) == 2
+    return parts[0] == "pacts" and len(parts) == 4 and parts[2] in _FOLDER_KINDS
+
+
+def _rename(relative: str, hint: Text) -> Diagnostic:
+    return Diagnostic(
+        path=relative, line=1, message=t("pactsite does not read this file"), hint=hint
+    )
+
+
+def _misplaced(relative: str, parts: tuple[str, ...], name: str) -> Diagnostic:
+    hint = t(
+        "put network pages in content/pages/, a pact's files in content/pacts/<pact>/{folders}/",
+        folders="{news,projects,events,pages}",
+    )
+    if len(parts) == 4 and parts[0] == "pacts":
+        meant = _FOLDER_NAMES.get(parts[2].lower())
+        if meant:
+            hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/{meant}/")
+    elif len(parts) == 3 and parts[0] == "pacts":
+        hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/pages/")
+    elif len(parts) == 1 or (len(parts) == 2 and parts[0] == "pacts"):
+        hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pages/")
     return Diagnostic(
         path=relative,
         line=1,
-        message="this file is not in a folder pactsite knows",
-        hint="put network pages in content/pages/, a pact's files in "
-        "content/pacts/<pact>/{news,projects,events,pages}/",
+        message=t("this file is not in a folder pactsite knows"),
+        hint=hint,
     )
 
 
@@ -193,6 +273,13 @@ def _read_source(
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
     if kind is SourceKind.PACT_PROFILE:
+        if not text.strip():
+            return None, Diagnostic(
+                path=relative,
+                line=1,
+                message=t("the file is empty"),
+                hint=t("write at least the pact's name: name: ..."),
+            )
         return SourceFile(
             path=relative,
             kind=kind,
@@ -216,13 +303,10 @@ def _read_source(
             body_line=1,
         ), None
     split = split_front_matter(text)
+    if split is None and kind is SourceKind.PACT_INDEX and not text.startswith("---"):
+        split = "", text, 1  # its title is the pact's name, from pact.yaml
     if split is None:
-        return None, Diagnostic(
-            path=relative,
-            line=1,
-            message="no front matter at the top of the file",
-            hint="start the file with a line '---', then 'title: ...', then a line '---'",
-        )
+        return None, _no_front_matter(relative, text)
     front_matter, body, body_line = split
     return SourceFile(
         path=relative,
@@ -235,6 +319,43 @@ def _read_source(
         body=body,
         body_line=body_line,
     ), None
+
+
+def _no_front_matter(relative: str, text: str) -> Diagnostic:
+    """Say what is wrong with the top of a Markdown file: empty, unclosed, or no `---`."""
+    if not text.strip():
+        return Diagnostic(
+            path=relative,
+            line=1,
+            message=t("the file is empty"),
+            hint=t("start it with a line '---', then 'title: ...', then a line '---'"),
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() == "---":
+        end = next(
+            (n for n, line in enumerate(lines[1:], 2) if line.strip() and not _yaml_like(line)),
+            len(lines) + 1,
+        )
+        return Diagnostic(
+            path=relative,
+            line=1,
+            message=t("the front matter opened with '---' in line 1 is never closed"),
+            hint=t("write a line '---' before line {line}", line=end)
+            if end <= len(lines)
+            else t("write a line '---' below the front matter"),
+        )
+    return Diagnostic(
+        path=relative,
+        line=1,
+        message=t("no front matter at the top of the file"),
+        hint=t("start the file with a line '---', then 'title: ...', then a line '---'"),
+    )
+
+
+def _yaml_like(line: str) -> bool:
+    """Whether a line looks like front matter (`key: value`, `- item`, indented); a line
+    starting with `#` is taken for the body's first heading."""
+    return line[0] in " \t-" or (":" in line and not line.startswith(("#", "[", "!")))
 
 
 def split_variant(stem: str) -> tuple[str, str]:

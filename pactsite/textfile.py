@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import t
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -17,13 +18,18 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, Diagnostic | None]
             return None, Diagnostic(
                 path=shown_as,
                 line=1,
-                message=f"file is too large ({size // 1024} KiB)",
-                hint=f"split it; text files may have at most {MAX_FILE_BYTES // 1024 // 1024} MiB",
+                message=t("file is too large ({size} KiB)", size=size // 1024),
+                hint=t(
+                    "split it; text files may have at most {limit} MiB",
+                    limit=MAX_FILE_BYTES // 1024 // 1024,
+                ),
             )
         data = path.read_bytes()
     except OSError as error:
         return None, Diagnostic(
-            path=shown_as, line=1, message=f"cannot read file: {error.strerror}", hint=""
+            path=shown_as,
+            line=1,
+            message=t("cannot read file: {reason}", reason=str(error.strerror)),
         )
     try:
         text = data.decode("utf-8-sig")
@@ -32,11 +38,14 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, Diagnostic | None]
         return None, Diagnostic(
             path=shown_as,
             line=line,
-            message="file is not UTF-8 text",
-            hint="save it as UTF-8 in your editor (e.g. 'Save with encoding: UTF-8')",
+            message=t("file is not UTF-8 text"),
+            hint=t("save it as UTF-8 in your editor (e.g. 'Save with encoding: UTF-8')"),
         )
     if "\x00" in text:
         return None, Diagnostic(
-            path=shown_as, line=1, message="file contains NUL bytes", hint="is it a binary file?"
+            path=shown_as,
+            line=1,
+            message=t("file contains NUL bytes"),
+            hint=t("is it a binary file?"),
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), None

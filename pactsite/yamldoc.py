@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from pactsite.diagnostics import Diagnostic
+from pactsite.i18n import Text, t
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -18,6 +20,41 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_NODES = 50_000
 MAX_DEPTH = 40
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_QUOTE_PROBLEMS = (
+    "mapping values are not allowed",
+    "found character that cannot start any token",
+    "found undefined alias",
+    "did not find expected key",
+    "could not determine a constructor",
+)
+"""libyaml's words for a value whose characters YAML reads as structure (`: `, `@`, `*`, `!`)."""
+_KEY_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[^\s#:\"'\[{][^:#]*?):[ \t]+(?P<value>\S.*?)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A scalar as the editor wrote it: its text, whether unquoted, and the rest of its line."""
+
+    text: str
+    plain: bool
+    key: str
+    """The key it is the value of; `-` for an item of a list written as lines, else empty."""
+    rest: str = ""
+    """What follows the value on its line when that is a comment (`#1 im Kreis`), else ''."""
+
+    def as_line(self, value: str) -> str:
+        """The line to write with `value` instead (`title: "#1 im Kreis"`)."""
+        if self.key == "-":
+            return f"- {value}"
+        return f"{self.key}: {value}" if self.key else value
+
+    @property
+    def whole(self) -> str:
+        """The value with the comment YAML cut off from it."""
+        return f"{self.text}{self.rest}".strip() if self.rest else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +64,8 @@ class YamlDoc:
     value: Any
     lines: dict[str, int] = field(default_factory=dict)
     first_line: int = 1
+    written: dict[str, Written] = field(default_factory=dict)
+    """How each scalar was written, by key path, to tell what YAML read differently."""
 
     def line_of(self, key_path: str) -> int:
         """Return the line of a key path, or of its nearest parent, or of the document."""
@@ -50,15 +89,15 @@ def parse_yaml(
         if node is None:
             return YamlDoc({}, {}, first_line), []
         lines: dict[str, int] = {}
-        problems = list(_check_nodes(node, "", lines, first_line, path, loader))
+        written: dict[str, Written] = {}
+        source_lines = text.split("\n")
+        shape = _Shape(lines, written, source_lines, first_line, path, loader)
+        problems = list(_check_nodes(node, shape))
         if problems:
             return None, problems
-        return YamlDoc(loader.construct_document(node), lines, first_line), []
+        return YamlDoc(loader.construct_document(node), lines, first_line, written), []
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = error.problem or error.context or "invalid YAML"
-        return None, [_yaml_error(path, line, f"invalid YAML: {what}")]
+        return None, [_syntax_error(error, text, path, first_line)]
     except yaml.reader.ReaderError as error:
         line = first_line + text.count("\n", 0, max(error.position, 0))
         character = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
@@ -66,14 +105,152 @@ def parse_yaml(
             Diagnostic(
                 path=path,
                 line=line,
-                message=f"the character {character} is not allowed in YAML ({error.reason})",
-                hint="delete it; it is often an invisible leftover from copy and paste",
+                message=t(
+                    "the character {character} is not allowed in YAML ({reason})",
+                    character=character,
+                    reason=str(error.reason),
+                ),
+                hint=t("delete it; it is often an invisible leftover from copy and paste"),
             )
         ]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as error:
-        return None, [_yaml_error(path, first_line, f"invalid YAML: {error}")]
+        return None, [
+            _yaml_error(path, first_line, t("invalid YAML: {problem}", problem=str(error)))
+        ]
     finally:
         loader.dispose()
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> Diagnostic:
+    """Name a syntax error for what the editor did: a tab, a value that needs quotes, a
+    missing space or colon; else say what libyaml says."""
+    lines = text.split("\n")
+    mark = error.problem_mark or error.context_mark
+    row = min(mark.line, len(lines) - 1) if mark else 0
+    what = error.problem or error.context or "invalid YAML"
+    for detect in (_tab, _no_space_after_colon, _hash_in_brackets, _unclosed_bracket):
+        found = detect(lines, row, first_line)
+        if found:
+            break
+    else:
+        found = _needs_quotes(lines[row], row, first_line, what, mark.column if mark else 0)
+        if found is None and what.startswith("could not find expected ':'"):
+            found = _no_colon(lines, row, first_line)
+    if found is None:
+        found = row, t("invalid YAML: {problem}", problem=what), _YAML_HINT
+    at, message, hint = found
+    return Diagnostic(path=path, line=first_line + at, message=message, hint=hint)
+
+
+Found = tuple[int, Text, Text] | None
+"""A syntax error's row in the YAML text, its message and its hint; None: not this one."""
+_YAML_HINT = t("check indentation, and put values with ':' or '#' in quotes")
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):([^\s/].*)$")
+_FLOW_HASH = re.compile(r"[\[,]\s*(#[^,\]]*)")
+
+
+def _tab(lines: list[str], row: int, first_line: int) -> Found:
+    for number, line in enumerate(lines):
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            message = t("tab in line {line}: indent with spaces", line=first_line + number)
+            return number, message, t("replace each tab at the start of a line with spaces")
+    return None
+
+
+def _no_space_after_colon(lines: list[str], row: int, first_line: int) -> Found:
+    """`title:Erste` (YAML needs `: `), at or before the line of the error."""
+    for number, line in enumerate(lines[: row + 1]):
+        match = _NO_SPACE.match(line)
+        if match:
+            corrected = f"{match[1]}{match[2]}: {match[3]}".strip()
+            return (
+                number,
+                t("'{key}:' needs a space after the colon", key=match[2]),
+                t("write {line}", line=corrected),
+            )
+    return None
+
+
+def _hash_in_brackets(lines: list[str], row: int, first_line: int) -> Found:
+    """`sectors: [chemie, #ikt]`: YAML reads `#ikt]` as a comment, also inside brackets."""
+    for number in range(row, max(row - 2, -1), -1):
+        match = _FLOW_HASH.search(lines[number]) if "[" in lines[number] else None
+        if match:
+            item = match[1].strip()
+            corrected = lines[number].replace(item, quoted(item), 1).strip()
+            return (
+                number,
+                t("YAML reads '{item}' as a comment, also inside [ ]", item=item),
+                t("write {line}", line=corrected),
+            )
+    return None
+
+
+def _unclosed_bracket(lines: list[str], row: int, first_line: int) -> Found:
+    """`region: [Süd` without `]`: libyaml notices only at a later line."""
+    for number in range(row, max(row - 3, -1), -1):
+        line = lines[number].rstrip()
+        for opening, closing in ("[]", "{}"):
+            if _KEY_VALUE.match(line) and line.count(opening) > line.count(closing):
+                return (
+                    number,
+                    t(
+                        "'{opening}' in line {line} is not closed",
+                        opening=opening,
+                        line=first_line + number,
+                    ),
+                    t("write {line}", line=(line + closing).strip()),
+                )
+    return None
+
+
+def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) -> Found:
+    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure."""
+    match = _KEY_VALUE.match(line)
+    if not match or not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
+        return None
+    key = match["key"].strip()
+    if column >= match.start("value"):
+        corrected = f"{match['lead']}{match['key']}: {quoted(match['value'])}".strip()
+        return (
+            row,
+            t("the value of '{key}' needs quotes", key=key),
+            t("write {line}", line=corrected),
+        )
+    if what.startswith("mapping values are not allowed"):
+        return (
+            row,
+            t("line {line} is indented more than the key above it", line=first_line + row),
+            t(
+                "start '{key}:' in the same column as the other keys, or put the value "
+                "of the line above in quotes",
+                key=key,
+            ),
+        )
+    return None
+
+
+def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
+    """A line without `key:` where libyaml expected one (it says so only at the end)."""
+    for number, line in enumerate(lines[: row + 1]):
+        bare = line.strip()
+        if bare and line[0] not in " -#" and ":" not in bare:
+            return (
+                number,
+                t("line {line} is not a 'key: value' line", line=first_line + number),
+                t(
+                    "write a ':' after the key, or indent the line if it goes on with the "
+                    "value of the line above"
+                ),
+            )
+    return None
+
+
+def quoted(value: str) -> str:
+    """A value in YAML quotes: double quotes, or single ones if it holds a double quote."""
+    if '"' in value and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _could_be_deep(text: str) -> bool:
@@ -107,31 +284,50 @@ def _too_big(path: str, line: int) -> Diagnostic:
     return Diagnostic(
         path=path,
         line=line,
-        message="YAML document is too large or too deeply nested",
-        hint=f"keep it under {MAX_NODES} values and {MAX_DEPTH} levels",
+        message=t("YAML document is too large or too deeply nested"),
+        hint=t("keep it under {nodes} values and {depth} levels", nodes=MAX_NODES, depth=MAX_DEPTH),
     )
 
 
-def _yaml_error(path: str, line: int, message: str) -> Diagnostic:
-    hint = "check indentation, and put values with ':' or '#' in quotes"
-    return Diagnostic(path=path, line=line, message=message, hint=hint)
+def _yaml_error(path: str, line: int, message: Text) -> Diagnostic:
+    return Diagnostic(path=path, line=line, message=message, hint=_YAML_HINT)
 
 
-def _check_nodes(
-    root: yaml.Node, prefix: str, lines: dict[str, int], first_line: int, path: str, loader: Any
-) -> Iterator[Diagnostic]:
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the node walk fills in and needs to know: key lines, written scalars, the text."""
+
+    lines: dict[str, int]
+    written: dict[str, Written]
+    source: list[str]
+    first_line: int
+    path: str
+    loader: Any
+
+    def record(self, node: yaml.ScalarNode, key_path: str, key: str) -> None:
+        """Keep how a scalar was written, and a comment YAML found on the same line."""
+        start, end = node.start_mark, node.end_mark
+        rest = ""
+        if start.line == end.line and end.line < len(self.source):
+            after = self.source[end.line][end.column :]
+            rest = after.rstrip() if after.strip().startswith("#") else ""
+        self.written[key_path] = Written(str(node.value), not node.style, key, rest)
+
+
+def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
     """Record key lines; reject aliases, duplicate keys, bad dates and oversized documents."""
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str, int]] = [(root, prefix, 0)]
+    stack: list[tuple[yaml.Node, str, int, str]] = [(root, "", 0, "")]
+    path = shape.path
     while stack:
-        node, key_path, depth = stack.pop()
-        line = first_line + node.start_mark.line
+        node, key_path, depth, key = stack.pop()
+        line = shape.first_line + node.start_mark.line
         if id(node) in seen:
             yield Diagnostic(
                 path=path,
                 line=line,
-                message="YAML anchors and aliases (&name, *name) are not supported",
-                hint="write the value out in full",
+                message=t("YAML anchors and aliases (&name, *name) are not supported"),
+                hint=t("write the value out in full"),
             )
             return
         seen.add(id(node))
@@ -139,45 +335,52 @@ def _check_nodes(
             yield _too_big(path, line)
             return
         if isinstance(node, yaml.MappingNode):
-            yield from _check_mapping(node, key_path, depth, lines, first_line, path, stack)
+            yield from _check_mapping(node, key_path, depth, shape, stack)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 item_path = f"{key_path}.{index}" if key_path else str(index)
-                lines[item_path] = first_line + item.start_mark.line
-                stack.append((item, item_path, depth + 1))
-        elif node.tag == _TIMESTAMP_TAG:
-            try:
-                loader.construct_object(node)
-            except (ValueError, OverflowError):
-                yield Diagnostic(
-                    path=path,
-                    line=line,
-                    message=f"invalid date '{node.value}'",
-                    hint="write dates as YYYY-MM-DD, e.g. 2002-10-22",
-                )
+                shape.lines[item_path] = shape.first_line + item.start_mark.line
+                stack.append((item, item_path, depth + 1, "" if node.flow_style else "-"))
+        elif isinstance(node, yaml.ScalarNode):
+            shape.record(node, key_path, key)
+            if node.tag == _TIMESTAMP_TAG:
+                try:
+                    shape.loader.construct_object(node)
+                except (ValueError, OverflowError):
+                    yield Diagnostic(
+                        path=path,
+                        line=line,
+                        message=t("invalid date '{date}'", date=str(node.value)),
+                        hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
+                    )
 
 
 def _check_mapping(
     node: yaml.MappingNode,
     key_path: str,
     depth: int,
-    lines: dict[str, int],
-    first_line: int,
-    path: str,
-    stack: list[tuple[yaml.Node, str, int]],
+    shape: _Shape,
+    stack: list[tuple[yaml.Node, str, int, str]],
 ) -> Iterator[Diagnostic]:
     keys_seen: set[str] = set()
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        line = first_line + key_node.start_mark.line
+        line = shape.first_line + key_node.start_mark.line
         child_path = f"{key_path}.{key}" if key_path else key
+        if key_node.tag == _BOOL_TAG and not key_node.style:
+            yield Diagnostic(
+                path=shape.path,
+                line=line,
+                message=t("YAML reads the key '{key}' as yes/no, not as a name", key=key),
+                hint=t('put it in quotes: "{key}":', key=key),
+            )
         if key in keys_seen:
             yield Diagnostic(
-                path=path,
+                path=shape.path,
                 line=line,
-                message=f"key '{key}' is given twice",
-                hint="remove one of them",
+                message=t("key '{key}' is given twice", key=key),
+                hint=t("remove one of them"),
             )
         keys_seen.add(key)
-        lines.setdefault(child_path, line)
-        stack.append((value_node, child_path, depth + 1))
+        shape.lines.setdefault(child_path, line)
+        stack.append((value_node, child_path, depth + 1, key))

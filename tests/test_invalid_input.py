@@ -29,8 +29,10 @@ def test_bad_input_is_reported_at_file_and_line_with_a_fix(case: str, tmp_path: 
     run = run_pactsite("check", "--site", str(site))
     expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8").strip()
     assert run.exit_code == 1
-    assert expected in run.stderr.splitlines(), run.stderr
     assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    # each line of expected.txt is one defect and one error: no knock-on errors
+    assert errors == expected.splitlines(), run.stderr
 
 
 def test_all_errors_of_a_run_are_reported_at_once_with_a_count(tmp_path: Path) -> None:
@@ -71,3 +73,32 @@ def test_bom_and_crlf_files_are_read_correctly(minimal_site: Path) -> None:
     assert run.exit_code == 0, run.stderr
     html = (minimal_site / "public/kontakt/index.html").read_text(encoding="utf-8")
     assert "<h1>Kontakt für alle</h1>" in html
+
+
+def test_broken_links_of_a_file_with_a_front_matter_error_come_in_the_same_run(
+    minimal_site: Path,
+) -> None:
+    news = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
+    news.write_text(
+        "---\ntitle: Zweite\ndate: 1.11.2002\n---\n[x](pact:alpha/news/nix) [y](pact:beta)\n",
+        encoding="utf-8",
+    )
+    run = run_pactsite("check", "--site", str(minimal_site))
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert run.exit_code == 1
+    assert [line.split(": error: ")[0] for line in errors] == [
+        "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:3",
+        "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:5",
+    ], run.stderr
+    assert "link to 'pact:alpha/news/nix' leads nowhere" in errors[1]
+
+
+def test_a_broken_required_page_is_not_also_reported_missing(tmp_path: Path) -> None:
+    site = _overlay("broken-required-page", tmp_path / "site")
+    run = run_pactsite("check", "--strict", "--site", str(site))
+    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    assert run.exit_code == 1
+    assert errors == [
+        "content/pages/barrierefreiheit.md:2: error: the value of 'title' needs quotes; "
+        'write title: "Barrierefreiheit: Erklärung"'
+    ], run.stderr
