@@ -220,7 +220,8 @@ def _unused(relative: str) -> Diagnostic | None:
     if is_markdown(name):
         return _misplaced(relative, parts, name)
     if suffix in _TEXT_SUFFIXES and _is_content_folder(parts):
-        return _rename(relative, t("rename it to {name}", name=f"{stem}.md"))
+        renamed = f"{stem}.md"
+        return _rename(relative, t("rename it to {name}", name=renamed))
     if suffix in (".yaml", ".yml"):
         return _rename(relative, t("pactsite reads only site.yaml and each pact's pact.yaml"))
     return None
@@ -252,11 +253,13 @@ def _misplaced(relative: str, parts: tuple[str, ...], name: str) -> Diagnostic:
     if len(parts) == 4 and parts[0] == "pacts":
         meant = _FOLDER_NAMES.get(parts[2].lower())
         if meant:
-            hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/{meant}/")
+            folder = f"{CONTENT_DIR}/pacts/{parts[1]}/{meant}/"
+            hint = t("move it to {folder}", folder=folder)
     elif len(parts) == 3 and parts[0] == "pacts":
-        hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pacts/{parts[1]}/pages/")
+        folder = f"{CONTENT_DIR}/pacts/{parts[1]}/pages/"
+        hint = t("move it to {folder}", folder=folder)
     elif len(parts) == 1 or (len(parts) == 2 and parts[0] == "pacts"):
-        hint = t("move it to {folder}", folder=f"{CONTENT_DIR}/pages/")
+        hint = t("move it to {folder}", folder=CONTENT_DIR + "/pages/")
     return Diagnostic(
         path=relative,
         line=1,

@@ -211,7 +211,7 @@ def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) 
         return None
     key = match["key"].strip()
     if column >= match.start("value"):
-        corrected = f"{match['lead']}{match['key']}: {quoted(match['value'])}".strip()
+        corrected = f"{match['lead']}{match['key']}: {_quoted_value(match['value'])}".strip()
         return (
             row,
             t("the value of '{key}' needs quotes", key=key),
@@ -244,6 +244,19 @@ def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
                 ),
             )
     return None
+
+
+def _quoted_value(value: str) -> str:
+    """The value quoted; in a `[list]`, only the items that need it, so it stays a list."""
+    stripped = value.strip()
+    if not (stripped.startswith("[") and stripped.endswith("]")):
+        return quoted(stripped)
+    items = [item.strip() for item in stripped[1:-1].split(",")]
+    fixed = [quoted(item) if item[:1] in _QUOTE_STARTS else item for item in items]
+    return "[" + ", ".join(fixed) + "]"
+
+
+_QUOTE_STARTS = frozenset("@`*!&%|>'\"")
 
 
 def quoted(value: str) -> str:

@@ -96,7 +96,12 @@ def test_broken_links_of_a_file_with_a_front_matter_error_come_in_the_same_run(
 def test_a_broken_required_page_is_not_also_reported_missing(tmp_path: Path) -> None:
     site = _overlay("broken-required-page", tmp_path / "site")
     run = run_pactsite("check", "--strict", "--site", str(site))
-    errors = [line for line in run.stderr.splitlines() if ": error: " in line]
+    # the minimal site's example.org addresses are placeholders, errors too with --strict
+    errors = [
+        line
+        for line in run.stderr.splitlines()
+        if ": error: " in line and "is an example address" not in line
+    ]
     assert run.exit_code == 1
     assert errors == [
         "content/pages/barrierefreiheit.md:2: error: the value of 'title' needs quotes; "
