@@ -10,12 +10,22 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from pactsite import __version__
 from pactsite.buildinfo import BuildOptions
 from pactsite.codeowners import codeowners_text
 from pactsite.config import load_config
 from pactsite.diagnostics import BuildFailed, did_you_mean
+from pactsite.i18n import t
 from pactsite.options import SITE_OPTION
-from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
+from pactsite.scaffold import (
+    ENTRY_KINDS,
+    NewFile,
+    ScaffoldError,
+    deploy_files,
+    entry_file,
+    new_site,
+    pact_file,
+)
 from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
 from pactsite.sources import CONTENT_DIR, PACT_PROFILE
@@ -171,15 +181,41 @@ def new_pact(site_dir: Path, slug: str, name: str | None) -> None:
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Netzwerk der Pakte für Arbeit (Platzhalter)", help="Site title.")
-def init_command(directory: Path, title: str) -> None:
-    """Create a new, empty network site in DIRECTORY that builds at once."""
-    files = new_site(title, _today(None))
-    taken = [str(directory / f.path) for f in files if (directory / f.path).exists()]
-    if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists() or taken:
+@click.option(
+    "--pactsite-from",
+    "source",
+    default=None,
+    metavar="URL",
+    help="Where Netlify and GitHub install pactsite from, as pip reads it (e.g. "
+    "git+https://…/pactsite.git@v0.2.0); default: the wheel in wheels/.",
+)
+def init_command(directory: Path, title: str, source: str | None) -> None:
+    """Create a new network in DIRECTORY: a site that builds at once, and its repository
+    files (.gitignore, netlify.toml, requirements.txt, README.md, a check workflow)."""
+    files = [*new_site(title, _today(None)), *deploy_files(title, __version__, source)]
+    if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists():
         _stop(f"{directory} already holds a site (site.yaml or content/); nothing was changed")
+    taken = [str(f.path) for f in files if (directory / f.path).exists()]
+    if taken:
+        _stop(
+            str(
+                t(
+                    "{folder} already has {files}; nothing was changed (start in an empty "
+                    "folder, or move these files away and run pactsite init again)",
+                    folder=str(directory),
+                    files=", ".join(taken),
+                )
+            )
+        )
     for new in files:
         click.echo(write_new(directory, new))
-    click.echo(f"next: pactsite build --site {directory}")
+    click.echo(
+        t(
+            "next: read {readme}, then run pactsite serve in {folder}",
+            readme=str(directory / "README.md"),
+            folder=str(directory),
+        ).render()
+    )
 
 
 @click.command("codeowners")
