@@ -1,6 +1,6 @@
 """pactsite as a network installs it: a wheel (and sdist), in a fresh virtual environment
-outside this repository, then `init`, `build` and `check` there, and a repository that
-tracks no build output.
+outside this repository, then `init`, `build` and `check` there, a repository that tracks
+no build output, and `netlify build` running the network's netlify.toml.
 
 Tests have no network, so the fresh environment cannot download pactsite's dependencies.
 It gets them from this test's own environment (a `.pth` file naming its site-packages,
@@ -14,6 +14,7 @@ from.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -60,6 +61,11 @@ def test_the_wheel_holds_the_theme_scripts_styles_guide_and_deploy_files(dist: P
     wheel = dist / f"pactsite-{__version__}-py3-none-any.whl"
     names = set(zipfile.ZipFile(wheel).namelist())
     assert set(SHIPPED) <= names
+    # the translations: each catalog of the repository, compiled (by the build hook)
+    catalogs = sorted((REPOSITORY / "pactsite/locale").glob("*/LC_MESSAGES/*.po"))
+    for catalog in catalogs:
+        compiled = catalog.relative_to(REPOSITORY).with_suffix(".mo").as_posix()
+        assert compiled in names, f"{compiled} is missing from the wheel"
     assert not any("__pycache__" in name for name in names)
 
 
@@ -124,3 +130,29 @@ def test_the_installed_wheel_inits_builds_and_checks_a_network_outside_the_repos
         tracked
     )
     assert ".github/workflows/pruefen.yml" in tracked
+
+
+NETLIFY = REPOSITORY / "node_modules/.bin/netlify"
+
+
+@pytest.mark.skipif(not NETLIFY.is_file(), reason="netlify-cli is missing: run make tools")
+def test_netlify_build_runs_the_network_config_with_the_pinned_wheel_and_keeps_the_cache(
+    dist: Path, tmp_path: Path
+) -> None:
+    wheel = dist / f"pactsite-{__version__}-py3-none-any.whl"
+    bin_dir = _fresh_environment(tmp_path / "env", wheel)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", HOME=str(tmp_path / "home"))
+    env["NETLIFY_TELEMETRY_DISABLED"] = "1"
+    _run(["pactsite", "init", "netz"], tmp_path, env)
+    network = tmp_path / "netz"
+    shutil.copy(wheel, network / "wheels")
+    # netlify build runs netlify.toml's command (pip install -r requirements.txt, then
+    # pactsite build) and the local cache plugin, as Netlify's build does
+    first = _run([str(NETLIFY), "build", "--offline"], network, env)
+    assert f"pactsite=={__version__}" in first and "built " in first
+    assert "pactsite: saved .pactsite-cache" in first
+    second = _run([str(NETLIFY), "build", "--offline"], network, env)
+    assert "pactsite: restored .pactsite-cache from the previous build" in second
+    assert "Netlify Build Complete" in second
+    assert (network / "public/index.html").is_file()
