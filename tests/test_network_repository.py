@@ -3,6 +3,7 @@ content, and commands that find the site from any of its subfolders."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -138,3 +139,10 @@ def test_init_names_the_files_in_the_way_and_writes_nothing(tmp_path: Path) -> N
     run = run_pactsite("init", str(folder))
     assert run.exit_code == 1 and "README.md" in run.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["README.md"]
+
+
+def test_the_version_is_semantic_and_described_in_the_changelog() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+    changelog = (REPOSITORY / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d\d-\d\d$", changelog, re.M)
+    assert run_pactsite("--version").output.strip() == f"pactsite, version {__version__}"
