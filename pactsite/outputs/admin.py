@@ -174,9 +174,6 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
         "site_url": config.base_url,
         "media_folder": "content/pages",
         "public_folder": "",
-        # File names in ASCII (ü -> u): a file name is then its own address, so the
-        # file-name form and the slug form of a `pact:` link name the same file.
-        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": collections,
     }
 
