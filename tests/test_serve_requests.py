@@ -8,7 +8,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 from test_serve import Served
 
 from conftest import CHROMIUM_ARGS, FIXTURES, copy_site
@@ -102,18 +102,20 @@ def test_its_own_addresses_are_answered(served: Served, name: str) -> None:
 
 
 def test_a_browser_reaching_the_preview_under_a_rebound_name_reads_nothing(
-    served: Served,
+    served: Served, chromium: Browser
 ) -> None:
-    # Chromium resolves the attacker's name to 127.0.0.1, as after DNS rebinding.
+    # A second Chromium (of the session's Playwright) that resolves the attacker's name to
+    # 127.0.0.1, as after DNS rebinding.
     rebinding = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.test 127.0.0.1"]
     port = served.url.rsplit(":", 1)[1]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=rebinding)
+    browser = chromium.browser_type.launch(executable_path="/usr/bin/chromium", args=rebinding)
+    try:
         page = browser.new_page()
         response = page.goto(f"http://rebind.test:{port}/")
         assert response is not None and response.status == 421
         own = page.goto(f"{served.url}/")
         assert own is not None and own.status == 200
+    finally:
         browser.close()
 
 
