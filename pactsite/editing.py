@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from pactsite import __version__
 from pactsite.buildinfo import BuildOptions
 from pactsite.codeowners import codeowners_text
 from pactsite.config import load_config
@@ -24,7 +25,15 @@ from pactsite.i18n import (
     verbatim,
 )
 from pactsite.options import LANG_OPTION, SITE_OPTION
-from pactsite.scaffold import ENTRY_KINDS, NewFile, ScaffoldError, entry_file, new_site, pact_file
+from pactsite.scaffold import (
+    ENTRY_KINDS,
+    NewFile,
+    ScaffoldError,
+    deploy_files,
+    entry_file,
+    new_site,
+    pact_file,
+)
 from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
 from pactsite.sources import CONTENT_DIR, PACT_PROFILE
@@ -244,23 +253,48 @@ def new_pact(site_dir: Path, slug: str, name: str | None, lang: str | None) -> N
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="Netzwerk der Pakte für Arbeit (Platzhalter)", help="Site title.")
+@click.option(
+    "--pactsite-from",
+    "source",
+    default=None,
+    metavar="URL",
+    help="Where Netlify and GitHub install pactsite from, as pip reads it (e.g. "
+    "git+https://…/pactsite.git@v0.2.0); default: the wheel in wheels/.",
+)
 @LANG_OPTION
-def init_command(directory: Path, title: str, lang: str | None) -> None:
-    """Create a new, empty network site in DIRECTORY that builds at once."""
+def init_command(directory: Path, title: str, source: str | None, lang: str | None) -> None:
+    """Create a new network in DIRECTORY: a site that builds at once, and its repository
+    files (.gitignore, netlify.toml, requirements.txt, README.md, a check workflow)."""
     _speak(lang or DEFAULT_SITE_LANGUAGE)  # the new site's language
-    files = new_site(title, _today(None))
-    taken = [str(directory / f.path) for f in files if (directory / f.path).exists()]
-    if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists() or taken:
+    files = [*new_site(title, _today(None)), *deploy_files(title, __version__, source)]
+    if (directory / "site.yaml").exists() or (directory / CONTENT_DIR).exists():
         _stop(
             t(
                 "{folder} already holds a site (site.yaml or content/); nothing was changed",
                 folder=str(directory),
             )
         )
+    taken = [str(f.path) for f in files if (directory / f.path).exists()]
+    if taken:
+        _stop(
+            t(
+                "{folder} already has {files}; nothing was changed (start in an empty "
+                "folder, or move these files away and run pactsite init again)",
+                folder=str(directory),
+                files=", ".join(taken),
+            )
+        )
     for new in files:
         click.echo(write_new(directory, new))
-    build = f"pactsite build --site {directory}"
-    click.echo(_say(t("next: {command}", command=build)))
+    click.echo(
+        _say(
+            t(
+                "next: read {readme}, then run pactsite serve in {folder}",
+                readme=str(directory / "README.md"),
+                folder=str(directory),
+            )
+        )
+    )
 
 
 @click.command("codeowners")

@@ -7,6 +7,7 @@ a value so the file builds at once, optional fields are commented out with an ex
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -294,4 +295,175 @@ def new_site(title: str, today: dt.date) -> list[NewFile]:
         files.append(NewFile(PurePosixPath("content/pages", f"{slug}.md"), text))
     files.append(pact_file(EXAMPLE_PACT, "Beispielpakt (Platzhalter)", today, _VOCABULARIES))
     files.append(entry_file("news", "Willkommen im Netzwerk", EXAMPLE_PACT, today, _VOCABULARIES))
+    return files
+
+
+# What a network's own repository needs besides its content: ignore rules, the Netlify
+# configuration, the pinned pactsite, a README with the steps to go live, a check on pull
+# requests. The security headers come from one file shipped in the package, so a network's
+# netlify.toml and this repository's (tested equal) cannot drift apart.
+DEPLOY_DATA = "deploy"
+CACHE_PLUGIN = "pactsite-cache"
+NETWORK_COMMAND = "python -m pip install -r requirements.txt && pactsite build"
+REPOSITORY_COMMAND = "make build"
+NETWORK_PLUGIN = f"./netlify/plugins/{CACHE_PLUGIN}"
+REPOSITORY_PLUGIN = f"./pactsite/{DEPLOY_DATA}/{CACHE_PLUGIN}"
+WHEELS_FOLDER = "wheels"
+
+
+def _deploy_file(*parts: str) -> str:
+    """A file shipped in `pactsite/deploy/`, read from the installed package."""
+    resource = importlib.resources.files("pactsite").joinpath(DEPLOY_DATA, *parts)
+    return resource.read_text(encoding="utf-8")
+
+
+def netlify_toml(command: str, plugin: str, intro: str) -> str:
+    """A netlify.toml: build command, publish folder, cache plugin and the shipped headers."""
+    return (
+        f"{intro}"
+        f'[build]\n  command = "{command}"\n  publish = "public"\n\n'
+        '[build.environment]\n  PYTHON_VERSION = "3.11"\n\n'
+        "# Keep pactsite's build cache (.pactsite-cache/) between builds: a local build plugin\n"
+        "# (no npm package needed) that calls Netlify's utils.cache.restore before and\n"
+        "# utils.cache.save after a successful build. Safe: the cache never changes the output.\n"
+        f'[[plugins]]\n  package = "{plugin}"\n\n'
+        f"{_deploy_file('headers.toml')}"
+    )
+
+
+def repository_netlify_toml() -> str:
+    """pactsite's own netlify.toml, which deploys the example network."""
+    intro = (
+        "# Connect the repository to Netlify and it deploys the example network with no other"
+        " setting.\n# Generated from pactsite/deploy/ (make netlify.toml); `pactsite init` writes"
+        " the same rules.\n"
+    )
+    return netlify_toml(REPOSITORY_COMMAND, REPOSITORY_PLUGIN, intro)
+
+
+def requirements_txt(version: str, source: str | None) -> str:
+    """The pinned pactsite: a wheel in wheels/, or `source` (a pip URL naming the version)."""
+    head = (
+        "# pactsite, auf eine Version festgelegt. Aktualisieren: siehe README.md, Abschnitt"
+        " „pactsite aktualisieren“.\n"
+    )
+    if source:
+        return f"{head}pactsite @ {source}\n"
+    return (
+        f"{head}# pactsite steht nicht im Python Package Index: pip nimmt das Wheel aus"
+        f" {WHEELS_FOLDER}/\n# (pactsite-{version}-py3-none-any.whl), die übrigen Pakete aus"
+        f" dem Index.\n--find-links ./{WHEELS_FOLDER}\npactsite=={version}\n"
+    )
+
+
+GITIGNORE = """# Was pactsite erzeugt, gehört nicht ins Repository: die gebaute Website, die
+# Zwischenordner eines Builds und der Build-Cache.
+/public/
+/.public.staging/
+/.public.old/
+/.pactsite-cache/
+# Python-Umgebung und Zwischendateien
+/.venv/
+__pycache__/
+*.pyc
+# Netlify CLI (netlify link/dev)
+/.netlify/
+# Betriebssysteme
+.DS_Store
+Thumbs.db
+"""
+
+CHECK_WORKFLOW = """# Prüft bei jedem Pull Request die Inhalte; Fehler erscheinen als Anmerkungen
+# an den Zeilen der Dateien (pactsite check --format github).
+name: Inhalte prüfen
+on:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  pruefen:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: python -m pip install -r requirements.txt
+      - run: pactsite check --format github
+"""
+
+
+def network_readme(title: str, version: str, source: str | None) -> str:
+    """A short German README for a network's repository: the steps to go live."""
+    wheel = f"pactsite-{version}-py3-none-any.whl"
+    get = (
+        f"pactsite kommt aus `{source}` (siehe `requirements.txt`)."
+        if source
+        else f"Legen Sie das Wheel `{wheel}` in den Ordner `{WHEELS_FOLDER}/` und committen Sie"
+        " es mit (pactsite steht nicht im Python Package Index). Sie erhalten es von den"
+        " Betreuern von pactsite oder bauen es selbst im pactsite-Repository mit"
+        " `python -m build`."
+    )
+    return f"""# {title}
+
+Website des Netzwerks, gebaut mit pactsite {version}. Inhalte
+liegen in `content/`, Einstellungen in `site.yaml`; die Anleitung für Redakteurinnen und
+Redakteure steht nach dem Bauen unter `/hilfe/`.
+
+## Schritte bis zur Veröffentlichung
+
+1. **pactsite bereitstellen.** {get}
+2. **Lokal ansehen.**
+
+   ```sh
+   python3 -m venv .venv
+   .venv/bin/pip install -r requirements.txt
+   .venv/bin/pactsite serve
+   ```
+
+   Die Vorschau läuft unter http://127.0.0.1:8000 und baut bei jeder Änderung neu.
+3. **Platzhalter ersetzen.** `pactsite check` listet alles, was noch „Platzhalter“ ist:
+   Titel und Adresse (`base_url`) in `site.yaml`, Impressum, Datenschutzerklärung,
+   Erklärung zur Barrierefreiheit, den Beispielpakt.
+4. **Repository anlegen.** `git init`, `git add -A`, `git commit -m "Neues Netzwerk"`
+   und zu GitHub (oder GitLab) hochladen. `.gitignore` hält die gebaute Website
+   (`public/`) und den Cache heraus.
+5. **Mit Netlify verbinden.** In Netlify *Add new site → Import an existing project*,
+   das Repository wählen. `netlify.toml` enthält alles Nötige: Installation von
+   pactsite, Build, Cache und Sicherheits-Header. Danach die eigene Domain eintragen
+   und dieselbe Adresse als `base_url` in `site.yaml` setzen.
+6. **Prüfen lassen.** Bei jedem Pull Request prüft GitHub Actions die Inhalte
+   (`.github/workflows/pruefen.yml`); Fehler erscheinen an der betroffenen Zeile.
+   Netlify baut zu jedem Pull Request eine Vorschau; ihr Prüfbericht liegt unter
+   `/.pactsite/pruefbericht.html`.
+
+## pactsite aktualisieren
+
+In `CHANGELOG.md` von pactsite steht, was sich geändert hat. Die neue Version in
+`requirements.txt` eintragen (und das neue Wheel in `{WHEELS_FOLDER}/` legen), lokal
+`pactsite check` ausführen, committen.
+"""
+
+
+def deploy_files(title: str, version: str, source: str | None = None) -> list[NewFile]:
+    """The files of a network's repository besides its content (see `new_site`)."""
+    network_intro = (
+        "# Netlify baut diese Website mit pactsite; keine weiteren Einstellungen nötig.\n"
+        "# (Von `pactsite init` geschrieben, dieselben Regeln wie in pactsites eigener Datei.)\n"
+    )
+    plugin = PurePosixPath("netlify/plugins", CACHE_PLUGIN)
+    files = [
+        NewFile(PurePosixPath(".gitignore"), GITIGNORE),
+        NewFile(
+            PurePosixPath("netlify.toml"),
+            netlify_toml(NETWORK_COMMAND, NETWORK_PLUGIN, network_intro),
+        ),
+        NewFile(PurePosixPath("requirements.txt"), requirements_txt(version, source)),
+        NewFile(PurePosixPath("README.md"), network_readme(title, version, source)),
+        NewFile(PurePosixPath(".github/workflows/pruefen.yml"), CHECK_WORKFLOW),
+    ]
+    for name in ("index.js", "manifest.yml"):
+        files.append(NewFile(plugin / name, _deploy_file(CACHE_PLUGIN, name)))
+    if not source:
+        files.append(NewFile(PurePosixPath(WHEELS_FOLDER, ".gitkeep"), ""))
     return files

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, Route
 
-from pactsite.outputs.admin import DECAP_SCRIPT, IDENTITY_SCRIPT
+from pactsite.outputs.admin import DECAP_BASE, DECAP_INTEGRITY, DECAP_SCRIPT, IDENTITY_SCRIPT
 from pactsite.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -116,6 +118,9 @@ def test_admin_page_is_not_indexed_and_loads_only_the_pinned_editor(example_buil
     assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert page.xpath("//script/@src") == [IDENTITY_SCRIPT, DECAP_SCRIPT]
     assert "@3." in DECAP_SCRIPT  # a pinned version, never "latest"
+    (decap,) = page.xpath("//script[@integrity]")
+    assert decap.get("src") == DECAP_SCRIPT and decap.get("integrity") == DECAP_INTEGRITY
+    assert decap.get("crossorigin") == "anonymous"  # unpkg sends CORS headers; SRI needs them
     assert "/admin/" not in (example_build / "sitemap.xml").read_text(encoding="utf-8")
     for html in example_build.rglob("*.html"):
         assert 'href="/admin/' not in html.read_text(encoding="utf-8"), html
@@ -124,7 +129,9 @@ def test_admin_page_is_not_indexed_and_loads_only_the_pinned_editor(example_buil
 def test_admin_has_its_own_csp_and_visitor_pages_keep_the_strict_one() -> None:
     rules = netlify_headers(REPOSITORY / "netlify.toml")
     admin_csp = headers_for("/admin/index.html", rules)["Content-Security-Policy"]
-    assert "https://unpkg.com" in admin_csp and "frame-ancestors 'none'" in admin_csp
+    assert "frame-ancestors 'none'" in admin_csp
+    # scripts from unpkg.com only under the pinned version's path
+    assert re.findall(r"https://unpkg\.com\S*", admin_csp) == [DECAP_BASE.rsplit("dist/", 1)[0]]
     visitor_csp = headers_for("/aktuelles/", rules)["Content-Security-Policy"]
     assert "unpkg" not in visitor_csp and "'unsafe-eval'" not in visitor_csp
 
@@ -187,21 +194,64 @@ unpack); the test that runs the real editor needs it, since tests have no networ
 `make test` fetches it at install time and sets this variable, so there it always runs."""
 
 
+@pytest.fixture
+def decap_from_unpkg() -> Callable[[Page], list[str]]:
+    """Let a tab fetch the pinned Decap CMS from https://unpkg.com as a browser would, with
+    the package's bytes and unpkg's CORS header; the browser itself checks the page's
+    integrity hash and CSP. Returns the list of files it fetched from there."""
+    dist = Path(DECAP_DIST)
+
+    def route(page: Page) -> list[str]:
+        fetched: list[str] = []
+
+        def answer(route: Route) -> None:
+            name = route.request.url.removeprefix(DECAP_BASE)
+            fetched.append(name)
+            file = dist / name
+            if "/" in name or not file.is_file():
+                route.fulfill(status=404, body="not found")
+                return
+            route.fulfill(
+                status=200,
+                body=file.read_bytes(),
+                headers={
+                    "Content-Type": "application/javascript; charset=utf-8",
+                    "Access-Control-Allow-Origin": "*",
+                },
+            )
+
+        page.route(DECAP_BASE + "**", answer)
+        return fetched
+
+    return route
+
+
+@pytest.mark.skipif(
+    not DECAP_DIST,
+    reason="set PACTSITE_DECAP_DIST to a local decap-cms dist/ folder (make test does)",
+)
+def test_the_pinned_decap_cms_file_has_the_integrity_hash_of_the_npm_package() -> None:
+    digest = hashlib.sha384((Path(DECAP_DIST) / "decap-cms.js").read_bytes()).digest()
+    assert "sha384-" + base64.b64encode(digest).decode() == DECAP_INTEGRITY
+
+
 @pytest.mark.skipif(
     not DECAP_DIST,
     reason="set PACTSITE_DECAP_DIST to a local decap-cms dist/ folder (make test does)",
 )
 def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts(
-    chromium: Browser, example_build: Path, tmp_path: Path
+    chromium: Browser,
+    example_build: Path,
+    tmp_path: Path,
+    decap_from_unpkg: Callable[[Page], list[str]],
 ) -> None:
     site = tmp_path / "public"
     shutil.copytree(example_build, site)
-    shutil.copytree(DECAP_DIST, site / "decap")
     admin = site / "admin/index.html"
     admin.write_text(
-        admin.read_text(encoding="utf-8")
-        .replace(f'<script src="{IDENTITY_SCRIPT}"></script>\n', "")
-        .replace(DECAP_SCRIPT, "/decap/decap-cms.js"),
+        admin.read_text(encoding="utf-8").replace(
+            f'<script src="{IDENTITY_SCRIPT}"></script>\n', ""
+        ),
         encoding="utf-8",
     )
     config = site / "admin/config.yml"
@@ -212,10 +262,15 @@ def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts
     picks = [("Stand", "laufend"), ("Branchen", "Chemische"), ("Förderung", "Lokales")]
     with serve(site, netlify_headers(REPOSITORY / "netlify.toml")) as base:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        fetched = decap_from_unpkg(page)
         violations: list[str] = []
         page.on(
             "console",
-            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+            lambda m: (
+                violations.append(m.text)
+                if "Content Security Policy" in m.text or "integrity" in m.text
+                else None
+            ),
         )
         page.goto(base + "/admin/")
         page.get_by_role("button", name="Login").click()
@@ -228,18 +283,36 @@ def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts
         page.locator("input[type=date]").first.fill("2026-11-23")
         page.get_by_role("button", name="Speichern").click()
         page.get_by_text("Status: Entwurf").wait_for()
+        page.goto(base + "/admin/#/collections/halle-news/new")
+        page.get_by_label("Titel").first.fill("Übergänge gestalten")
+        page.locator("input[type=date]").first.fill("2026-11-02")
+        page.get_by_role("button", name="Speichern").click()
+        page.get_by_text("Status: Entwurf").wait_for()
         saved = page.evaluate(
             "Object.values(window.repoFilesUnpublished)"
             ".flatMap(e => e.diffs.map(d => [d.path, d.content]))"
         )
         page.close()
     assert violations == []
-    assert [path for path, _ in saved] == ["content/pacts/halle/projects/prüfung-im-editor.md"]
+    assert "decap-cms.js" in fetched  # through the page's <script integrity=...>
+    # file names as typed (the build transliterates them into addresses); news dated by
+    # their date field, not by the day the file was created
+    assert sorted(path for path, _ in saved) == [
+        "content/pacts/halle/news/2026-11-02-übergänge-gestalten.md",
+        "content/pacts/halle/projects/prüfung-im-editor.md",
+    ]
+    saved = sorted(saved, key=lambda pair: "projects" not in pair[0])
     copy = tmp_path / "site"
     shutil.copytree(REPOSITORY / "content", copy / "content")
     shutil.copy(REPOSITORY / "site.yaml", copy / "site.yaml")
     for path, content in saved:
         (copy / path).write_text(content, encoding="utf-8")
+    linking = copy / "content/pages/verweise-im-test.md"
+    linking.write_text(
+        "---\ntitle: Verweise\n---\n[Projekt](pact:halle/projects/pruefung-im-editor) und "
+        "[Meldung](pact:halle/news/uebergaenge-gestalten)\n",
+        encoding="utf-8",
+    )
     assert "status: running" in saved[0][1] and "chemie" in saved[0][1]
     checked = run_pactsite("check", "--site", str(copy))
     assert checked.exit_code == 0, checked.stderr

@@ -2,7 +2,8 @@
 
 The collections, fields, required flags and vocabularies come from `pactsite.schema` and
 `site.yaml`, the same sources that validate content, so the editor cannot offer what the
-build would reject. Only this page loads third-party code (Decap CMS from unpkg, pinned).
+build would reject. Only this page loads third-party code (Decap CMS from unpkg, pinned,
+with Subresource Integrity).
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from pactsite.schema import (
 )
 
 DECAP_VERSION = "3.16.3"
-DECAP_SCRIPT = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
+DECAP_BASE = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/"
+"""The published package's files; the admin CSP allows scripts from this path only."""
+DECAP_SCRIPT = f"{DECAP_BASE}decap-cms.js"
+DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
+"""SHA-384 of dist/decap-cms.js in the npm package decap-cms@DECAP_VERSION (npm packages
+never change once published; tests/test_cms.py recomputes it from the package): a browser
+runs the file only if unpkg.com serves exactly these bytes."""
 IDENTITY_SCRIPT = "https://identity.netlify.com/v1/netlify-identity-widget.js"
 T = FieldType
 
@@ -40,7 +47,10 @@ ENTRY_COLLECTIONS: tuple[tuple[str, str, str, Sequence[FieldSpec]], ...] = (
     ("events", "Termine", "Termin", EVENT_FIELDS),
     ("pages", "Seiten", "Seite", PAGE_FIELDS),
 )
-_DATED = ("news", "events")
+_DATED = {"news": "date", "events": "start"}
+"""The field whose day starts the file name, as `pactsite new` names files (Decap's own
+{{year}}-{{month}}-{{day}} is the day the file was created, not the day of the news)."""
+_DATED_SLUG = "{{{{fields.{field} | date('YYYY-MM-DD')}}}}-{{{{slug}}}}"
 _IMAGE_FIELDS = ("image", "logo")  # file names beside the Markdown or pact.yaml
 _BODY = {"label": "Text", "name": "body", "widget": "markdown", "required": False}
 Options = Mapping[str, Sequence[tuple[str, str]]]
@@ -132,7 +142,7 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
                     f"content/pacts/{pact.key}/{folder}",
                     specs,
                     options,
-                    dated=folder in _DATED,
+                    dated=_DATED.get(folder),
                 )
             )
     collections.append(
@@ -175,7 +185,7 @@ def _folder_collection(
     folder: str,
     specs: Sequence[FieldSpec],
     options: Options,
-    dated: bool = False,
+    dated: str | None = None,
 ) -> dict[str, Any]:
     return {
         "name": name,
@@ -185,7 +195,7 @@ def _folder_collection(
         "create": True,
         "extension": "md",
         "format": "frontmatter",
-        "slug": "{{year}}-{{month}}-{{day}}-{{slug}}" if dated else "{{slug}}",
+        "slug": _DATED_SLUG.format(field=dated) if dated else "{{slug}}",
         "media_folder": "",  # images beside the Markdown, as `![Alt](bild.jpg)`
         "public_folder": "",
         "editor": {"preview": False},
@@ -203,7 +213,8 @@ def admin_page(title: str) -> str:
         f"<title>Redaktion – {escape(title)}</title>\n"
         f'<script src="{IDENTITY_SCRIPT}"></script>\n'
         "</head>\n<body>\n"
-        f'<script src="{DECAP_SCRIPT}"></script>\n'
+        f'<script src="{DECAP_SCRIPT}" integrity="{DECAP_INTEGRITY}" crossorigin="anonymous">'
+        "</script>\n"
         "</body>\n</html>\n"
     )
 

@@ -12,13 +12,15 @@ from pactsite.urls import UrlScheme, alias_url, output_path
 
 
 def build_redirects(entries: Iterable[Entry], urls: UrlScheme) -> list[OutputFile]:
-    """Write `_redirects` (301 for each alias) and a small forwarding page at each old URL."""
+    """Write `_redirects` (a forced 301 per alias) and a forwarding page at each old URL."""
     pairs = sorted(
         (alias_url(alias), urls.entry(entry)) for entry in entries for alias in entry.aliases
     )
     if not pairs:
         return []
-    lines = "".join(f"{old} {new} 301\n" for old, new in pairs)
+    # `301!`: Netlify applies a rule only where no file exists unless it is forced, and the
+    # forwarding page below is a file at the old address (seen with `netlify dev`: 200).
+    lines = "".join(f"{old} {new} 301!\n" for old, new in pairs)
     files = [OutputFile(PurePosixPath("_redirects"), lines.encode("utf-8"))]
     files += [OutputFile(output_path(old), _forwarding_page(new, urls)) for old, new in pairs]
     return files

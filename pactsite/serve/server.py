@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import http.server
 import io
+import re
 import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from pactsite.i18n import t
 from pactsite.serve.inject import LIVE_EVENTS, LIVE_SCRIPT, LIVE_STYLE, decorate, empty_page
 
 _ASSETS = {
@@ -77,22 +80,54 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), PreviewHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore browsers that close a connection early; report anything else."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
+        """Ignore browsers that close a connection early; anything else in one line, since
+        the terminal is the editor's and a traceback there reads like a broken build."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
             return
-        super().handle_error(request, client_address)
+        kind = type(error).__name__
+        line = t(
+            "serve: a request failed: {kind}: {error}", kind=kind, error=_printable(str(error))
+        )
+        sys.stderr.write(f"{line}\n")
+
+    def hosts(self) -> frozenset[str]:
+        """The Host header values a browser sends for this server's address."""
+        port = self.server_address[1]
+        names = ("127.0.0.1", "localhost", "[::1]")
+        default = names if port == 80 else ()  # browsers leave out the default port
+        return frozenset((*(f"{name}:{port}" for name in names), *default))
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the output folder; adds the reload script and overlay to HTML; streams versions."""
 
     server: PreviewServer
+    # Status lines even for requests that are not HTTP (no HTTP/0.9 answers without them)
+    default_request_version = "HTTP/1.0"
 
     def __init__(self, request: Any, client_address: Any, server: PreviewServer) -> None:
         super().__init__(request, client_address, server, directory=str(server.folder))
 
     def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: the terminal is for build messages."""
+        """Stay quiet: the terminal is for build messages (refusals are told by send_error)."""
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; refuse a Host that is not this server's own.
+
+        A page on another site can make a browser send requests here under its own host
+        name, once that name resolves to 127.0.0.1 (DNS rebinding), and read the answers,
+        drafts included; the browser still sends that name in Host.
+        """
+        if not super().parse_request():
+            return False
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in self.server.hosts():
+            port = self.server.server_address[1]
+            explain = f"This preview answers only to http://127.0.0.1:{port}/"
+            self.send_error(421, HTTPStatus(421).phrase, explain)
+            return False
+        return True
 
     def end_headers(self) -> None:
         """Forbid caching: every reload must show the newest build."""
@@ -113,9 +148,20 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if path in _ASSETS:
             name, content_type = _ASSETS[path]
             return self._answer(200, (Path(__file__).parent / name).read_bytes(), content_type)
-        target = Path(self.translate_path(self.path))
-        if target.is_dir() and path.endswith("/"):
-            target = target / "index.html"
+        malformed = _malformed(path)
+        if malformed:
+            self.send_error(400, malformed)
+            return None
+        try:
+            target = Path(self.translate_path(self.path))
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            return self._send_file(target, snapshot)
+        except (OSError, ValueError):  # a name the file system cannot take: too long, ...
+            self.send_error(400, "Bad Request: no file can have this address")
+            return None
+
+    def _send_file(self, target: Path, snapshot: Snapshot) -> BinaryIO | None:
         if target.suffix.lower() in {".html", ".htm"}:
             try:
                 page = target.read_bytes()
@@ -127,8 +173,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer unknown paths with the site's 404 page (or a blank one) with live reload."""
+        """Answer unknown paths with the site's 404 page (or a blank one) with live reload;
+        any other error with a plain page and one line in the terminal."""
         if code != 404:
+            request = getattr(self, "requestline", "") or ""
+            line = t(
+                "serve: refused {request}: {code} {reason}",
+                request=f"'{_printable(request)[:120]}'" if request else t("a request"),
+                code=code,
+                reason=_printable(message or HTTPStatus(code).phrase)[:120],
+            )
+            sys.stderr.write(f"{line}\n")
             super().send_error(code, message, explain)
             return
         snapshot = self.server.state.snapshot()
@@ -167,3 +222,25 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 version = newer
         except ConnectionError:
             return
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _malformed(path: str) -> str | None:
+    """Why a request path cannot name a file of the site, or None if it can."""
+    if _BAD_ESCAPE.search(path):
+        return "Bad Request: a % not followed by two hexadecimal digits"
+    try:
+        name = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return "Bad Request: the percent-encoded address is not UTF-8"
+    if "\0" in name:
+        return "Bad Request: a NUL character in the address"
+    return None
+
+
+def _printable(text: str) -> str:
+    """`text` on one line with control characters escaped, so that a request cannot write
+    escape sequences or line breaks into the terminal."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
