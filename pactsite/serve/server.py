@@ -177,9 +177,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         any other error with a plain page and one line in the terminal."""
         if code != 404:
             request = getattr(self, "requestline", "") or ""
+            shown = "'" + _printable(request)[:120] + "'"
             line = t(
                 "serve: refused {request}: {code} {reason}",
-                request=f"'{_printable(request)[:120]}'" if request else t("a request"),
+                request=shown if request else t("a request"),
                 code=code,
                 reason=_printable(message or HTTPStatus(code).phrase)[:120],
             )
