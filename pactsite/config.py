@@ -175,7 +175,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
             try:
                 if coerce is to_int:
                     misread.check_number(data[key], doc.written.get(key))
-                else:
+                elif coerce is not to_bool:
                     misread.check_text(data[key], doc.written.get(key), required=key == "title")
                 if data[key] is None:
                     hint = t("write it after the colon: {key}: ...", key=key)

@@ -170,7 +170,7 @@ def test_served_pages_carry_the_reload_script_but_the_build_output_has_none(
         path.relative_to(public)
         for path in public.rglob("*")
         if path.is_file()
-        and re.search(rb"\.pactsite|EventSource|pactsite-overlay", path.read_bytes())
+        and re.search(rb"\.pactsite/live|EventSource|pactsite-overlay", path.read_bytes())
     ]
     assert traces == []
     assert not list(public.rglob("live.js"))
