@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 from test_accessibility import axe_violations
+from test_html_validity import _check as nu_html_messages
 
 from conftest import FIXTURES, copy_site, parse_page, run_pactsite
 from static_server import serve
@@ -302,6 +303,27 @@ def test_at_two_thousand_projects_every_directory_page_stays_under_300_kb(
     assert len(_titles(many_projects / "projekte/seite/2/index.html")) == 50
     cards = json.loads((many_projects / "projekte/karten.json").read_text(encoding="utf-8"))
     assert len(cards["items"]) == MANY
+
+
+def test_the_pages_of_a_long_directory_pass_the_nu_html_checker(many_projects: Path) -> None:
+    pages = [
+        many_projects / "projekte" / path / "index.html"
+        for path in ("", "seite/2", "seite/40", "branche/ikt/seite/8", "status/geplant")
+    ]
+    errors = [m for m in nu_html_messages(*pages) if m.get("type") == "error"]
+    assert errors == [], errors
+
+
+def test_on_a_phone_with_filters_open_and_nothing_found_axe_finds_nothing_serious(
+    chromium: Browser, example_served: str
+) -> None:
+    context = chromium.new_context(bypass_csp=True, viewport=PHONE)
+    page = context.new_page()
+    page.goto(example_served + "/projekte/?pakt=altmark&suche=Raumfahrt")
+    page.locator("#projekt-filterbox > summary").click()
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert serious == []
 
 
 def test_at_two_thousand_projects_the_filter_works_across_every_page(

@@ -155,7 +155,7 @@
     count.textContent = form.getAttribute("data-count")
       .replace("{n}", String(shown)).replace("{total}", String(items.length));
     empty.hidden = shown > 0;
-    more.hidden = shown <= limit;
+    more.parentNode.hidden = shown <= limit;
     more.textContent = form.getAttribute("data-more") + " (" + (shown - limit) + ")";
   }
 
