@@ -52,9 +52,12 @@ def test_every_facet_value_has_a_static_page_with_its_projects(example_build: Pa
 def test_facet_values_show_their_counts(example_build: Path) -> None:
     page = parse_page(example_build / "projekte/index.html")
     counts = {
-        " ".join(li.xpath("a")[0].text_content().split()): li.xpath("span")[0].text_content()
+        " ".join(li.xpath("a|span[@class='facets__none']")[0].text_content().split()): li.xpath(
+            "span[@class='count']"
+        )[0].text_content()
         for li in page.xpath("//nav[@class='facets']//li")
     }
+    assert not page.xpath("//nav[@class='facets']//a[text()='geplant']")  # would list nothing
     assert counts["laufend"].startswith("(8")
     assert counts["geplant"].startswith("(0")
     assert counts["Lokales Kapital für soziale Zwecke"].startswith("(2")
@@ -154,6 +157,7 @@ def test_without_javascript_the_facet_pages_work(chromium: Browser, example_serv
     assert page.url.endswith("/projekte/branche/chemie/")
     assert _visible_titles(page) == ["Qualifizierung für Arbeitslose in der Chemischen Industrie"]
     assert "(1 aktiv)" in page.locator("summary").inner_text()
+    assert page.locator("#projekt-anzahl").inner_text() == "1 Projekt"
     page.get_by_role("link", name="Chemische Industrie – Filter entfernen").click()
     assert page.url.endswith("/projekte/")
     context.close()

@@ -9,8 +9,11 @@
   var form = byId("projekt-filter");
   var list = byId("projekt-liste");
   var count = byId("projekt-anzahl");
-  if (!form || !list || !count || !window.URLSearchParams) { return; }
   var box = byId("projekt-filterbox");
+  if (box && window.matchMedia("(min-width: 60em)").matches) {
+    box.open = true;  // a side column on wide screens, as much in view as the list
+  }
+  if (!form || !list || !count || !window.URLSearchParams) { return; }  // a static facet page
   var active = byId("projekt-aktiv");
   var chips = byId("projekt-chips");
   var empty = byId("projekt-leer");
@@ -29,9 +32,6 @@
   if (facetLinks) {  // the form replaces the static facet pages while script runs
     facetLinks.hidden = true;
     box.parentNode.classList.add("directory--filtering");
-  }
-  if (box && window.matchMedia("(min-width: 60em)").matches) {
-    box.open = true;  // a side column on wide screens, as much in view as the list
   }
 
   /* Words as the site search folds them (suche.js): accents and umlauts dropped, lower
