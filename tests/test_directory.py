@@ -196,7 +196,10 @@ def test_on_a_phone_the_filters_are_folded_and_the_count_stays_in_view_after_a_c
     assert summary.inner_text().strip() == "Filter"
     assert phone.locator("#projekt-filter").is_hidden()  # inside the closed disclosure
     assert _in_viewport(phone, "#projekt-anzahl")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "directory-375-filters-closed.png"))
     summary.click()
+    phone.screenshot(path=str(ARTIFACTS / "directory-375-filters-open.png"))
     box = phone.get_by_role("checkbox", name="Landwirtschaft (1)")
     box.scroll_into_view_if_needed()
     box.check()
@@ -204,7 +207,6 @@ def test_on_a_phone_the_filters_are_folded_and_the_count_stays_in_view_after_a_c
     assert _in_viewport(phone, "#projekt-anzahl")
     assert _in_viewport(phone, "#projekt-chips")
     assert summary.inner_text().strip() == "Filter (1 aktiv)"
-    ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "directory-375-after-click.png"))
     phone.get_by_role("button", name="Landwirtschaft – Filter entfernen").click()
     assert phone.locator("#projekt-anzahl").inner_text() == f"{PROJECTS} von {PROJECTS} Projekten"
@@ -224,6 +226,9 @@ def test_facet_counts_follow_the_selection_and_empty_choices_are_disabled(
     assert page.get_by_role("checkbox", name="BIB Halle (2)").is_enabled()
     page.get_by_role("checkbox", name="Lokales Kapital für soziale Zwecke (1)").check()
     assert page.get_by_role("checkbox", name="Landwirtschaft (0)").is_disabled()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky count shows where it was
+    page.screenshot(path=str(ARTIFACTS / "directory-1280-two-filters.png"), full_page=True)
 
 
 def test_a_selection_that_finds_nothing_offers_a_reset_link(
