@@ -351,6 +351,9 @@ def test_at_two_thousand_projects_the_filter_works_across_every_page(
         assert count.inner_text() == f"{MANY // 5} von {MANY} Projekten"
         page.locator("#projekt-suche").fill("1995")
         assert _visible_titles(page) == ["Projekt 1995"]
+        page.goto(base + "/projekte/?branche=ikt&suche=Projekte%201995")  # an address shared
+        count.filter(has_text=f"1 von {MANY} Projekten").wait_for()
+        assert _visible_titles(page) == ["Projekt 1995"]
     context.close()
 
 

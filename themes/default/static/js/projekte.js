@@ -214,10 +214,12 @@
     if (next) { next.node.querySelector("a").focus(); }
   });
   window.addEventListener("popstate", fromQuery);
-  fromQuery();
+  var cards = window.fetch && form.getAttribute("data-cards");
+  if (!cards || location.search) {
+    fromQuery();  // on the first page of many, the page's own count stands until all are here
+  }
 
-  var cards = form.getAttribute("data-cards");
-  if (cards && window.fetch) {
+  if (cards) {
     fetch(cards).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
@@ -228,7 +230,7 @@
       list.appendChild(template.content);
       items = Array.prototype.slice.call(list.children).map(record);
       if (pages) { pages.hidden = true; }
-      update();
+      fromQuery();
     }).catch(function () { /* the static pages stay: their links still work */ });
   }
 })();
