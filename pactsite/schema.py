@@ -247,13 +247,14 @@ _TEXT_LISTS = (T.TEXT_LIST, T.CHOICE_LIST, T.EDITOR_LIST)
 def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) -> None:
     """Compare the value as YAML read it with the text as written, by what the field means."""
     written = where.doc.written.get(key_path)
+    prose = spec.type in (T.TEXT, T.MARKDOWN, T.TEXT_LIST)
     if spec.type in _TEXTS or (spec.type in _TEXT_LISTS and not isinstance(raw, list)):
-        misread.check_text(raw, written, required=spec.required)
+        misread.check_text(raw, written, required=spec.required, prose=prose)
     elif spec.type in _TEXT_LISTS:
         for index, item in enumerate(raw):
             item_written = where.doc.written.get(f"{key_path}.{index}")
             try:
-                misread.check_text(item, item_written)
+                misread.check_text(item, item_written, prose=prose)
             except coerce.CoercionError as error:
                 raise coerce.CoercionError(
                     t("item {number}: {problem}", number=index + 1, problem=error.message),
