@@ -332,9 +332,12 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str, int, str]] = [(root, "", 0, "")]
     path = shape.path
+    anchored: list[Diagnostic] = []
     while stack:
         node, key_path, depth, key = stack.pop()
         line = shape.first_line + node.start_mark.line
+        if id(node) not in seen:
+            anchored.extend(_anchor(node, shape))
         if id(node) in seen:
             yield Diagnostic(
                 path=path,
@@ -366,6 +369,34 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
                         message=t("invalid date '{date}'", date=str(node.value)),
                         hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
                     )
+    # an anchor never used by an alias is text the editor wrote (`author: &Co KG`)
+    yield from anchored
+
+
+def _anchor(node: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
+    """`author: &Co KG`: YAML takes `&Co` for an anchor's name and drops it from the value."""
+    mark = node.start_mark
+    if mark.line >= len(shape.source):
+        return
+    line = shape.source[mark.line]
+    if line[mark.column : mark.column + 1] != "&":  # a node's mark is at its anchor
+        return
+    match = _KEY_VALUE.match(line)
+    if match is None:
+        yield Diagnostic(
+            path=shape.path,
+            line=shape.first_line + mark.line,
+            message=t("YAML anchors and aliases (&name, *name) are not supported"),
+            hint=t("write the value out in full"),
+        )
+        return
+    corrected = f"{match['lead']}{match['key']}: {_quoted_value(match['value'])}".strip()
+    yield Diagnostic(
+        path=shape.path,
+        line=shape.first_line + mark.line,
+        message=t("the value of '{key}' needs quotes", key=match["key"].strip()),
+        hint=t("write {line}", line=corrected),
+    )
 
 
 def _check_mapping(
