@@ -137,7 +137,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
         if found is None and what.startswith("could not find expected ':'"):
             found = _no_colon(lines, row, first_line)
     if found is None:
-        found = row, t("invalid YAML: {problem}", problem=what), _YAML_HINT
+        found = row, _libyaml_problem(what), _YAML_HINT
     at, message, hint = found
     return Diagnostic(path=path, line=first_line + at, message=message, hint=hint)
 
@@ -147,6 +147,33 @@ Found = tuple[int, Text, Text] | None
 _YAML_HINT = t("check indentation, and put values with ':' or '#' in quotes")
 _NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):([^\s/].*)$")
 _FLOW_HASH = re.compile(r"[\[,]\s*(#[^,\]]*)")
+
+
+def _libyaml_problem(what: str) -> Text:
+    """libyaml's reason in the editor's language, for the problems editors run into."""
+    known = (
+        ("did not find expected key", t("a line does not fit the lines around it")),
+        ("mapping values are not allowed", t("a ': ' where YAML expects no new key")),
+        ("could not find expected ':'", t("a line has no ':' after its key")),
+        (
+            "did not find expected comment or line break",
+            t("something follows the value where the line should end"),
+        ),
+        ("block sequence entries are not allowed", t("a '- ' where no list may start")),
+        ("did not find expected '-' indicator", t("a list item does not start with '- '")),
+        ("found unexpected end of stream", t("a quote or bracket is not closed")),
+        ("found unknown escape character", t("a backslash in double quotes starts no escape")),
+        ("found character that cannot start any token", t("a character YAML cannot read here")),
+        (
+            "did not find expected alphabetic or numeric character",
+            t("'*' or '&' is not followed by a name"),
+        ),
+        ("found undefined alias", t("'*' starts a reference to a name that does not exist")),
+    )
+    for prefix, message in known:
+        if what.startswith(prefix):
+            return t("invalid YAML: {problem}", problem=message)
+    return t("invalid YAML: {problem}", problem=what)
 
 
 def _tab(lines: list[str], row: int, first_line: int) -> Found:
@@ -205,18 +232,30 @@ def _unclosed_bracket(lines: list[str], row: int, first_line: int) -> Found:
 
 
 def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) -> Found:
-    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure."""
+    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure.
+
+    Markdown written into a field (`*wichtig* ist das`, `- erstens`, `> Zitat`) starts with
+    such a character too: whatever libyaml calls the problem, the fix is the quotes.
+    """
     match = _KEY_VALUE.match(line)
-    if not match or not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
+    if not match:
+        return None
+    value = match["value"]
+    indicator = value[:1] in _QUOTE_STARTS or value[:2] in ("- ", "? ") or _typographic(value)
+    if not indicator and not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
         return None
     key = match["key"].strip()
-    if column >= match.start("value"):
-        corrected = f"{match['lead']}{match['key']}: {_quoted_value(match['value'])}".strip()
-        return (
-            row,
-            t("the value of '{key}' needs quotes", key=key),
-            t("write {line}", line=corrected),
+    if indicator or column >= match.start("value"):
+        corrected = f"{match['lead']}{match['key']}: {_quoted_value(value)}".strip()
+        message = (
+            t(
+                "“ ” and „ “ are not quotes to YAML, so the value of '{key}' is read as it stands",
+                key=key,
+            )
+            if _typographic(value)
+            else t("the value of '{key}' needs quotes", key=key)
         )
+        return row, message, t("write {line}", line=corrected)
     if what.startswith("mapping values are not allowed"):
         return (
             row,
@@ -246,9 +285,26 @@ def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
     return None
 
 
-def _quoted_value(value: str) -> str:
-    """The value quoted; in a `[list]`, only the items that need it, so it stays a list."""
+_TYPOGRAPHIC = (("“", "”"), ("„", "“"), ("”", "”"), ("‘", "’"), ("‚", "‘"), ("»", "«"))
+
+
+def _typographic(value: str) -> bool:
+    """`“Pakt: Halle”`: a value in typographic quotes, which YAML takes for text."""
     stripped = value.strip()
+    return any(stripped.startswith(a) and stripped.endswith(b) for a, b in _TYPOGRAPHIC)
+
+
+def _quoted_value(value: str) -> str:
+    """The value quoted; in a `[list]`, only the items that need it, so it stays a list.
+
+    A value already in quotes that break it (`"Er sagte "Hallo""`, `'Pakt's Fest'`) or in
+    typographic quotes is unwrapped first, so the other kind of quotes can hold it.
+    """
+    stripped = value.strip()
+    if len(stripped) > 1 and (
+        stripped[0] == stripped[-1] and stripped[0] in "\"'" or _typographic(stripped)
+    ):
+        return quoted(stripped[1:-1])
     if not (stripped.startswith("[") and stripped.endswith("]")):
         return quoted(stripped)
     items = [item.strip() for item in stripped[1:-1].split(",")]
