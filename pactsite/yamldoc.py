@@ -302,7 +302,7 @@ def _quoted_value(value: str) -> str:
     """
     stripped = value.strip()
     if len(stripped) > 1 and (
-        stripped[0] == stripped[-1] and stripped[0] in "\"'" or _typographic(stripped)
+        (stripped[0] == stripped[-1] and stripped[0] in "\"'") or _typographic(stripped)
     ):
         return quoted(stripped[1:-1])
     if not (stripped.startswith("[") and stripped.endswith("]")):
