@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,13 @@ class Resolution:
     problem: Text | str = ""
     hint: Text | str = ""
     severity: Severity = Severity.ERROR
+    unlink: bool = False
+    """The target exists but is not published: show the link's text without the link."""
+
+
+_UNLINK = "\x00unpublished"
+"""The URL that marks a link to drop (no sanitised HTML holds a NUL character)."""
+_UNLINKED = re.compile(r'<a [^>]*href="\x00unpublished"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -232,6 +240,7 @@ def _hidden(shown: str) -> Resolution:
         problem=t("link to '{target}', which is a draft or not published now", target=shown),
         hint=t("publish the target, or remove the link until it is"),
         severity=Severity.WARNING,
+        unlink=True,
     )
 
 
@@ -289,6 +298,10 @@ def resolve_links(
             if resolution.url.startswith(ASSET_PREFIX):
                 used_assets.add("content/" + resolution.url.removeprefix(ASSET_PREFIX))
             usable = resolution.url and not resolution.problem
+            if resolution.unlink and not link.is_image:
+                # a dead link must not go live: the page shows the link's text until then
+                written.append(_UNLINK)
+                continue
             written.append(html.escape(resolution.url, quote=True) if usable else None)
         urls[body_key] = tuple(written)
     return ResolvedLinks(
@@ -324,4 +337,5 @@ def _rewrite(body_html: str, urls: tuple[str | None, ...]) -> str:
         url = next(replacements)
         return original if url is None else url
 
-    return rewrite_targets(body_html, replace)
+    rewritten = rewrite_targets(body_html, replace)
+    return _UNLINKED.sub(r"\1", rewritten) if _UNLINK in urls else rewritten

@@ -30,3 +30,20 @@ def test_cent_amounts_are_shown_with_cents_not_rounded(
     rows = list(csv.DictReader(io.StringIO(raw), delimiter=";"))
     # with ';' as separator, German Excel reads a decimal comma as a number
     assert rows[0]["budget_eur"] == "1250,50"
+
+
+def test_a_link_to_a_draft_is_shown_as_its_text_not_as_a_dead_link(
+    minimal_site: Path, build_minimal: Callable[..., tuple[Run, Path]]
+) -> None:
+    news = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
+    news.write_text(
+        "---\ntitle: Zweite\ndate: 2002-11-01\n---\nSiehe [den Entwurf](pact:alpha/news/entwurf).\n",
+        encoding="utf-8",
+    )
+    run, out = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    assert "which is a draft or not published now" in run.stderr
+    page = out / "pakte/alpha/aktuelles/zweite-meldung/index.html"
+    body = page.read_text(encoding="utf-8")
+    assert "pact:alpha/news/entwurf" not in body
+    assert "Siehe den Entwurf." in parse_page(page).text_content()
