@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -299,10 +300,53 @@ def _read_choices(
     for index, value in enumerate(chosen):
         if value not in known:
             item_path = f"{key_path}.{index}" if spec.type is T.CHOICE_LIST else key_path
-            problems.append(_problem(where, item_path, singular(value), did_you_mean(value, known)))
+            hint = _suggest(value, known)
+            problems.append(_problem(where, item_path, singular(value), hint))
     if spec.type is T.CHOICE_LIST:
         return tuple(dict.fromkeys(chosen)), problems
     return chosen[0], problems
+
+
+_GERMAN_WORDS = {
+    "geplant": "planned",
+    "laufend": "running",
+    "läuft": "running",
+    "abgeschlossen": "completed",
+    "beendet": "completed",
+    "unternehmen": "company",
+    "firma": "company",
+    "betrieb": "company",
+    "institution": "institution",
+    "kommune": "municipality",
+    "stadt": "municipality",
+    "gemeinde": "municipality",
+    "landkreis": "municipality",
+    "kammer": "chamber",
+    "agentur": "agency",
+    "arbeitsagentur": "agency",
+    "jobcenter": "agency",
+    "verein": "association",
+    "verband": "association",
+}
+"""German words editors write for the fixed English values of `status` and a member's `kind`."""
+
+
+def _suggest(value: str, known: Collection[str]) -> Text:
+    """Did-you-mean by spelling, by the German word for a fixed value, or by a label
+    (`Chemische Industrie` for `chemie`)."""
+    by_word: dict[str, str] = {w: v for w, v in _GERMAN_WORDS.items() if v in known}
+    if isinstance(known, Mapping):
+        for slug, label in known.items():
+            by_word[str(getattr(label, "name", label)).casefold()] = str(slug)
+    wanted = value.strip().casefold()
+    close = by_word.get(wanted) or next(
+        iter(difflib.get_close_matches(wanted, sorted(by_word), n=1, cutoff=0.8)), ""
+    )
+    if close and not difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6):
+        listing = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+        slug = by_word.get(close, close)
+        return t("did you mean '{close}'? (known: {known})", close=slug, known=listing)
+    return did_you_mean(value, known)
 
 
 _SINGULAR: dict[str, Any] = {
