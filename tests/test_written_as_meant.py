@@ -37,7 +37,8 @@ def test_a_link_to_a_draft_is_shown_as_its_text_not_as_a_dead_link(
 ) -> None:
     news = minimal_site / "content/pacts/alpha/news/2002-11-01-zweite-meldung.md"
     news.write_text(
-        "---\ntitle: Zweite\ndate: 2002-11-01\n---\nSiehe [den Entwurf](pact:alpha/news/entwurf).\n",
+        "---\ntitle: Zweite\ndate: 2002-11-01\n---\n"
+        "Siehe [den Entwurf](pact:alpha/news/entwurf).\n",
         encoding="utf-8",
     )
     run, out = build_minimal()
