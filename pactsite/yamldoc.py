@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,6 +75,29 @@ class YamlDoc:
                 return self.lines[key_path]
             key_path = key_path.rpartition(".")[0]
         return self.first_line
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def impossible_day(written: str) -> Text | None:
+    """What is wrong with a YYYY-MM-DD date that does not exist (`2026-13-01`, `2026-02-30`)."""
+    found = _ISO_DAY.match(written.strip())
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return t("there is no month {month} (months go from 01 to 12)", month=found[2])
+    days = ((dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)).day
+    if not 1 <= day <= days:
+        return t(
+            "there is no day {day} in {year}-{month}: the month has {days} days",
+            day=found[3],
+            year=found[1],
+            month=found[2],
+            days=days,
+        )
+    return None
 
 
 def parse_yaml(
@@ -419,10 +443,15 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
                 try:
                     shape.loader.construct_object(node)
                 except (ValueError, OverflowError):
+                    reason = impossible_day(str(node.value))
                     yield Diagnostic(
                         path=path,
                         line=line,
-                        message=t("invalid date '{date}'", date=str(node.value)),
+                        message=t(
+                            "invalid date '{date}': {reason}", date=str(node.value), reason=reason
+                        )
+                        if reason
+                        else t("invalid date '{date}'", date=str(node.value)),
                         hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
                     )
     # an anchor never used by an alias is text the editor wrote (`author: &Co KG`)
