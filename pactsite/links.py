@@ -146,7 +146,7 @@ def _ids(body: RenderedBody | None) -> frozenset[str]:
 
 
 def resolve_link(
-    target: str, source_path: str, index: LinkIndex, *, is_image: bool = False
+    target: str, source_path: str, index: LinkIndex, *, is_image: bool = False, field: str = ""
 ) -> Resolution:
     """Resolve one link as written in the source file at `source_path`; pure."""
     if is_image and target.startswith(_EXTERNAL):
@@ -177,12 +177,7 @@ def resolve_link(
         if not key and any(form in index.failed for form in (path, *_names(path))):
             return Resolution()  # the file's own error (or its pact's) says what is wrong
         if not key and not path.lower().endswith(MARKDOWN_SUFFIXES):
-            return Resolution(
-                problem=t(
-                    "link to '{address}': there is no file {path}", address=address, path=path
-                ),
-                hint=t("check the file name, or put the file next to the Markdown file"),
-            )
+            return _no_file(address, path, index, field)
         if not key:
             return _missing(shown, index, source_path)
     found = index.by_key.get(key)
@@ -202,6 +197,30 @@ def resolve_link(
             hint=_fragment_hint(fragment, found.ids),
         )
     return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
+
+
+def _no_file(address: str, path: str, index: LinkIndex, field: str) -> Resolution:
+    """No file at the path: name a file whose name differs only in case (`bild.JPG`)."""
+    problem = (
+        t("{field}: there is no file {path}", field=field, path=path)
+        if field
+        else t("link to '{address}': there is no file {path}", address=address, path=path)
+    )
+    same = sorted(asset for asset in index.assets if asset.lower() == path.lower())
+    if same:
+        folder, _, _ = address.rpartition("/")
+        name = same[0].rpartition("/")[2]
+        return Resolution(
+            problem=problem,
+            hint=t(
+                "did you mean '{name}'? (mind upper/lower case)",
+                name=f"{folder}/{name}" if folder else name,
+            ),
+        )
+    return Resolution(
+        problem=problem,
+        hint=t("check the file name, or put the file next to the Markdown file"),
+    )
 
 
 def _short_form_key(address: str, index: LinkIndex) -> EntryKey:
