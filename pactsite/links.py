@@ -245,13 +245,26 @@ def _missing(shown: str, index: LinkIndex, source_path: str) -> Resolution:
     wanted = shown
     if not shown.startswith(("pact:", "page:")):
         wanted = "pact:" + shown.removeprefix("content/pacts/").removesuffix(".md")
-    close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.4)
+    close = _closest(wanted, candidates)
     hint = (
-        t("did you mean {target}?", target=close[0])
-        if close
-        else t("check the file name and folder")
+        t("did you mean {target}?", target=close) if close else t("check the file name and folder")
     )
     return Resolution(problem=t("link to '{target}' leads nowhere", target=shown), hint=hint)
+
+
+def _closest(wanted: str, candidates: Iterable[str]) -> str:
+    """The target whose last part (file name or slug) is much like the wanted one's, in the
+    same folder if there is one there; '' if none is: a suggestion must look like the input."""
+    head, _, name = wanted.rpartition("/")
+    by_name: dict[str, list[str]] = {}
+    for candidate in sorted(candidates):
+        by_name.setdefault(candidate.rpartition("/")[2], []).append(candidate)
+    slug = slug_from_filename(name) if head else name
+    close = difflib.get_close_matches(slug, sorted(by_name), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    same = by_name[close[0]]
+    return next((c for c in same if c.rpartition("/")[0] == head), same[0])
 
 
 def _hidden(shown: str) -> Resolution:
