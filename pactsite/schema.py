@@ -15,7 +15,7 @@ from pactsite import coerce, misread
 from pactsite.diagnostics import Diagnostic, did_you_mean
 from pactsite.i18n import Text, t
 from pactsite.model import MEMBER_KINDS, Status
-from pactsite.yamldoc import YamlDoc
+from pactsite.yamldoc import Written, YamlDoc, quoted
 
 
 class FieldType(Enum):
@@ -249,6 +249,8 @@ def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) 
     """Compare the value as YAML read it with the text as written, by what the field means."""
     written = where.doc.written.get(key_path)
     prose = spec.type in (T.TEXT, T.MARKDOWN, T.TEXT_LIST)
+    if spec.type in _TEXT_LISTS and isinstance(raw, str) and written and written.plain:
+        _check_list_written_bare(raw, written)
     if spec.type in _TEXTS or (spec.type in _TEXT_LISTS and not isinstance(raw, list)):
         misread.check_text(raw, written, required=spec.required, prose=prose)
     elif spec.type in _TEXT_LISTS:
@@ -271,6 +273,18 @@ def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) 
         misread.check_date(raw, written, with_time=spec.type is T.MOMENT, day=day)
     elif spec.type is T.BOOL and raw is not None:
         misread.check_bool(raw, written)
+
+
+def _check_list_written_bare(raw: str, written: Written) -> None:
+    """`tags: Ausbildung, Chemie`: YAML reads one text with a comma, not a list of two."""
+    if "," not in raw:
+        return
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    listed = ", ".join(quoted(item) if item[:1] in "@`*!&%|>'\"#" else item for item in items)
+    raise coerce.CoercionError(
+        t("a list is written in [ ]; YAML reads '{written}' as one value", written=raw),
+        t("write {line}", line=written.as_line(f"[{listed}]")),
+    )
 
 
 def _read_object_list(

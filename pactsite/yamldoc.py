@@ -158,8 +158,12 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
             break
     else:
         found = _needs_quotes(lines[row], row, first_line, what, mark.column if mark else 0)
-        if found is None and what.startswith("could not find expected ':'"):
-            found = _no_colon(lines, row, first_line)
+        indented = found is not None and found[1].template.startswith("line {line} is indented")
+        if (found is None or indented) and what.startswith(
+            ("could not find expected ':'", "mapping values are not allowed")
+        ):
+            # `name "Beispielpakt"` runs on into the next line, which then seems indented
+            found = _no_colon(lines, row, first_line) or found
     if found is None:
         found = row, _libyaml_problem(what), _YAML_HINT
     at, message, hint = found
@@ -293,15 +297,21 @@ def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) 
     return None
 
 
+_KEY_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
 def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
     """A line without `key:` where libyaml expected one (it says so only at the end)."""
     for number, line in enumerate(lines[: row + 1]):
         bare = line.strip()
         if bare and line[0] not in " -#" and ":" not in bare:
+            key, _, value = bare.partition(" ")
             return (
                 number,
                 t("line {line} is not a 'key: value' line", line=first_line + number),
-                t(
+                t("write {line}", line=f"{key}: {value.strip()}")
+                if _KEY_NAME.match(key) and value.strip()
+                else t(
                     "write a ':' after the key, or indent the line if it goes on with the "
                     "value of the line above"
                 ),
