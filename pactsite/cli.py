@@ -81,11 +81,27 @@ def _show(diagnostics: Sequence[Diagnostic], language: str) -> None:
         click.echo(diagnostic.format(language), err=True)
 
 
-def _fail(failed: BuildFailed, language: str) -> None:
+def _fail(failed: BuildFailed, language: str, *, writes: bool = True) -> None:
     _show(failed.diagnostics, language)
     counts = summary(failed.diagnostics)
-    _say(t("{counts}; nothing was written", counts=counts), language, err=True)
+    # check never writes: "nothing was written" would suggest it could have
+    ending = t("{counts}; nothing was written", counts=counts) if writes else counts
+    _say(ending, language, err=True)
     raise SystemExit(failed.exit_code)
+
+
+def _need_site(site_dir: Path, language: str) -> None:
+    """Exit with a plain sentence (no file:line of a file that is not there) outside a site."""
+    if (site_dir / "site.yaml").is_file():
+        return
+    folder = str(site_dir.absolute())
+    text = t(
+        "there is no site.yaml in {folder} or a folder above it; create a site with "
+        "pactsite init FOLDER, or give the site's folder with --site FOLDER",
+        folder=folder,
+    )
+    click.echo(f"error: {render(text, language)}", err=True)
+    raise SystemExit(1)
 
 
 class _CommandsOfModules(click.Group):
@@ -148,6 +164,7 @@ def build_command(
 ) -> None:
     """Build the site into the output folder."""
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     target = out_dir if out_dir is not None else site_dir / "public"
     options = BuildOptions(
         drafts=drafts,
@@ -228,12 +245,13 @@ def check_command(
     from pactsite.build import verify
 
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
         if fmt == "text":
-            _fail(failed, language)
+            _fail(failed, language, writes=False)
         click.echo(format_report(failed.diagnostics, fmt, language), nl=False)
         raise SystemExit(failed.exit_code) from None
     if fmt != "text":
@@ -269,6 +287,7 @@ def serve_command(
 
     # read once: a change of site.yaml's language shows after a restart, as --lang would
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     target = out_dir if out_dir is not None else site_dir / "public"
     preview = Preview(
         root=site_dir,

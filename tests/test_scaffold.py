@@ -222,3 +222,17 @@ def test_a_wrong_date_option_names_the_date_to_write_and_exits_1(minimal_site: P
     assert "there is no day 30 in 2026-02: the month has 28 days" in impossible.stderr
     month = new_event("2026-13-01")
     assert month.exit_code == 1 and "there is no month 13" in month.stderr
+
+
+def test_the_template_explains_each_field_without_repeating_its_label(
+    minimal_site: Path,
+) -> None:
+    site = str(minimal_site)
+    run = run_pactsite(
+        "new", "news", "--site", site, "--pact", "alpha", "Neu", "--date", "2003-01-02"
+    )
+    assert run.exit_code == 0, run.stderr
+    text = (minimal_site / "content/pacts/alpha/news/2003-01-02-neu.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        label, _, explanation = line.removeprefix("# ").partition(": ")
+        assert label.removesuffix(" (Pflichtfeld)") != explanation, line
