@@ -210,12 +210,10 @@ def _no_file(address: str, path: str, index: LinkIndex, field: str) -> Resolutio
     if same:
         folder, _, _ = address.rpartition("/")
         name = same[0].rpartition("/")[2]
+        written = f"{folder}/{name}" if folder else name
         return Resolution(
             problem=problem,
-            hint=t(
-                "did you mean '{name}'? (mind upper/lower case)",
-                name=f"{folder}/{name}" if folder else name,
-            ),
+            hint=t("did you mean '{name}'? (mind upper/lower case)", name=written),
         )
     return Resolution(
         problem=problem,

@@ -306,10 +306,11 @@ def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
         bare = line.strip()
         if bare and line[0] not in " -#" and ":" not in bare:
             key, _, value = bare.partition(" ")
+            corrected = f"{key}: {value.strip()}"
             return (
                 number,
                 t("line {line} is not a 'key: value' line", line=first_line + number),
-                t("write {line}", line=f"{key}: {value.strip()}")
+                t("write {line}", line=corrected)
                 if _KEY_NAME.match(key) and value.strip()
                 else t(
                     "write a ':' after the key, or indent the line if it goes on with the "
