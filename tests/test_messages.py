@@ -183,9 +183,7 @@ def test_a_german_site_gets_its_messages_in_german_and_english_with_lang_en(
     assert ALT_DE in german.stderr.splitlines()
     assert ALT_EN in english.stderr.splitlines()
     assert re.fullmatch(r"Fehler: 1, Warnungen: \d+", german.stderr.splitlines()[-1])
-    assert re.fullmatch(
-        r"1 error\(s\), \d+ warning\(s\); nothing was written", english.stderr.splitlines()[-1]
-    )
+    assert re.fullmatch(r"1 error\(s\), \d+ warning\(s\)", english.stderr.splitlines()[-1])
     # the same defects, one line each, in either language
     assert len(german.stderr.splitlines()) == len(english.stderr.splitlines())
 
