@@ -15,10 +15,16 @@ import click
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport
-from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
+from pactsite.diagnostics import (
+    BuildFailed,
+    Diagnostic,
+    OutputError,
+    did_you_mean,
+    sort_diagnostics,
+)
 from pactsite.freshness import look
-from pactsite.i18n import Text, render, site_language, t
-from pactsite.options import LANG_OPTION, SITE_OPTION
+from pactsite.i18n import LANGUAGES, Text, render, site_language, t
+from pactsite.options import LANG_OPTION, SITE_OPTION, find_site
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 
@@ -117,6 +123,23 @@ class _CommandsOfModules(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.IMPORTED_LATE])
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Tell an unknown command in the site's language (Click's own words are English)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            lang = os.environ.get("PACTSITE_LANG")
+            language = lang if lang in LANGUAGES else site_language(find_site(Path.cwd()) or Path())
+            text = t(
+                "there is no command '{name}'; {suggestion}",
+                name=name,
+                suggestion=did_you_mean(name, self.list_commands(ctx)),
+            )
+            click.echo(f"error: {render(text, language)}", err=True)
+            raise SystemExit(1)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.IMPORTED_LATE:

@@ -261,3 +261,15 @@ def test_the_preview_overlay_shows_the_problems_in_the_sites_language() -> None:
         "content/pages/a.md:2: error: die Tabelle hat keine Kopfzeile",
     )
     assert outcome.problems == ("content/pages/a.md:2: error: table has no header row",)
+
+
+def test_an_unknown_command_is_told_in_the_site_language_with_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    english = run_pactsite("chek")
+    assert english.exit_code == 1
+    assert english.stderr.startswith("error: there is no command 'chek'; did you mean 'check'?")
+    monkeypatch.setenv("PACTSITE_LANG", "de")
+    german = run_pactsite("chek")
+    assert german.exit_code == 1
+    assert german.stderr.startswith("error: den Befehl 'chek' gibt es nicht; meinten Sie 'check'?")
