@@ -283,14 +283,16 @@ def _merge_copies(
                     path=copy.source.path,
                     line=1,
                     severity=Severity.WARNING,
+                    # neutral: which file is the original, the files do not tell
                     message=t(
-                        "this file is an identical copy of {original}; it is listed once, "
-                        "as that file",
+                        "{copy} and {original} are identical copies; the item is listed "
+                        "once, at the address of {original}",
+                        copy=copy.source.path,
                         original=original.source.path,
                     ),
                     hint=t(
-                        "delete this file and write 'pacts: [{pacts}]' in {original}: "
-                        "the item is then shown in each of these pacts",
+                        "delete one of them and write the other pact in 'pacts:' of the one "
+                        "you keep, e.g. 'pacts: [{pacts}]' in {original}",
                         pacts=", ".join(pacts),
                         original=original.source.path,
                     ),

@@ -256,5 +256,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return "|".join(value)
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        # a decimal comma: with ';' as separator, German Excel reads '1250.5' as a date or text
+        return f"{value:.2f}".removesuffix(".00").replace(".", ",")
     return "" if value is None else str(value)
