@@ -44,17 +44,58 @@ def _shard(out: Path, word: str) -> dict[str, dict[str, list[object]]]:
     return data
 
 
-def test_the_index_holds_the_content_pages_and_no_lists(example_build: Path) -> None:
-    marked = [p for p in example_build.rglob("*.html") if b" data-search " in p.read_bytes()]
+def test_the_index_holds_every_page_a_visitor_looks_for_and_no_repeated_lists(
+    example_build: Path,
+) -> None:
+    marked = [p for p in example_build.rglob("*.html") if b" data-search" in p.read_bytes()]
     meta = json.loads((example_build / "suchindex/meta.json").read_text(encoding="utf-8"))
     assert meta == {"pages": len(marked)}
-    urls = {fragment["url"] for fragment in _fragments(example_build)}
-    assert len(urls) == len(marked)
-    assert "/pakte/halle/" in urls
-    assert "/" + NEWS_PAGE.removesuffix("index.html") in urls
-    for listing in ("/", "/aktuelles/", "/projekte/", "/suche/", "/404.html", "/branchen/chemie/"):
-        assert listing not in urls, listing
+    kinds = {fragment["url"]: fragment["kind"] for fragment in _fragments(example_build)}
+    assert len(kinds) == len(marked)
+    expected = {
+        "/pakte/halle/": "Pakt",
+        "/" + NEWS_PAGE.removesuffix("index.html"): "Nachricht",
+        "/pakte/halle/termine/erfahrungsaustausch/": "Termin",
+        "/branchen/chemie/": "Branche",
+        "/foerderung/lokales-kapital/": "Förderung",
+        "/projekte/zielgruppe/arbeitslose/": "Zielgruppe",
+        "/projekte/": "Übersicht",
+        "/aktuelles/": "Übersicht",
+        "/termine/": "Übersicht",
+        "/pakte/": "Übersicht",
+    }
+    assert {url: kinds.get(url) for url in expected} == expected
+    for listing in (
+        "/",
+        "/suche/",
+        "/404.html",
+        "/pakte/halle/aktuelles/",  # the pact's lists are on its profile
+        "/projekte/branche/chemie/",  # the sector page lists these projects
+        "/projekte/foerderung/equal/",  # so does the fund's page
+        "/projekte/status/laufend/",
+    ):
+        assert listing not in kinds, listing
     assert not (example_build / "pagefind").exists()
+
+
+def test_an_overview_is_found_by_its_heading_lead_and_names_not_by_what_it_lists(
+    example_build: Path,
+) -> None:
+    (projects,) = [f for f in _fragments(example_build) if f["url"] == "/projekte/"]
+    assert projects["title"] == "Projekte"
+    assert "Biotechnologie" not in projects["text"], "the projects it lists are not its text"
+    assert "Projektverzeichnis" in projects["names"]
+    (sector,) = [f for f in _fragments(example_build) if f["url"] == "/branchen/chemie/"]
+    assert (sector["title"], sector["names"]) == ("Chemische Industrie", "chemie")
+
+
+def test_an_entry_is_found_by_the_keys_and_labels_of_its_vocabulary(example_build: Path) -> None:
+    url = "/pakte/merseburg-querfurt/projekte/qualifizierung-chemie/"
+    (project,) = [f for f in _fragments(example_build) if f["url"] == url]
+    assert {stem("chemie"), stem("chemische"), stem("industrie"), stem("arbeitslose")} <= set(
+        search.page_terms(search.SearchEntry(**project))[0]
+    )
+    assert "Chemie" not in project["text"], "the project's text says Chemische Industrie only"
 
 
 def test_a_result_knows_title_kind_and_pact_of_its_page(example_build: Path) -> None:
@@ -118,7 +159,8 @@ def test_a_quick_rebuild_rewrites_only_the_index_files_of_the_words_it_touched(
     after = _index(out)
     changed = {path for path in after.keys() | before.keys() if after.get(path) != before.get(path)}
     fragment = next(p for p in changed if "/seiten/" in p)
-    assert changed == {fragment, "suchindex/w/zau.json"}
+    # the new word's file, and that of the compounds ending like its stem "zaunkonigsuch"
+    assert changed == {fragment, "suchindex/w/zau.json", "suchindex/e/uch.json"}
     assert _shard(out, "zaunkonigsuche")["words"]["zaunkonigsuche"][1] == 1
 
 

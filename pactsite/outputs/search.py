@@ -3,19 +3,25 @@
 Layout (read by `js/suche.js`; every file is JSON):
 
 - `meta.json`: `{"pages": N}`, the number of indexed pages.
-- `seiten/<id>.json`: one page, `{"url", "title", "kind", "pact", "text"}`; ids count the
-  indexed pages in the order of their output paths.
+- `seiten/<id>.json`: one page, `{"url", "title", "kind", "pact", "text", "names", "terms"}`;
+  ids count the indexed pages in the order of their output paths.
 - `w/<key>.json`: the words and stems whose key is `<key>` (the first three letters; a word
   of two letters is its own key; a key of other characters than a-z and 0-9 is written as
   "x" and the hex digits of its UTF-8 bytes):
   `{"words": {word: [stem, pages with the word]}, "stems": {stem: postings}}`, where the
   postings are `[id, weight, id step, weight, ...]`, ids ascending, each after the first
-  as the step from the one before. A weight counts the stem on the page, its title thrice.
+  as the step from the one before. A weight counts the stem on the page, its title and
+  other names (`data-search-names`) thrice.
+- `e/<key>.json`: the stems of `MIN_COMPOUND` letters or more whose last three letters are
+  `<key>`, sorted: where the browser finds the compounds a query word ends ("chemiestandort"
+  for "Standort"; their postings are in their `w/` file).
 
 A visitor's query word is folded like the site's words and looked up in its key's file:
-the word itself gives its stem; the words it begins give theirs (a word still being typed).
-A word not in the site finds nothing. No WebAssembly and no ranges of pages to download:
-a query of two words loads two small files, then one file per result shown.
+the word itself gives its stem; the words it begins give theirs (a word still being typed);
+the compounds it ends give theirs, if what comes before it is a word of the site too. A word
+not in the site is tried without an ending, then with one typo; else it finds nothing, and
+the page offers the nearest site words. No WebAssembly and no ranges of pages to download:
+a query of two words loads a few small files, then one file per result shown.
 
 Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
 them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here a quick
@@ -45,6 +51,11 @@ from pactsite.urls import output_url
 INDEX_FOLDER = "suchindex"
 TITLE_WEIGHT = 2
 """A word in the title counts this much more than once (it is in the text too)."""
+NAME_WEIGHT = TITLE_WEIGHT + 1
+"""Another name of the page counts like a word of its title (which is in the text too)."""
+MIN_COMPOUND = 7
+"""The shortest word the browser looks into for a compound's last part: 3 letters before a
+part of 4 ("Sportart" is not "Sport" and "Art": a part of 3 letters matches too much)."""
 MAX_WEIGHT = 255
 _MIN_PAGES_TO_FORK = 200
 """Fewer pages are indexed faster than a process starts."""
@@ -104,10 +115,16 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     shards: dict[str, _Shard] = {}
     for term, encoded in postings.items():
         _shard(shards, term).stems[term] = encoded
-    del postings, last
+    del last
+    tails: dict[str, set[str]] = {}
+    for term in postings:
+        if len(term) >= MIN_COMPOUND:
+            tails.setdefault(tail_key(term), set()).add(term)
     for word, count in pages_with.items():
         _shard(shards, word).words[word] = (stem(word), count)
+    del postings
     out += [_shard_file(key, shards.pop(key)) for key in sorted(shards)]
+    out += [_tail_file(key, terms) for key, terms in tails.items()]
     out.append(_meta(len(pages)))
     return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
 
@@ -137,19 +154,52 @@ def update_search_index(
             out.append(_fragment(number, entry))
     keys = {shard_key(term) for change in changes for term in change.terms()}
     removed: set[str] = set()
+    touched = {term for change in changes for term in change.weights}
+    new_stems: set[str] = set()
+    gone_stems: set[str] = set()
     for key in sorted(keys):
         path = _shard_path(key)
         try:
             shard = _read_shard(previous(path))
         except FileNotFoundError:
             shard = _Shard()
+        before = touched & shard.stems.keys()
         for change in changes:
             change.apply(shard, key)
+        after = touched & shard.stems.keys()
+        new_stems |= after - before
+        gone_stems |= before - after
         if shard.words or shard.stems:
             out.append(_shard_file(key, shard))
         else:
             removed.add(path)
-    return sorted(out, key=lambda f: f.path), removed
+    tails_out, tails_removed = _update_tails(new_stems, gone_stems, previous)
+    return sorted([*out, *tails_out], key=lambda f: f.path), removed | tails_removed
+
+
+def _update_tails(
+    new_stems: set[str], gone_stems: set[str], previous: Callable[[str], bytes]
+) -> tuple[list[OutputFile], set[str]]:
+    """The compound files that change when the site gains and loses these stems."""
+    changed: dict[str, tuple[set[str], set[str]]] = {}
+    for terms, side in ((new_stems, 0), (gone_stems, 1)):
+        for term in terms:
+            if len(term) >= MIN_COMPOUND:
+                changed.setdefault(tail_key(term), (set(), set()))[side].add(term)
+    out: list[OutputFile] = []
+    removed: set[str] = set()
+    for key, (gained, lost) in sorted(changed.items()):
+        path = _tail_path(key)
+        try:
+            known = set(json.loads(previous(path)))
+        except FileNotFoundError:
+            known = set()
+        known = (known | gained) - lost
+        if known:
+            out.append(_tail_file(key, known))
+        else:
+            removed.add(path)
+    return out, removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +262,12 @@ def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
     """The weight of each stem on the page, and its words."""
     weights: dict[str, int] = {}
     words: set[str] = set()
-    for text, factor in ((entry.text, 1), (entry.title, TITLE_WEIGHT)):
+    for text, factor in (
+        (entry.text, 1),
+        (entry.title, TITLE_WEIGHT),
+        (entry.names, NAME_WEIGHT),
+        (entry.terms, 1),
+    ):
         for word, term, count in terms_of(text):
             words.add(word)
             weights[term] = weights.get(term, 0) + factor * count
@@ -225,6 +280,11 @@ def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
 def shard_key(word: str) -> str:
     """The key of the file a word or stem is in."""
     return word[:_KEY_LENGTH]
+
+
+def tail_key(term: str) -> str:
+    """The key of the compound file a stem is in: its last three letters."""
+    return term[-_KEY_LENGTH:]
 
 
 def shard_file_name(key: str) -> str:
@@ -244,6 +304,14 @@ def _shard_file(key: str, shard: _Shard) -> OutputFile:
     stems = {term: list(encoded) for term, encoded in shard.stems.items()}
     content = _json({"stems": stems, "words": shard.words})
     return OutputFile(PurePosixPath(_shard_path(key)), content)
+
+
+def _tail_file(key: str, terms: Iterable[str]) -> OutputFile:
+    return OutputFile(PurePosixPath(_tail_path(key)), _json(sorted(terms)))
+
+
+def _tail_path(key: str) -> str:
+    return f"{INDEX_FOLDER}/e/{shard_file_name(key)}.json"
 
 
 def _read_shard(content: bytes) -> _Shard:
@@ -278,6 +346,8 @@ def _fragment(number: int, entry: SearchEntry) -> OutputFile:
         "kind": entry.kind,
         "pact": entry.pact,
         "text": entry.text,
+        "names": entry.names,
+        "terms": entry.terms,
     }
     return OutputFile(PurePosixPath(_fragment_path(number)), _json(data))
 
