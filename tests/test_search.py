@@ -70,10 +70,10 @@ def expected_urls(out: Path, query: str) -> set[str]:
     """The pages a query should find, worked out from the pages' texts, not the index files.
 
     A query word stands for its own stem and the stems of the site words it begins (3 letters
-    or more), or else for the stems of the site word it is without one German ending and of
-    the words that begins (5 letters or more); and for the stems of the compounds it ends. A
-    page is found if it has, for every query word, a word of one of those stems. (Words not
-    in the site and typos are tested by their own tests.)
+    or more) or its stem begins (5 letters or more), or else for the stems of the site word
+    it is without one German ending and of the words that begins (5 letters or more); and
+    for the stems of the compounds it ends. A page is found if it has, for every query word,
+    a word of one of those stems. (Words not in the site and typos have their own tests.)
     """
     pages = site_pages(out)
     site_words = set().union(*pages.values())
@@ -83,6 +83,9 @@ def expected_urls(out: Path, query: str) -> set[str]:
         stems = {
             stem(w) for w in site_words if w == word or (len(word) >= 3 and w.startswith(word))
         }
+        own = stem(word)
+        if word in site_words and own != word and len(own) >= 5:
+            stems |= {stem(w) for w in site_words if w.startswith(own)}
         if not stems:
             for rest in _without_endings(word):
                 stems |= {stem(rest)} if rest in site_words else set()

@@ -209,9 +209,10 @@ function withoutEndings(word) {
 }
 
 /* The stems a query word stands for, each with its factor: the word's own (1); those of the
-   site words it begins, if it may still be being typed (0.5); else those of the word without
-   one German ending ("Projekten" is not in the site, "Projekt" is) and of the words that
-   begin like that ("Chemie": "chemische"). Empty: not in the site. */
+   site words it begins, if it may still be being typed, and of those its stem begins, if that
+   has MIN_STEM_PREFIX letters (0.5: "Chemie", stem "chemi", finds "chemische" as "Chem" did);
+   else those of the word without one German ending ("Projekten" is not in the site,
+   "Projekt" is) and of the words that begin like that. Empty: not in the site. */
 function candidateStems(word, file) {
   const stems = new Map();
   const siteWords = (file && file.words) || {};
@@ -219,6 +220,13 @@ function candidateStems(word, file) {
   if (chars(word).length >= MIN_PREFIX) {
     for (const [other, [stem]] of Object.entries(siteWords)) {
       if (other !== word && other.startsWith(word)) {
+        stems.set(stem, PREFIX_FACTOR);
+      }
+    }
+  }
+  if (exact && exact[0] !== word && chars(exact[0]).length >= MIN_STEM_PREFIX) {
+    for (const [other, [stem]] of Object.entries(siteWords)) {  // "Chemie": "chemi…"
+      if (other.startsWith(exact[0]) && !stems.has(stem)) {
         stems.set(stem, PREFIX_FACTOR);
       }
     }
