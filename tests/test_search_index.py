@@ -162,8 +162,11 @@ def test_a_quick_rebuild_rewrites_only_the_index_files_of_the_words_it_touched(
     after = _index(out)
     changed = {path for path in after.keys() | before.keys() if after.get(path) != before.get(path)}
     fragment = next(p for p in changed if "/seiten/" in p)
-    # the new word's file, and that of the compounds ending like its stem "zaunkonigsuch"
-    assert changed == {fragment, "suchindex/w/zau.json", "suchindex/e/uch.json"}
+    # the new word's file; those that list it as near to their key ("aun", "zun", "zan": it
+    # without one of its first three letters, for typos there); that of the compounds
+    # ending like its stem "zaunkonigsuch"
+    near = {f"suchindex/w/{key}.json" for key in ("aun", "zun", "zan")}
+    assert changed == {fragment, "suchindex/w/zau.json", *near, "suchindex/e/uch.json"}
     assert _shard(out, "zaunkonigsuche")["words"]["zaunkonigsuche"][1] == 1
 
 
@@ -323,3 +326,22 @@ def test_an_indexing_process_that_dies_is_a_clean_error(
         search.start_search_index(_example_pages(example_build)) as indexing,
     ):
         indexing.finish()
+
+
+def test_long_stems_are_listed_by_their_ending_for_compounds(example_build: Path) -> None:
+    """The browser finds "Entwicklungspartnerschaft" for "Partnerschaft" in e/aft.json."""
+    compounds = json.loads((example_build / "suchindex/e/aft.json").read_text(encoding="utf-8"))
+    assert stem("entwicklungspartnerschaft") in compounds
+    assert compounds == sorted(compounds)
+    assert all(len(term) >= search.MIN_COMPOUND and term.endswith("aft") for term in compounds)
+
+
+def test_a_word_is_listed_near_the_keys_it_has_without_one_of_its_first_letters(
+    example_build: Path,
+) -> None:
+    """ "Maddeburg" and "magdeburg" both begin with "mad" once their third letter is left out:
+    w/mad.json lists "magdeburg" as near, though no word of the site begins with "mad"."""
+    assert search.typo_keys("magdeburg") == {"agd", "mgd", "mad"}
+    assert "magdeburg" in _shard(example_build, "mad")["near"]
+    assert search.typo_keys("pakt") == {"akt", "pkt", "pat"}
+    assert search.typo_keys("pak") == set(), "a word of three letters is not corrected"

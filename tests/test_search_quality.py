@@ -56,6 +56,9 @@ TABLE: list[tuple[str, str, set[str], str | None]] = [
     ("Biotechnolgie", "a letter missing", {"/branchen/biotechnologie/"}, None),
     ("Altmarkk", "a letter too many", {"/pakte/altmark/"}, None),
     ("Qaulifizierung", "swapped among the first three", {CHEMIE_PROJECT}, None),
+    ("Kualifizierung", "the first letter wrong", {CHEMIE_PROJECT}, None),
+    ("Maddeburg", "the third letter wrong", {"/pakte/magdeburg/"}, "/pakte/magdeburg/"),
+    ("Mgdeburg", "one of the first letters missing", {"/pakte/magdeburg/"}, None),
     ("Beschaeftigung", "ae for ä", {"/pakte/worms/projekte/so-wirts/"}, None),
     # overviews, events, pact profiles with their members
     ("Veranstaltungen", "other name of an overview", {"/termine/"}, "/termine/"),

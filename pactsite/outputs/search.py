@@ -15,6 +15,11 @@ Layout (read by `js/suche.js`; every file is JSON):
 - `e/<key>.json`: the stems of `MIN_COMPOUND` letters or more whose last three letters are
   `<key>`, sorted: where the browser finds the compounds a query word ends ("chemiestandort"
   for "Standort"; their postings are in their `w/` file).
+  A file also lists, under `"near"` (sorted; left out when empty), the site words of
+  `MIN_TYPO_WORD` letters or more that begin with `<key>` once one of their first three
+  letters is left out (and do not begin with it): where the browser finds a word with a
+  typo among its first letters ("Maddeburg" and "magdeburg" are both "mad…" without their
+  third letter), in the files it loads anyway for a letter too many.
 
 A visitor's query word is folded like the site's words and looked up in its key's file:
 the word itself gives its stem; the words it begins give theirs (a word still being typed);
@@ -53,6 +58,9 @@ TITLE_WEIGHT = 2
 """A word in the title counts this much more than once (it is in the text too)."""
 NAME_WEIGHT = TITLE_WEIGHT + 1
 """Another name of the page counts like a word of its title (which is in the text too)."""
+MIN_TYPO_WORD = 4
+"""The shortest word a typo is looked for (the browser corrects words of five letters, which
+may be a word of four with a letter too many)."""
 MIN_COMPOUND = 7
 """The shortest word the browser looks into for a compound's last part: 3 letters before a
 part of 4 ("Sportart" is not "Sport" and "Art": a part of 3 letters matches too much)."""
@@ -79,6 +87,8 @@ class _Shard:
     """Each word's stem and how many pages have it."""
     stems: dict[str, list[int] | array[int]] = field(default_factory=dict)
     """Each stem's postings, encoded (only the stems an edit touches are decoded)."""
+    near: set[str] = field(default_factory=set)
+    """The words that begin with the key once one of their first letters is left out."""
 
 
 def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
@@ -118,13 +128,15 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     del last
     tails: dict[str, set[str]] = {}
     for term in postings:
-        if len(term) >= MIN_COMPOUND:
-            tails.setdefault(tail_key(term), set()).add(term)
+        for key in _tail_keys(term):
+            tails.setdefault(key, set()).add(term)
     for word, count in pages_with.items():
         _shard(shards, word).words[word] = (stem(word), count)
+        for key in typo_keys(word):
+            _keyed(shards, key).near.add(word)
     del postings
     out += [_shard_file(key, shards.pop(key)) for key in sorted(shards)]
-    out += [_tail_file(key, terms) for key, terms in tails.items()]
+    out += [_list_file(_tail_path(key), terms) for key, terms in tails.items()]
     out.append(_meta(len(pages)))
     return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
 
@@ -153,50 +165,88 @@ def update_search_index(
             changes.append(_PageChange.between(number, page_terms(old), page_terms(entry)))
             out.append(_fragment(number, entry))
     keys = {shard_key(term) for change in changes for term in change.terms()}
-    removed: set[str] = set()
     touched = {term for change in changes for term in change.weights}
+    touched_words = {word for change in changes for word in change.lost | change.gained}
     new_stems: set[str] = set()
     gone_stems: set[str] = set()
+    new_words: set[str] = set()
+    gone_words: set[str] = set()
+    shards: dict[str, _Shard] = {}
     for key in sorted(keys):
-        path = _shard_path(key)
-        try:
-            shard = _read_shard(previous(path))
-        except FileNotFoundError:
-            shard = _Shard()
+        shard = shards[key] = _previous_shard(key, previous)
         before = touched & shard.stems.keys()
+        words_before = touched_words & shard.words.keys()
         for change in changes:
             change.apply(shard, key)
         after = touched & shard.stems.keys()
+        words_after = touched_words & shard.words.keys()
         new_stems |= after - before
         gone_stems |= before - after
-        if shard.words or shard.stems:
+        new_words |= words_after - words_before
+        gone_words |= words_before - words_after
+    _update_near(shards, new_words, gone_words, previous)
+    removed: set[str] = set()
+    for key, shard in sorted(shards.items()):
+        if shard.words or shard.stems or shard.near:
             out.append(_shard_file(key, shard))
         else:
-            removed.add(path)
-    tails_out, tails_removed = _update_tails(new_stems, gone_stems, previous)
-    return sorted([*out, *tails_out], key=lambda f: f.path), removed | tails_removed
+            removed.add(_shard_path(key))
+    tails = _update_lists(_tail_path, _tail_keys, new_stems, gone_stems, previous)
+    return sorted([*out, *tails[0]], key=lambda f: f.path), removed | tails[1]
 
 
-def _update_tails(
-    new_stems: set[str], gone_stems: set[str], previous: Callable[[str], bytes]
+def _update_near(
+    shards: dict[str, _Shard],
+    new_words: set[str],
+    gone_words: set[str],
+    previous: Callable[[str], bytes],
+) -> None:
+    """List the words the site gained, and no longer those it lost, in the shards whose key
+    they begin with once one of their first letters is left out (read in as needed)."""
+    for words, add in ((new_words, True), (gone_words, False)):
+        for word in words:
+            for key in typo_keys(word):
+                if key not in shards:
+                    shards[key] = _previous_shard(key, previous)
+                if add:
+                    shards[key].near.add(word)
+                else:
+                    shards[key].near.discard(word)
+
+
+def _previous_shard(key: str, previous: Callable[[str], bytes]) -> _Shard:
+    """The shard of `key` in the previous index (empty if it had none)."""
+    try:
+        return _read_shard(previous(_shard_path(key)))
+    except FileNotFoundError:
+        return _Shard()
+
+
+def _update_lists(
+    path_of: Callable[[str], str],
+    keys_of: Callable[[str], Iterable[str]],
+    new: set[str],
+    gone: set[str],
+    previous: Callable[[str], bytes],
 ) -> tuple[list[OutputFile], set[str]]:
-    """The compound files that change when the site gains and loses these stems."""
+    """The files of sorted lists (`e/`; an item is in the files of its keys) that change
+    when the site gains the `new` items and loses the `gone` ones."""
     changed: dict[str, tuple[set[str], set[str]]] = {}
-    for terms, side in ((new_stems, 0), (gone_stems, 1)):
-        for term in terms:
-            if len(term) >= MIN_COMPOUND:
-                changed.setdefault(tail_key(term), (set(), set()))[side].add(term)
+    for items, side in ((new, 0), (gone, 1)):
+        for item in items:
+            for key in keys_of(item):
+                changed.setdefault(key, (set(), set()))[side].add(item)
     out: list[OutputFile] = []
     removed: set[str] = set()
     for key, (gained, lost) in sorted(changed.items()):
-        path = _tail_path(key)
+        path = path_of(key)
         try:
             known = set(json.loads(previous(path)))
         except FileNotFoundError:
             known = set()
         known = (known | gained) - lost
         if known:
-            out.append(_tail_file(key, known))
+            out.append(_list_file(path, known))
         else:
             removed.add(path)
     return out, removed
@@ -293,7 +343,10 @@ def shard_file_name(key: str) -> str:
 
 
 def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
-    key = shard_key(term)
+    return _keyed(shards, shard_key(term))
+
+
+def _keyed(shards: dict[str, _Shard], key: str) -> _Shard:
     found = shards.get(key)
     if found is None:
         found = shards[key] = _Shard()
@@ -302,12 +355,28 @@ def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
 
 def _shard_file(key: str, shard: _Shard) -> OutputFile:
     stems = {term: list(encoded) for term, encoded in shard.stems.items()}
-    content = _json({"stems": stems, "words": shard.words})
+    data: dict[str, object] = {"stems": stems, "words": shard.words}
+    if shard.near:
+        data["near"] = sorted(shard.near)
+    content = _json(data)
     return OutputFile(PurePosixPath(_shard_path(key)), content)
 
 
-def _tail_file(key: str, terms: Iterable[str]) -> OutputFile:
-    return OutputFile(PurePosixPath(_tail_path(key)), _json(sorted(terms)))
+def _tail_keys(term: str) -> list[str]:
+    return [tail_key(term)] if len(term) >= MIN_COMPOUND else []
+
+
+def typo_keys(word: str) -> set[str]:
+    """The keys of the typo files a word is in: its first three letters once one of them is
+    left out, where they differ from its own."""
+    if len(word) < MIN_TYPO_WORD:
+        return set()
+    dropped = {shard_key(word[:i] + word[i + 1 :]) for i in range(_KEY_LENGTH)}
+    return dropped - {shard_key(word)}
+
+
+def _list_file(path: str, items: Iterable[str]) -> OutputFile:
+    return OutputFile(PurePosixPath(path), _json(sorted(items)))
 
 
 def _tail_path(key: str) -> str:
@@ -317,7 +386,7 @@ def _tail_path(key: str) -> str:
 def _read_shard(content: bytes) -> _Shard:
     data = json.loads(content)
     words = {word: (str(term), int(count)) for word, (term, count) in data["words"].items()}
-    return _Shard(words=words, stems=data["stems"])
+    return _Shard(words=words, stems=data["stems"], near=set(data.get("near", ())))
 
 
 def _encode(postings: Mapping[int, int]) -> list[int]:

@@ -25,6 +25,7 @@ const MAX_COMPOUND_FILES = 8;  // the files of compounds loaded for one query wo
 const MIN_TYPO = 5;  // a word this long not in the site is taken for one a typo away
 const SUGGEST_DISTANCE = 2;  // "Meinten Sie": the site words this many edits away, at most
 const MAX_SUGGESTIONS = 3;
+const MAX_TYPO_FILES = 10;  // the files of "near" words loaded for one query word, at most
 
 const form = document.getElementById("ps_search");
 const input = document.getElementById("ps_search_q");
@@ -336,19 +337,24 @@ function distance(a, b, most) {
 }
 
 /* The words of the site within `most` edits of `word`, nearest first, then those on most
-   pages. They are looked for in the word's own file and in the files of the words it is with
-   one of its first letters left out or two of them swapped (one file for each). */
+   pages. They are looked for in the word's own file and in the files of the word with one of
+   its first letters left out or two of them swapped (a letter too many, letters swapped),
+   among their words and their "near" words, which begin like the file once one of their own
+   first letters is left out (a letter wrong or missing). */
 async function nearWords(word, file, most) {
   const letters = chars(word);
-  const variants = [];
+  const dropped = [];
+  const swapped = [];
   for (let i = 0; i < KEY_LENGTH && i < letters.length; i += 1) {
-    variants.push([...letters.slice(0, i), ...letters.slice(i + 1)].join(""));
+    dropped.push([...letters.slice(0, i), ...letters.slice(i + 1)].join(""));
     if (i + 1 < letters.length) {
-      variants.push([...letters.slice(0, i), letters[i + 1], letters[i], ...letters.slice(i + 2)].join(""));
+      swapped.push([...letters.slice(0, i), letters[i + 1], letters[i], ...letters.slice(i + 2)].join(""));
     }
   }
-  const keys = [...new Set(variants.filter((v) => chars(v).length >= MIN_WORD).map(keyOf))];
-  const others = await Promise.all(keys.filter((key) => key !== keyOf(word)).map(keyFile));
+  const own = keyOf(word);
+  const keys = [...new Set([...dropped, ...swapped]
+    .filter((v) => chars(v).length >= MIN_WORD).map(keyOf))].filter((key) => key !== own);
+  const others = await Promise.all(keys.map((key) => keyFile(key)));
   const near = new Map();
   for (const one of [file, ...others]) {
     for (const [other, [stem, count]] of Object.entries((one && one.words) || {})) {
@@ -358,6 +364,18 @@ async function nearWords(word, file, most) {
       }
     }
   }
+  const listed = [...new Set([file, ...others].flatMap((one) => (one && one.near) || []))]
+    .filter((other) => other !== word && !near.has(other))
+    .map((other) => [other, distance(word, other, most)])
+    .filter(([, d]) => d <= most)
+    .slice(0, MAX_TYPO_FILES);
+  const theirFiles = await Promise.all(listed.map(([other]) => keyFile(other)));
+  listed.forEach(([other, d], i) => {
+    const known = entry(theirFiles[i] && theirFiles[i].words, other);
+    if (known) {
+      near.set(other, { word: other, stem: known[0], count: known[1], distance: d });
+    }
+  });
   return [...near.values()].sort((a, b) => a.distance - b.distance || b.count - a.count
     || (a.word < b.word ? -1 : 1));
 }
