@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from test_accessibility import axe_violations
 from test_search import Build, _asked, _served_minimal, all_result_urls, search
 
 CHEMIE_PROJECT = "/pakte/merseburg-querfurt/projekte/qualifizierung-chemie/"
@@ -172,3 +173,15 @@ def test_a_part_of_three_letters_is_no_part(
         expect(result).to_have_count(1)
         expect(result.locator("h2")).to_have_text("Treffen in Alpha")
         expect(page.locator("#ps_search_results mark")).to_have_text(["Ort"])
+
+
+def test_no_result_with_its_offers_has_no_axe_violation(
+    chromium: Browser, example_served: str
+) -> None:
+    context = chromium.new_context(bypass_csp=True)  # axe-core is injected as inline script
+    page = context.new_page()
+    page.goto(example_served + "/suche/?q=Pakz")
+    expect(page.locator("#ps_search_suggest a").first).to_be_visible()
+    violations = axe_violations(page)
+    context.close()
+    assert violations == []

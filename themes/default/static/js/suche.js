@@ -33,8 +33,9 @@ const status = document.getElementById("ps_search_status");
 const list = document.getElementById("ps_search_results");
 const more = document.getElementById("ps_search_more");
 const nojs = document.getElementById("ps_search_nojs");
-const help = document.getElementById("ps_search_help");
-const suggest = document.getElementById("ps_search_suggest");
+// a theme's own search.html of before may lack these two: then no ways are offered
+const help = document.getElementById("ps_search_help") || document.createElement("div");
+const suggest = document.getElementById("ps_search_suggest") || document.createElement("p");
 const base = new URL(form.dataset.index, window.location.href);
 
 const files = new Map();  // index path -> promise of its JSON (null: no such file)
@@ -90,7 +91,7 @@ function suggestions(words, found) {
 
 /* Below no results: the suggested queries as links ("Meinten Sie: ...?"), and the overviews. */
 function offerWays(queries) {
-  const links = suggest.querySelector("span");
+  const links = suggest.querySelector("span") || suggest;
   links.replaceChildren();
   queries.forEach((query, i) => {
     const link = document.createElement("a");
