@@ -23,7 +23,9 @@ const MIN_LONG_HEAD = 4;  // ... if that is this long
 const COMPOUND_FACTOR = 0.5;
 const MAX_COMPOUND_FILES = 8;  // the files of compounds loaded for one query word, at most
 const MIN_TYPO = 5;  // a word this long not in the site is taken for one a typo away
-const SUGGEST_DISTANCE = 2;  // "Meinten Sie": the site words this many edits away, at most
+const SUGGEST_DISTANCE = 2;  // "Meinten Sie": the site words this many edits away, at most,
+const MIN_SUGGEST_FAR = 8;  // for a word this long; one edit for a shorter word,
+const MIN_SUGGEST = 4;  // none for a word shorter than this ("xy" is two edits from "zu")
 const MAX_SUGGESTIONS = 3;
 const MAX_TYPO_FILES = 10;  // the files of "near" words loaded for one query word, at most
 
@@ -402,7 +404,9 @@ async function lookUp(word) {
       return { ...written, word };
     }
   }
-  const near = await nearWords(word, file, SUGGEST_DISTANCE);
+  const length = chars(word).length;
+  const most = length >= MIN_SUGGEST_FAR ? SUGGEST_DISTANCE : length >= MIN_SUGGEST ? 1 : 0;
+  const near = most > 0 ? await nearWords(word, file, most) : [];
   const typo = chars(word).length >= MIN_TYPO ? near.find((n) => n.distance === 1) : undefined;
   if (typo) {
     const instead = await lookUp(typo.word);
