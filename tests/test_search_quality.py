@@ -37,6 +37,14 @@ TABLE: list[tuple[str, str, set[str], str | None]] = [
     ("EQUAL", "fund key", {"/foerderung/equal/", "/pakte/worms/projekte/so-wirts/"}, None),
     ("lokales-kapital", "fund key as typed", {"/foerderung/lokales-kapital/", *KLEINST}, None),
     ("Lokales Kapital", "fund label", {"/foerderung/lokales-kapital/", *KLEINST}, None),
+    (
+        "Förderung",
+        "what a fund page is",
+        {"/foerderung/equal/", "/foerderung/lokales-kapital/"},
+        None,
+    ),
+    ("Branchen", "what a sector page is", {"/branchen/chemie/", "/branchen/ikt/"}, None),
+    ("Zielgruppe", "what a target group page is", {"/projekte/zielgruppe/kmu/"}, None),
     # plurals and other forms
     ("Projekten", "a form not in the site", {CHEMIE_PROJECT, IKT_PROJECT}, None),
     ("Pakte", "plural", {"/pakte/halle/", "/pakte/worms/", "/pakte/"}, None),
