@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest tools clean bench messages
+.PHONY: build serve check test lint typecheck layers pytest tools clean bench messages kern
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
+
+## kern: rebuild the default theme's vendored KERN subset (themes/default/static/css/kern.css,
+## from themes/default/kern/kern.scss) and its Fira Sans subsets (static/fonts/) from the
+## npm packages of package.json; docs/theme.md says how to update KERN
+kern: node_modules/.package-lock.json $(INSTALLED)
+	$(BIN)/python -m pip install -q fonttools brotli
+	$(BIN)/python scripts/kern.py
 
 ## messages: extract the t() messages of pactsite/ into pactsite/locale/pactsite.pot, merge
 ## them into each language's .po (new ones come untranslated, changed ones fuzzy: translate

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -86,7 +87,7 @@ def assemble_site(
     vocabularies = base_vocabularies(config.sectors, config.funds, config.target_groups, pact_keys)
     pacts: list[Pact] = []
     entries: list[Entry] = []
-    texts: dict[EntryKey, tuple[str, str, str]] = {}
+    texts: dict[EntryKey, bytes] = {}
     indexes = {s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX}
     for source in sources.files:
         doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
@@ -110,7 +111,7 @@ def assemble_site(
             entry = _entry(source, kind, values, found, doc.lines, config.zone)
             if entry is not None and not found:
                 entries.append(_without_own_pact(entry, problems))
-                texts[entry.key] = (kind.value, source.front_matter.strip(), source.body.strip())
+                texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
         problems.extend(found)
     urls = UrlScheme(config.urls, config.base_url)
     entries = _merge_copies(entries, texts, urls, problems)
@@ -239,9 +240,18 @@ def _pacts_line(pacts: Sequence[str]) -> Text:
     return t("write the line as 'pacts: [{pacts}]'", pacts=", ".join(pacts))
 
 
+def _content_digest(kind: Kind, front_matter: str, body: str) -> bytes:
+    """What makes two files identical copies, as a digest: all bodies are not kept at once."""
+    digest = hashlib.blake2b(kind.value.encode(), digest_size=16)
+    for part in (front_matter.strip(), body.strip()):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
 def _merge_copies(
     entries: list[Entry],
-    texts: dict[EntryKey, tuple[str, str, str]],
+    texts: dict[EntryKey, bytes],
     urls: UrlScheme,
     problems: list[Diagnostic],
 ) -> list[Entry]:
@@ -253,7 +263,7 @@ def _merge_copies(
     files were read in); it is shown in the copies' pacts too, their addresses redirect to
     it and links to them lead to it. Each copy is a warning that says how to share it.
     """
-    groups: dict[tuple[str, str, str], list[Entry]] = {}
+    groups: dict[bytes, list[Entry]] = {}
     for entry in entries:
         if entry.pact is not None and entry.kind is not Kind.PAGE and not entry.variant:
             groups.setdefault(texts[entry.key], []).append(entry)
@@ -273,14 +283,16 @@ def _merge_copies(
                     path=copy.source.path,
                     line=1,
                     severity=Severity.WARNING,
+                    # neutral: which file is the original, the files do not tell
                     message=t(
-                        "this file is an identical copy of {original}; it is listed once, "
-                        "as that file",
+                        "{copy} and {original} are identical copies; the item is listed "
+                        "once, at the address of {original}",
+                        copy=copy.source.path,
                         original=original.source.path,
                     ),
                     hint=t(
-                        "delete this file and write 'pacts: [{pacts}]' in {original}: "
-                        "the item is then shown in each of these pacts",
+                        "delete one of them and write the other pact in 'pacts:' of the one "
+                        "you keep, e.g. 'pacts: [{pacts}]' in {original}",
                         pacts=", ".join(pacts),
                         original=original.source.path,
                     ),

@@ -36,7 +36,12 @@ from pactsite.markup import RenderedBody
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
-from pactsite.outputs.directory import build_open_data, plan_directory, project_facet_values
+from pactsite.outputs.directory import (
+    build_directory_cards,
+    build_open_data,
+    plan_directory,
+    project_facet_values,
+)
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
@@ -383,7 +388,7 @@ def _complete_rendering(
     styles = build_pact_styles(site)
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
-    open_data = build_open_data(site, config, urls)
+    open_data = [*build_open_data(site, config, urls), *build_directory_cards(site, env)]
     release_free_memory()  # after each larger stage: see `release_free_memory`
     admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]

@@ -15,10 +15,16 @@ import click
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport
-from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError, sort_diagnostics
+from pactsite.diagnostics import (
+    BuildFailed,
+    Diagnostic,
+    OutputError,
+    did_you_mean,
+    sort_diagnostics,
+)
 from pactsite.freshness import look
-from pactsite.i18n import Text, render, site_language, t
-from pactsite.options import LANG_OPTION, SITE_OPTION
+from pactsite.i18n import LANGUAGES, Text, render, site_language, t
+from pactsite.options import LANG_OPTION, SITE_OPTION, find_site
 from pactsite.parallel import default_jobs
 from pactsite.report import FORMATS, format_report, summary
 
@@ -81,11 +87,27 @@ def _show(diagnostics: Sequence[Diagnostic], language: str) -> None:
         click.echo(diagnostic.format(language), err=True)
 
 
-def _fail(failed: BuildFailed, language: str) -> None:
+def _fail(failed: BuildFailed, language: str, *, writes: bool = True) -> None:
     _show(failed.diagnostics, language)
     counts = summary(failed.diagnostics)
-    _say(t("{counts}; nothing was written", counts=counts), language, err=True)
+    # check never writes: "nothing was written" would suggest it could have
+    ending = t("{counts}; nothing was written", counts=counts) if writes else counts
+    _say(ending, language, err=True)
     raise SystemExit(failed.exit_code)
+
+
+def _need_site(site_dir: Path, language: str) -> None:
+    """Exit with a plain sentence (no file:line of a file that is not there) outside a site."""
+    if (site_dir / "site.yaml").is_file():
+        return
+    folder = str(site_dir.absolute())
+    text = t(
+        "there is no site.yaml in {folder} or a folder above it; create a site with "
+        "pactsite init FOLDER, or give the site's folder with --site FOLDER",
+        folder=folder,
+    )
+    click.echo(f"error: {render(text, language)}", err=True)
+    raise SystemExit(1)
 
 
 class _CommandsOfModules(click.Group):
@@ -101,6 +123,23 @@ class _CommandsOfModules(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.IMPORTED_LATE])
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Tell an unknown command in the site's language (Click's own words are English)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            lang = os.environ.get("PACTSITE_LANG")
+            language = lang if lang in LANGUAGES else site_language(find_site(Path.cwd()) or Path())
+            text = t(
+                "there is no command '{name}'; {suggestion}",
+                name=name,
+                suggestion=did_you_mean(name, self.list_commands(ctx)),
+            )
+            click.echo(f"error: {render(text, language)}", err=True)
+            raise SystemExit(1)
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.IMPORTED_LATE:
@@ -148,6 +187,7 @@ def build_command(
 ) -> None:
     """Build the site into the output folder."""
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     target = out_dir if out_dir is not None else site_dir / "public"
     options = BuildOptions(
         drafts=drafts,
@@ -228,12 +268,13 @@ def check_command(
     from pactsite.build import verify
 
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
         if fmt == "text":
-            _fail(failed, language)
+            _fail(failed, language, writes=False)
         click.echo(format_report(failed.diagnostics, fmt, language), nl=False)
         raise SystemExit(failed.exit_code) from None
     if fmt != "text":
@@ -269,6 +310,7 @@ def serve_command(
 
     # read once: a change of site.yaml's language shows after a restart, as --lang would
     language = _language(site_dir, lang)
+    _need_site(site_dir, language)
     target = out_dir if out_dir is not None else site_dir / "public"
     preview = Preview(
         root=site_dir,

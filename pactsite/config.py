@@ -176,7 +176,12 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
                 if coerce is to_int:
                     misread.check_number(data[key], doc.written.get(key))
                 elif coerce is not to_bool:
-                    misread.check_text(data[key], doc.written.get(key), required=key == "title")
+                    misread.check_text(
+                        data[key],
+                        doc.written.get(key),
+                        required=key == "title",
+                        prose=key in ("title", "description"),
+                    )
                 if data[key] is None:
                     hint = t("write it after the colon: {key}: ...", key=key)
                     report(key, t("'{key}' has no value", key=key), hint)
@@ -265,7 +270,7 @@ def _labels(data: dict[str, Any], key: str, report: Report, doc: YamlDoc) -> Map
         if not is_valid_slug(str(slug)):
             report(where, t("'{slug}' is not a valid slug", slug=str(slug)), _SLUG_HINT)
         try:
-            misread.check_text(label, doc.written.get(where))
+            misread.check_text(label, doc.written.get(where), prose=True)
             labels[str(slug)] = to_text(label)
         except CoercionError as error:
             report(where, t("{key}: {problem}", key=where, problem=error.message), error.hint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -37,11 +38,12 @@ from pactsite.scaffold import (
 from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
 from pactsite.sources import CONTENT_DIR, PACT_PROFILE
+from pactsite.yamldoc import impossible_day
 
 DATE_OPTION = click.option(
     "--date",
     "day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     default=None,
     help="Date of a news item or start of an event (default: today), as YYYY-MM-DD.",
 )
@@ -52,9 +54,50 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _today(day: dt.datetime | None, zone: str = "Europe/Berlin") -> dt.date:
-    """The given day, else today in the site's time zone (a news item at 0:30 is dated today)."""
-    return day.date() if day else dt.datetime.now(ZoneInfo(zone)).date()
+def _today(day: str | None, zone: str = "Europe/Berlin") -> dt.date:
+    """The given day, else today in the site's time zone (a news item at 0:30 is dated today).
+
+    `--date` is read here, not by Click, so a wrong one is told in the site's language with
+    the date to write, and exits 1 as every editor's mistake does.
+    """
+    if not day:
+        return dt.datetime.now(ZoneInfo(zone)).date()
+    written = day.strip()
+    german = _GERMAN_DAY.match(written)
+    if german:
+        iso = f"{german[3]}-{int(german[2]):02d}-{int(german[1]):02d}"
+        if impossible_day(iso) is None:
+            _stop(
+                t(
+                    "--date {written} is a date in German notation; write --date {date}",
+                    written=written,
+                    date=iso,
+                )
+            )
+        written = iso
+    reason = impossible_day(written)
+    if reason:
+        _stop(
+            t(
+                "--date {written}: {reason}; write an existing date as YYYY-MM-DD",
+                written=day.strip(),
+                reason=reason,
+            )
+        )
+    try:
+        return dt.date.fromisoformat(written)
+    except ValueError:
+        _stop(
+            t(
+                "--date {written} is not a date; write it as YYYY-MM-DD, e.g. --date {today}",
+                written=day.strip(),
+                today=dt.datetime.now(ZoneInfo(zone)).date().isoformat(),
+            )
+        )
+        raise AssertionError from None  # unreachable: _stop exits
+
+
+_GERMAN_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 _LANGUAGE = "pactsite.language"
@@ -122,7 +165,6 @@ def _ask(value: str | None, question: str, option: str) -> str:
                 question=question,
                 option=option,
             ),
-            2,
         )
     answer: str = click.prompt(question)
     return answer
@@ -175,7 +217,7 @@ def _entry_command(kind: str) -> click.Command:
         site_dir: Path,
         title: str | None,
         pact: str | None,
-        day: dt.datetime | None,
+        day: str | None,
         lang: str | None,
     ) -> None:
         _speak(lang or site_language(site_dir))
@@ -187,7 +229,7 @@ def _entry_command(kind: str) -> click.Command:
             if stdin_is_terminal():
                 pact = click.prompt("Pakt", type=click.Choice(known))
             else:
-                _stop(t("which pact? pass --pact NAME ({known})", known=", ".join(known)), 2)
+                _stop(t("which pact? pass --pact NAME ({known})", known=", ".join(known)))
         if pact and pact not in known:
             _stop(
                 t(

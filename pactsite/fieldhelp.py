@@ -14,6 +14,7 @@ FIELD_HELP: dict[str, str] = {
     "tags": "freie Schlagwörter",
     "author": "wer die Meldung verfasst hat (Person oder Stelle)",
     "image": "Dateiname eines Bildes neben dieser Datei, z. B. treffen.jpg",
+    "image_alt": "was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können",
     "updated": "Tag der letzten inhaltlichen Änderung",
     "status": "Stand des Projekts",
     "fund": "Förderprogramm aus site.yaml",

@@ -144,6 +144,8 @@ def _diagnostic(page: OutputFile, target: str, problem: Text, root: Path) -> Dia
     where = t("{problem} (on the page /{page})", problem=problem, page=str(page.path))
     if page.source:
         line = _line_with(root / page.source, target)
+        if line and target.startswith("#"):
+            return _same_page(page, target, line)
         if line:
             hint = t("link the Markdown file of the page instead, e.g. ../pages/impressum.md")
             return Diagnostic(path=page.source, line=line, message=where, hint=hint)
@@ -154,6 +156,28 @@ def _diagnostic(page: OutputFile, target: str, problem: Text, root: Path) -> Dia
         message=where,
         hint=t("fix the link in the template, pact.yaml or site.yaml"),
     )
+
+
+_HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\bid="([^"]*)"')
+
+
+def _same_page(page: OutputFile, target: str, line: int) -> Diagnostic:
+    """`[...](#nix)`: name the headings the link can jump to, or say to drop the `#`."""
+    anchors = [f"#{anchor}" for anchor in _HEADING_ID.findall(page.content.decode("utf-8"))]
+    message = t("link to '{target}': this page has no heading '{target}'", target=target)
+    if anchors:
+        shown = ", ".join(anchors[:5]) + (", ..." if len(anchors) > 5 else "")
+        hint = t(
+            "link one of its headings ({anchors}), or remove '{target}'",
+            anchors=shown,
+            target=target,
+        )
+    else:
+        hint = t(
+            "the page has no headings to jump to; remove '{target}' from the link",
+            target=target,
+        )
+    return Diagnostic(path=str(page.source), line=line, message=message, hint=hint)
 
 
 def _line_with(path: Path, target: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,13 @@ class Resolution:
     problem: Text | str = ""
     hint: Text | str = ""
     severity: Severity = Severity.ERROR
+    unlink: bool = False
+    """The target exists but is not published: show the link's text without the link."""
+
+
+_UNLINK = "\x00unpublished"
+"""The URL that marks a link to drop (no sanitised HTML holds a NUL character)."""
+_UNLINKED = re.compile(r'<a [^>]*href="\x00unpublished"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,7 +146,7 @@ def _ids(body: RenderedBody | None) -> frozenset[str]:
 
 
 def resolve_link(
-    target: str, source_path: str, index: LinkIndex, *, is_image: bool = False
+    target: str, source_path: str, index: LinkIndex, *, is_image: bool = False, field: str = ""
 ) -> Resolution:
     """Resolve one link as written in the source file at `source_path`; pure."""
     if is_image and target.startswith(_EXTERNAL):
@@ -169,12 +177,7 @@ def resolve_link(
         if not key and any(form in index.failed for form in (path, *_names(path))):
             return Resolution()  # the file's own error (or its pact's) says what is wrong
         if not key and not path.lower().endswith(MARKDOWN_SUFFIXES):
-            return Resolution(
-                problem=t(
-                    "link to '{address}': there is no file {path}", address=address, path=path
-                ),
-                hint=t("check the file name, or put the file next to the Markdown file"),
-            )
+            return _no_file(address, path, index, field)
         if not key:
             return _missing(shown, index, source_path)
     found = index.by_key.get(key)
@@ -194,6 +197,28 @@ def resolve_link(
             hint=_fragment_hint(fragment, found.ids),
         )
     return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
+
+
+def _no_file(address: str, path: str, index: LinkIndex, field: str) -> Resolution:
+    """No file at the path: name a file whose name differs only in case (`bild.JPG`)."""
+    problem = (
+        t("{field}: there is no file {path}", field=field, path=path)
+        if field
+        else t("link to '{address}': there is no file {path}", address=address, path=path)
+    )
+    same = sorted(asset for asset in index.assets if asset.lower() == path.lower())
+    if same:
+        folder, _, _ = address.rpartition("/")
+        name = same[0].rpartition("/")[2]
+        written = f"{folder}/{name}" if folder else name
+        return Resolution(
+            problem=problem,
+            hint=t("did you mean '{name}'? (mind upper/lower case)", name=written),
+        )
+    return Resolution(
+        problem=problem,
+        hint=t("check the file name, or put the file next to the Markdown file"),
+    )
 
 
 def _short_form_key(address: str, index: LinkIndex) -> EntryKey:
@@ -218,13 +243,26 @@ def _missing(shown: str, index: LinkIndex, source_path: str) -> Resolution:
     wanted = shown
     if not shown.startswith(("pact:", "page:")):
         wanted = "pact:" + shown.removeprefix("content/pacts/").removesuffix(".md")
-    close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.4)
+    close = _closest(wanted, candidates)
     hint = (
-        t("did you mean {target}?", target=close[0])
-        if close
-        else t("check the file name and folder")
+        t("did you mean {target}?", target=close) if close else t("check the file name and folder")
     )
     return Resolution(problem=t("link to '{target}' leads nowhere", target=shown), hint=hint)
+
+
+def _closest(wanted: str, candidates: Iterable[str]) -> str:
+    """The target whose last part (file name or slug) is much like the wanted one's, in the
+    same folder if there is one there; '' if none is: a suggestion must look like the input."""
+    head, _, name = wanted.rpartition("/")
+    by_name: dict[str, list[str]] = {}
+    for candidate in sorted(candidates):
+        by_name.setdefault(candidate.rpartition("/")[2], []).append(candidate)
+    slug = slug_from_filename(name) if head else name
+    close = difflib.get_close_matches(slug, sorted(by_name), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    same = by_name[close[0]]
+    return next((c for c in same if c.rpartition("/")[0] == head), same[0])
 
 
 def _hidden(shown: str) -> Resolution:
@@ -232,6 +270,7 @@ def _hidden(shown: str) -> Resolution:
         problem=t("link to '{target}', which is a draft or not published now", target=shown),
         hint=t("publish the target, or remove the link until it is"),
         severity=Severity.WARNING,
+        unlink=True,
     )
 
 
@@ -289,6 +328,10 @@ def resolve_links(
             if resolution.url.startswith(ASSET_PREFIX):
                 used_assets.add("content/" + resolution.url.removeprefix(ASSET_PREFIX))
             usable = resolution.url and not resolution.problem
+            if resolution.unlink and not link.is_image:
+                # a dead link must not go live: the page shows the link's text until then
+                written.append(_UNLINK)
+                continue
             written.append(html.escape(resolution.url, quote=True) if usable else None)
         urls[body_key] = tuple(written)
     return ResolvedLinks(
@@ -324,4 +367,5 @@ def _rewrite(body_html: str, urls: tuple[str | None, ...]) -> str:
         url = next(replacements)
         return original if url is None else url
 
-    return rewrite_targets(body_html, replace)
+    rewritten = rewrite_targets(body_html, replace)
+    return _UNLINKED.sub(r"\1", rewritten) if _UNLINK in urls else rewritten

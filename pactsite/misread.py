@@ -50,10 +50,23 @@ _TRUE_WORDS = ("ja", "wahr", "true", "yes", "on")
 _FALSE_WORDS = ("nein", "falsch", "false", "no", "off")
 
 
-def check_text(raw: Any, written: Written | None, *, required: bool = False) -> None:
-    """Raise if a text field's value is not the text the editor wrote."""
+def check_text(
+    raw: Any, written: Written | None, *, required: bool = False, prose: bool = False
+) -> None:
+    """Raise if a text field's value is not the text the editor wrote.
+
+    `prose`: a field of free text (title, summary), where `Platz # 1 im Kreis` is text with a
+    `#` in it: a comment one space after a plain value is taken for cut-off text. A comment
+    after two or more spaces (`status: running   # planned, ...`, as `pactsite new`
+    writes them) is a comment.
+    """
     if written is None:
         return
+    if prose and raw is not None and written.plain and _one_space_comment(written.rest):
+        raise CoercionError(
+            t("YAML reads everything from ' #' on as a comment and drops it"),
+            t("put the value in quotes: {line}", line=written.as_line(quoted(written.whole))),
+        )
     if written.rest and (raw is None or written.plain):
         comment = written.rest.strip()
         if raw is None and (required or _looks_like_text(comment)):
@@ -103,6 +116,11 @@ def check_text(raw: Any, written: Written | None, *, required: bool = False) -> 
         ),
         fix,
     )
+
+
+def _one_space_comment(rest: str) -> bool:
+    """`Platz # 1`: the comment follows the value after exactly one space."""
+    return rest.startswith(" #") or rest.startswith("\t#")
 
 
 def _looks_like_text(comment: str) -> bool:

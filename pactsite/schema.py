@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pactsite import coerce, misread
 from pactsite.diagnostics import Diagnostic, did_you_mean
 from pactsite.i18n import Text, t
 from pactsite.model import MEMBER_KINDS, Status
-from pactsite.yamldoc import YamlDoc
+from pactsite.yamldoc import Written, YamlDoc, quoted
 
 
 class FieldType(Enum):
@@ -247,13 +248,16 @@ _TEXT_LISTS = (T.TEXT_LIST, T.CHOICE_LIST, T.EDITOR_LIST)
 def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) -> None:
     """Compare the value as YAML read it with the text as written, by what the field means."""
     written = where.doc.written.get(key_path)
+    prose = spec.type in (T.TEXT, T.MARKDOWN, T.TEXT_LIST)
+    if spec.type in _TEXT_LISTS and isinstance(raw, str) and written and written.plain:
+        _check_list_written_bare(raw, written)
     if spec.type in _TEXTS or (spec.type in _TEXT_LISTS and not isinstance(raw, list)):
-        misread.check_text(raw, written, required=spec.required)
+        misread.check_text(raw, written, required=spec.required, prose=prose)
     elif spec.type in _TEXT_LISTS:
         for index, item in enumerate(raw):
             item_written = where.doc.written.get(f"{key_path}.{index}")
             try:
-                misread.check_text(item, item_written)
+                misread.check_text(item, item_written, prose=prose)
             except coerce.CoercionError as error:
                 raise coerce.CoercionError(
                     t("item {number}: {problem}", number=index + 1, problem=error.message),
@@ -269,6 +273,18 @@ def _check_written(spec: FieldSpec, raw: Any, where: Validation, key_path: str) 
         misread.check_date(raw, written, with_time=spec.type is T.MOMENT, day=day)
     elif spec.type is T.BOOL and raw is not None:
         misread.check_bool(raw, written)
+
+
+def _check_list_written_bare(raw: str, written: Written) -> None:
+    """`tags: Ausbildung, Chemie`: YAML reads one text with a comma, not a list of two."""
+    if "," not in raw:
+        return
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    listed = ", ".join(quoted(item) if item[:1] in "@`*!&%|>'\"#" else item for item in items)
+    raise coerce.CoercionError(
+        t("a list is written in [ ]; YAML reads '{written}' as one value", written=raw),
+        t("write {line}", line=written.as_line(f"[{listed}]")),
+    )
 
 
 def _read_object_list(
@@ -298,10 +314,53 @@ def _read_choices(
     for index, value in enumerate(chosen):
         if value not in known:
             item_path = f"{key_path}.{index}" if spec.type is T.CHOICE_LIST else key_path
-            problems.append(_problem(where, item_path, singular(value), did_you_mean(value, known)))
+            hint = _suggest(value, known)
+            problems.append(_problem(where, item_path, singular(value), hint))
     if spec.type is T.CHOICE_LIST:
         return tuple(dict.fromkeys(chosen)), problems
     return chosen[0], problems
+
+
+_GERMAN_WORDS = {
+    "geplant": "planned",
+    "laufend": "running",
+    "läuft": "running",
+    "abgeschlossen": "completed",
+    "beendet": "completed",
+    "unternehmen": "company",
+    "firma": "company",
+    "betrieb": "company",
+    "institution": "institution",
+    "kommune": "municipality",
+    "stadt": "municipality",
+    "gemeinde": "municipality",
+    "landkreis": "municipality",
+    "kammer": "chamber",
+    "agentur": "agency",
+    "arbeitsagentur": "agency",
+    "jobcenter": "agency",
+    "verein": "association",
+    "verband": "association",
+}
+"""German words editors write for the fixed English values of `status` and a member's `kind`."""
+
+
+def _suggest(value: str, known: Collection[str]) -> Text:
+    """Did-you-mean by spelling, by the German word for a fixed value, or by a label
+    (`Chemische Industrie` for `chemie`)."""
+    by_word: dict[str, str] = {w: v for w, v in _GERMAN_WORDS.items() if v in known}
+    if isinstance(known, Mapping):
+        for slug, label in known.items():
+            by_word[str(getattr(label, "name", label)).casefold()] = str(slug)
+    wanted = value.strip().casefold()
+    close = by_word.get(wanted) or next(
+        iter(difflib.get_close_matches(wanted, sorted(by_word), n=1, cutoff=0.8)), ""
+    )
+    if close and not difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6):
+        listing = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+        slug = by_word.get(close, close)
+        return t("did you mean '{close}'? (known: {known})", close=slug, known=listing)
+    return did_you_mean(value, known)
 
 
 _SINGULAR: dict[str, Any] = {

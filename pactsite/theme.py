@@ -145,10 +145,16 @@ def format_time(value: dt.datetime) -> str:
 
 
 def make_number_format(language: str) -> Callable[[float], str]:
-    """Return a filter writing whole numbers with the language's thousands separator."""
-    separator = "." if language == "de" else ","
+    """Return a filter writing numbers with the language's separators: 1.250,50 or 1,250.50.
+
+    Cents are shown when the amount has any (an editor's `1250.50` is not rounded away);
+    whole amounts have none.
+    """
+    separator, decimal = (".", ",") if language == "de" else (",", ".")
 
     def format_number(value: float) -> str:
-        return f"{round(value):,}".replace(",", separator)
+        cents = round(value * 100)
+        shown = f"{cents // 100:,}" if cents % 100 == 0 else f"{cents / 100:,.2f}"
+        return shown.replace(",", "\0").replace(".", decimal).replace("\0", separator)
 
     return format_number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,6 +77,29 @@ class YamlDoc:
         return self.first_line
 
 
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def impossible_day(written: str) -> Text | None:
+    """What is wrong with a YYYY-MM-DD date that does not exist (`2026-13-01`, `2026-02-30`)."""
+    found = _ISO_DAY.match(written.strip())
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return t("there is no month {month} (months go from 01 to 12)", month=found[2])
+    days = ((dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)).day
+    if not 1 <= day <= days:
+        return t(
+            "there is no day {day} in {year}-{month}: the month has {days} days",
+            day=found[3],
+            year=found[1],
+            month=found[2],
+            days=days,
+        )
+    return None
+
+
 def parse_yaml(
     text: str, path: str, first_line: int = 1
 ) -> tuple[YamlDoc | None, list[Diagnostic]]:
@@ -134,10 +158,14 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
             break
     else:
         found = _needs_quotes(lines[row], row, first_line, what, mark.column if mark else 0)
-        if found is None and what.startswith("could not find expected ':'"):
-            found = _no_colon(lines, row, first_line)
+        indented = found is not None and found[1].template.startswith("line {line} is indented")
+        if (found is None or indented) and what.startswith(
+            ("could not find expected ':'", "mapping values are not allowed")
+        ):
+            # `name "Beispielpakt"` runs on into the next line, which then seems indented
+            found = _no_colon(lines, row, first_line) or found
     if found is None:
-        found = row, t("invalid YAML: {problem}", problem=what), _YAML_HINT
+        found = row, _libyaml_problem(what), _YAML_HINT
     at, message, hint = found
     return Diagnostic(path=path, line=first_line + at, message=message, hint=hint)
 
@@ -147,6 +175,33 @@ Found = tuple[int, Text, Text] | None
 _YAML_HINT = t("check indentation, and put values with ':' or '#' in quotes")
 _NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):([^\s/].*)$")
 _FLOW_HASH = re.compile(r"[\[,]\s*(#[^,\]]*)")
+
+
+def _libyaml_problem(what: str) -> Text:
+    """libyaml's reason in the editor's language, for the problems editors run into."""
+    known = (
+        ("did not find expected key", t("a line does not fit the lines around it")),
+        ("mapping values are not allowed", t("a ': ' where YAML expects no new key")),
+        ("could not find expected ':'", t("a line has no ':' after its key")),
+        (
+            "did not find expected comment or line break",
+            t("something follows the value where the line should end"),
+        ),
+        ("block sequence entries are not allowed", t("a '- ' where no list may start")),
+        ("did not find expected '-' indicator", t("a list item does not start with '- '")),
+        ("found unexpected end of stream", t("a quote or bracket is not closed")),
+        ("found unknown escape character", t("a backslash in double quotes starts no escape")),
+        ("found character that cannot start any token", t("a character YAML cannot read here")),
+        (
+            "did not find expected alphabetic or numeric character",
+            t("'*' or '&' is not followed by a name"),
+        ),
+        ("found undefined alias", t("'*' starts a reference to a name that does not exist")),
+    )
+    for prefix, message in known:
+        if what.startswith(prefix):
+            return t("invalid YAML: {problem}", problem=message)
+    return t("invalid YAML: {problem}", problem=what)
 
 
 def _tab(lines: list[str], row: int, first_line: int) -> Found:
@@ -205,18 +260,30 @@ def _unclosed_bracket(lines: list[str], row: int, first_line: int) -> Found:
 
 
 def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) -> Found:
-    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure."""
+    """A value with `: `, or starting with `@`, `*`, `!`, a quote: YAML reads it as structure.
+
+    Markdown written into a field (`*wichtig* ist das`, `- erstens`, `> Zitat`) starts with
+    such a character too: whatever libyaml calls the problem, the fix is the quotes.
+    """
     match = _KEY_VALUE.match(line)
-    if not match or not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
+    if not match:
+        return None
+    value = match["value"]
+    indicator = value[:1] in _QUOTE_STARTS or value[:2] in ("- ", "? ") or _typographic(value)
+    if not indicator and not any(what.startswith(p) for p in _QUOTE_PROBLEMS):
         return None
     key = match["key"].strip()
-    if column >= match.start("value"):
-        corrected = f"{match['lead']}{match['key']}: {_quoted_value(match['value'])}".strip()
-        return (
-            row,
-            t("the value of '{key}' needs quotes", key=key),
-            t("write {line}", line=corrected),
+    if indicator or column >= match.start("value"):
+        corrected = f"{match['lead']}{match['key']}: {_quoted_value(value)}".strip()
+        message = (
+            t(
+                "“ ” and „ “ are not quotes to YAML, so the value of '{key}' is read as it stands",
+                key=key,
+            )
+            if _typographic(value)
+            else t("the value of '{key}' needs quotes", key=key)
         )
+        return row, message, t("write {line}", line=corrected)
     if what.startswith("mapping values are not allowed"):
         return (
             row,
@@ -230,15 +297,22 @@ def _needs_quotes(line: str, row: int, first_line: int, what: str, column: int) 
     return None
 
 
+_KEY_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
 def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
     """A line without `key:` where libyaml expected one (it says so only at the end)."""
     for number, line in enumerate(lines[: row + 1]):
         bare = line.strip()
         if bare and line[0] not in " -#" and ":" not in bare:
+            key, _, value = bare.partition(" ")
+            corrected = f"{key}: {value.strip()}"
             return (
                 number,
                 t("line {line} is not a 'key: value' line", line=first_line + number),
-                t(
+                t("write {line}", line=corrected)
+                if _KEY_NAME.match(key) and value.strip()
+                else t(
                     "write a ':' after the key, or indent the line if it goes on with the "
                     "value of the line above"
                 ),
@@ -246,9 +320,26 @@ def _no_colon(lines: list[str], row: int, first_line: int) -> Found:
     return None
 
 
-def _quoted_value(value: str) -> str:
-    """The value quoted; in a `[list]`, only the items that need it, so it stays a list."""
+_TYPOGRAPHIC = (("“", "”"), ("„", "“"), ("”", "”"), ("‘", "’"), ("‚", "‘"), ("»", "«"))
+
+
+def _typographic(value: str) -> bool:
+    """`“Pakt: Halle”`: a value in typographic quotes, which YAML takes for text."""
     stripped = value.strip()
+    return any(stripped.startswith(a) and stripped.endswith(b) for a, b in _TYPOGRAPHIC)
+
+
+def _quoted_value(value: str) -> str:
+    """The value quoted; in a `[list]`, only the items that need it, so it stays a list.
+
+    A value already in quotes that break it (`"Er sagte "Hallo""`, `'Pakt's Fest'`) or in
+    typographic quotes is unwrapped first, so the other kind of quotes can hold it.
+    """
+    stripped = value.strip()
+    if len(stripped) > 1 and (
+        (stripped[0] == stripped[-1] and stripped[0] in "\"'") or _typographic(stripped)
+    ):
+        return quoted(stripped[1:-1])
     if not (stripped.startswith("[") and stripped.endswith("]")):
         return quoted(stripped)
     items = [item.strip() for item in stripped[1:-1].split(",")]
@@ -332,9 +423,12 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, str, int, str]] = [(root, "", 0, "")]
     path = shape.path
+    anchored: list[Diagnostic] = []
     while stack:
         node, key_path, depth, key = stack.pop()
         line = shape.first_line + node.start_mark.line
+        if id(node) not in seen:
+            anchored.extend(_anchor(node, shape))
         if id(node) in seen:
             yield Diagnostic(
                 path=path,
@@ -360,12 +454,45 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
                 try:
                     shape.loader.construct_object(node)
                 except (ValueError, OverflowError):
+                    reason = impossible_day(str(node.value))
                     yield Diagnostic(
                         path=path,
                         line=line,
-                        message=t("invalid date '{date}'", date=str(node.value)),
+                        message=t(
+                            "invalid date '{date}': {reason}", date=str(node.value), reason=reason
+                        )
+                        if reason
+                        else t("invalid date '{date}'", date=str(node.value)),
                         hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
                     )
+    # an anchor never used by an alias is text the editor wrote (`author: &Co KG`)
+    yield from anchored
+
+
+def _anchor(node: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
+    """`author: &Co KG`: YAML takes `&Co` for an anchor's name and drops it from the value."""
+    mark = node.start_mark
+    if mark.line >= len(shape.source):
+        return
+    line = shape.source[mark.line]
+    if line[mark.column : mark.column + 1] != "&":  # a node's mark is at its anchor
+        return
+    match = _KEY_VALUE.match(line)
+    if match is None:
+        yield Diagnostic(
+            path=shape.path,
+            line=shape.first_line + mark.line,
+            message=t("YAML anchors and aliases (&name, *name) are not supported"),
+            hint=t("write the value out in full"),
+        )
+        return
+    corrected = f"{match['lead']}{match['key']}: {_quoted_value(match['value'])}".strip()
+    yield Diagnostic(
+        path=shape.path,
+        line=shape.first_line + mark.line,
+        message=t("the value of '{key}' needs quotes", key=match["key"].strip()),
+        hint=t("write {line}", line=corrected),
+    )
 
 
 def _check_mapping(

@@ -258,7 +258,7 @@ def test_front_matter_image_that_does_not_exist_is_an_error(
     project.write_text(text, encoding="utf-8")
     run, _ = build_minimal()
     assert run.exit_code == 1
-    assert f"{PROJECT}:3: error: link to 'kurz.jpg': there is no file" in run.stderr
+    assert f"{PROJECT}:3: error: image: there is no file" in run.stderr
 
 
 @pytest.mark.parametrize(

@@ -58,10 +58,21 @@ def test_failed_build_leaves_previous_public_untouched(tmp_path: Path) -> None:
 
 
 def test_missing_site_yaml_names_the_fix(tmp_path: Path) -> None:
-    run = run_pactsite("build", "--site", str(tmp_path))
+    for command in ("build", "check"):
+        run = run_pactsite(command, "--site", str(tmp_path))
+        assert run.exit_code == 1
+        assert run.stderr == (
+            f"error: there is no site.yaml in {tmp_path.absolute()} or a folder above it; "
+            "create a site with pactsite init FOLDER, or give the site's folder with "
+            "--site FOLDER\n"
+        )
+
+
+def test_check_does_not_say_nothing_was_written(tmp_path: Path) -> None:
+    site = _overlay("unknown-status", tmp_path / "site")
+    run = run_pactsite("check", "--site", str(site))
     assert run.exit_code == 1
-    assert "site.yaml:1: error: no site.yaml in" in run.stderr
-    assert "pass --site DIR" in run.stderr
+    assert run.stderr.splitlines()[-1] == "1 error(s), 6 warning(s)", run.stderr
 
 
 def test_bom_and_crlf_files_are_read_correctly(minimal_site: Path) -> None:

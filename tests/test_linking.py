@@ -35,7 +35,7 @@ def test_related_pages_come_from_other_pacts_by_shared_sectors(example_build: Pa
 
 def test_network_page_draws_the_pacts_and_their_cross_links(example_build: Path) -> None:
     page = parse_page(example_build / "netzwerk/index.html")
-    svg = page.xpath("//*[local-name()='svg']")[0]
+    svg = page.xpath("//figure[@class='network-graph']/*[local-name()='svg']")[0]
     assert svg.get("role") == "img" and svg.get("aria-labelledby")
     assert len(svg.xpath(".//*[local-name()='circle']")) == 6
     lines = svg.xpath(".//*[local-name()='line']")

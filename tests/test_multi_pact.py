@@ -175,9 +175,9 @@ def test_an_identical_copy_in_another_pact_is_a_warning_and_listed_once(
     code, stderr, out = _build(minimal_site)
     assert code == 0, stderr
     assert _warnings(stderr) == [
-        f"{COPY}:1: warning: this file is an identical copy of {NEWS}; it is listed once, as "
-        f"that file; delete this file and write 'pacts: [beta]' in {NEWS}: the item is then "
-        "shown in each of these pacts"
+        f"{COPY}:1: warning: {COPY} and {NEWS} are identical copies; the item is listed once, "
+        f"at the address of {NEWS}; delete one of them and write the other pact in 'pacts:' "
+        f"of the one you keep, e.g. 'pacts: [beta]' in {NEWS}"
     ]
     absolute = f"https://test.example.org{NEWS_URL}"
     copy_url = "/pakte/beta/aktuelles/erste-meldung/"
@@ -209,10 +209,10 @@ def test_the_first_path_wins_and_links_to_the_copy_lead_to_it(minimal_site: Path
     code, stderr, out = _build(minimal_site)
     assert code == 0, stderr
     assert _warnings(stderr) == [
-        f"{beta_news}:1: warning: this file is an identical copy of "
-        f"{ALPHA}/news/dritte-meldung.md; it is listed once, as that file; delete this file and "
-        f"write 'pacts: [beta]' in {ALPHA}/news/dritte-meldung.md: the item is then shown in "
-        "each of these pacts"
+        f"{beta_news}:1: warning: {beta_news} and {ALPHA}/news/dritte-meldung.md are identical "
+        f"copies; the item is listed once, at the address of {ALPHA}/news/dritte-meldung.md; "
+        "delete one of them and write the other pact in 'pacts:' of the one you keep, e.g. "
+        f"'pacts: [beta]' in {ALPHA}/news/dritte-meldung.md"
     ]
     kept = "/pakte/alpha/aktuelles/dritte-meldung/"
     page = parse_page(out / "pakte/alpha/aktuelles/zweite-meldung/index.html")

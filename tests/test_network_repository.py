@@ -45,8 +45,8 @@ def test_commands_find_the_site_from_a_subfolder_as_git_does(
 def test_the_nearest_site_above_wins_and_site_option_overrides_it(
     network: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inner = network / "content/pages/unterordner"
-    inner.mkdir()
+    inner = network / "vorlagen/unterordner"  # outside content/, where pactsite reads all files
+    inner.mkdir(parents=True)
     (inner / "site.yaml").write_text("title: [kaputt\n", encoding="utf-8")
     monkeypatch.chdir(inner)
     assert run_pactsite("check").exit_code == 1  # the nearest site.yaml is the broken one

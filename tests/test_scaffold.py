@@ -19,7 +19,7 @@ from pactsite.scaffold import SPECS, entry_file, pact_file
 from pactsite.schema import FieldType, Validation, base_vocabularies, validate_fields
 from pactsite.yamldoc import parse_yaml
 
-from conftest import run_pactsite
+from conftest import Run, run_pactsite
 
 TODAY = dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
 VOCABULARIES = base_vocabularies(("ikt", "chemie"), ("lokales-kapital",), ("kmu",), ("alpha",))
@@ -138,9 +138,9 @@ def test_new_pact_refuses_an_existing_folder_and_a_bad_name(minimal_site: Path) 
 
 def test_without_a_terminal_missing_values_are_an_error_not_a_question(minimal_site: Path) -> None:
     no_pact = run_pactsite("new", "news", "--site", str(minimal_site), "Titel")
-    assert no_pact.exit_code == 2 and "--pact" in no_pact.stderr
+    assert no_pact.exit_code == 1 and "--pact" in no_pact.stderr
     no_title = run_pactsite("new", "news", "--site", str(minimal_site), "--pact", "alpha")
-    assert no_title.exit_code == 2 and "Titel is missing" in no_title.stderr
+    assert no_title.exit_code == 1 and "Titel is missing" in no_title.stderr
     unknown = run_pactsite("new", "news", "--site", str(minimal_site), "--pact", "alfa", "T")
     assert unknown.exit_code == 1 and "did you mean 'alpha'" in unknown.stderr
 
@@ -207,3 +207,32 @@ def test_new_refuses_a_title_whose_address_exists_under_another_date(minimal_sit
     assert run.exit_code == 1
     assert "2002-10-22-erste-meldung.md already has this address" in run.stderr
     assert not (minimal_site / "content/pacts/alpha/news/2026-01-01-erste-meldung.md").exists()
+
+
+def test_a_wrong_date_option_names_the_date_to_write_and_exits_1(minimal_site: Path) -> None:
+    def new_event(day: str) -> Run:
+        site = str(minimal_site)
+        return run_pactsite("new", "event", "--site", site, "--pact", "alpha", "T", "--date", day)
+
+    german = new_event("12.03.2026")
+    assert german.exit_code == 1
+    assert "write --date 2026-03-12" in german.stderr and "Usage" not in german.stderr
+    impossible = new_event("2026-02-30")
+    assert impossible.exit_code == 1
+    assert "there is no day 30 in 2026-02: the month has 28 days" in impossible.stderr
+    month = new_event("2026-13-01")
+    assert month.exit_code == 1 and "there is no month 13" in month.stderr
+
+
+def test_the_template_explains_each_field_without_repeating_its_label(
+    minimal_site: Path,
+) -> None:
+    site = str(minimal_site)
+    run = run_pactsite(
+        "new", "news", "--site", site, "--pact", "alpha", "Neu", "--date", "2003-01-02"
+    )
+    assert run.exit_code == 0, run.stderr
+    text = (minimal_site / "content/pacts/alpha/news/2003-01-02-neu.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        label, _, explanation = line.removeprefix("# ").partition(": ")
+        assert label.removesuffix(" (Pflichtfeld)") != explanation, line

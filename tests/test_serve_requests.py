@@ -5,11 +5,15 @@ rebinding)."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 from test_serve import Served
+
+from pactsite.serve.server import LiveState, PreviewServer
 
 from conftest import CHROMIUM_ARGS, FIXTURES, copy_site
 
@@ -126,3 +130,27 @@ def test_the_preview_is_not_left_behind_by_a_client_that_hangs_up(served: Served
         connection.sendall(b"GET / HTTP/1.1\r\nHost: " + _host(served))  # no end of headers
     assert _status(_ask(served, b"GET / HTTP/1.1\r\nHost: " + _host(served) + b"\r\n\r\n")) == 200
     assert served.count(r"Traceback", before) == 0
+
+
+def test_refusals_are_in_the_language_of_the_preview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = PreviewServer(0, tmp_path, LiveState("test"), language="de")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(f"GET /%zz/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            connection.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    finally:
+        server.shutdown()
+        server.server_close()
+    page = answer.decode("utf-8", errors="replace")
+    assert _status(answer) == 400
+    assert '<html lang="de">' in page and "Fehler 400" in page
+    assert "zwei Hexadezimalziffern" in page
+    assert "serve: abgelehnt" in capsys.readouterr().err

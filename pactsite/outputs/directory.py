@@ -1,4 +1,10 @@
-"""The project directory: facet pages that work without JavaScript, funds, and open data."""
+"""The project directory: facet pages that work without JavaScript, funds, and open data.
+
+Every list of the directory is cut into pages of PAGE_SIZE projects (`/projekte/seite/2/`,
+`/projekte/branche/chemie/seite/2/`), so that no page grows with the network; the filter
+script loads every project's list item from CARDS_URL when the directory has more than one
+page.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,18 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+import jinja2
+
 from pactsite.artifact import OutputFile, PageJob
 from pactsite.config import SiteConfig
 from pactsite.model import Project, Site, Status
+from pactsite.outputs.pages import Pagination
 from pactsite.urls import UrlScheme
+
+PAGE_SIZE = 50
+"""Projects per page of a directory list: about 60 KB of HTML, whatever the network's size."""
+CARDS_URL = "/projekte/karten.json"
+"""Every project's list item, in the directory's order, for the filter script."""
 
 STATUS_SLUGS = {
     Status.RUNNING: "laufend",
@@ -111,10 +125,7 @@ def plan_directory(
 ) -> Iterator[PageJob]:
     """The directory, a static page per facet value, and a page per fund."""
     all_facets = facets(site, config, urls, labels)
-    base = urls.section_projects()
-    yield PageJob(
-        base, "directory.html", {"facets": all_facets, "projects": site.projects, "chosen": None}
-    )
+    yield from _paginated(urls.section_projects(), urls, site.projects, all_facets, None)
     members: dict[str, Callable[[Project, str], bool]] = {
         "pakt": lambda p, v: v in p.in_pacts,
         "branche": lambda p, v: v in p.sectors,
@@ -125,11 +136,7 @@ def plan_directory(
     for facet in all_facets:
         for value in facet.values:
             chosen = [p for p in site.projects if members[facet.segment](p, value.slug)]
-            yield PageJob(
-                value.url,
-                "directory.html",
-                {"facets": all_facets, "projects": chosen, "chosen": (facet, value)},
-            )
+            yield from _paginated(value.url, urls, chosen, all_facets, (facet, value))
     for fund in config.funds.values():
         funded = [p for p in site.projects if p.fund == fund.slug]
         yield PageJob(
@@ -137,6 +144,49 @@ def plan_directory(
             "fund.html",
             {"fund": fund, "projects": funded, **budget_totals(site, funded)},
         )
+
+
+def _paginated(
+    url: str,
+    urls: UrlScheme,
+    projects: Sequence[Project],
+    all_facets: list[Facet],
+    chosen: tuple[Facet, FacetValue] | None,
+) -> Iterator[PageJob]:
+    """The pages of one list of the directory, PAGE_SIZE projects each."""
+    chunks = [projects[i : i + PAGE_SIZE] for i in range(0, len(projects), PAGE_SIZE)] or [[]]
+
+    def page(number: int) -> str:
+        return url if number <= 1 else f"{url}{urls.patterns.pagination}/{number}/"
+
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = Pagination(
+            number=number,
+            count=len(chunks),
+            previous_url=page(number - 1) if number > 1 else "",
+            next_url=page(number + 1) if number < len(chunks) else "",
+        )
+        yield PageJob(
+            page(number),
+            "directory.html",
+            {
+                "facets": all_facets,
+                "projects": chunk,
+                "total": len(projects),
+                "first": (number - 1) * PAGE_SIZE + 1,
+                "chosen": chosen,
+                "pagination": pagination,
+                "cards_url": CARDS_URL if len(chunks) > 1 else "",
+            },
+        )
+
+
+def build_directory_cards(site: Site, env: jinja2.Environment) -> list[OutputFile]:
+    """Write CARDS_URL: the list item of every project, as the directory's pages have it."""
+    item = env.get_template("directory_item.html")
+    items = [item.render(key=p.key).strip() for p in site.projects]
+    text = json.dumps({"items": items}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return [OutputFile(PurePosixPath(CARDS_URL.lstrip("/")), text.encode("utf-8"))]
 
 
 def budget_totals(site: Site, projects: Sequence[Project]) -> dict[str, Any]:
@@ -206,5 +256,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return "|".join(value)
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        # a decimal comma: with ';' as separator, German Excel reads '1250.5' as a date or text
+        return f"{value:.2f}".removesuffix(".00").replace(".", ",")
     return "" if value is None else str(value)

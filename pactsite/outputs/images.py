@@ -212,7 +212,9 @@ def front_matter_images(site: Site, index: LinkIndex) -> tuple[list[ImageUse], l
         if not isinstance(entry, News | Project) or not entry.image:
             continue
         line = entry.source.line_of("image")
-        resolution = resolve_link(entry.image, entry.source.path, index, is_image=True)
+        resolution = resolve_link(
+            entry.image, entry.source.path, index, is_image=True, field="image"
+        )
         asset = _asset_of(resolution.url)
         problem: str | Text = resolution.problem
         hint: str | Text = resolution.hint

@@ -105,7 +105,7 @@ def serve_site(
     """
     state = LiveState(secrets.token_hex(4))
     try:
-        server = PreviewServer(preview.port, preview.out_dir.absolute(), state)
+        server = PreviewServer(preview.port, preview.out_dir.absolute(), state, preview.language)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise PortInUse(preview.port) from None

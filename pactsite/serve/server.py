@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from pactsite.i18n import t
+from pactsite.i18n import SOURCE_LANGUAGE, Text, render, t
 from pactsite.serve.inject import LIVE_EVENTS, LIVE_SCRIPT, LIVE_STYLE, decorate, empty_page
 
 _ASSETS = {
@@ -74,9 +74,13 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, folder: Path, state: LiveState) -> None:
+    def __init__(
+        self, port: int, folder: Path, state: LiveState, language: str = SOURCE_LANGUAGE
+    ) -> None:
         self.folder = folder
         self.state = state
+        self.language = language
+        """The language of the refusals, in the terminal and on their small error pages."""
         super().__init__(("127.0.0.1", port), PreviewHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -89,7 +93,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         line = t(
             "serve: a request failed: {kind}: {error}", kind=kind, error=_printable(str(error))
         )
-        sys.stderr.write(f"{line}\n")
+        sys.stderr.write(f"{render(line, self.language)}\n")
 
     def hosts(self) -> frozenset[str]:
         """The Host header values a browser sends for this server's address."""
@@ -124,7 +128,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         host = (self.headers.get("Host") or "").strip().lower()
         if host not in self.server.hosts():
             port = self.server.server_address[1]
-            explain = f"This preview answers only to http://127.0.0.1:{port}/"
+            explain = t("This preview answers only to http://127.0.0.1:{port}/", port=port)
             self.send_error(421, HTTPStatus(421).phrase, explain)
             return False
         return True
@@ -158,7 +162,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 target = target / "index.html"
             return self._send_file(target, snapshot)
         except (OSError, ValueError):  # a name the file system cannot take: too long, ...
-            self.send_error(400, "Bad Request: no file can have this address")
+            self.send_error(400, t("Bad Request: no file can have this address"))
             return None
 
     def _send_file(self, target: Path, snapshot: Snapshot) -> BinaryIO | None:
@@ -172,20 +176,28 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._answer(200, body, "text/html; charset=utf-8")
         return super().send_head()
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+    def send_error(
+        self, code: int, message: str | Text | None = None, explain: str | Text | None = None
+    ) -> None:
         """Answer unknown paths with the site's 404 page (or a blank one) with live reload;
-        any other error with a plain page and one line in the terminal."""
+        any other error with a plain page and one line in the terminal, in the preview's
+        language."""
         if code != 404:
+            language = self.server.language
             request = getattr(self, "requestline", "") or ""
             shown = "'" + _printable(request)[:120] + "'"
+            reason = render(message, language) if message else HTTPStatus(code).phrase
             line = t(
                 "serve: refused {request}: {code} {reason}",
                 request=shown if request else t("a request"),
                 code=code,
-                reason=_printable(message or HTTPStatus(code).phrase)[:120],
+                reason=_printable(reason)[:120],
             )
-            sys.stderr.write(f"{line}\n")
-            super().send_error(code, message, explain)
+            sys.stderr.write(f"{render(line, language)}\n")
+            self.error_message_format = _error_page(language)
+            # the status line keeps the English phrase: it must be Latin-1, and is for programs
+            shown_explain = render(explain, language) if explain else reason
+            super().send_error(code, HTTPStatus(code).phrase, shown_explain)
             return
         snapshot = self.server.state.snapshot()
         try:
@@ -228,17 +240,28 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-def _malformed(path: str) -> str | None:
+def _malformed(path: str) -> Text | None:
     """Why a request path cannot name a file of the site, or None if it can."""
     if _BAD_ESCAPE.search(path):
-        return "Bad Request: a % not followed by two hexadecimal digits"
+        return t("Bad Request: a % not followed by two hexadecimal digits")
     try:
         name = unquote(path, errors="strict")
     except UnicodeDecodeError:
-        return "Bad Request: the percent-encoded address is not UTF-8"
+        return t("Bad Request: the percent-encoded address is not UTF-8")
     if "\0" in name:
-        return "Bad Request: a NUL character in the address"
+        return t("Bad Request: a NUL character in the address")
     return None
+
+
+def _error_page(language: str) -> str:
+    """The small page of a refusal, its words in `language` (a %-format, as http.server's)."""
+    title = render(t("Error {code}", code="%(code)d"), language)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n<h1>{title}: %(message)s</h1>\n"
+        "<p>%(explain)s</p>\n</body>\n</html>\n"
+    )
 
 
 def _printable(text: str) -> str:
