@@ -96,10 +96,11 @@ pytest: $(TEST_INSTALLED) tools
 ## test: install the test tools and run the whole suite
 test: lint typecheck layers pytest
 
-## test-fast: the inner loop, under a minute: every test but those marked browser (Chromium),
-## slow (Java, Node.js, packaging, large sites) or faults (killed builds, full disks)
+## test-fast: the inner loop: every test but those marked browser (Chromium), slow (Java,
+## Node.js, packaging, large sites, fuzzing with builds) or faults (killed builds, full
+## disks), spread over the cores
 test-fast: $(TEST_INSTALLED)
-	$(BIN)/pytest -q -m "not browser and not slow and not faults"
+	$(BIN)/pytest -q -n auto -m "not browser and not slow and not faults"
 
 ## golden: rewrite tests/golden/minimal/ from the minimal fixture site after an intended change
 ## of the output; review `git diff tests/golden` before committing it
