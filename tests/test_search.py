@@ -28,38 +28,70 @@ NEWS_ONLY_WORD = "Lösungsstrategien"
 
 
 ENDINGS = ("ern", "em", "en", "er", "es", "e", "n", "s")
+LINKS = ("es", "en", "s", "n", "e")
 
 
 def site_pages(out: Path) -> dict[str, set[str]]:
-    """The folded words of each indexed page (its title is in its text), by address."""
+    """The folded words of each indexed page (its title is in its text), by address: of its
+    text, its title, its other names and the terms of what it is about."""
     pages = {}
     for path in (out / "suchindex/seiten").glob("*.json"):
         page = json.loads(path.read_text(encoding="utf-8"))
-        pages[page["url"]] = set(words_of(page["text"])) | set(words_of(page["title"]))
+        texts = (page["text"], page["title"], page["names"], page["terms"])
+        pages[page["url"]] = set().union(*(words_of(text) for text in texts))
     return pages
+
+
+def _without_endings(word: str) -> list[str]:
+    return [
+        word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) - len(end) >= 3
+    ]
+
+
+def _compound_stems(word: str, site_words: set[str], site_stems: set[str]) -> set[str]:
+    """The stems of the compounds a word ends, as suche.js finds them (see search.py)."""
+    parts = {word, *_without_endings(word)} | ({stem(word)} if word in site_words else set())
+    found = set()
+    for part in (p for p in parts if len(p) >= 4):
+        for term in site_stems:
+            head = term[: -len(part)]
+            if len(term) < 7 or not term.endswith(part) or len(head) < 3:
+                continue
+            heads = {head, head + "e", head + "en"} | {
+                head[: -len(link)] for link in LINKS if head.endswith(link)
+            }
+            known = any(len(h) >= 3 and (h in site_words or h in site_stems) for h in heads)
+            if known or (len(head) >= 4 and len(part) >= 6):
+                found.add(term)
+    return found
 
 
 def expected_urls(out: Path, query: str) -> set[str]:
     """The pages a query should find, worked out from the pages' texts, not the index files.
 
-    A query word stands for its own stem, the stems of the site words it begins (3 letters
-    or more), or else the stem of the site word it is without one German ending. A page is
-    found if it has, for every query word, a word of one of those stems.
+    A query word stands for its own stem and the stems of the site words it begins (3 letters
+    or more) or its stem begins (5 letters or more), or else for the stems of the site word
+    it is without one German ending and of the words that begins (5 letters or more); and
+    for the stems of the compounds it ends. A page is found if it has, for every query word,
+    a word of one of those stems. (Words not in the site and typos have their own tests.)
     """
     pages = site_pages(out)
     site_words = set().union(*pages.values())
+    site_stems = {stem(w) for w in site_words}
     found = set(pages)
     for word in {w for w in re.findall(r"[^\W_]+", fold(query)) if len(w) >= 2}:
         stems = {
             stem(w) for w in site_words if w == word or (len(word) >= 3 and w.startswith(word))
         }
+        own = stem(word)
+        if word in site_words and own != word and len(own) >= 5:
+            stems |= {stem(w) for w in site_words if w.startswith(own)}
         if not stems:
-            stems = {
-                stem(word[: -len(end)])
-                for end in ENDINGS
-                if word.endswith(end) and len(word) - len(end) >= 3
-                if word[: -len(end)] in site_words
-            }
+            for rest in _without_endings(word):
+                stems |= {stem(rest)} if rest in site_words else set()
+                if len(rest) >= 5:
+                    stems |= {stem(w) for w in site_words if w.startswith(rest)}
+        stems |= _compound_stems(word, site_words, site_stems)
         found &= {url for url, words in pages.items() if any(stem(w) in stems for w in words)}
     return found
 
@@ -72,8 +104,12 @@ def search(page: Page, base: str, query: str) -> None:
 
 
 def shown_count(page: Page) -> int:
-    """The number of results the status line announces ("12 Treffer für ...")."""
-    first = page.get_by_role("status").inner_text().split()[0]
+    """The number of results the status line announces ("12 Treffer für ...", or "Ergebnisse
+    für „...“ (12 Treffer) ..." for a word taken for another)."""
+    status = page.get_by_role("status").inner_text()
+    if status.startswith("Ergebnisse"):
+        return int(status.split("(", 1)[1].split()[0])
+    first = status.split()[0]
     return 0 if first == "Keine" else int(first)
 
 
@@ -280,7 +316,11 @@ def test_a_query_loads_only_the_files_of_its_words_and_of_the_results_shown(
         expect(page.locator("#ps_search_results > li")).to_have_count(10)
         expect(page.get_by_role("status")).to_contain_text(f"„{query}“")
     pages = [p for p in paths if p.startswith("seiten/")]
-    assert sorted(p for p in paths if not p.startswith("seiten/")) == ["w/pak.json", "w/qua.json"]
+    words = sorted(p for p in paths if not p.startswith("seiten/"))
+    # the files of the words' beginnings, of the compounds ending like them ("akt" for
+    # "Pakt", "ier" and "ung" for "Qualifizierung" and its stem), of those compounds
+    assert {"w/pak.json", "w/qua.json", "e/akt.json"} <= set(words), words
+    assert len(words) == len(set(words)) <= 8, words
     assert len(pages) == len(set(pages)) == 10
     with index_requests(page) as paths:  # the files are loaded once per visit
         page.get_by_label("Suchbegriff").fill("Pakt Qualifizierung")

@@ -44,17 +44,59 @@ def _shard(out: Path, word: str) -> dict[str, dict[str, list[object]]]:
     return data
 
 
-def test_the_index_holds_the_content_pages_and_no_lists(example_build: Path) -> None:
-    marked = [p for p in example_build.rglob("*.html") if b" data-search " in p.read_bytes()]
+def test_the_index_holds_every_page_a_visitor_looks_for_and_no_repeated_lists(
+    example_build: Path,
+) -> None:
+    marked = [p for p in example_build.rglob("*.html") if b" data-search" in p.read_bytes()]
     meta = json.loads((example_build / "suchindex/meta.json").read_text(encoding="utf-8"))
     assert meta == {"pages": len(marked)}
-    urls = {fragment["url"] for fragment in _fragments(example_build)}
-    assert len(urls) == len(marked)
-    assert "/pakte/halle/" in urls
-    assert "/" + NEWS_PAGE.removesuffix("index.html") in urls
-    for listing in ("/", "/aktuelles/", "/projekte/", "/suche/", "/404.html", "/branchen/chemie/"):
-        assert listing not in urls, listing
+    kinds = {fragment["url"]: fragment["kind"] for fragment in _fragments(example_build)}
+    assert len(kinds) == len(marked)
+    expected = {
+        "/pakte/halle/": "Pakt",
+        "/" + NEWS_PAGE.removesuffix("index.html"): "Nachricht",
+        "/pakte/halle/termine/erfahrungsaustausch/": "Termin",
+        "/branchen/chemie/": "Branche",
+        "/foerderung/lokales-kapital/": "Förderung",
+        "/projekte/zielgruppe/arbeitslose/": "Zielgruppe",
+        "/projekte/": "Übersicht",
+        "/aktuelles/": "Übersicht",
+        "/termine/": "Übersicht",
+        "/pakte/": "Übersicht",
+    }
+    assert {url: kinds.get(url) for url in expected} == expected
+    for listing in (
+        "/",
+        "/suche/",
+        "/404.html",
+        "/pakte/halle/aktuelles/",  # the pact's lists are on its profile
+        "/projekte/branche/chemie/",  # the sector page lists these projects
+        "/projekte/foerderung/equal/",  # so does the fund's page
+        "/projekte/status/laufend/",
+    ):
+        assert listing not in kinds, listing
     assert not (example_build / "pagefind").exists()
+
+
+def test_an_overview_is_found_by_its_heading_lead_and_names_not_by_what_it_lists(
+    example_build: Path,
+) -> None:
+    (projects,) = [f for f in _fragments(example_build) if f["url"] == "/projekte/"]
+    assert projects["title"] == "Projekte"
+    assert "Biotechnologie" not in projects["text"], "the projects it lists are not its text"
+    assert "Projektverzeichnis" in projects["names"]
+    (sector,) = [f for f in _fragments(example_build) if f["url"] == "/branchen/chemie/"]
+    assert sector["title"] == "Chemische Industrie"
+    assert sector["names"] == "chemie Chemische Industrie Branche Wirtschaftszweig"
+
+
+def test_an_entry_is_found_by_the_keys_and_labels_of_its_vocabulary(example_build: Path) -> None:
+    url = "/pakte/merseburg-querfurt/projekte/qualifizierung-chemie/"
+    (project,) = [f for f in _fragments(example_build) if f["url"] == url]
+    assert {stem("chemie"), stem("chemische"), stem("industrie"), stem("arbeitslose")} <= set(
+        search.page_terms(search.SearchEntry(**project))[0]
+    )
+    assert "Chemie" not in project["text"], "the project's text says Chemische Industrie only"
 
 
 def test_a_result_knows_title_kind_and_pact_of_its_page(example_build: Path) -> None:
@@ -118,7 +160,11 @@ def test_a_quick_rebuild_rewrites_only_the_index_files_of_the_words_it_touched(
     after = _index(out)
     changed = {path for path in after.keys() | before.keys() if after.get(path) != before.get(path)}
     fragment = next(p for p in changed if "/seiten/" in p)
-    assert changed == {fragment, "suchindex/w/zau.json"}
+    # the new word's file; those that list it as near to their key ("aun", "zun", "zan": it
+    # without one of its first three letters, for typos there); that of the compounds
+    # ending like its stem "zaunkonigsuch"
+    near = {f"suchindex/w/{key}.json" for key in ("aun", "zun", "zan")}
+    assert changed == {fragment, "suchindex/w/zau.json", *near, "suchindex/e/uch.json"}
     assert _shard(out, "zaunkonigsuche")["words"]["zaunkonigsuche"][1] == 1
 
 
@@ -278,3 +324,22 @@ def test_an_indexing_process_that_dies_is_a_clean_error(
         search.start_search_index(_example_pages(example_build)) as indexing,
     ):
         indexing.finish()
+
+
+def test_long_stems_are_listed_by_their_ending_for_compounds(example_build: Path) -> None:
+    """The browser finds "Entwicklungspartnerschaft" for "Partnerschaft" in e/aft.json."""
+    compounds = json.loads((example_build / "suchindex/e/aft.json").read_text(encoding="utf-8"))
+    assert stem("entwicklungspartnerschaft") in compounds
+    assert compounds == sorted(compounds)
+    assert all(len(term) >= search.MIN_COMPOUND and term.endswith("aft") for term in compounds)
+
+
+def test_a_word_is_listed_near_the_keys_it_has_without_one_of_its_first_letters(
+    example_build: Path,
+) -> None:
+    """ "Maddeburg" and "magdeburg" both begin with "mad" once their third letter is left out:
+    w/mad.json lists "magdeburg" as near, though no word of the site begins with "mad"."""
+    assert search.typo_keys("magdeburg") == {"agd", "mgd", "mad"}
+    assert "magdeburg" in _shard(example_build, "mad")["near"]
+    assert search.typo_keys("pakt") == {"akt", "pkt", "pat"}
+    assert search.typo_keys("pak") == set(), "a word of three letters is not corrected"

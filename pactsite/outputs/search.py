@@ -3,19 +3,30 @@
 Layout (read by `js/suche.js`; every file is JSON):
 
 - `meta.json`: `{"pages": N}`, the number of indexed pages.
-- `seiten/<id>.json`: one page, `{"url", "title", "kind", "pact", "text"}`; ids count the
-  indexed pages in the order of their output paths.
+- `seiten/<id>.json`: one page, `{"url", "title", "kind", "pact", "text", "names", "terms"}`;
+  ids count the indexed pages in the order of their output paths.
 - `w/<key>.json`: the words and stems whose key is `<key>` (the first three letters; a word
   of two letters is its own key; a key of other characters than a-z and 0-9 is written as
   "x" and the hex digits of its UTF-8 bytes):
   `{"words": {word: [stem, pages with the word]}, "stems": {stem: postings}}`, where the
   postings are `[id, weight, id step, weight, ...]`, ids ascending, each after the first
-  as the step from the one before. A weight counts the stem on the page, its title thrice.
+  as the step from the one before. A weight counts the stem on the page, its title and
+  other names (`data-search-names`) thrice.
+- `e/<key>.json`: the stems of `MIN_COMPOUND` letters or more whose last three letters are
+  `<key>`, sorted: where the browser finds the compounds a query word ends ("chemiestandort"
+  for "Standort"; their postings are in their `w/` file).
+  A file also lists, under `"near"` (sorted; left out when empty), the site words of
+  `MIN_TYPO_WORD` letters or more that begin with `<key>` once one of their first three
+  letters is left out (and do not begin with it): where the browser finds a word with a
+  typo among its first letters ("Maddeburg" and "magdeburg" are both "mad…" without their
+  third letter), in the files it loads anyway for a letter too many.
 
 A visitor's query word is folded like the site's words and looked up in its key's file:
-the word itself gives its stem; the words it begins give theirs (a word still being typed).
-A word not in the site finds nothing. No WebAssembly and no ranges of pages to download:
-a query of two words loads two small files, then one file per result shown.
+the word itself gives its stem; the words it begins give theirs (a word still being typed);
+the compounds it ends give theirs, if what comes before it is a word of the site too. A word
+not in the site is tried without an ending, then with one typo; else it finds nothing, and
+the page offers the nearest site words. No WebAssembly and no ranges of pages to download:
+a query of two words loads a few small files, then one file per result shown.
 
 Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
 them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here a quick
@@ -47,6 +58,14 @@ from pactsite.urls import output_url
 INDEX_FOLDER = "suchindex"
 TITLE_WEIGHT = 2
 """A word in the title counts this much more than once (it is in the text too)."""
+NAME_WEIGHT = TITLE_WEIGHT + 1
+"""Another name of the page counts like a word of its title (which is in the text too)."""
+MIN_TYPO_WORD = 4
+"""The shortest word a typo is looked for (the browser corrects words of five letters, which
+may be a word of four with a letter too many)."""
+MIN_COMPOUND = 7
+"""The shortest word the browser looks into for a compound's last part: 3 letters before a
+part of 4 ("Sportart" is not "Sport" and "Art": a part of 3 letters matches too much)."""
 MAX_WEIGHT = 255
 _MIN_PAGES_TO_FORK = 200
 """Fewer pages are indexed faster than a process starts."""
@@ -70,6 +89,8 @@ class _Shard:
     """Each word's stem and how many pages have it."""
     stems: dict[str, list[int] | array[int]] = field(default_factory=dict)
     """Each stem's postings, encoded (only the stems an edit touches are decoded)."""
+    near: set[str] = field(default_factory=set)
+    """The words that begin with the key once one of their first letters is left out."""
 
 
 def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
@@ -106,10 +127,18 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
     shards: dict[str, _Shard] = {}
     for term, encoded in postings.items():
         _shard(shards, term).stems[term] = encoded
-    del postings, last
+    del last
+    tails: dict[str, set[str]] = {}
+    for term in postings:
+        for key in _tail_keys(term):
+            tails.setdefault(key, set()).add(term)
     for word, count in pages_with.items():
         _shard(shards, word).words[word] = (stem(word), count)
+        for key in typo_keys(word):
+            _keyed(shards, key).near.add(word)
+    del postings
     out += [_shard_file(key, shards.pop(key)) for key in sorted(shards)]
+    out += [_list_file(_tail_path(key), terms) for key, terms in tails.items()]
     out.append(_meta(len(pages)))
     return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
 
@@ -138,20 +167,91 @@ def update_search_index(
             changes.append(_PageChange.between(number, page_terms(old), page_terms(entry)))
             out.append(_fragment(number, entry))
     keys = {shard_key(term) for change in changes for term in change.terms()}
-    removed: set[str] = set()
+    touched = {term for change in changes for term in change.weights}
+    touched_words = {word for change in changes for word in change.lost | change.gained}
+    new_stems: set[str] = set()
+    gone_stems: set[str] = set()
+    new_words: set[str] = set()
+    gone_words: set[str] = set()
+    shards: dict[str, _Shard] = {}
     for key in sorted(keys):
-        path = _shard_path(key)
-        try:
-            shard = _read_shard(previous(path))
-        except FileNotFoundError:
-            shard = _Shard()
+        shard = shards[key] = _previous_shard(key, previous)
+        before = touched & shard.stems.keys()
+        words_before = touched_words & shard.words.keys()
         for change in changes:
             change.apply(shard, key)
-        if shard.words or shard.stems:
+        after = touched & shard.stems.keys()
+        words_after = touched_words & shard.words.keys()
+        new_stems |= after - before
+        gone_stems |= before - after
+        new_words |= words_after - words_before
+        gone_words |= words_before - words_after
+    _update_near(shards, new_words, gone_words, previous)
+    removed: set[str] = set()
+    for key, shard in sorted(shards.items()):
+        if shard.words or shard.stems or shard.near:
             out.append(_shard_file(key, shard))
         else:
+            removed.add(_shard_path(key))
+    tails = _update_lists(_tail_path, _tail_keys, new_stems, gone_stems, previous)
+    return sorted([*out, *tails[0]], key=lambda f: f.path), removed | tails[1]
+
+
+def _update_near(
+    shards: dict[str, _Shard],
+    new_words: set[str],
+    gone_words: set[str],
+    previous: Callable[[str], bytes],
+) -> None:
+    """List the words the site gained, and no longer those it lost, in the shards whose key
+    they begin with once one of their first letters is left out (read in as needed)."""
+    for words, add in ((new_words, True), (gone_words, False)):
+        for word in words:
+            for key in typo_keys(word):
+                if key not in shards:
+                    shards[key] = _previous_shard(key, previous)
+                if add:
+                    shards[key].near.add(word)
+                else:
+                    shards[key].near.discard(word)
+
+
+def _previous_shard(key: str, previous: Callable[[str], bytes]) -> _Shard:
+    """The shard of `key` in the previous index (empty if it had none)."""
+    try:
+        return _read_shard(previous(_shard_path(key)))
+    except FileNotFoundError:
+        return _Shard()
+
+
+def _update_lists(
+    path_of: Callable[[str], str],
+    keys_of: Callable[[str], Iterable[str]],
+    new: set[str],
+    gone: set[str],
+    previous: Callable[[str], bytes],
+) -> tuple[list[OutputFile], set[str]]:
+    """The files of sorted lists (`e/`; an item is in the files of its keys) that change
+    when the site gains the `new` items and loses the `gone` ones."""
+    changed: dict[str, tuple[set[str], set[str]]] = {}
+    for items, side in ((new, 0), (gone, 1)):
+        for item in items:
+            for key in keys_of(item):
+                changed.setdefault(key, (set(), set()))[side].add(item)
+    out: list[OutputFile] = []
+    removed: set[str] = set()
+    for key, (gained, lost) in sorted(changed.items()):
+        path = path_of(key)
+        try:
+            known = set(json.loads(previous(path)))
+        except FileNotFoundError:
+            known = set()
+        known = (known | gained) - lost
+        if known:
+            out.append(_list_file(path, known))
+        else:
             removed.add(path)
-    return sorted(out, key=lambda f: f.path), removed
+    return out, removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +314,12 @@ def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
     """The weight of each stem on the page, and its words."""
     weights: dict[str, int] = {}
     words: set[str] = set()
-    for text, factor in ((entry.text, 1), (entry.title, TITLE_WEIGHT)):
+    for text, factor in (
+        (entry.text, 1),
+        (entry.title, TITLE_WEIGHT),
+        (entry.names, NAME_WEIGHT),
+        (entry.terms, 1),
+    ):
         for word, term, count in terms_of(text):
             words.add(word)
             weights[term] = weights.get(term, 0) + factor * count
@@ -229,13 +334,21 @@ def shard_key(word: str) -> str:
     return word[:_KEY_LENGTH]
 
 
+def tail_key(term: str) -> str:
+    """The key of the compound file a stem is in: its last three letters."""
+    return term[-_KEY_LENGTH:]
+
+
 def shard_file_name(key: str) -> str:
     """The file name of a key: itself if plain, else "x" and its UTF-8 bytes in hex."""
     return key if _PLAIN_KEY.fullmatch(key) else "x" + key.encode().hex()
 
 
 def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
-    key = shard_key(term)
+    return _keyed(shards, shard_key(term))
+
+
+def _keyed(shards: dict[str, _Shard], key: str) -> _Shard:
     found = shards.get(key)
     if found is None:
         found = shards[key] = _Shard()
@@ -244,14 +357,38 @@ def _shard(shards: dict[str, _Shard], term: str) -> _Shard:
 
 def _shard_file(key: str, shard: _Shard) -> OutputFile:
     stems = {term: list(encoded) for term, encoded in shard.stems.items()}
-    content = _json({"stems": stems, "words": shard.words})
+    data: dict[str, object] = {"stems": stems, "words": shard.words}
+    if shard.near:
+        data["near"] = sorted(shard.near)
+    content = _json(data)
     return OutputFile(PurePosixPath(_shard_path(key)), content)
+
+
+def _tail_keys(term: str) -> list[str]:
+    return [tail_key(term)] if len(term) >= MIN_COMPOUND else []
+
+
+def typo_keys(word: str) -> set[str]:
+    """The keys of the typo files a word is in: its first three letters once one of them is
+    left out, where they differ from its own."""
+    if len(word) < MIN_TYPO_WORD:
+        return set()
+    dropped = {shard_key(word[:i] + word[i + 1 :]) for i in range(_KEY_LENGTH)}
+    return dropped - {shard_key(word)}
+
+
+def _list_file(path: str, items: Iterable[str]) -> OutputFile:
+    return OutputFile(PurePosixPath(path), _json(sorted(items)))
+
+
+def _tail_path(key: str) -> str:
+    return f"{INDEX_FOLDER}/e/{shard_file_name(key)}.json"
 
 
 def _read_shard(content: bytes) -> _Shard:
     data = json.loads(content)
     words = {word: (str(term), int(count)) for word, (term, count) in data["words"].items()}
-    return _Shard(words=words, stems=data["stems"])
+    return _Shard(words=words, stems=data["stems"], near=set(data.get("near", ())))
 
 
 def _encode(postings: Mapping[int, int]) -> list[int]:
@@ -280,6 +417,8 @@ def _fragment(number: int, entry: SearchEntry) -> OutputFile:
         "kind": entry.kind,
         "pact": entry.pact,
         "text": entry.text,
+        "names": entry.names,
+        "terms": entry.terms,
     }
     return OutputFile(PurePosixPath(_fragment_path(number)), _json(data))
 

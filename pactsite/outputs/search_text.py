@@ -2,9 +2,14 @@
 
 A page asks to be found by marking its `<main>` with `data-search`; its `data-kind` and
 `data-pact` name what a result shows beside the title. The text is what a visitor reads in
-`<main>` without the navigation and fact tables in it (`EXCLUDED`). Words are folded the
-way `suche.js` folds a query (lower case, accents and umlauts dropped, ß as ss) and
-stemmed with the Snowball German stemmer, so "Projekte" and "Projekt" find each other.
+`<main>` without the navigation and fact tables in it (`EXCLUDED`); an overview, which lists
+other pages, marks itself `data-search="summary"`: then only its heading and lead count, so
+that it does not come up for every word of the pages it lists. `data-search-names` gives other
+names of the page (a sector's key, "chemie", beside its label): they count like the title.
+`data-search-terms` gives words of what the page is about that its text need not say (the
+labels and keys of its sectors, funds and target groups, its partners): they count like text.
+Words are folded the way `suche.js` folds a query (lower case, accents and umlauts dropped,
+ß as ss) and stemmed with the Snowball German stemmer, so "Projekte" and "Projekt" find each other.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts")
 _EXCLUDED_CLASSES = frozenset(EXCLUDED)
 MIN_WORD = 2
 """Shorter words ("a", "5") are not looked up: they would match nearly every page."""
-_MAIN = re.compile(rb"<main\b[^>]*\bdata-search\b[^>]*>")
+_MAIN = re.compile(rb"<main\b[^>]*\sdata-search(?=[\s=>])[^>]*>")
 _MAIN_END = b"</main>"
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
 """Letters and digits (the underscore is made a space first), and the combining accents that
@@ -47,6 +52,9 @@ _BLOCK_TAG = re.compile(rf"<(?!/?(?:{_INLINE})[\s/>])[^>]*>")
 stay apart in the text while inline elements run on ("<em>Ar</em>beit")."""
 _TAG = re.compile(r"<[^>]*>")
 _HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL)
+_LEAD = re.compile(r"""<p\b[^>]*\sclass=["'](?:[^"']*\s)?lead[\s"'][^>]*>(.*?)</p\s*>""", re.DOTALL)
+SUMMARY = "summary"
+"""The value of `data-search` on an overview: only its heading and lead are its text."""
 _stemmer = Stemmer.Stemmer("german")
 
 
@@ -59,6 +67,8 @@ class SearchEntry:
     kind: str
     pact: str
     text: str
+    names: str = ""
+    terms: str = ""
 
 
 def search_entry(url: str, page: bytes) -> SearchEntry | None:
@@ -74,12 +84,19 @@ def search_entry(url: str, page: bytes) -> SearchEntry | None:
     opening = start.group(0).decode()
     inside = _without_excluded(_SILENT.sub(" ", page[start.end() : end].decode()))
     heading = _HEADING.search(inside)
+    title = _text(heading.group(1)) if heading is not None else ""
+    if _attribute(opening, "data-search") == SUMMARY:
+        text = " ".join([title, *(_text(lead) for lead in _LEAD.findall(inside))])
+    else:
+        text = _text(inside)
     return SearchEntry(
         url=url,
-        title=_text(heading.group(1)) if heading is not None else "",
+        title=title,
         kind=_attribute(opening, "data-kind"),
         pact=_attribute(opening, "data-pact"),
-        text=_text(inside),
+        text=text,
+        names=_attribute(opening, "data-search-names"),
+        terms=_attribute(opening, "data-search-terms"),
     )
 
 
