@@ -641,6 +641,7 @@ MARKDOWN_BODIES = st.lists(
 )
 
 
+@pytest.mark.slow  # 30 builds of random input
 @_settings(max_examples=30)
 @given(MARKDOWN_BODIES)
 def test_random_markdown_and_raw_html_never_crash_nor_reach_the_page(body: str) -> None:
@@ -735,6 +736,7 @@ def file_name_sets(draw: st.DrawFn) -> tuple[str, list[str]]:
     return folder, sorted(set(names))
 
 
+@pytest.mark.slow  # 30 builds of random input
 @_settings(max_examples=30)
 @given(file_name_sets())
 @example((NEWS_DIR, ["___.md", "!!!.md"]))
