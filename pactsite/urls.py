@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
-from pactsite.config import UrlPatterns
 from pactsite.model import Entry, Kind
 
 _NOT_PLAIN_PATH = re.compile(r"[:?#;\\\s]|//|(?:^|/)\.")
@@ -28,6 +27,19 @@ _KIND_SECTION = {Kind.NEWS: "news", Kind.PROJECT: "projects", Kind.EVENT: "event
 
 class UnsafeOutputPathError(ValueError):
     """A URL would be written outside the output folder."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UrlPatterns:
+    """The first path segment of each section; German by default."""
+
+    pacts: str = "pakte"
+    news: str = "aktuelles"
+    projects: str = "projekte"
+    events: str = "termine"
+    sectors: str = "branchen"
+    funds: str = "foerderung"
+    pagination: str = "seite"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pactsite import incremental
-from pactsite.build import check
+from pactsite.build import incremental
+from pactsite.build.pipeline import check
 from pactsite.buildinfo import BuildOptions
-from pactsite.freshness import load, load_summary, save
-from pactsite.stored_html import with_changes, write_html
+from pactsite.cache.freshness import load, load_summary, save
+from pactsite.cache.stored_html import with_changes, write_html
 
 from conftest import run_pactsite
 
@@ -137,8 +137,8 @@ def test_a_build_that_finds_nothing_changed_imports_no_pipeline_module(
         f"    main(['build', '--site', {str(minimal_site)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ['jinja2', 'markdown', 'PIL', 'icalendar', 'nh3', 'yaml', 'pactsite.build',\n"
-        "         'pactsite.editing']\n"
+        "heavy = ['jinja2', 'markdown', 'PIL', 'icalendar', 'nh3', 'yaml',\n"
+        "         'pactsite.build.pipeline', 'pactsite.editing.commands']\n"
         "print('imported:', *[name for name in heavy if name in sys.modules])\n"
     )
     done = subprocess.run(

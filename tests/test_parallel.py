@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-import pactsite.build as build_module
-from pactsite.build import BuildOptions, build
-from pactsite.parallel import iter_chunks, map_chunks, release_free_memory
+import pactsite.build.pipeline as build_module
+from pactsite.build.pipeline import BuildOptions, build
+from pactsite.build.workers import iter_chunks, map_chunks, release_free_memory
 
 from conftest import FIXTURES, copy_site
 
 
 @pytest.fixture(autouse=True)
 def _workers_for_few_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
 
 
 def _lengths(chunk: Sequence[str]) -> list[int]:

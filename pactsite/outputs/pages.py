@@ -6,33 +6,23 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import jinja2
 
-from pactsite import parallel
-from pactsite.artifact import OutputFile, PageJob
-from pactsite.config import SiteConfig
+from pactsite.build import workers as parallel
+from pactsite.build.spill import OutputFile, PageJob
+from pactsite.build.workers import ChunkResults, iter_chunks
+from pactsite.content.config import SiteConfig
+from pactsite.content.timeline import split_events
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
-from pactsite.parallel import ChunkResults, iter_chunks
-from pactsite.timeline import split_events
+from pactsite.outputs import Pagination
 from pactsite.urls import UrlScheme, output_path
 
 SEARCH_URL = "/suche/"
 Finished = TypeVar("Finished")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pagination:
-    """Where a page stands in a paginated list."""
-
-    number: int
-    count: int
-    previous_url: str
-    next_url: str
 
 
 def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:

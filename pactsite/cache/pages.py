@@ -24,8 +24,8 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob, compress, decompress
-from pactsite.cache import Cache, digest
+from pactsite.build.spill import OutputFile, PageJob, compress, decompress
+from pactsite.cache.store import Cache, digest
 from pactsite.model import Entry, Pact, Site
 from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
 from pactsite.urls import UrlScheme
@@ -42,7 +42,7 @@ def site_digest(template_data: Mapping[str, Any], folders: Sequence[Path]) -> st
         if name != "html":
             parts.append(f"\n{name}=")
             _canon(template_data[name], parts)
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     code = [p.read_bytes() for p in sorted(package.rglob("*.py"))]
     templates = [
         f"{file.relative_to(folder)}\0".encode() + file.read_bytes()

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pactsite.artifact import PlacedTexts
+from pactsite.build.spill import PlacedTexts
 
 HTML_FILE = "state-html.bin"
 _TOKEN_SIZE = 16

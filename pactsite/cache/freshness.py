@@ -1,6 +1,6 @@
 """Whether anything a build read or wrote changed since the last build: the state's summary.
 
-A build that keeps its state (see `pactsite.incremental`) saves it in two parts: this
+A build that keeps its state (see `pactsite.build.incremental`) saves it in two parts: this
 summary (`summary.pickle`: the size and time of every input file, the names of the output
 files, the time of every output folder, the report) and the whole state with the site model
 (`state.pickle`, tens of MB at thousands of pages). A build that finds nothing changed reads
@@ -33,7 +33,7 @@ from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
 
 CACHE_DIR = ".pactsite-cache"
-"""The build cache folder in the site folder (as `pactsite.cache.CACHE_DIR`)."""
+"""The build cache folder in the site folder (as `pactsite.cache.store.CACHE_DIR`)."""
 SUMMARY_FILE = "summary.pickle"
 _RACY_NS = 2_000_000_000
 _FORMAT = 3

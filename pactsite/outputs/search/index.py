@@ -47,11 +47,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile, spill_here
+from pactsite.build.spill import OutputFile, spill_here
+from pactsite.build.workers import release_free_memory
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t
-from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
-from pactsite.parallel import release_free_memory
+from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"

@@ -3,9 +3,9 @@
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
 every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
-build finding nothing changed needs in `summary.pickle`, see `pactsite.freshness`; the rest
+build finding nothing changed needs in `summary.pickle`, see `pactsite.cache.freshness`; the rest
 in `state.pickle`, the bodies' HTML beside it in `state-html.bin`, see
-`pactsite.stored_html`, with the changes of quick rebuilds since appended to
+`pactsite.cache.stored_html`, with the changes of quick rebuilds since appended to
 `state.journal`).
 The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
@@ -28,10 +28,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pactsite.artifact import OutputFile, PageJob
-from pactsite.audit import BodySource
-from pactsite.bodies import render_bodies_cached
-from pactsite.build import (
+from pactsite.build.bodies import render_bodies_cached
+from pactsite.build.pipeline import (
     BuildOptions,
     BuildRecord,
     BuildReport,
@@ -44,8 +42,9 @@ from pactsite.build import (
     page_jobs,
     template_environment,
 )
-from pactsite.cache import CACHE_DIR
-from pactsite.freshness import (
+from pactsite.build.spill import OutputFile, PageJob
+from pactsite.build.write import update_in_place
+from pactsite.cache.freshness import (
     SUMMARY_FILE,
     Look,
     Places,
@@ -66,9 +65,10 @@ from pactsite.freshness import (
     unchanged_report,
     written_outputs,
 )
-from pactsite.linkcheck import check_page_links
-from pactsite.links import link_site
-from pactsite.markup import LinkRef, RenderedBody
+from pactsite.cache.store import CACHE_DIR
+from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
+from pactsite.content.sources import split_front_matter
+from pactsite.content.textfile import read_text
 from pactsite.model import Kind
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import guide_candidates, locate_guide
@@ -80,13 +80,13 @@ from pactsite.outputs.pages import (
     entry_page,
     render_pages_recorded,
 )
-from pactsite.outputs.search import update_search_index
-from pactsite.sources import split_front_matter
-from pactsite.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
-from pactsite.textfile import read_text
-from pactsite.theme import theme_folders
+from pactsite.outputs.search.index import update_search_index
+from pactsite.render.audit import BodySource
+from pactsite.render.linkcheck import check_page_links
+from pactsite.render.links import link_site
+from pactsite.render.markup import LinkRef, RenderedBody
+from pactsite.render.theme import theme_folders
 from pactsite.urls import UrlScheme, output_path
-from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
 JOURNAL_FILE = "state.journal"
@@ -181,7 +181,7 @@ def build_incremental(
 
 def input_places(root: Path, out_dir: Path) -> Places:
     """Where the files are that a build of the site `root` may read."""
-    folders = [root, *theme_folders(root), Path(__file__).parent]
+    folders = [root, *theme_folders(root), Path(__file__).parent.parent]
     candidates = [str(path.absolute()) for path in guide_candidates(root)]
     guide = locate_guide(root)
     first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)

@@ -13,26 +13,19 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob, SpilledTexts
-from pactsite.assemble import Visibility, assemble_site
-from pactsite.audit import BodySource, audit_network, audit_placeholders, is_placeholder_warning
-from pactsite.bodies import start_rendering
+from pactsite.build.bodies import start_rendering
+from pactsite.build.spill import OutputFile, PageJob, SpilledTexts
+from pactsite.build.workers import release_free_memory
+from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
-from pactsite.cache import CACHE_DIR, Cache
-from pactsite.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.cache.pages import render_pages_cached, site_digest
+from pactsite.cache.store import CACHE_DIR, Cache
+from pactsite.content.assemble import Visibility, assemble_site
+from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
+from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
-from pactsite.graph import network_graph
-from pactsite.linkcheck import check_rendered_links
-from pactsite.links import (
-    LinkedSite,
-    LinkIndex,
-    ResolvedLinks,
-    build_index,
-    resolve_links,
-    rewrite_links,
-)
-from pactsite.markup import RenderedBody
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
@@ -57,18 +50,30 @@ from pactsite.outputs.pages import (
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search import INDEX_FOLDER, start_search_index
+from pactsite.outputs.search.index import INDEX_FOLDER, start_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
-from pactsite.pagecache import render_pages_cached, site_digest
-from pactsite.parallel import release_free_memory
-from pactsite.related import relate_entries
-from pactsite.sources import SourceKind, Sources, listed_sources, read_sources
-from pactsite.theme import Theme, locate_theme, make_environment
-from pactsite.timeline import is_past, is_running, next_change
+from pactsite.render.audit import (
+    BodySource,
+    audit_network,
+    audit_placeholders,
+    is_placeholder_warning,
+)
+from pactsite.render.graph import network_graph
+from pactsite.render.linkcheck import check_rendered_links
+from pactsite.render.links import (
+    LinkedSite,
+    LinkIndex,
+    ResolvedLinks,
+    build_index,
+    resolve_links,
+    rewrite_links,
+)
+from pactsite.render.markup import RenderedBody
+from pactsite.render.related import relate_entries
+from pactsite.render.theme import Theme, locate_theme, make_environment
 from pactsite.urls import UrlScheme
-from pactsite.write import publish
 
 Outline = tuple[bool, tuple[str, ...], tuple[tuple[str, int, bool], ...]]
 """Whether a body has text, its heading ids, and its links (target, line, is image)."""
