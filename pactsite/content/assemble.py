@@ -79,7 +79,7 @@ class Visibility:
 
 
 def assemble_site(
-    sources: Sources, config: SiteConfig, visibility: Visibility
+    sources: Sources, config: SiteConfig, urls: UrlScheme, visibility: Visibility
 ) -> tuple[Site, list[Diagnostic]]:
     """Validate all sources against the schema and build the site model with its indexes."""
     problems: list[Diagnostic] = []
@@ -113,7 +113,6 @@ def assemble_site(
                 entries.append(_without_own_pact(entry, problems))
                 texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
         problems.extend(found)
-    urls = UrlScheme(config.urls, config.base_url)
     entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
     problems.extend(_orphan_variants(entries))
