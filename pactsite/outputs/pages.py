@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import jinja2
