@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import platform
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,7 +21,8 @@ import nh3
 
 from pactsite import __version__
 from pactsite.build.workers import ChunkResults, iter_chunks
-from pactsite.cache.store import Cache, digest
+from pactsite.cache.keys import digest
+from pactsite.cache.store import Cache
 from pactsite.content.sources import ListedSource, read_source
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import from_plain, to_plain
@@ -45,9 +45,9 @@ class Bodies:
 def renderer_tag() -> str:
     """A hash of everything besides the text that decides a body's result: code and versions."""
     here = Path(__file__).parent.parent  # the package: _CODE is relative to it
-    code = b"".join(hashlib.sha256((here / name).read_bytes()).digest() for name in _CODE)
+    code = [(here / name).read_bytes() for name in _CODE]
     versions = f"{__version__} {markdown.__version__} {_nh3_version()} {platform.python_version()}"
-    return digest(versions, code, sys.implementation.cache_tag or "")
+    return digest(versions, *code, sys.implementation.cache_tag or "")
 
 
 def _nh3_version() -> str:

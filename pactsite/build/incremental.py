@@ -37,7 +37,6 @@ from pactsite.build.pipeline import (
     Outline,
     build,
     build_recorded,
-    content_hash,
     outline,
     page_jobs,
     template_environment,
@@ -65,7 +64,7 @@ from pactsite.cache.freshness import (
     unchanged_report,
     written_outputs,
 )
-from pactsite.cache.store import CACHE_DIR
+from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
@@ -307,7 +306,7 @@ def _rebuild_changed(
         return None
     files, page_reads = rerendered
     record, summary = state.record, state.summary
-    written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
+    written = [f for f in files if record.outputs.get(str(f.path)) != digest(f.content)]
     search = _search_index(written, record, out_dir)
     if search is None:
         return None
@@ -319,7 +318,7 @@ def _rebuild_changed(
         token=secrets.token_hex(8),
         html=html,
         outlines=outlines,
-        hashes={str(f.path): content_hash(f.content) for f in written},
+        hashes={str(f.path): digest(f.content) for f in written},
         removed=frozenset(removed),
         reads=page_reads,
     )

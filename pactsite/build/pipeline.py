@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -19,8 +18,9 @@ from pactsite.build.workers import release_free_memory
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
+from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.pages import render_pages_cached, site_digest
-from pactsite.cache.store import CACHE_DIR, Cache
+from pactsite.cache.store import Cache
 from pactsite.content.assemble import Visibility, assemble_site
 from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
 from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
@@ -320,7 +320,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         files.append(build_report_page(checked.warnings, checked.config.language))
         late = functools.partial(_finish_index, indexing, files if record else [])
         index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
-    hashes.update((str(f.path), content_hash(f.content)) for f in index.files if record)
+    hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
     report = BuildReport(
         files=len(files) + len(index.files),
         pages=len(stage.pages),
@@ -336,14 +336,9 @@ def _finish_index(
     indexing: SearchIndexing, hashed: Sequence[OutputFile]
 ) -> tuple[list[OutputFile], tuple[SearchIndex, dict[str, str]]]:
     """The search index files, once made; and the hashes of `hashed`, taken meanwhile."""
-    hashes = {str(f.path): content_hash(f.content) for f in hashed}
+    hashes = {str(f.path): digest(f.content) for f in hashed}
     index = indexing.finish()
     return index.files, (index, hashes)
-
-
-def content_hash(content: bytes) -> str:
-    """A short hash of a file's bytes, to tell whether a rebuilt file differs."""
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def render_site(
@@ -401,8 +396,8 @@ def template_environment(
 def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
     """Every page of the site but the help pages, with its template and data.
 
-    The pages that list the whole site come first (`WIDE_TEMPLATES`): they are the largest
-    (2 MB at 5,000 pages), and are rendered by workers of their own while this process
+    The pages that list the whole site come first (`WIDE_TEMPLATES`): they are the largest,
+    and are rendered by workers of their own while this process
     holds least.
     """
     config, site = checked.config, checked.site
@@ -519,8 +514,8 @@ def spill_linked_bodies(
     """The site with each body's links and images rewritten, its HTML in the spill file.
 
     Takes the bodies out of `bodies` one by one: each is let go as soon as its linked copy
-    is spilled (holding both copies of every body, 32 MB each at 5,000 pages, was the
-    build's peak). Each page reads one or two bodies; the others wait in the spill file.
+    is spilled (holding both copies of every body was the build's peak). Each page reads
+    one or two bodies; the others wait in the spill file.
     """
     linked_html = rewrite_links(_taken(bodies), resolved)
     return resolved.linked(SpilledTexts(apply_images(linked_html, images)))

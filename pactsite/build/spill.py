@@ -1,8 +1,8 @@
 """What the output stages produce and the writer writes: a file by relative path.
 
 A build holds every output file until it publishes them, and their bytes are most of a
-build's memory (about 240 MB at 5,000 pages, and more than linear in the pages, since the
-directory and network pages list them all). So an OutputFile keeps contents of more than a
+build's memory (more than linear in the pages, since the directory and network pages list
+them all). So an OutputFile keeps contents of more than a
 few KB in a spill file: an anonymous temporary file that the bytes are appended to once
 and read back from whenever `content` is asked for. They then live in the operating
 system's file cache, which can write them out and drop them under memory pressure, and
@@ -108,8 +108,8 @@ _codecs = _Codecs()
 def compress(data: bytes) -> bytes:
     """`data` compressed for a moment's transfer or the build cache: fast, about a quarter.
 
-    Zstandard at its fastest level: three times faster than zlib's fastest at a slightly
-    better ratio (its 1.0 CPU seconds at 5,000 pages were 4 % of a cold build).
+    Zstandard at its fastest level: much faster than zlib's fastest at a slightly better
+    ratio (bench/RESULTS.md).
     """
     return _codecs.compressor.compress(data)
 
@@ -227,7 +227,7 @@ class PlacedTexts(Mapping[str, str], Generic[Place]):
 class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
     """Texts by key kept in the spill file like large output files, each read back and
     decoded when looked up: for the bodies' HTML, which the whole build holds but each page
-    reads one or two of (32 MB at 5,000 pages). Forked workers read them from the same file.
+    reads one or two of. Forked workers read them from the same file.
     """
 
     __slots__ = ("_places",)

@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
-import hashlib
 import os
 import pickle
 import stat
@@ -31,9 +30,8 @@ from typing import IO, Any
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
+from pactsite.cache.keys import CACHE_DIR, digest
 
-CACHE_DIR = ".pactsite-cache"
-"""The build cache folder in the site folder (as `pactsite.cache.store.CACHE_DIR`)."""
 SUMMARY_FILE = "summary.pickle"
 _RACY_NS = 2_000_000_000
 _FORMAT = 3
@@ -206,7 +204,7 @@ def _file_hash(path: str) -> int:
         data = Path(path).read_bytes()
     except OSError:
         return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
+    return int(digest(data)[:15], 16)  # 60 bits: positive, so that its negative marks a hash
 
 
 def written_outputs(out_dir: Path, files: Collection[str]) -> tuple[frozenset[str], Folders]:

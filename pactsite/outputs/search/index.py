@@ -29,7 +29,7 @@ the page offers the nearest site words. No WebAssembly and no ranges of pages to
 a query of two words loads a few small files, then one file per result shown.
 
 Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
-them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here a quick
+them all and its process was the build's memory peak. Here a quick
 rebuild rewrites the page's own file and the files of the stems whose weight on the page
 changed and of the words it gained or lost, read from the previous index.
 """
