@@ -14,7 +14,6 @@ import jinja2
 
 from pactsite.build.bodies import Bodies, start_rendering
 from pactsite.build.spill import OutputFile, PageJob, SpilledTexts
-from pactsite.build.workers import release_free_memory
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
@@ -451,15 +450,12 @@ def _complete_rendering(
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = [*build_open_data(site, config, urls), *build_directory_cards(site, env)]
-    release_free_memory()  # after each larger stage: see `release_free_memory`
     admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
     files += build_feeds(site, config, urls, checked.linked.html, now)
-    release_free_memory()
     files += build_calendars(site, config, urls, now)
     files += admin
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
-    release_free_memory()
     _stop_on(checked, broken)
     return files
 

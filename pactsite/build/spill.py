@@ -21,11 +21,17 @@ from typing import Any, Generic, TypeVar
 
 import zstandard
 
+from pactsite.build.workers import release_free_memory
+
 SPILL_MIN = 4096
 """Contents smaller than this stay in memory: spilling them saves too little to pay."""
 _SPILL_MAX = 1 << 30
 """A spill file that has grown this large takes no more: a new one is started, and the old
 one is deleted with the last file that reads from it (so `serve` does not grow one forever)."""
+
+
+_RELEASE_EVERY = 16 << 20
+"""Spilled bytes after which the C heap's free memory is given back to the system."""
 
 
 class _SpillFile:
@@ -63,6 +69,7 @@ class _Spill:
         self.lock = threading.Lock()
         self.file: _SpillFile | None = None
         self.enabled = True
+        self.since_release = 0
 
     def put(self, data: bytes) -> tuple[_SpillFile, int] | None:
         """Spill `data`; None where it must stay in memory."""
@@ -72,10 +79,16 @@ class _Spill:
             try:
                 if self.file is None or self.file.size + len(data) > _SPILL_MAX:
                     self.file = _SpillFile()
-                return self.file, self.file.append(data)
+                placed = self.file, self.file.append(data)
             except OSError:  # no temp folder, disk full: memory is always correct
                 self.file = None
                 return None
+            self.since_release += len(data)
+            if self.since_release >= _RELEASE_EVERY:
+                # the stages that make the bytes spilled here let go of as much in strings
+                self.since_release = 0
+                release_free_memory()
+            return placed
 
     def in_child(self) -> None:
         """After a fork: keep new contents in memory; the parent's file stays readable."""
