@@ -20,11 +20,9 @@ the whole build, which reuses the body and page caches.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import pickle
 import secrets
-import types
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -496,17 +494,3 @@ def _search_index(
         )
     except (OSError, ValueError, KeyError, TypeError):  # not the index the state knows
         return None
-
-
-def _mapping_proxy(values: dict[str, object]) -> types.MappingProxyType[str, object]:
-    """A read-only view of `values` (how a pickled view is restored)."""
-    return types.MappingProxyType(values)
-
-
-def _reduce_mapping_proxy(
-    proxy: types.MappingProxyType[str, object],
-) -> tuple[Callable[[dict[str, object]], object], tuple[dict[str, object]]]:
-    return _mapping_proxy, (dict(proxy),)
-
-
-copyreg.pickle(types.MappingProxyType, _reduce_mapping_proxy)  # type: ignore[arg-type]

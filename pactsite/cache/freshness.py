@@ -23,6 +23,7 @@ import os
 import pickle
 import stat
 import time
+import types
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -387,18 +388,26 @@ def dump(value: object, file: IO[bytes]) -> None:
 
 
 class _StatePickler(pickle.Pickler):
-    """A pickler that saves a slotted dataclass as `_restore(class, field values)`.
+    """A pickler that saves a slotted dataclass as `_restore(class, field values)`, and a
+    read-only mapping (the model's indexes) as one made again from a dict.
 
     Pickle's own way calls the dataclass's `__setstate__`, which looks up the class's fields
-    again for every object: a sixth of the time it took to load a 5,000-page state.
+    again for every object: a large part of loading the state (bench/RESULTS.md).
     """
 
     def reducer_override(self, obj: object) -> Any:
         cls: type = type(obj)
+        if cls is types.MappingProxyType:
+            return _read_only, (dict(obj),)  # type: ignore[call-overload]
         fields = _slot_fields(cls)
         if fields is None:
             return NotImplemented
         return _restore, (cls, tuple(getattr(obj, name) for name, _ in fields))
+
+
+def _read_only(values: dict[str, object]) -> types.MappingProxyType[str, object]:
+    """A read-only view of `values` (by name: pickle cannot name the proxy type itself)."""
+    return types.MappingProxyType(values)
 
 
 def _restore(cls: type, values: tuple[object, ...]) -> object:
