@@ -235,3 +235,14 @@ def test_nfd_file_names_from_macos_link_and_build(build_minimal: Build, minimal_
         "//div[@class='prose']//a/@href"
     )
     assert hrefs == ["/pakte/beta/aktuelles/gruesse/"]
+
+
+def test_a_network_whose_accessibility_statement_says_nothing_of_sign_language_builds(
+    build_minimal: Build, minimal_site: Path
+) -> None:
+    statement = minimal_site / "content/pages/barrierefreiheit.md"
+    statement.write_text("---\ntitle: Barrierefreiheit\n---\nBarrieren melden\n", "utf-8")
+    run, public = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    header = parse_page(public / "index.html").xpath("//nav[@class='service-nav']//a")
+    assert [a.get("href") for a in header] == ["/barrierefreiheit/"]
