@@ -22,6 +22,10 @@ def _appends(base_url: str) -> bool:
     return urljoin(base_url, "a/b") == base_url + "a/b"
 
 
+SEARCH_SEGMENT = "suche"
+NETWORK_SEGMENT = "netzwerk"
+"""The fixed top-level segments of the search and network pages (not configurable)."""
+
 _KIND_SECTION = {Kind.NEWS: "news", Kind.PROJECT: "projects", Kind.EVENT: "events"}
 
 
@@ -80,6 +84,14 @@ class UrlScheme:
         """The overview of all funds."""
         return f"/{self.patterns.funds}/"
 
+    def search(self) -> str:
+        """The search page."""
+        return f"/{SEARCH_SEGMENT}/"
+
+    def network(self) -> str:
+        """The network's page: the map of links between the pacts, and the embeds."""
+        return f"/{NETWORK_SEGMENT}/"
+
     def sectors(self) -> str:
         """The overview of all sectors."""
         return f"/{self.patterns.sectors}/"
@@ -137,7 +149,7 @@ class UrlScheme:
                 p.events,
                 p.sectors,
                 p.funds,
-                "netzwerk",
+                NETWORK_SEGMENT,
                 "dateien",
                 "css",
                 "404",

@@ -23,7 +23,6 @@ from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
 from pactsite.outputs import Pagination
 from pactsite.urls import UrlScheme, output_path
 
-SEARCH_URL = "/suche/"
 Finished = TypeVar("Finished")
 
 
@@ -33,8 +32,8 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
         PageJob("/", "home.html", _home(site, config, now)),
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
-        PageJob("/netzwerk/", "network.html", {}),
-        PageJob(SEARCH_URL, "search.html", {}),
+        PageJob(urls.network(), "network.html", {}),
+        PageJob(urls.search(), "search.html", {}),
         *_section_pages(site, config, urls, now),
         *_pact_pages(site, config, urls, now),
         *_entry_pages(site),
