@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pactsite.build.bodies import render_bodies_cached
+from pactsite.build.linkcheck import check_page_links
 from pactsite.build.pipeline import (
     BuildOptions,
     BuildRecord,
@@ -79,7 +80,6 @@ from pactsite.outputs.pages import (
 )
 from pactsite.outputs.search.index import update_search_index
 from pactsite.render.audit import BodySource
-from pactsite.render.linkcheck import check_page_links
 from pactsite.render.links import link_site
 from pactsite.render.markup import LinkRef, RenderedBody
 from pactsite.render.theme import theme_folders

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from pactsite.build.bodies import Bodies, start_rendering
+from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import OutputFile, PageJob, SpilledTexts
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
@@ -65,7 +66,6 @@ from pactsite.render.audit import (
     is_placeholder_warning,
 )
 from pactsite.render.graph import network_graph
-from pactsite.render.linkcheck import check_rendered_links
 from pactsite.render.links import (
     LinkedSite,
     LinkIndex,
