@@ -40,7 +40,7 @@ from pactsite.build.pipeline import (
     page_jobs,
     template_environment,
 )
-from pactsite.build.spill import OutputFile, PageJob
+from pactsite.build.spill import OutputFile
 from pactsite.build.write import update_in_place
 from pactsite.cache.freshness import (
     SUMMARY_FILE,
@@ -68,6 +68,7 @@ from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, writ
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind
+from pactsite.outputs import PageJob
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import guide_candidates, locate_guide
 from pactsite.outputs.images import apply_images

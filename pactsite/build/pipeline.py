@@ -14,7 +14,7 @@ import jinja2
 
 from pactsite.build.bodies import Bodies, start_rendering
 from pactsite.build.linkcheck import check_rendered_links
-from pactsite.build.spill import OutputFile, PageJob, SpilledTexts
+from pactsite.build.spill import OutputFile, SpilledTexts
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
@@ -27,6 +27,7 @@ from pactsite.content.sources import SourceKind, Sources, listed_sources, read_s
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
+from pactsite.outputs import PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (

@@ -15,7 +15,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
 
@@ -263,12 +262,3 @@ class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain texts (a spill file belongs to the process that wrote it)."""
         return dict, (dict(self.items()),)
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One HTML page to render: its URL, template and template data."""
-
-    url: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)

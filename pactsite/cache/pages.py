@@ -24,10 +24,11 @@ from typing import Any
 
 import jinja2
 
-from pactsite.build.spill import OutputFile, PageJob, compress, decompress
+from pactsite.build.spill import OutputFile, compress, decompress
 from pactsite.cache.keys import digest
 from pactsite.cache.store import Cache
 from pactsite.model import Entry, Pact, Site
+from pactsite.outputs import PageJob
 from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
 from pactsite.urls import UrlScheme
 

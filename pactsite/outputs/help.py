@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pactsite.build.spill import PageJob
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
+from pactsite.outputs import PageJob
 from pactsite.render.markup import Heading, render_bodies
 
 GUIDE_FILE = Path("docs") / "redaktion.md"

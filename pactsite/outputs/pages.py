@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 import jinja2
 
 from pactsite.build import workers as parallel
-from pactsite.build.spill import OutputFile, PageJob
+from pactsite.build.spill import OutputFile
 from pactsite.build.workers import ChunkResults, iter_chunks
 from pactsite.content.config import SiteConfig
 from pactsite.content.timeline import split_events
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
-from pactsite.outputs import Pagination
+from pactsite.outputs import PageJob, Pagination
 from pactsite.urls import UrlScheme, output_path
 
 Finished = TypeVar("Finished")
