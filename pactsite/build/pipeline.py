@@ -162,12 +162,8 @@ def check_recorded(root: Path, options: BuildOptions) -> tuple[CheckedSite, Body
     bodies, paths = read.bodies.rendered, read.paths()
     index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
     resolved, link_problems = resolve_links(bodies, paths, index)
-    warnings = read.bodies.warnings
-    if config.demo:  # a demonstration network's placeholders are meant so
-        warnings = [w for w in warnings if not is_placeholder_warning(w)]
-    else:
-        problems += audit_placeholders(root, CONFIG_FILE, read.sources, read.site)
-    problems += link_problems + warnings
+    warnings, placeholders = _editor_warnings(root, config, read)
+    problems += [*placeholders, *link_problems, *warnings]
     problems += audit_network(read.site) if read.network_loaded() else []
     images, found = check_images(root, read.site, bodies, paths, index)
     problems += found
@@ -237,6 +233,15 @@ def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions
             cache.close()
     problems += bodies.problems
     return _Read(sources, site, failed, body_sources, bodies, problems)
+
+
+def _editor_warnings(
+    root: Path, config: SiteConfig, read: _Read
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The bodies' audit warnings, and the placeholders still in the site's files."""
+    if config.demo:  # a demonstration network's placeholders are meant so
+        return [w for w in read.bodies.warnings if not is_placeholder_warning(w)], []
+    return read.bodies.warnings, audit_placeholders(root, CONFIG_FILE, read.sources, read.site)
 
 
 def _body_record(
