@@ -77,7 +77,7 @@ from pactsite.render.links import (
 )
 from pactsite.render.markup import RenderedBody
 from pactsite.render.related import relate_entries
-from pactsite.render.theme import Theme, locate_theme, make_environment
+from pactsite.render.theme import CompiledTemplates, Theme, locate_theme, make_environment
 from pactsite.urls import UrlScheme
 
 
@@ -394,7 +394,7 @@ def template_environment(
         folder = checked.root / CACHE_DIR / "templates"
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = CompiledTemplates(jinja2.FileSystemBytecodeCache(str(folder)))
     return env
 
 
