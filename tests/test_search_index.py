@@ -15,7 +15,7 @@ import pactsite.build.pipeline as pipeline
 from pactsite.build.pipeline import BuildOptions, build
 from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import BuildFailed, OutputError
-from pactsite.outputs import search
+from pactsite.outputs.search import index as search
 from pactsite.outputs.search.text import fold, search_entry, stem, words_of
 
 from conftest import Run, run_pactsite
