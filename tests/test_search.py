@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, Request, expect
 from test_accessibility import axe_violations
 
-from pactsite.outputs.search_text import fold, stem, words_of
+from pactsite.outputs.search.text import fold, stem, words_of
 
 from conftest import REPOSITORY, Run, parse_page
 from static_server import netlify_headers, serve
