@@ -156,7 +156,7 @@ def test_without_javascript_the_facet_pages_work(chromium: Browser, example_serv
     facet_link.click()
     assert page.url.endswith("/projekte/branche/chemie/")
     assert _visible_titles(page) == ["Qualifizierung für Arbeitslose in der Chemischen Industrie"]
-    assert "(1 aktiv)" in page.locator("summary").inner_text()
+    assert "(1 aktiv)" in page.locator("#projekt-filterbox > summary").inner_text()
     assert page.locator("#projekt-anzahl").inner_text() == "1 Projekt"
     page.get_by_role("link", name="Chemische Industrie – Filter entfernen").click()
     assert page.url.endswith("/projekte/")
