@@ -272,7 +272,9 @@ _NETWORK_PAGES = {
         "Anforderungen der BITV 2.0 (WCAG 2.1, Stufe AA) erfüllen. (Platzhalter: Ergebnis "
         "der eigenen Prüfung eintragen.)\n\n## Barriere melden\n\nE-Mail: "
         "barrierefreiheit@example.org (Platzhalter)\n\n## Schlichtungsverfahren\n\n"
-        "Angaben zur zuständigen Schlichtungsstelle (Platzhalter)\n",
+        "Angaben zur zuständigen Schlichtungsstelle (Platzhalter)\n\n## Gebärdensprache\n\n"
+        "Welche Informationen es in Deutscher Gebärdensprache gibt und wie Gehörlose Kontakt "
+        "aufnehmen (Platzhalter; die Kopfzeile jeder Seite verlinkt diesen Abschnitt).\n",
     ),
     "leichte-sprache": (
         "Leichte Sprache",

@@ -64,6 +64,14 @@ class UrlScheme:
         """The projects of one fund, with their budgets."""
         return f"/{self.patterns.funds}/{fund}/"
 
+    def funds(self) -> str:
+        """The overview of all funds."""
+        return f"/{self.patterns.funds}/"
+
+    def sectors(self) -> str:
+        """The overview of all sectors."""
+        return f"/{self.patterns.sectors}/"
+
     def sector(self, sector: str) -> str:
         """Everything of one sector across pacts."""
         return f"/{self.patterns.sectors}/{sector}/"

@@ -73,16 +73,20 @@ def test_each_pact_has_a_calendar_of_its_own_events(pinned_build: tuple[Run, Pat
     assert events_of(out / "pakte/worms/termine.ics") == {}
 
 
-def test_every_event_page_offers_its_own_ics_file(pinned_build: tuple[Run, Path]) -> None:
-    _, out = pinned_build
-    for page, uid in (
-        ("pakte/altmark/termine/treffen", ALTMARK_UID),
-        ("pakte/halle/termine/erfahrungsaustausch", HALLE_UID),
-    ):
-        html = parse_page(out / page / "index.html")
-        links = html.xpath("//main//a[normalize-space()='In den Kalender']/@href")
-        assert links == [f"/{page}.ics"]
-        assert set(events_of(out / f"{page}.ics")) == {uid}
+def test_upcoming_events_offer_their_ics_file_past_ones_do_not(
+    pinned_build: tuple[Run, Path],
+) -> None:
+    _, out = pinned_build  # on 1 January 2003: Altmark's meeting is ahead, Halle's is past
+    upcoming, past = "pakte/altmark/termine/treffen", "pakte/halle/termine/erfahrungsaustausch"
+    links = parse_page(out / upcoming / "index.html").xpath(
+        "//main//a[normalize-space()='In den Kalender']/@href"
+    )
+    assert links == [f"/{upcoming}.ics"]
+    assert set(events_of(out / f"{upcoming}.ics")) == {ALTMARK_UID}
+    page = parse_page(out / past / "index.html")
+    assert not page.xpath("//main//a[@type='text/calendar' or contains(@href, '.ics')]")
+    assert "bereits stattgefunden" in page.xpath("string(//main)")
+    assert set(events_of(out / f"{past}.ics")) == {HALLE_UID}  # the file stays for old links
 
 
 def test_lines_are_folded_and_text_escaped(minimal_site: Path, build_minimal: Build) -> None:

@@ -62,6 +62,8 @@ def test_so_wirts_profile_has_members_funders_join_and_website(example_build: Pa
 
 def test_so_wirts_project_runs_from_july_2005_to_december_2007(example_build: Path) -> None:
     page = example_build / "pakte/worms/projekte/so-wirts/index.html"
+    meta = _texts(page, "//header/p[@class='entry-meta']")[0]
+    assert meta == "abgeschlossen · So_WirtS! Worms · 1. Juli 2005 bis 31. Dezember 2007"
     facts = dict(
         zip(
             _texts(page, "//dl[@class='facts']//dt"),
@@ -69,14 +71,12 @@ def test_so_wirts_project_runs_from_july_2005_to_december_2007(example_build: Pa
             strict=True,
         )
     )
-    assert facts["Laufzeit"] == "1. Juli 2005 – 31. Dezember 2007"
-    assert facts["Stand"] == "abgeschlossen"
     assert facts["Förderung"] == "EU-Gemeinschaftsinitiative EQUAL"
 
 
 def test_press_note_is_dated_german_and_links_resolve(example_build: Path) -> None:
     page = example_build / PRESS_NOTE
-    assert _texts(page, "//dl//time") == ["22. Oktober 2002"]
+    assert _texts(page, "//p[@class='entry-meta']/time") == ["22. Oktober 2002"]
     hrefs = parse_page(page).xpath("//div[@class='prose']//a/@href")
     assert "/pakte/halle/termine/erfahrungsaustausch/" in hrefs
     assert "/pakte/altmark/termine/treffen/#ort" in hrefs

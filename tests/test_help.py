@@ -27,7 +27,7 @@ def test_help_page_has_the_guide_with_a_contents_list(example_build: Path) -> No
     assert len(contents) > 5 and {c.removeprefix("#") for c in contents} <= ids
     assert "pakte-leiste" in page.text_content()
     network = parse_page(example_build / "netzwerk/index.html")
-    assert "/hilfe/" in network.xpath("//main//a/@href")
+    assert "/hilfe/#leiste-zum-kopieren" in network.xpath("//main//a/@href")
 
 
 def test_a_new_site_gets_the_shipped_guide_and_a_site_can_bring_its_own(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ def _hrefs(page: Path, xpath: str) -> list[str]:
 
 def test_pages_show_which_pages_link_to_them(example_build: Path) -> None:
     event = example_build / "pakte/altmark/termine/treffen/index.html"
-    backlinks = _hrefs(event, "//section[@class='backlinks']//a/@href")
+    backlinks = _hrefs(event, "//section[@class='related']//a/@href")
     assert PRESS_NOTE in backlinks
     assert "/pakte/altmark/" in backlinks
 
@@ -35,7 +35,7 @@ def test_related_pages_come_from_other_pacts_by_shared_sectors(example_build: Pa
 
 def test_network_page_draws_the_pacts_and_their_cross_links(example_build: Path) -> None:
     page = parse_page(example_build / "netzwerk/index.html")
-    svg = page.xpath("//*[local-name()='svg']")[0]
+    svg = page.xpath("//figure[@class='network-graph']/*[local-name()='svg']")[0]
     assert svg.get("role") == "img" and svg.get("aria-labelledby")
     assert len(svg.xpath(".//*[local-name()='circle']")) == 6
     lines = svg.xpath(".//*[local-name()='line']")
@@ -44,8 +44,13 @@ def test_network_page_draws_the_pacts_and_their_cross_links(example_build: Path)
     assert not page.xpath("//script")
 
 
-def test_network_page_shows_webmasters_the_two_lines_to_paste(example_build: Path) -> None:
-    code = parse_page(example_build / "netzwerk/index.html").xpath("//pre/code")[0].text_content()
+def test_the_guide_shows_webmasters_the_two_lines_to_paste(example_build: Path) -> None:
+    network = parse_page(example_build / "netzwerk/index.html")
+    assert "/hilfe/#leiste-zum-kopieren" in network.xpath("//main//a/@href")
+    assert not network.xpath("//main//pre"), "the instructions for webmasters are on /hilfe/"
+    help_page = parse_page(example_build / "hilfe/index.html")
+    section = help_page.xpath("//section[@aria-labelledby='leiste-zum-kopieren']")[0]
+    code = section.xpath(".//pre/code")[0].text_content()
     assert code.splitlines() == [
         '<div id="pakte-leiste" data-pakt="altmark"></div>',
         '<script src="https://pakte.example.org/netzwerk/leiste.js" defer></script>',
@@ -131,7 +136,9 @@ def test_files_beside_the_markdown_are_published_and_linked(minimal_site: Path) 
     page.write_text(page.read_text() + "\n[Programm (PDF)](programm.pdf)\n", encoding="utf-8")
     out = minimal_site / "public"
     assert run_pactsite("build", "--site", str(minimal_site)).exit_code == 0
-    hrefs = _hrefs(out / "pakte/alpha/aktuelles/zweite-meldung/index.html", "//main//p/a/@href")
+    hrefs = _hrefs(
+        out / "pakte/alpha/aktuelles/zweite-meldung/index.html", "//div[@class='prose']//a/@href"
+    )
     assert hrefs == ["/dateien/pacts/alpha/news/programm.pdf"]
     assert (out / "dateien/pacts/alpha/news/programm.pdf").read_bytes() == b"%PDF-1.4\n"
 

@@ -93,11 +93,8 @@ def test_the_entry_page_and_its_cards_name_every_pact_it_belongs_to(minimal_site
     code, stderr, out = _build(minimal_site)
     assert code == 0, stderr
     page = parse_page(out / "pakte/alpha/aktuelles/erste-meldung/index.html")
-    facts = {
-        dt.text_content(): dt.getnext().xpath(".//a/@href")
-        for dt in page.xpath("//dl[@class='facts']//dt")
-    }
-    assert facts["Pakte"] == ["/pakte/alpha/", "/pakte/beta/"]
+    meta = page.xpath("//header/p[@class='entry-meta']//a/@href")
+    assert meta == ["/pakte/alpha/", "/pakte/beta/"]
     card = parse_page(out / "pakte/beta/aktuelles/index.html").xpath(
         f"//article[.//a/@href='{NEWS_URL}']//p[@class='card__meta']//a/@href"
     )

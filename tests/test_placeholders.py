@@ -39,7 +39,7 @@ def test_a_new_network_lists_every_placeholder_and_strict_refuses_to_publish_it(
         "content/pacts/beispiel/pact.yaml:5: warning: placeholder text ('Platzhalter') would "
         "go live",
         "content/pages/barrierefreiheit.md:6: warning: placeholder text ('Platzhalter') would "
-        "go live (also in lines 10, 14, 18)",
+        "go live (also in lines 10, 14, 18, 22)",
         "content/pages/datenschutz.md:6: warning: the Datenschutzerklärung is still a template: "
         "it holds text marked 'Platzhalter' (also in lines 10, 14)",
         "content/pages/impressum.md:6: warning: the Impressum is still a template: it holds "

@@ -64,8 +64,10 @@ def test_dates_are_written_in_german(build_minimal: Build) -> None:
     _, out = build_minimal()
     meta = _texts(out / "pakte/alpha/aktuelles/erste-meldung/index.html", "//time")
     assert meta == ["22. Oktober 2002"]
-    event = _texts(out / "pakte/alpha/termine/treffen/index.html", "//dl//time")
-    assert event == ["16. Oktober 2002, 10:00 Uhr", "14:00 Uhr"]
+    event = _texts(out / "pakte/alpha/termine/treffen/index.html", "//p[@class='entry-meta']")
+    assert event[0].startswith("16. Oktober 2002, 10:00 bis 14:00 Uhr")
+    raw = (out / "pakte/alpha/termine/treffen/index.html").read_text(encoding="utf-8")
+    assert "16.\u00a0Oktober\u00a02002" in raw and "14:00</time>\u00a0Uhr" in raw
 
 
 def test_pact_profile_shows_members_by_kind_contact_join_and_website(build_minimal: Build) -> None:
@@ -233,3 +235,14 @@ def test_nfd_file_names_from_macos_link_and_build(build_minimal: Build, minimal_
         "//div[@class='prose']//a/@href"
     )
     assert hrefs == ["/pakte/beta/aktuelles/gruesse/"]
+
+
+def test_a_network_whose_accessibility_statement_says_nothing_of_sign_language_builds(
+    build_minimal: Build, minimal_site: Path
+) -> None:
+    statement = minimal_site / "content/pages/barrierefreiheit.md"
+    statement.write_text("---\ntitle: Barrierefreiheit\n---\nBarrieren melden\n", "utf-8")
+    run, public = build_minimal()
+    assert run.exit_code == 0, run.stderr
+    header = parse_page(public / "index.html").xpath("//nav[@class='service-nav']//a")
+    assert [a.get("href") for a in header] == ["/barrierefreiheit/"]

@@ -47,7 +47,54 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
         *_pact_pages(site, config, urls, now),
         *_entry_pages(site),
         *(_sector_page(site, urls, sector) for sector in config.sectors),
+        PageJob(urls.sectors(), "sectors.html", {"sectors": _sector_counts(site, config)}),
+        PageJob(urls.funds(), "funds.html", {"funds": _fund_counts(site, config)}),
     ]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counted:
+    """One sector or fund of an overview page, with how much the site has of it."""
+
+    slug: str
+    label: str
+    description: str = ""
+    pacts: int = 0
+    projects: int = 0
+    news: int = 0
+    events: int = 0
+
+
+def _sector_counts(site: Site, config: SiteConfig) -> list[Counted]:
+    """Every sector of the vocabulary, in its order, with its pacts, projects, news, events."""
+    return [
+        Counted(
+            slug=slug,
+            label=label,
+            pacts=sum(slug in p.sectors for p in site.pacts),
+            projects=sum(slug in p.sectors for p in site.projects),
+            news=sum(slug in n.sectors for n in site.news),
+            events=sum(slug in e.sectors for e in site.events),
+        )
+        for slug, label in config.sectors.items()
+    ]
+
+
+def _fund_counts(site: Site, config: SiteConfig) -> list[Counted]:
+    """Every fund, in the order of site.yaml, with its projects and the pacts they belong to."""
+    counted = []
+    for fund in config.funds.values():
+        funded = [p for p in site.projects if p.fund == fund.slug]
+        counted.append(
+            Counted(
+                slug=fund.slug,
+                label=fund.name,
+                description=fund.description,
+                pacts=len({key for p in funded for key in p.in_pacts}),
+                projects=len(funded),
+            )
+        )
+    return counted
 
 
 def _home(site: Site, config: SiteConfig, now: dt.datetime) -> dict[str, Any]:
