@@ -179,8 +179,9 @@ def serve_latency(site: Path, edits: int) -> list[Run]:
     serve has no --jobs: it uses its defaults (the cache, one worker per core).
     """
     command = [sys.executable, "-m", "pactsite", "serve", "--site", str(site), "--port", "0"]
+    english = {**os.environ, "PACTSITE_LANG": "en"}  # its "serving ... on URL" line is read
     child = subprocess.Popen(
-        command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=english
     )
     said: queue.Queue[str] = queue.Queue()
     assert child.stdout is not None
