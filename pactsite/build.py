@@ -65,7 +65,7 @@ from pactsite.pagecache import render_pages_cached, site_digest
 from pactsite.parallel import release_free_memory
 from pactsite.related import relate_entries
 from pactsite.sources import SourceKind, Sources, listed_sources, read_sources
-from pactsite.theme import Theme, locate_theme, make_environment
+from pactsite.theme import CompiledTemplates, Theme, locate_theme, make_environment
 from pactsite.timeline import is_past, is_running, next_change
 from pactsite.urls import UrlScheme
 from pactsite.write import publish
@@ -324,7 +324,7 @@ def template_environment(
         folder = checked.root / CACHE_DIR / "templates"
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = CompiledTemplates(jinja2.FileSystemBytecodeCache(str(folder)))
     return env
 
 

@@ -9,6 +9,8 @@ long as the string lives (27 MB of German Markdown in the parent at 5,000 pages)
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,6 +67,22 @@ def release_free_memory() -> None:
 _malloc_trim: Any = None
 """glibc's malloc_trim once looked up; False where the C library has none."""
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this forked process when `parent` ends, however it ends (on
+    Linux; elsewhere nothing is done): a killed build leaves no helper process behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    # The signal comes when the *thread* that forked ends: pactsite forks only from threads
+    # that outlive their helpers (the main thread, serve's rebuild thread).
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl: no signal would come
+        os._exit(1)
+
 
 def map_chunks(
     work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], jobs: int
@@ -105,7 +123,10 @@ def iter_chunks(
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     release_free_memory()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    parent = os.getpid()
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(parent,)
+    )
     _shared = (work, items)
     try:
         parts = pool.map(_work_on, bounds)  # forks all workers at its first task (see fork)

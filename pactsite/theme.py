@@ -80,6 +80,7 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,  # a new environment for every build: no need to stat templates
     )
+    env.bytecode_cache = CompiledTemplates()
     env.globals.update(globals_)
     env.globals["t"] = make_translate(theme.strings)
     env.globals["partial_cached"] = make_partial_cache(env)
@@ -87,6 +88,32 @@ def make_environment(
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
     return env
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled in this process, reused by its later builds (`serve`, tests) while
+    their source is unchanged; `behind` (the build cache's folder) serves the first build."""
+
+    def __init__(self, behind: jinja2.BytecodeCache | None = None) -> None:
+        self.behind = behind
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give the bucket the code compiled here before, or else that of `behind`."""
+        checksum, code = _COMPILED.get(bucket.key, ("", None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+        elif self.behind is not None:
+            self.behind.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep newly compiled code here and in `behind`."""
+        _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
+        if self.behind is not None:
+            self.behind.dump_bytecode(bucket)
+
+
+_COMPILED: dict[str, tuple[str, Any]] = {}
+"""Cache key: the template source's checksum and its compiled code, for every environment."""
 
 
 def make_partial_cache(env: jinja2.Environment) -> Callable[..., markupsafe.Markup]:

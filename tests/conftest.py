@@ -6,18 +6,33 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, Page, sync_playwright
 
 from pactsite.cli import main
 
 from static_server import netlify_headers, serve
 
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser, Page
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parent.parent
+
+
+BROWSER_FIXTURES = {"chromium", "page"}
+"""Fixtures that start Chromium: a test that uses one, even through other fixtures, is marked
+`browser` (`make test-fast` leaves those out)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a browser fixture `browser`."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -123,6 +138,8 @@ PAGE_KINDS = {
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS

@@ -297,6 +297,7 @@ def many_projects(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site / "public"
 
 
+@pytest.mark.slow  # builds 2,000 projects
 def test_at_two_thousand_projects_every_directory_page_stays_under_300_kb(
     many_projects: Path,
 ) -> None:
@@ -314,6 +315,7 @@ def test_at_two_thousand_projects_every_directory_page_stays_under_300_kb(
     assert len(cards["items"]) == MANY
 
 
+@pytest.mark.slow  # Java
 def test_the_pages_of_a_long_directory_pass_the_nu_html_checker(many_projects: Path) -> None:
     pages = [
         many_projects / "projekte" / path / "index.html"

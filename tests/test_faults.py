@@ -13,6 +13,8 @@ import pytest
 
 from conftest import FIXTURES, copy_site
 
+pytestmark = pytest.mark.faults
+
 PACTSITE = [sys.executable, "-m", "pactsite"]
 
 

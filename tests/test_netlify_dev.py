@@ -29,6 +29,8 @@ from pactsite.outputs.admin import DECAP_BASE, IDENTITY_SCRIPT
 from conftest import PAGE_KINDS, REPOSITORY, run_pactsite
 from static_server import headers_for, netlify_headers
 
+pytestmark = pytest.mark.slow  # Netlify CLI
+
 NETLIFY = REPOSITORY / "node_modules/.bin/netlify"
 DECAP_DIST = os.environ.get("PACTSITE_DECAP_DIST", "")
 READY_S = 120

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import re
 from array import array
 from collections import Counter
@@ -51,7 +52,7 @@ from pactsite.artifact import OutputFile, spill_here
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t
 from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
-from pactsite.parallel import release_free_memory
+from pactsite.parallel import die_with_parent, release_free_memory
 from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"
@@ -447,7 +448,10 @@ def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
     release_free_memory()
     receiving, sending = forking.Pipe(duplex=False)
     process = forking.Process(
-        target=_index_into, args=(pages, sending), name="pactsite-search", daemon=True
+        target=_index_into,
+        args=(pages, sending, os.getpid()),
+        name="pactsite-search",
+        daemon=True,
     )
     process.start()
     sending.close()
@@ -511,13 +515,14 @@ class SearchIndexing:
             process.join()
 
 
-def _index_into(pages: list[OutputFile], sending: Connection) -> None:
+def _index_into(pages: list[OutputFile], sending: Connection, parent: int) -> None:
     """The indexing process: send back the index, or the message of what went wrong.
 
     The pages' paths come first, then the files one by one (each freed once sent, so that
     no copy of the whole index is made for sending), then None. The files made wait for
     that in a spill file, not in memory.
     """
+    die_with_parent(parent)
     spill_here()
     try:
         index = build_search_index(pages)
