@@ -121,5 +121,5 @@ clean:
 
 ## netlify.toml: regenerate this repository's Netlify configuration from pactsite/deploy/
 ## (the same rules `pactsite init` writes for a network; a test checks they agree)
-netlify.toml: pactsite/deploy/headers.toml pactsite/scaffold.py $(INSTALLED)
-	$(BIN)/python -c "from pactsite.scaffold import repository_netlify_toml as t; print(t(), end='')" > $@
+netlify.toml: pactsite/deploy/headers.toml pactsite/editing/scaffold.py $(INSTALLED)
+	$(BIN)/python -c "from pactsite.editing.scaffold import repository_netlify_toml as t; print(t(), end='')" > $@

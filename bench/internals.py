@@ -7,7 +7,7 @@ that pinned internals: bytes held by a process, private attributes, how many pro
 at a moment. A test should fail when the site comes out wrong, not when a refactoring moves
 memory around, so they are measurements here; the tests keep the behaviour (exact bytes,
 results in order, stopped workers). Exits 1 if a figure misses its aim, for a reviewer who
-runs it before and after a change to pactsite/parallel.py, artifact.py or the build.
+runs it before and after a change to pactsite/build/workers.py, build/spill.py or the build.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-import pactsite.build as build_module
-import pactsite.parallel as parallel
-from pactsite.artifact import SPILL_MIN, OutputFile, SpilledTexts, spill_here
-from pactsite.build import BuildOptions, build, spill_linked_bodies
-from pactsite.links import LinkIndex, Target, resolve_links
-from pactsite.markup import LinkRef, RenderedBody
+import pactsite.build.pipeline as build_module
+import pactsite.build.workers as parallel
+from pactsite.build.pipeline import BuildOptions, build, spill_linked_bodies
+from pactsite.build.spill import SPILL_MIN, OutputFile, SpilledTexts, spill_here
+from pactsite.build.workers import iter_chunks, map_chunks, release_free_memory
 from pactsite.outputs.images import ImageSet
-from pactsite.parallel import iter_chunks, map_chunks, release_free_memory
+from pactsite.render.links import LinkIndex, Target, resolve_links
+from pactsite.render.markup import LinkRef, RenderedBody
 
 MINIMAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "minimal"
 

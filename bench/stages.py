@@ -2,7 +2,7 @@
 
     python bench/stages.py SITE_DIR [--jobs N] [--cache]
 
-Wraps the stage functions that pactsite.build calls with a timer (wall clock), builds into
+Wraps the stage functions that pactsite.build.pipeline calls with a timer (wall clock), builds into
 SITE_DIR/public, and prints seconds and share of the build for each stage. For where the
 time goes inside a stage, use a profiler, e.g. `pyinstrument -m pactsite build`.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pactsite.build as pipeline
+import pactsite.build.pipeline as pipeline
 
 STAGES = [
     "load_config", "read_sources", "assemble_site", "render_bodies_cached", "build_index",

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from pactsite import __version__
+from pactsite.build.workers import default_jobs
 from pactsite.buildinfo import BuildOptions, BuildReport
+from pactsite.cache.freshness import look
 from pactsite.diagnostics import (
     BuildFailed,
     Diagnostic,
@@ -22,11 +24,9 @@ from pactsite.diagnostics import (
     did_you_mean,
     sort_diagnostics,
 )
-from pactsite.freshness import look
+from pactsite.editing.reports import FORMATS, format_report, summary
 from pactsite.i18n import LANGUAGES, Text, render, site_language, t
 from pactsite.options import LANG_OPTION, SITE_OPTION, find_site
-from pactsite.parallel import default_jobs
-from pactsite.report import FORMATS, format_report, summary
 
 if TYPE_CHECKING:
     from pactsite.serve import Outcome
@@ -115,9 +115,9 @@ class _CommandsOfModules(click.Group):
     (or the list of commands), as Click's documentation shows for large command lines."""
 
     IMPORTED_LATE: ClassVar[dict[str, str]] = {
-        "new": "pactsite.editing:new_group",
-        "init": "pactsite.editing:init_command",
-        "codeowners": "pactsite.editing:codeowners_command",
+        "new": "pactsite.editing.commands:new_group",
+        "init": "pactsite.editing.commands:init_command",
+        "codeowners": "pactsite.editing.commands:codeowners_command",
     }
     """The editor commands: their module imports the whole validation, YAML included."""
 
@@ -241,7 +241,7 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
     seen = look(site_dir, target, options) if options.cache else None
     if seen is not None and seen.report is not None:
         return seen.report
-    from pactsite.incremental import build_incremental
+    from pactsite.build.incremental import build_incremental
 
     return build_incremental(site_dir, target, options, seen=seen)
 
@@ -265,7 +265,7 @@ def check_command(
     site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None, lang: str | None
 ) -> None:
     """Validate content and links without writing anything."""
-    from pactsite.build import verify
+    from pactsite.build.pipeline import verify
 
     language = _language(site_dir, lang)
     _need_site(site_dir, language)

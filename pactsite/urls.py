@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
-from pactsite.config import UrlPatterns
 from pactsite.model import Entry, Kind
 
 _NOT_PLAIN_PATH = re.compile(r"[:?#;\\\s]|//|(?:^|/)\.")
@@ -23,11 +22,28 @@ def _appends(base_url: str) -> bool:
     return urljoin(base_url, "a/b") == base_url + "a/b"
 
 
+SEARCH_SEGMENT = "suche"
+NETWORK_SEGMENT = "netzwerk"
+"""The fixed top-level segments of the search and network pages (not configurable)."""
+
 _KIND_SECTION = {Kind.NEWS: "news", Kind.PROJECT: "projects", Kind.EVENT: "events"}
 
 
 class UnsafeOutputPathError(ValueError):
     """A URL would be written outside the output folder."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UrlPatterns:
+    """The first path segment of each section; German by default."""
+
+    pacts: str = "pakte"
+    news: str = "aktuelles"
+    projects: str = "projekte"
+    events: str = "termine"
+    sectors: str = "branchen"
+    funds: str = "foerderung"
+    pagination: str = "seite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +83,14 @@ class UrlScheme:
     def funds(self) -> str:
         """The overview of all funds."""
         return f"/{self.patterns.funds}/"
+
+    def search(self) -> str:
+        """The search page."""
+        return f"/{SEARCH_SEGMENT}/"
+
+    def network(self) -> str:
+        """The network's page: the map of links between the pacts, and the embeds."""
+        return f"/{NETWORK_SEGMENT}/"
 
     def sectors(self) -> str:
         """The overview of all sectors."""
@@ -125,7 +149,7 @@ class UrlScheme:
                 p.events,
                 p.sectors,
                 p.funds,
-                "netzwerk",
+                NETWORK_SEGMENT,
                 "dateien",
                 "css",
                 "404",

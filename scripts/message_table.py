@@ -26,10 +26,10 @@ NOT_ABOUT_CONTENT = frozenset(
     {
         "pactsite/cli.py",
         "pactsite/i18n.py",
-        "pactsite/report.py",
+        "pactsite/editing/reports.py",
         "pactsite/outputs/report_page.py",
         "pactsite/outputs/schedule.py",
-        "pactsite/outputs/search.py",
+        "pactsite/outputs/search/index.py",
         "pactsite/serve/__init__.py",
     }
 )

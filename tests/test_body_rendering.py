@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from pactsite.audit import BodySource
-from pactsite.bodies import render_bodies_cached, start_rendering
-from pactsite.cache import Cache
-from pactsite.sources import listed_sources, read_sources
+from pactsite.build.bodies import render_bodies_cached, start_rendering
+from pactsite.cache.store import Cache
+from pactsite.content.sources import listed_sources, read_sources
+from pactsite.render.audit import BodySource
 
 from conftest import FIXTURES, copy_site
 
 
 @pytest.fixture(autouse=True)
 def _workers_for_few_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
 
 
 def _bodies(site: Path) -> dict[str, BodySource]:

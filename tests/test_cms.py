@@ -15,8 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, Route
 
-from pactsite.outputs.admin import DECAP_BASE, DECAP_INTEGRITY, DECAP_SCRIPT, IDENTITY_SCRIPT
-from pactsite.schema import (
+from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,
@@ -26,6 +25,7 @@ from pactsite.schema import (
     FieldSpec,
     FieldType,
 )
+from pactsite.outputs.admin import DECAP_BASE, DECAP_INTEGRITY, DECAP_SCRIPT, IDENTITY_SCRIPT
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 from static_server import headers_for, netlify_headers, serve

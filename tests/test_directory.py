@@ -69,8 +69,8 @@ def test_fund_page_totals_budgets_per_pact_and_says_what_is_missing(example_buil
         [c.text_content().strip() for c in tr.xpath("th|td")]
         for tr in page.xpath("//table[@class='budget-table']//tr")
     ]
-    assert ["BIB Halle", "10.000 Euro"] in rows
-    assert ["Summe", "10.000 Euro"] in rows
+    assert ["BIB Halle", "10.000\xa0Euro"] in rows
+    assert ["Summe", "10.000\xa0Euro"] in rows
     assert "1 Projekt ohne Angabe zum Budget ist nicht mitgezählt" in page.text_content()
 
 

@@ -22,7 +22,7 @@ import pytest
 from rnc2rng import parser as rnc_parser
 from rnc2rng import serializer as rnc_serializer
 
-from pactsite.markup import absolute_urls
+from pactsite.render.markup import absolute_urls
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 

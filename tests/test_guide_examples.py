@@ -38,7 +38,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from pactsite.schema import (
+from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pactsite.scaffold import SPECS
+from pactsite.editing.scaffold import SPECS
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 

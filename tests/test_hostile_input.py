@@ -32,7 +32,13 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pactsite.schema import EVENT_FIELDS, NEWS_FIELDS, PACT_FIELDS, PAGE_FIELDS, PROJECT_FIELDS
+from pactsite.content.schema import (
+    EVENT_FIELDS,
+    NEWS_FIELDS,
+    PACT_FIELDS,
+    PAGE_FIELDS,
+    PROJECT_FIELDS,
+)
 
 from conftest import FIXTURES, Run, copy_site, run_pactsite
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from types import MappingProxyType
 
-from pactsite.links import LinkIndex, Target, resolve_link
+from pactsite.render.links import LinkIndex, Target, resolve_link
 
 
 def _index() -> LinkIndex:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pactsite import __version__
-from pactsite.scaffold import repository_netlify_toml
+from pactsite.editing.scaffold import repository_netlify_toml
 
 from conftest import REPOSITORY, run_pactsite
 from static_server import netlify_headers

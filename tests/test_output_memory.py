@@ -12,14 +12,14 @@ from types import MappingProxyType
 
 import pytest
 
-from pactsite.artifact import SPILL_MIN, OutputFile, SpilledTexts
-from pactsite.build import BuildOptions, check, page_jobs, spill_linked_bodies
-from pactsite.cache import Cache
-from pactsite.links import LinkIndex, Target, resolve_links
-from pactsite.markup import LinkRef, RenderedBody
+from pactsite.build.pipeline import BuildOptions, check, page_jobs, spill_linked_bodies
+from pactsite.build.spill import SPILL_MIN, OutputFile, SpilledTexts
+from pactsite.build.workers import map_chunks
+from pactsite.cache.store import Cache
 from pactsite.outputs.images import ImageSet
 from pactsite.outputs.pages import WIDE_TEMPLATES
-from pactsite.parallel import map_chunks
+from pactsite.render.links import LinkIndex, Target, resolve_links
+from pactsite.render.markup import LinkRef, RenderedBody
 
 from conftest import FIXTURES, copy_site
 
@@ -58,7 +58,7 @@ def _make_files(sizes: list[int]) -> list[OutputFile]:
 def test_output_files_made_in_worker_processes_arrive_intact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
     sizes = [10, SPILL_MIN, SPILL_MIN * 50, 3, SPILL_MIN + 1, 100_000]
     files = map_chunks(_make_files, sizes, 2)
     assert [f.content for f in files] == [bytes([n % 251]) * n for n in sizes]
@@ -89,7 +89,7 @@ def test_spilled_texts_read_back_exactly_here_in_workers_and_after_pickling(
     assert spilled == texts
     assert list(spilled) == list(texts)
     assert "k3" in spilled and "k999" not in spilled
-    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
     monkeypatch.setattr(f"{__name__}._shared_texts", spilled)
     assert map_chunks(_first_letters, list(texts), 2) == [text[:12] for text in texts.values()]
     assert pickle.loads(pickle.dumps(spilled)) == texts

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from pactsite.build import BuildOptions, build
-from pactsite.parallel import iter_chunks, map_chunks
+from pactsite.build.pipeline import BuildOptions, build
+from pactsite.build.workers import iter_chunks, map_chunks
 
 from conftest import FIXTURES, copy_site
 
 
 @pytest.fixture(autouse=True)
 def _workers_for_few_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pactsite.parallel.MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
 
 
 def _lengths(chunk: Sequence[str]) -> list[int]:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pactsite import audit, markup
-from pactsite.audit import BodySource
+from pactsite.render import audit, markup
+from pactsite.render.audit import BodySource
 
 # Pieces of Markdown that the inline patterns and block processors look for, and prose.
 ATOMS = [

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from pactsite.scaffold import SPECS, entry_file, pact_file
-from pactsite.schema import FieldType, Validation, base_vocabularies, validate_fields
-from pactsite.yamldoc import parse_yaml
+from pactsite.content.schema import FieldType, Validation, base_vocabularies, validate_fields
+from pactsite.content.yamldoc import parse_yaml
+from pactsite.editing.scaffold import SPECS, entry_file, pact_file
 
 from conftest import Run, run_pactsite
 

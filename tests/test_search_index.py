@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pactsite.build as pipeline
-from pactsite.artifact import OutputFile
-from pactsite.build import BuildOptions, build
+import pactsite.build.pipeline as pipeline
+from pactsite.build.pipeline import BuildOptions, build
+from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import BuildFailed, OutputError
-from pactsite.outputs import search
-from pactsite.outputs.search_text import fold, search_entry, stem, words_of
+from pactsite.outputs.search import index as search
+from pactsite.outputs.search.text import fold, search_entry, stem, words_of
 
 from conftest import Run, run_pactsite
 

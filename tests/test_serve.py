@@ -514,7 +514,7 @@ def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 1
-    assert f"error: cannot watch {missing}: No such file or directory" in run.stderr
+    assert f"error: there is no site.yaml in {missing} or a folder above it" in run.stderr
     assert "Traceback" not in run.stderr
 
 

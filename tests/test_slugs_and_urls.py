@@ -9,9 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pactsite.config import UrlPatterns
 from pactsite.slugs import collision_key, heading_id, slug_from_filename, slugify
-from pactsite.urls import UnsafeOutputPathError, UrlScheme, output_path
+from pactsite.urls import UnsafeOutputPathError, UrlPatterns, UrlScheme, output_path
 
 
 def test_umlauts_and_sharp_s_are_transliterated() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from pactsite.theme import make_partial_cache
+from pactsite.render.theme import make_partial_cache
 
 
 def _environment(templates: dict[str, str]) -> tuple[jinja2.Environment, list[str]]:

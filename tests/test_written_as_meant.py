@@ -23,9 +23,9 @@ def test_cent_amounts_are_shown_with_cents_not_rounded(
     run, out = build_minimal()
     assert run.exit_code == 0, run.stderr
     page = parse_page(out / "pakte/alpha/projekte/qualifizierung/index.html")
-    assert "1.250,50 Euro" in page.text_content()
+    assert "1.250,50\xa0Euro" in page.text_content()
     fund = parse_page(out / "foerderung/lokales-kapital/index.html")
-    assert "1.250,50 Euro" in fund.text_content()
+    assert "1.250,50\xa0Euro" in fund.text_content()
     raw = (out / "projekte.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(raw), delimiter=";"))
     # with ';' as separator, German Excel reads a decimal comma as a number

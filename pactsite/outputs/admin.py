@@ -1,6 +1,6 @@
 """The web editor at /admin/: a Decap CMS configuration generated from the content schema.
 
-The collections, fields, required flags and vocabularies come from `pactsite.schema` and
+The collections, fields, required flags and vocabularies come from `pactsite.content.schema` and
 `site.yaml`, the same sources that validate content, so the editor cannot offer what the
 build would reject. Only this page loads third-party code (Decap CMS from unpkg, pinned,
 with Subresource Integrity).
@@ -15,11 +15,10 @@ from typing import Any
 
 import yaml
 
-from pactsite.artifact import OutputFile
-from pactsite.config import SiteConfig
-from pactsite.fieldhelp import explain
-from pactsite.model import MEMBER_KINDS, Site, Status
-from pactsite.schema import (
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
+from pactsite.content.fieldhelp import explain
+from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,
@@ -28,6 +27,7 @@ from pactsite.schema import (
     FieldSpec,
     FieldType,
 )
+from pactsite.model import MEMBER_KINDS, Site, Status
 
 DECAP_VERSION = "3.16.3"
 DECAP_BASE = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/"

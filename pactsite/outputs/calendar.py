@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pactsite.artifact import OutputFile
-from pactsite.config import SiteConfig
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
 from pactsite.model import Event, Site
 from pactsite.urls import UrlScheme, output_path
 

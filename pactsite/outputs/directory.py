@@ -18,10 +18,10 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob
-from pactsite.config import SiteConfig
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
 from pactsite.model import Project, Site, Status
-from pactsite.outputs.pages import Pagination
+from pactsite.outputs import PageJob, Pagination
 from pactsite.urls import UrlScheme
 
 PAGE_SIZE = 50

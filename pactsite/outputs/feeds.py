@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from pactsite.artifact import OutputFile
-from pactsite.config import SiteConfig
-from pactsite.markup import absolute_urls
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
 from pactsite.model import Entry, News, Site
+from pactsite.render.markup import absolute_urls
 from pactsite.urls import UrlScheme, output_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pactsite.artifact import PageJob
+from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
-from pactsite.markup import Heading, render_bodies
-from pactsite.textfile import read_text
+from pactsite.outputs import PageJob
+from pactsite.render.markup import Heading, render_bodies
 
 GUIDE_FILE = Path("docs") / "redaktion.md"
 HELP_URL = "/hilfe/"

@@ -27,13 +27,13 @@ from types import MappingProxyType
 import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
-from pactsite.links import ASSET_PREFIX, LinkIndex, resolve_link
-from pactsite.markup import RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, News, Project, Site
+from pactsite.render.links import ASSET_PREFIX, LinkIndex, resolve_link
+from pactsite.render.markup import RenderedBody, rewrite_targets
 
 WIDTHS = (480, 960, 1600)
 """Variant widths in pixels; an image is never made wider than it is."""

@@ -8,8 +8,8 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile
-from pactsite.config import SiteConfig
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
 from pactsite.model import Site
 from pactsite.urls import UrlScheme
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,28 +12,18 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from pactsite import parallel
-from pactsite.artifact import OutputFile, PageJob
-from pactsite.config import SiteConfig
+from pactsite.build import workers as parallel
+from pactsite.build.spill import OutputFile
+from pactsite.build.workers import ChunkResults, iter_chunks
+from pactsite.content.config import SiteConfig
+from pactsite.content.timeline import split_events
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
-from pactsite.parallel import ChunkResults, iter_chunks
-from pactsite.timeline import split_events
+from pactsite.outputs import PageJob, Pagination
 from pactsite.urls import UrlScheme, output_path
 
-SEARCH_URL = "/suche/"
 Finished = TypeVar("Finished")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pagination:
-    """Where a page stands in a paginated list."""
-
-    number: int
-    count: int
-    previous_url: str
-    next_url: str
 
 
 def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:
@@ -41,8 +32,8 @@ def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
         PageJob("/", "home.html", _home(site, config, now)),
         PageJob(urls.pacts(), "pacts.html", {}),
         PageJob("/404.html", "404.html", {}),
-        PageJob("/netzwerk/", "network.html", {}),
-        PageJob(SEARCH_URL, "search.html", {}),
+        PageJob(urls.network(), "network.html", {}),
+        PageJob(urls.search(), "search.html", {}),
         *_section_pages(site, config, urls, now),
         *_pact_pages(site, config, urls, now),
         *_entry_pages(site),
@@ -260,9 +251,6 @@ class ReadRecorder(Mapping[str, str]):
 Rendered = tuple[OutputFile | Diagnostic, frozenset[str]]
 """A rendered page (or its template error) and the body keys it read."""
 
-_shared: tuple[Sequence[PageJob], jinja2.Environment, UrlScheme] | None = None
-"""What forked page workers render from: set just before the workers start."""
-
 
 def render_pages(
     jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int = 1
@@ -318,59 +306,54 @@ def iter_pages_finished(
     The workers start in this call, before the first result is asked for: the caller can do
     other work meanwhile. It must iterate the results to the end or `close` them.
     """
-    global _shared, _finish
     for name in dict.fromkeys(job.template for job in jobs):  # compile once, before forking
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
-    _shared, _finish = (jobs, env, urls), finish
+    # the workers are forked with `work` (and what it holds): nothing of it is pickled
+    work = functools.partial(_render_indices, jobs, env, urls, finish)
     gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
     wide = next((n for n, job in enumerate(jobs) if job.template not in WIDE_TEMPLATES), len(jobs))
     try:
         if wide and len(jobs) // parallel.MIN_ITEMS_PER_WORKER > 1:
             # workers of their own, gone before the others start: rendering a page that
-            # lists the whole site makes a worker copy much of the site model (refcounts),
-            # 38 MB against 22 MB at 5,000 pages
-            first = iter_chunks(_render_indices, range(wide), workers, heavy=True)
+            # lists the whole site makes a worker copy much of the site model (refcounts)
+            first = iter_chunks(work, range(wide), workers, heavy=True)
             rest: range | None = range(wide, len(jobs))
         else:
-            first, rest = iter_chunks(_render_indices, range(len(jobs)), workers), None
+            first, rest = iter_chunks(work, range(len(jobs)), workers), None
     except BaseException:
-        _let_go()
+        gc.unfreeze()
         raise
-    return _pages_finished(first, rest, workers)
+    return _pages_finished(work, first, rest, workers)
 
 
 def _pages_finished(
-    first: ChunkResults[Any], rest: range | None, workers: int
+    work: Callable[[Sequence[int]], list[Any]],
+    first: ChunkResults[Any],
+    rest: range | None,
+    workers: int,
 ) -> Generator[Any, None, None]:
     """The results of the first workers, then of those for the `rest` of the jobs."""
     running = first
     try:
         yield from first
         if rest is not None:
-            running = iter_chunks(_render_indices, rest, workers)
+            running = iter_chunks(work, rest, workers)
             yield from running
     finally:
         running.close()
         first.close()
-        _let_go()
+        gc.unfreeze()  # the workers were forked with everything frozen
 
 
-def _let_go() -> None:
-    """End the sharing of `iter_pages_finished`'s jobs with the workers it forks."""
-    global _shared, _finish
-    gc.unfreeze()
-    _shared, _finish = None, None
-
-
-_finish: Callable[[Rendered], Any] | None = None
-"""What the page workers do with each rendered page before sending it: set with `_shared`."""
-
-
-def _render_indices(indices: Sequence[int]) -> list[Any]:
-    """Render and finish the shared jobs at `indices` (in a worker, or here)."""
-    assert _shared is not None and _finish is not None
-    jobs, env, urls = _shared
+def _render_indices(
+    jobs: Sequence[PageJob],
+    env: jinja2.Environment,
+    urls: UrlScheme,
+    finish: Callable[[Rendered], Any],
+    indices: Sequence[int],
+) -> list[Any]:
+    """Render and finish the jobs at `indices` (in a worker, or here)."""
     recorder = env.globals.get("html")
     results: list[Any] = []
     for index in indices:
@@ -378,7 +361,7 @@ def _render_indices(indices: Sequence[int]) -> list[Any]:
             recorder.reads = set()
         result = _render_one(jobs[index], env, urls)
         reads = recorder.reads if isinstance(recorder, ReadRecorder) else set()
-        results.append(_finish((result, frozenset(reads))))
+        results.append(finish((result, frozenset(reads))))
     return results
 
 

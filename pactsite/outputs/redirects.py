@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 from pactsite.model import Entry
 from pactsite.urls import UrlScheme, alias_url, output_path
 

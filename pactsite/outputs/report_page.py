@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
 from pactsite.i18n import Text, message_language, t
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile
-from pactsite.config import SiteConfig
+from pactsite.build.spill import OutputFile
+from pactsite.content.config import SiteConfig
 from pactsite.i18n import Text, t
 
 NEXT_BUILD_FILE = PurePosixPath(".pactsite/next-build.txt")

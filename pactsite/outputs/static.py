@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 
 ASSET_FOLDER = "dateien"
 

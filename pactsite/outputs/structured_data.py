@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from pactsite.config import SiteConfig
+from pactsite.content.config import SiteConfig
 from pactsite.model import Entry, Event, News, Pact, Project, Site
 from pactsite.urls import UrlScheme
 

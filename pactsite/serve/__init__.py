@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from pactsite.build import BuildOptions, BuildReport
+from pactsite.build.incremental import Memory, build_incremental
+from pactsite.build.pipeline import BuildOptions, BuildReport
 from pactsite.diagnostics import BuildFailed, Diagnostic, OutputError
 from pactsite.i18n import SOURCE_LANGUAGE, Text, render, t, verbatim
-from pactsite.incremental import Memory, build_incremental
 from pactsite.serve.debounce import Debouncer
 from pactsite.serve.server import LiveState, PreviewServer
 from pactsite.serve.watch import SiteWatcher

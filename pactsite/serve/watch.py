@@ -38,7 +38,7 @@ _WATCHED_EVENTS: list[type[FileSystemEvent]] = [
     DirMovedEvent,
 ]
 """Only changes: by default inotify also reports every file opened and closed, and every
-build opens every source. At 50,000 pages those events overflowed the kernel's queue, and
+build opens every source. On a large site those events overflowed the kernel's queue, and
 watchdog answered each overflow by walking the whole tree again, for minutes."""
 
 # What editors leave beside the file they edit: Emacs locks and autosaves (.#x, #x#),

@@ -1,6 +1,6 @@
 """Templates for new content files and new sites: pure functions that return file texts.
 
-Every field of a type comes from its field specs in `pactsite.schema`; required fields get
+Every field of a type comes from its field specs in `pactsite.content.schema`; required fields get
 a value so the file builds at once, optional fields are commented out with an example.
 """
 
@@ -13,9 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pactsite.fieldhelp import explain
-from pactsite.i18n import Text, t
-from pactsite.schema import (
+from pactsite.content.fieldhelp import explain
+from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,
@@ -24,6 +23,7 @@ from pactsite.schema import (
     FieldSpec,
     FieldType,
 )
+from pactsite.i18n import Text, t
 from pactsite.slugs import is_valid_slug, slugify
 
 T = FieldType

@@ -11,11 +11,11 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pactsite import coerce, misread
+from pactsite.content import coerce, misread
+from pactsite.content.yamldoc import Written, YamlDoc, quoted
 from pactsite.diagnostics import Diagnostic, did_you_mean
 from pactsite.i18n import Text, t
 from pactsite.model import MEMBER_KINDS, Status
-from pactsite.yamldoc import Written, YamlDoc, quoted
 
 
 class FieldType(Enum):

@@ -5,35 +5,29 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob, SpilledTexts
-from pactsite.assemble import Visibility, assemble_site
-from pactsite.audit import BodySource, audit_network, audit_placeholders, is_placeholder_warning
-from pactsite.bodies import start_rendering
+from pactsite.build.bodies import Bodies, start_rendering
+from pactsite.build.linkcheck import check_rendered_links
+from pactsite.build.spill import OutputFile, SpilledTexts
+from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
-from pactsite.cache import CACHE_DIR, Cache
-from pactsite.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.pages import render_pages_cached, site_digest
+from pactsite.cache.store import Cache
+from pactsite.content.assemble import Visibility, assemble_site
+from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
+from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
-from pactsite.graph import network_graph
-from pactsite.linkcheck import check_rendered_links
-from pactsite.links import (
-    LinkedSite,
-    LinkIndex,
-    ResolvedLinks,
-    build_index,
-    resolve_links,
-    rewrite_links,
-)
-from pactsite.markup import RenderedBody
 from pactsite.model import Kind, Site, Status
+from pactsite.outputs import PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -57,48 +51,82 @@ from pactsite.outputs.pages import (
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search import INDEX_FOLDER, start_search_index
+from pactsite.outputs.search.index import (
+    INDEX_FOLDER,
+    SearchIndex,
+    SearchIndexing,
+    start_search_index,
+)
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
-from pactsite.pagecache import render_pages_cached, site_digest
-from pactsite.parallel import release_free_memory
-from pactsite.related import relate_entries
-from pactsite.sources import SourceKind, Sources, listed_sources, read_sources
-from pactsite.theme import CompiledTemplates, Theme, locate_theme, make_environment
-from pactsite.timeline import is_past, is_running, next_change
+from pactsite.render.audit import (
+    BodySource,
+    audit_network,
+    audit_placeholders,
+    is_placeholder_warning,
+)
+from pactsite.render.graph import network_graph
+from pactsite.render.links import (
+    LinkedSite,
+    LinkIndex,
+    ResolvedLinks,
+    build_index,
+    resolve_links,
+    rewrite_links,
+)
+from pactsite.render.markup import RenderedBody
+from pactsite.render.related import relate_entries
+from pactsite.render.theme import CompiledTemplates, Theme, locate_theme, make_environment
 from pactsite.urls import UrlScheme
-from pactsite.write import publish
 
-Outline = tuple[bool, tuple[str, ...], tuple[tuple[str, int, bool], ...]]
-"""Whether a body has text, its heading ids, and its links (target, line, is image)."""
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What of a rendered body other pages and the page data depend on, beyond its HTML."""
+
+    has_text: bool
+    heading_ids: tuple[str, ...]
+    links: tuple[tuple[str, int, bool], ...]
+    """(target, line, is image) of each link: plain values, as the build state keeps them."""
+
+    def images(self) -> list[str]:
+        """The images the body shows, in order."""
+        return [target for target, _, is_image in self.links if is_image]
 
 
 def outline(body: RenderedBody, text: str) -> Outline:
-    """What of a rendered body other pages and the page data depend on, as plain values."""
+    """The outline of a rendered body whose Markdown text is `text`."""
     links = tuple((link.target, link.line, link.is_image) for link in body.links)
-    return bool(text), tuple(heading.id for heading in body.headings), links
+    return Outline(bool(text), tuple(heading.id for heading in body.headings), links)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckedSite:
-    """A site that passed validation: its model, linked bodies and theme."""
+    """A site that passed validation: its model, URLs, linked bodies, images and theme."""
 
     root: Path
     config: SiteConfig
+    urls: UrlScheme
     site: Site
     linked: LinkedSite
     theme: Theme
     warnings: tuple[Diagnostic, ...]
-    images: ImageSet = field(default_factory=ImageSet)
-    link_index: LinkIndex | None = None
-    """What the body links were resolved against (for rebuilding one body alone)."""
-    outlines: Mapping[str, Outline] = field(default_factory=dict)
-    """What of each body matters beyond its HTML (for rebuilding one body alone)."""
-    body_diagnostics: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    images: ImageSet
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyRecord:
+    """What a rebuild of one body alone needs to know of the check (kept by the cache)."""
+
+    link_index: LinkIndex
+    """What the body links were resolved against."""
+    outlines: Mapping[str, Outline]
+    """What of each body matters beyond its HTML."""
+    diagnostics: Mapping[str, tuple[Diagnostic, ...]]
     """The render, audit and link diagnostics of each body, by body key."""
-    front_matter: Mapping[str, str] = field(default_factory=dict)
-    """The front matter text of each Markdown file, by site-relative path (with the cache)."""
+    front_matter: Mapping[str, str]
+    """The front matter text of each Markdown file, by site-relative path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +134,7 @@ class BuildRecord:
     """What a whole build knew, so that the next build can redo only what an edit touches."""
 
     checked: CheckedSite
+    bodies: BodyRecord
     template_extras: Mapping[str, Any]
     """Template data computed from the whole site (related entries, the network graph) and
     the address of the help page."""
@@ -119,48 +148,26 @@ class BuildRecord:
 
 def check(root: Path, options: BuildOptions) -> CheckedSite:
     """Validate config, content and links; raise BuildFailed with every error found."""
+    return check_recorded(root, options)[0]
+
+
+def check_recorded(root: Path, options: BuildOptions) -> tuple[CheckedSite, BodyRecord]:
+    """Check the site like `check`; also return what a rebuild of one body alone needs."""
     config, problems = load_config(root)
     if config is None:
         raise BuildFailed(problems)
-    cache = Cache(root) if options.cache else None
-    # a body's HTML depends on its file alone: the workers read and render the bodies
-    # while this process reads the files too and assembles the site model
-    rendering = start_rendering(listed_sources(root), options.jobs, cache)
-    try:
-        sources, found = read_sources(root)
-        problems += found
-        visibility = Visibility(drafts=options.drafts, now=options.now)
-        site, found = assemble_site(sources, config, visibility)
-        problems += found
-        failed = {p.path for p in problems if p.is_error}  # the files that did not load
-        body_sources = _body_sources(site, sources, failed)
-        rendered = rendering.finish(body_sources)
-    finally:
-        rendering.close()
-        if cache is not None:
-            cache.close()
     urls = UrlScheme(config.urls, config.base_url)
-    bodies = rendered.rendered
-    problems += rendered.problems
-    hidden = [*site.hidden, *site.hidden.values()]
-    index = build_index(site, bodies, urls, sources.assets, hidden, failed)
-    paths = {k: s.path for k, s in body_sources.items()}
+    read = _read(root, config, urls, options)
+    problems += read.problems
+    bodies, paths = read.bodies.rendered, read.paths()
+    index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
     resolved, link_problems = resolve_links(bodies, paths, index)
-    warnings = rendered.warnings
-    if config.demo:  # a demonstration network's placeholders are meant so
-        warnings = [w for w in warnings if not is_placeholder_warning(w)]
-    else:
-        problems += audit_placeholders(root, CONFIG_FILE, sources, site)
-    # a network page that did not load would be reported once more as missing
-    network_loaded = not any(path.startswith("content/pages/") for path in failed)
-    problems += link_problems + warnings
-    problems += audit_network(site) if network_loaded else []
-    images, found = check_images(root, site, bodies, paths, index)
+    warnings, placeholders = _editor_warnings(root, config, read)
+    problems += [*placeholders, *link_problems, *warnings]
+    problems += audit_network(read.site) if read.network_loaded() else []
+    images, found = check_images(root, read.site, bodies, paths, index)
     problems += found
-    outlines = (
-        {k: outline(b, body_sources[k].text) for k, b in bodies.items()} if options.cache else {}
-    )
-    body_problems = [*rendered.problems, *link_problems, *warnings]
+    record = _body_record(read, index, [*link_problems, *warnings], options.cache)
     linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
@@ -168,18 +175,85 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     problems += found
     if has_errors(problems) or theme is None:
         raise BuildFailed(problems)
-    return CheckedSite(
+    checked = CheckedSite(
         root=root,
         config=config,
-        site=site,
+        urls=urls,
+        site=read.site,
         linked=linked,
         theme=theme,
         warnings=tuple(problems),
         images=images,
+    )
+    return checked, record
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The sources read, the site model and its rendered bodies, and what went wrong."""
+
+    sources: Sources
+    site: Site
+    failed: frozenset[str]
+    """The files that did not load."""
+    body_sources: dict[str, BodySource]
+    bodies: Bodies
+    problems: list[Diagnostic]
+
+    def paths(self) -> dict[str, str]:
+        """The site-relative file of each body, by body key."""
+        return {key: source.path for key, source in self.body_sources.items()}
+
+    def hidden(self) -> list[str]:
+        """The keys and files of the entries not shown (drafts, not yet or no longer)."""
+        return [*self.site.hidden, *self.site.hidden.values()]
+
+    def network_loaded(self) -> bool:
+        """Whether the network's pages loaded (else they would be reported once more)."""
+        return not any(path.startswith("content/pages/") for path in self.failed)
+
+
+def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions) -> _Read:
+    """Read the sources, assemble the site model and render its bodies."""
+    cache = Cache(root) if options.cache else None
+    # a body's HTML depends on its file alone: the workers read and render the bodies
+    # while this process reads the files too and assembles the site model
+    rendering = start_rendering(listed_sources(root), options.jobs, cache)
+    try:
+        sources, problems = read_sources(root)
+        visibility = Visibility(drafts=options.drafts, now=options.now)
+        site, found = assemble_site(sources, config, urls, visibility)
+        problems += found
+        failed = frozenset(p.path for p in problems if p.is_error)
+        body_sources = _body_sources(site, sources, failed)
+        bodies = rendering.finish(body_sources)
+    finally:
+        rendering.close()
+        if cache is not None:
+            cache.close()
+    problems += bodies.problems
+    return _Read(sources, site, failed, body_sources, bodies, problems)
+
+
+def _editor_warnings(
+    root: Path, config: SiteConfig, read: _Read
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The bodies' audit warnings, and the placeholders still in the site's files."""
+    if config.demo:  # a demonstration network's placeholders are meant so
+        return [w for w in read.bodies.warnings if not is_placeholder_warning(w)], []
+    return read.bodies.warnings, audit_placeholders(root, CONFIG_FILE, read.sources, read.site)
+
+
+def _body_record(
+    read: _Read, index: LinkIndex, found: Sequence[Diagnostic], cache: bool
+) -> BodyRecord:
+    """What a rebuild of one body needs: outlines and front matter only with the cache."""
+    bodies, sources = read.bodies.rendered, read.body_sources
+    return BodyRecord(
         link_index=index,
-        outlines=outlines,
-        front_matter={f.path: f.front_matter for f in sources.files} if options.cache else {},
-        body_diagnostics=_by_body(paths, body_problems),
+        outlines={k: outline(b, sources[k].text) for k, b in bodies.items()} if cache else {},
+        diagnostics=_by_body(read.paths(), [*read.bodies.problems, *found]),
+        front_matter={f.path: f.front_matter for f in read.sources.files} if cache else {},
     )
 
 
@@ -207,73 +281,69 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
-    return _build(root, out_dir, options)[0]
+    checked, _ = check_recorded(root, options)
+    return _build(checked, out_dir, options, record=False).report
 
 
 def build_recorded(
     root: Path, out_dir: Path, options: BuildOptions
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
-    hashes: dict[str, str] = {}
-    report, checked, stage, search_pages = _build(root, out_dir, options, hashes=hashes)
+    checked, bodies = check_recorded(root, options)
+    built = _build(checked, out_dir, options, record=True)
     record = BuildRecord(
         checked=checked,
-        template_extras=stage.extras,
-        reads=stage.reads,
-        outputs=hashes,
-        search_pages=search_pages,
+        bodies=bodies,
+        template_extras=built.stage.extras,
+        reads=built.stage.reads,
+        outputs=built.hashes,
+        search_pages=built.search_pages,
     )
-    return report, record
+    return built.report, record
 
 
-def _build(
-    root: Path, out_dir: Path, options: BuildOptions, *, hashes: dict[str, str] | None = None
-) -> tuple[BuildReport, CheckedSite, _PageStage, tuple[str, ...]]:
-    """The whole build; with `hashes`, also fill in a hash of every file written (by path).
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A build's report, its pages, and (when recorded) the hash of every file written."""
 
-    Also returns the pages in the search index, in the order of their ids.
-    """
-    checked = check(root, options)
+    report: BuildReport
+    stage: _PageStage
+    hashes: dict[str, str]
+    search_pages: tuple[str, ...]
+
+
+def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record: bool) -> _Built:
+    """Render every file of a checked site and publish them; the search index last."""
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     # not in `check`: the index is for visitors only. It is made while the rest is made.
     with start_search_index(stage.pages) as indexing:
         files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, checked.images)
-        if broken:
-            raise BuildFailed([*checked.warnings, *broken])
-        files += variants
+        _stop_on(checked, broken)
         upcoming = next_change(checked.site, checked.config.zone, options.now)
-        files.append(build_next_build(upcoming, checked.config))
+        files += [*variants, build_next_build(upcoming, checked.config)]
         files.append(build_report_page(checked.warnings, checked.config.language))
-        index: list[OutputFile] = []
-        search_pages: list[str] = []
-
-        def index_files() -> list[OutputFile]:
-            if hashes is not None:  # while the index is still being made
-                hashes.update((str(f.path), content_hash(f.content)) for f in files)
-            made = indexing.finish()
-            index.extend(made.files)
-            search_pages.extend(made.pages)
-            return index
-
-        publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), index_files))
-    files += index
-    if hashes is not None:
-        hashes.update((str(f.path), content_hash(f.content)) for f in index)
+        late = functools.partial(_finish_index, indexing, files if record else [])
+        index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
+    hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
     report = BuildReport(
-        files=len(files),
+        files=len(files) + len(index.files),
         pages=len(stage.pages),
         warnings=checked.warnings,
         next_change=upcoming,
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
-    return report, checked, stage, tuple(search_pages)
+    return _Built(report, stage, hashes, index.pages)
 
 
-def content_hash(content: bytes) -> str:
-    """A short hash of a file's bytes, to tell whether a rebuilt file differs."""
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+def _finish_index(
+    indexing: SearchIndexing, hashed: Sequence[OutputFile]
+) -> tuple[list[OutputFile], tuple[SearchIndex, dict[str, str]]]:
+    """The search index files, once made; and the hashes of `hashed`, taken meanwhile."""
+    hashes = {str(f.path): digest(f.content) for f in hashed}
+    index = indexing.finish()
+    return index.files, (index, hashes)
 
 
 def render_site(
@@ -301,7 +371,7 @@ def template_environment(
     """
     config, site = checked.config, checked.site
     today = now.astimezone(config.zone).date()
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     template_data = {
         "site": site,
         "config": config,
@@ -331,12 +401,12 @@ def template_environment(
 def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
     """Every page of the site but the help pages, with its template and data.
 
-    The pages that list the whole site come first (`WIDE_TEMPLATES`): they are the largest
-    (2 MB at 5,000 pages), and are rendered by workers of their own while this process
+    The pages that list the whole site come first (`WIDE_TEMPLATES`): they are the largest,
+    and are rendered by workers of their own while this process
     holds least.
     """
     config, site = checked.config, checked.site
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
     jobs = [*plan_directory(site, config, urls, statuses), *plan_pages(site, config, urls, now)]
     return sorted(jobs, key=lambda job: job.template not in WIDE_TEMPLATES)  # stable
@@ -356,8 +426,7 @@ def _render_page_stage(
     checked: CheckedSite, now: dt.datetime, workers: int, cache: bool
 ) -> _PageStage:
     """Render the HTML pages (the work of the worker processes)."""
-    config = checked.config
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     help_jobs, help_problems = plan_help(checked.root)
     extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
     env = template_environment(checked, now, extras, cache=cache)
@@ -367,9 +436,7 @@ def _render_page_stage(
         pages, problems, reads = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
     else:
         pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
-    problems += help_problems
-    if problems:
-        raise BuildFailed(problems)
+    _stop_on(checked, [*problems, *help_problems])
     return _PageStage(pages, env, extras, reads)
 
 
@@ -378,7 +445,7 @@ def _complete_rendering(
 ) -> list[OutputFile]:
     """The rendered pages and every other file, with the links of all of them checked."""
     config, site, env, pages = checked.config, checked.site, stage.env, stage.pages
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
     processed = checked.images.infos  # published as variants only: the originals carry EXIF
     content_files = collect_content_files(
@@ -389,18 +456,20 @@ def _complete_rendering(
     redirects = build_redirects(site.entries.values(), urls)
     network = build_network_files(site, config, urls, env)
     open_data = [*build_open_data(site, config, urls), *build_directory_cards(site, env)]
-    release_free_memory()  # after each larger stage: see `release_free_memory`
     admin = build_admin(site, config, checked.theme.strings["ui"])
     files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
     files += build_feeds(site, config, urls, checked.linked.html, now)
-    release_free_memory()
     files += build_calendars(site, config, urls, now)
     files += admin
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
-    release_free_memory()
-    if broken:
-        raise BuildFailed([*checked.warnings, *broken])
+    _stop_on(checked, broken)
     return files
+
+
+def _stop_on(checked: CheckedSite, problems: Sequence[Diagnostic]) -> None:
+    """The gate after a phase that found `problems`: fail with every diagnostic so far."""
+    if problems:
+        raise BuildFailed([*checked.warnings, *problems])
 
 
 def _render_pages_cached(
@@ -427,7 +496,7 @@ def _render_pages_cached(
     ]
     data["strings"] = theme.strings
     folders = [theme.site_templates, theme.folder / "templates"]
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     store = Cache(checked.root)
     try:
         results = render_pages_cached(
@@ -447,8 +516,8 @@ def spill_linked_bodies(
     """The site with each body's links and images rewritten, its HTML in the spill file.
 
     Takes the bodies out of `bodies` one by one: each is let go as soon as its linked copy
-    is spilled (holding both copies of every body, 32 MB each at 5,000 pages, was the
-    build's peak). Each page reads one or two bodies; the others wait in the spill file.
+    is spilled (holding both copies of every body was the build's peak). Each page reads
+    one or two bodies; the others wait in the spill file.
     """
     linked_html = rewrite_links(_taken(bodies), resolved)
     return resolved.linked(SpilledTexts(apply_images(linked_html, images)))

@@ -13,9 +13,21 @@ import click
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions
-from pactsite.codeowners import codeowners_text
-from pactsite.config import load_config
+from pactsite.content.config import load_config
+from pactsite.content.schema import base_vocabularies
+from pactsite.content.sources import CONTENT_DIR, PACT_PROFILE
+from pactsite.content.yamldoc import impossible_day
 from pactsite.diagnostics import BuildFailed, did_you_mean
+from pactsite.editing.codeowners import codeowners_text
+from pactsite.editing.scaffold import (
+    ENTRY_KINDS,
+    NewFile,
+    ScaffoldError,
+    deploy_files,
+    entry_file,
+    new_site,
+    pact_file,
+)
 from pactsite.i18n import (
     DEFAULT_SITE_LANGUAGE,
     SOURCE_LANGUAGE,
@@ -26,19 +38,7 @@ from pactsite.i18n import (
     verbatim,
 )
 from pactsite.options import LANG_OPTION, SITE_OPTION
-from pactsite.scaffold import (
-    ENTRY_KINDS,
-    NewFile,
-    ScaffoldError,
-    deploy_files,
-    entry_file,
-    new_site,
-    pact_file,
-)
-from pactsite.schema import base_vocabularies
 from pactsite.slugs import slug_from_filename
-from pactsite.sources import CONTENT_DIR, PACT_PROFILE
-from pactsite.yamldoc import impossible_day
 
 DATE_OPTION = click.option(
     "--date",
@@ -352,7 +352,7 @@ def init_command(directory: Path, title: str, source: str | None, lang: str | No
 def codeowners_command(site_dir: Path, output: Path | None, lang: str | None) -> None:
     """Write a CODEOWNERS file: each pact's folder needs its editors' approval."""
     _speak(lang or site_language(site_dir))
-    from pactsite.build import check  # the pipeline: only for this command
+    from pactsite.build.pipeline import check  # the pipeline: only for this command
 
     try:
         checked = check(site_dir, BuildOptions(now=dt.datetime.now(dt.UTC), drafts=True))

@@ -11,29 +11,17 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pactsite import misread
-from pactsite.coerce import CoercionError, to_bool, to_int, to_text, to_url
+from pactsite.content import misread
+from pactsite.content.coerce import CoercionError, to_bool, to_int, to_text, to_url
+from pactsite.content.textfile import read_text
+from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
 from pactsite.i18n import Text, t
 from pactsite.slugs import is_valid_slug
-from pactsite.textfile import read_text
-from pactsite.yamldoc import YamlDoc, parse_yaml
+from pactsite.urls import UrlPatterns
 
 CONFIG_FILE = "site.yaml"
 LANGUAGES = ("de", "en")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UrlPatterns:
-    """The first path segment of each section; German by default."""
-
-    pacts: str = "pakte"
-    news: str = "aktuelles"
-    projects: str = "projekte"
-    events: str = "termine"
-    sectors: str = "branchen"
-    funds: str = "foerderung"
-    pagination: str = "seite"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,7 +78,7 @@ class SiteConfig:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     demo: bool = False
     """A demonstration network: its example addresses and placeholder texts are meant so,
-    and are not reported (see `pactsite.audit`)."""
+    and are not reported (see `pactsite.render.audit`)."""
 
     @property
     def tag_authority(self) -> str:

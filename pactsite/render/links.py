@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import unquote
 
+from pactsite.content.sources import MARKDOWN_SUFFIXES, PACT_PROFILE
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
-from pactsite.markup import LinkRef, RenderedBody, rewrite_targets
 from pactsite.model import EntryKey, Site
+from pactsite.render.markup import LinkRef, RenderedBody, rewrite_targets
 from pactsite.slugs import slug_from_filename
-from pactsite.sources import MARKDOWN_SUFFIXES, PACT_PROFILE
 from pactsite.urls import UrlScheme
 
 ASSET_PREFIX = "/dateien/"

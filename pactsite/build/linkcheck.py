@@ -9,7 +9,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
 

@@ -7,14 +7,14 @@ so the cache never outgrows the site. A cache that cannot be read is simply star
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".pactsite-cache"
+from pactsite.cache.keys import CACHE_DIR
+
 _FILE = "cache.sqlite"
 _SCHEMA = 1
 _BATCH = 500
@@ -23,16 +23,6 @@ _README = (
     "pactsite's build cache. Safe to delete at any time; the next build is just slower.\n"
     "Keep it between builds (e.g. on Netlify) to rebuild only what changed.\n"
 )
-
-
-def digest(*parts: str | bytes) -> str:
-    """A hex SHA-256 over the given parts, each length-prefixed so parts cannot run together."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 class Cache:

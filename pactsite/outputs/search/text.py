@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import Stemmer  # type: ignore[import-not-found]
 
 BODY_MARK = b"data-search"
-EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts")
+EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts", "entry-meta")
 """Classes of the parts of an indexed page that are navigation or a table of facts."""
 _EXCLUDED_CLASSES = frozenset(EXCLUDED)
 MIN_WORD = 2

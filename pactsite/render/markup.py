@@ -484,7 +484,7 @@ def make_renderer(
     `_EXTRA` to leave out, for texts that cannot use them.
     """
     # given as objects: given by name, Markdown first reads the entry points of every
-    # installed package (35 ms, in every process that renders)
+    # installed package, in every process that renders
     extensions = [make() for name, make, _ in _EXTRA if name not in without]
     extensions += [
         SaneListExtension(),
@@ -500,7 +500,7 @@ def make_renderer(
 class Renderers:
     """Markdown converters for texts, each without the optional extensions its texts cannot
     use: Python-Markdown runs every extension over every text, and a body that uses none of
-    them is rendered 7 % faster without them (the bodies of pact websites rarely use any)."""
+    them is rendered faster without them (the bodies of pact websites rarely use any)."""
 
     def __init__(self) -> None:
         self._made: dict[frozenset[str], markdown.Markdown] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import platform
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,16 +20,17 @@ import markdown
 import nh3
 
 from pactsite import __version__
-from pactsite.audit import BodySource, audit_body
-from pactsite.cache import Cache, digest
+from pactsite.build.workers import ChunkResults, iter_chunks
+from pactsite.cache.keys import digest
+from pactsite.cache.store import Cache
+from pactsite.content.sources import ListedSource, read_source
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import from_plain, to_plain
-from pactsite.markup import Heading, LinkRef, RenderedBody, render_each
-from pactsite.parallel import ChunkResults, iter_chunks
-from pactsite.sources import ListedSource, read_source
+from pactsite.render.audit import BodySource, audit_body
+from pactsite.render.markup import Heading, LinkRef, RenderedBody, render_each
 
 TABLE = "bodies"
-_CODE = ("markup.py", "audit.py", "slugs.py", "bodies.py")
+_CODE = ("render/markup.py", "render/audit.py", "slugs.py", "build/bodies.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +44,10 @@ class Bodies:
 
 def renderer_tag() -> str:
     """A hash of everything besides the text that decides a body's result: code and versions."""
-    here = Path(__file__).parent
-    code = b"".join(hashlib.sha256((here / name).read_bytes()).digest() for name in _CODE)
+    here = Path(__file__).parent.parent  # the package: _CODE is relative to it
+    code = [(here / name).read_bytes() for name in _CODE]
     versions = f"{__version__} {markdown.__version__} {_nh3_version()} {platform.python_version()}"
-    return digest(versions, code, sys.implementation.cache_tag or "")
+    return digest(versions, *code, sys.implementation.cache_tag or "")
 
 
 def _nh3_version() -> str:

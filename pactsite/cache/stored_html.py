@@ -1,8 +1,8 @@
 """The bodies' HTML of a saved build state, in a file of its own, read only where needed.
 
 A one-file edit needs the HTML of the edited body and of the few bodies its pages and
-feeds show, not that of every body of the site: at 5,000 pages, decoding all of it was a
-fifth of loading the state. So the state keeps only where each body's HTML lies in
+feeds show, not that of every body of the site, and decoding all of it was a large part
+of loading the state (bench/RESULTS.md). So the state keeps only where each body's HTML lies in
 `state-html.bin` (written beside it), and a rebuild reads the bodies it looks up from
 the file, mapped into memory. The bodies that quick rebuilds changed since lie over them.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pactsite.artifact import PlacedTexts
+from pactsite.build.spill import PlacedTexts
 
 HTML_FILE = "state-html.bin"
 _TOKEN_SIZE = 16

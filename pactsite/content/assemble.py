@@ -11,7 +11,22 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pactsite.config import SiteConfig
+from pactsite.content.config import SiteConfig
+from pactsite.content.schema import (
+    EVENT_FIELDS,
+    NEWS_FIELDS,
+    PACT_FIELDS,
+    PACT_INDEX_FIELDS,
+    PAGE_FIELDS,
+    PROJECT_FIELDS,
+    VARIANT_FIELDS,
+    FieldSpec,
+    Validation,
+    base_vocabularies,
+    validate_fields,
+)
+from pactsite.content.sources import SourceFile, SourceKind, Sources
+from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
 from pactsite.model import (
@@ -29,19 +44,6 @@ from pactsite.model import (
     SourceRef,
     Status,
 )
-from pactsite.schema import (
-    EVENT_FIELDS,
-    NEWS_FIELDS,
-    PACT_FIELDS,
-    PACT_INDEX_FIELDS,
-    PAGE_FIELDS,
-    PROJECT_FIELDS,
-    VARIANT_FIELDS,
-    FieldSpec,
-    Validation,
-    base_vocabularies,
-    validate_fields,
-)
 from pactsite.slugs import (
     collision_key,
     date_from_filename,
@@ -50,9 +52,7 @@ from pactsite.slugs import (
     slugify,
     sort_key,
 )
-from pactsite.sources import SourceFile, SourceKind, Sources
 from pactsite.urls import UnsafeOutputPathError, UrlScheme, alias_url, output_path
-from pactsite.yamldoc import YamlDoc, parse_yaml
 
 _ENTRY_KINDS = {
     SourceKind.NETWORK_PAGE: Kind.PAGE,
@@ -79,7 +79,7 @@ class Visibility:
 
 
 def assemble_site(
-    sources: Sources, config: SiteConfig, visibility: Visibility
+    sources: Sources, config: SiteConfig, urls: UrlScheme, visibility: Visibility
 ) -> tuple[Site, list[Diagnostic]]:
     """Validate all sources against the schema and build the site model with its indexes."""
     problems: list[Diagnostic] = []
@@ -113,7 +113,6 @@ def assemble_site(
                 entries.append(_without_own_pact(entry, problems))
                 texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
         problems.extend(found)
-    urls = UrlScheme(config.urls, config.base_url)
     entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
     problems.extend(_orphan_variants(entries))

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from pactsite.coerce import CoercionError
+from pactsite.content.coerce import CoercionError
+from pactsite.content.yamldoc import Written, quoted
 from pactsite.i18n import t
-from pactsite.yamldoc import Written, quoted
 
 _GROUPED = re.compile(r"^\d{1,3}(?:[. ]\d{3})+(?:,\d+)?$")
 """German thousands separators: `95.000`, `1.250,50`, `95 000`."""

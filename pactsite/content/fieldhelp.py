@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pactsite.schema import FieldSpec, FieldType
+from pactsite.content.schema import FieldSpec, FieldType
 
 T = FieldType
 

@@ -24,9 +24,11 @@ from typing import Any
 
 import jinja2
 
-from pactsite.artifact import OutputFile, PageJob, compress, decompress
-from pactsite.cache import Cache, digest
+from pactsite.build.spill import OutputFile, compress, decompress
+from pactsite.cache.keys import digest
+from pactsite.cache.store import Cache
 from pactsite.model import Entry, Pact, Site
+from pactsite.outputs import PageJob
 from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
 from pactsite.urls import UrlScheme
 
@@ -42,7 +44,7 @@ def site_digest(template_data: Mapping[str, Any], folders: Sequence[Path]) -> st
         if name != "html":
             parts.append(f"\n{name}=")
             _canon(template_data[name], parts)
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     code = [p.read_bytes() for p in sorted(package.rglob("*.py"))]
     templates = [
         f"{file.relative_to(folder)}\0".encode() + file.read_bytes()
@@ -62,7 +64,7 @@ class _HashedText(list[str]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._hasher = hashlib.sha256()
+        self._hasher = hashlib.blake2b(digest_size=16)  # as cache.keys.digest
 
     def flush_if_long(self) -> None:
         """Hash the parts so far and drop them, once there are many."""
@@ -71,7 +73,7 @@ class _HashedText(list[str]):
             self.clear()
 
     def hexdigest(self) -> str:
-        """The SHA-256 of all the text appended."""
+        """The hash of all the text appended."""
         self._hasher.update("".join(self).encode("utf-8"))
         self.clear()
         return self._hasher.hexdigest()
@@ -101,7 +103,7 @@ def render_pages_cached(
     def body_hash(key: str) -> str:
         if key not in body_hashes:
             value = html.get(key)
-            body_hashes[key] = "-" if value is None else _hash(value)
+            body_hashes[key] = "-" if value is None else digest(value)
         return body_hashes[key]
 
     def packed(rendered: Rendered) -> Rendered | bytes:  # in the worker
@@ -176,10 +178,6 @@ def _reuse(value: Any, body_hash: Any) -> Rendered | None:
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
     return file, frozenset(reads)
-
-
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _canon(value: Any, out: list[str], *, full: bool = False) -> None:

@@ -3,7 +3,7 @@
 The workers inherit the items by forking: a chunk is sent to its worker as a pair of
 indices, never pickled. Pickling the items would cost the parent the time to pickle them,
 and more: CPython keeps a UTF-8 copy in every non-ASCII string that it pickles, for as
-long as the string lives (27 MB of German Markdown in the parent at 5,000 pages).
+long as the string lives (German Markdown is full of them).
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ environment variable exists so tests can force workers on tiny sites."""
 
 
 MAX_CHUNK = 100
-"""Items per chunk at most: a worker holds a chunk's results until it sends them all (a
-chunk of 700 pages was 30 MB of a worker's memory at 5,000 pages), and smaller chunks even
-out slow ones."""
+"""Items per chunk at most: a worker holds a chunk's results until it sends them all, and
+smaller chunks even out slow ones."""
 
 _HEAVY_CHUNK = 4
 """Heavy items per chunk at most."""
@@ -49,11 +48,11 @@ def release_free_memory() -> None:
     """Give the heap memory freed so far back to the operating system, where the C library
     can (glibc's malloc_trim); elsewhere do nothing.
 
-    Python frees large objects to the C heap, which keeps the pages: a build that has read
-    and rendered every body holds some 45 MB of them at 5,000 pages. Called before forking,
-    so that the workers neither share nor copy them, and after the stages that make many
-    large strings only for a while (feeds, link check: 37 MB at 5,000 pages), so that the
-    build process does not keep them while the search index is made beside it.
+    Python frees large objects to the C heap, which keeps the pages, and a build that has
+    read and rendered every body holds many of them. Called before forking, so that the
+    workers neither share nor copy them, and after the stages that make many large strings
+    only for a while (feeds, link check), so that the build process does not keep them while
+    the search index is made beside it.
     """
     global _malloc_trim
     if _malloc_trim is None:

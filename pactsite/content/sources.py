@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
-from pactsite.textfile import read_text
 
 CONTENT_DIR = "content"
 PACT_PROFILE = "pact.yaml"

@@ -12,12 +12,12 @@ import jinja2
 import markupsafe
 import yaml
 
-from pactsite.config import SiteConfig
+from pactsite.content.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
 
-_PACKAGE_THEMES = Path(__file__).parent / "themes"
-_REPOSITORY_THEMES = Path(__file__).parent.parent / "themes"
+_PACKAGE_THEMES = Path(__file__).parent.parent / "themes"
+_REPOSITORY_THEMES = Path(__file__).parent.parent.parent / "themes"
 
 
 def theme_folders(root: Path) -> list[Path]:

@@ -9,13 +9,13 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from pactsite.content.sources import Sources
+from pactsite.content.textfile import read_text
+from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
-from pactsite.markup import ALLOWED_TAGS, SANITISED_TAG, RenderedBody
 from pactsite.model import Site
-from pactsite.sources import Sources
-from pactsite.textfile import read_text
-from pactsite.yamldoc import YamlDoc, parse_yaml
+from pactsite.render.markup import ALLOWED_TAGS, SANITISED_TAG, RenderedBody
 
 MEANINGLESS_LINK_TEXTS = frozenset(
     {

@@ -1,8 +1,8 @@
 """What the output stages produce and the writer writes: a file by relative path.
 
 A build holds every output file until it publishes them, and their bytes are most of a
-build's memory (about 240 MB at 5,000 pages, and more than linear in the pages, since the
-directory and network pages list them all). So an OutputFile keeps contents of more than a
+build's memory (more than linear in the pages, since the directory and network pages list
+them all). So an OutputFile keeps contents of more than a
 few KB in a spill file: an anonymous temporary file that the bytes are appended to once
 and read back from whenever `content` is asked for. They then live in the operating
 system's file cache, which can write them out and drop them under memory pressure, and
@@ -15,17 +15,22 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
 
 import zstandard
+
+from pactsite.build.workers import release_free_memory
 
 SPILL_MIN = 4096
 """Contents smaller than this stay in memory: spilling them saves too little to pay."""
 _SPILL_MAX = 1 << 30
 """A spill file that has grown this large takes no more: a new one is started, and the old
 one is deleted with the last file that reads from it (so `serve` does not grow one forever)."""
+
+
+_RELEASE_EVERY = 16 << 20
+"""Spilled bytes after which the C heap's free memory is given back to the system."""
 
 
 class _SpillFile:
@@ -63,6 +68,7 @@ class _Spill:
         self.lock = threading.Lock()
         self.file: _SpillFile | None = None
         self.enabled = True
+        self.since_release = 0
 
     def put(self, data: bytes) -> tuple[_SpillFile, int] | None:
         """Spill `data`; None where it must stay in memory."""
@@ -72,10 +78,16 @@ class _Spill:
             try:
                 if self.file is None or self.file.size + len(data) > _SPILL_MAX:
                     self.file = _SpillFile()
-                return self.file, self.file.append(data)
+                placed = self.file, self.file.append(data)
             except OSError:  # no temp folder, disk full: memory is always correct
                 self.file = None
                 return None
+            self.since_release += len(data)
+            if self.since_release >= _RELEASE_EVERY:
+                # the stages that make the bytes spilled here let go of as much in strings
+                self.since_release = 0
+                release_free_memory()
+            return placed
 
     def in_child(self) -> None:
         """After a fork: keep new contents in memory; the parent's file stays readable."""
@@ -108,8 +120,8 @@ _codecs = _Codecs()
 def compress(data: bytes) -> bytes:
     """`data` compressed for a moment's transfer or the build cache: fast, about a quarter.
 
-    Zstandard at its fastest level: three times faster than zlib's fastest at a slightly
-    better ratio (its 1.0 CPU seconds at 5,000 pages were 4 % of a cold build).
+    Zstandard at its fastest level: much faster than zlib's fastest at a slightly better
+    ratio (bench/RESULTS.md).
     """
     return _codecs.compressor.compress(data)
 
@@ -227,7 +239,7 @@ class PlacedTexts(Mapping[str, str], Generic[Place]):
 class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
     """Texts by key kept in the spill file like large output files, each read back and
     decoded when looked up: for the bodies' HTML, which the whole build holds but each page
-    reads one or two of (32 MB at 5,000 pages). Forked workers read them from the same file.
+    reads one or two of. Forked workers read them from the same file.
     """
 
     __slots__ = ("_places",)
@@ -250,12 +262,3 @@ class SpilledTexts(PlacedTexts[str | tuple[_SpillFile, int, int]]):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain texts (a spill file belongs to the process that wrote it)."""
         return dict, (dict(self.items()),)
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One HTML page to render: its URL, template and template data."""
-
-    url: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)

@@ -29,7 +29,7 @@ the page offers the nearest site words. No WebAssembly and no ranges of pages to
 a query of two words loads a few small files, then one file per result shown.
 
 Pagefind did this before; it has no incremental mode, so an edit of one page re-indexed
-them all (7.8 s at 5,000 pages) and its process was the build's memory peak. Here a quick
+them all and its process was the build's memory peak. Here a quick
 rebuild rewrites the page's own file and the files of the stems whose weight on the page
 changed and of the words it gained or lost, read from the previous index.
 """
@@ -48,11 +48,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
 
-from pactsite.artifact import OutputFile, spill_here
+from pactsite.build.spill import OutputFile, spill_here
+from pactsite.build.workers import die_with_parent, release_free_memory
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t
-from pactsite.outputs.search_text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
-from pactsite.parallel import die_with_parent, release_free_memory
+from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"

@@ -9,11 +9,12 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
+from typing import TypeVar, overload
 
-from pactsite.artifact import OutputFile
+from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t, verbatim
 
@@ -24,11 +25,19 @@ _AT_FDCWD = -100
 _TOP = PurePosixPath()
 
 
-LateFiles = tuple[PurePosixPath, Callable[[], Sequence[OutputFile]]]
-"""A folder of the site and what gives its files, asked only once all others are written."""
+Made = TypeVar("Made")
+LateFiles = tuple[PurePosixPath, Callable[[], tuple[Sequence[OutputFile], Made]]]
+"""A folder of the site and what gives its files (with whatever else it made), asked only
+once all other files are being written."""
 
 
-def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None = None) -> None:
+@overload
+def publish(files: Sequence[OutputFile], out_dir: Path) -> None: ...
+@overload
+def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles[Made]) -> Made: ...
+def publish(
+    files: Sequence[OutputFile], out_dir: Path, late: LateFiles[Made] | None = None
+) -> Made | None:
     """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
 
     The files of the folder named in `late` (the search index, made meanwhile by another
@@ -39,7 +48,8 @@ def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None =
     a staging folder behind. The build before the last is kept as `.<name>.old` and reused
     as the next staging folder: only files whose bytes differ are written, and files that
     are no longer part of the site are removed, so the staging folder always ends up
-    holding exactly `files`, whatever state it was found in.
+    holding exactly `files`, whatever state it was found in. Returns what `late` made
+    besides its files.
     """
     out_dir = out_dir.absolute()
     staging = out_dir.with_name(_STAGING.format(name=out_dir.name))
@@ -47,22 +57,36 @@ def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles | None =
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _prepare_staging(staging, retired)
+        made = None
         if late is None:
             _sync(files, staging)
         else:
             folder, supply = late
             with ThreadPoolExecutor(max_workers=1) as late_writer:
-                written = late_writer.submit(lambda: _sync(supply(), staging, under=folder))
+                written = late_writer.submit(_sync_late, supply, staging, folder)
                 _sync(files, staging, skip=folder)
-                written.result()
+                made = written.result()
         _swap_in(staging, out_dir, retired)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(_explain(error, out_dir)) from None
+    return made
 
 
-def update_in_place(files: Sequence[OutputFile], out_dir: Path) -> None:
-    """Replace just these files in the built site `out_dir`, each by an atomic rename.
+def _sync_late(
+    supply: Callable[[], tuple[Sequence[OutputFile], Made]], staging: Path, folder: PurePosixPath
+) -> Made:
+    """Write the files `supply` gives into `folder` of `staging`; return what else it made."""
+    files, made = supply()
+    _sync(files, staging, under=folder)
+    return made
+
+
+def update_in_place(
+    files: Sequence[OutputFile], out_dir: Path, removed: Collection[str] = ()
+) -> None:
+    """Replace just these files in the built site `out_dir`, each by an atomic rename, and
+    delete the files `removed` (paths relative to `out_dir`).
 
     For a rebuild that changed a few files of a good build. Every new file is written beside
     its target first; only when all are written are they renamed into place (renaming needs
@@ -85,6 +109,8 @@ def update_in_place(files: Sequence[OutputFile], out_dir: Path) -> None:
         raise OutputError(_explain(error, out_dir)) from None
     for temporary, target in moves:
         temporary.replace(target)
+    for path in removed:
+        out_dir.joinpath(*PurePosixPath(path).parts).unlink(missing_ok=True)
 
 
 def _prepare_staging(staging: Path, retired: Path) -> None:

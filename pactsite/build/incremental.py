@@ -3,9 +3,9 @@
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
 every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
-build finding nothing changed needs in `summary.pickle`, see `pactsite.freshness`; the rest
+build finding nothing changed needs in `summary.pickle`, see `pactsite.cache.freshness`; the rest
 in `state.pickle`, the bodies' HTML beside it in `state-html.bin`, see
-`pactsite.stored_html`, with the changes of quick rebuilds since appended to
+`pactsite.cache.stored_html`, with the changes of quick rebuilds since appended to
 `state.journal`).
 The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
@@ -20,18 +20,15 @@ the whole build, which reuses the body and page caches.
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import pickle
 import secrets
-import types
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pactsite.artifact import OutputFile, PageJob
-from pactsite.audit import BodySource
-from pactsite.bodies import render_bodies_cached
-from pactsite.build import (
+from pactsite.build.bodies import render_bodies_cached
+from pactsite.build.linkcheck import check_page_links
+from pactsite.build.pipeline import (
     BuildOptions,
     BuildRecord,
     BuildReport,
@@ -39,13 +36,13 @@ from pactsite.build import (
     Outline,
     build,
     build_recorded,
-    content_hash,
     outline,
     page_jobs,
     template_environment,
 )
-from pactsite.cache import CACHE_DIR
-from pactsite.freshness import (
+from pactsite.build.spill import OutputFile
+from pactsite.build.write import update_in_place
+from pactsite.cache.freshness import (
     SUMMARY_FILE,
     Look,
     Places,
@@ -66,10 +63,12 @@ from pactsite.freshness import (
     unchanged_report,
     written_outputs,
 )
-from pactsite.linkcheck import check_page_links
-from pactsite.links import link_site
-from pactsite.markup import LinkRef, RenderedBody
+from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
+from pactsite.content.sources import split_front_matter
+from pactsite.content.textfile import read_text
 from pactsite.model import Kind
+from pactsite.outputs import PageJob
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import guide_candidates, locate_guide
 from pactsite.outputs.images import apply_images
@@ -80,13 +79,12 @@ from pactsite.outputs.pages import (
     entry_page,
     render_pages_recorded,
 )
-from pactsite.outputs.search import update_search_index
-from pactsite.sources import split_front_matter
-from pactsite.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
-from pactsite.textfile import read_text
-from pactsite.theme import theme_folders
+from pactsite.outputs.search.index import update_search_index
+from pactsite.render.audit import BodySource
+from pactsite.render.links import link_site
+from pactsite.render.markup import LinkRef, RenderedBody
+from pactsite.render.theme import theme_folders
 from pactsite.urls import UrlScheme, output_path
-from pactsite.write import update_in_place
 
 STATE_FILE = "state.pickle"
 JOURNAL_FILE = "state.journal"
@@ -174,14 +172,14 @@ def build_incremental(
         zone=record.checked.config.zone,
         report=report,
     )
-    state = BuildState(summary=summary, bodies=_entry_bodies(root, record.checked), record=record)
+    state = BuildState(summary=summary, bodies=_entry_bodies(root, record), record=record)
     _keep(root, memory, state)
     return report
 
 
 def input_places(root: Path, out_dir: Path) -> Places:
     """Where the files are that a build of the site `root` may read."""
-    folders = [root, *theme_folders(root), Path(__file__).parent]
+    folders = [root, *theme_folders(root), Path(__file__).parent.parent]
     candidates = [str(path.absolute()) for path in guide_candidates(root)]
     guide = locate_guide(root)
     first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)
@@ -271,12 +269,12 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _entry_bodies(root: Path, checked: CheckedSite) -> dict[str, tuple[str, str]]:
+def _entry_bodies(root: Path, record: BuildRecord) -> dict[str, tuple[str, str]]:
     """Each entry's source file (absolute) → its body key and its front matter text."""
     found = {}
-    for entry in checked.site.entries.values():
-        front = checked.front_matter.get(entry.source.path)
-        if entry.key in checked.body_diagnostics and front is not None:
+    for entry in record.checked.site.entries.values():
+        front = record.bodies.front_matter.get(entry.source.path)
+        if entry.key in record.bodies.diagnostics and front is not None:
             found[str((root / entry.source.path).absolute())] = (entry.key, front)
     return found
 
@@ -294,35 +292,32 @@ def _rebuild_changed(
     The caller found the state fit for these options and the output folder as the state
     left it.
     """
-    checked = state.record.checked
-    sources = _changed_bodies(changed, state, checked)
+    sources = _changed_bodies(changed, state)
     if sources is None:
         return None
-    bodies = _relink(checked, sources)  # every changed file is a body: `sources` is not empty
+    bodies = _relink(state.record, sources)  # every changed file is a body: not empty
     if bodies is None:
         return None
     html, outlines = bodies
-    relinked = _with_bodies(checked, html, outlines)
+    relinked = _with_bodies(state.record, html, outlines).checked
     rerendered = _rerender(relinked, state, options, set(sources), out_dir)
     if rerendered is None:
         return None
     files, page_reads = rerendered
     record, summary = state.record, state.summary
-    written = [f for f in files if record.outputs.get(str(f.path)) != content_hash(f.content)]
+    written = [f for f in files if record.outputs.get(str(f.path)) != digest(f.content)]
     search = _search_index(written, record, out_dir)
     if search is None:
         return None
     written += search[0]
     removed = search[1]
-    update_in_place(written, out_dir)
-    for path in removed:
-        (out_dir / path).unlink(missing_ok=True)
+    update_in_place(written, out_dir, removed)
     delta = Delta(
         parent=summary.token,
         token=secrets.token_hex(8),
         html=html,
         outlines=outlines,
-        hashes={str(f.path): content_hash(f.content) for f in written},
+        hashes={str(f.path): digest(f.content) for f in written},
         removed=frozenset(removed),
         reads=page_reads,
     )
@@ -377,84 +372,73 @@ def _apply(record: BuildRecord, deltas: Sequence[Delta]) -> BuildRecord:
             outputs.pop(path, None)
         outputs.update(delta.hashes)
         reads.update(delta.reads)
-    return replace(
-        record,
-        checked=_with_bodies(record.checked, html, outlines),
-        outputs=outputs,
-        reads=reads,
-    )
+    return replace(_with_bodies(record, html, outlines), outputs=outputs, reads=reads)
 
 
 def _with_bodies(
-    checked: CheckedSite, html: Mapping[str, str], outlines: Mapping[str, Outline]
-) -> CheckedSite:
-    """The checked site with these bodies' HTML and outlines."""
+    record: BuildRecord, html: Mapping[str, str], outlines: Mapping[str, Outline]
+) -> BuildRecord:
+    """The record with these bodies' HTML and outlines."""
+    checked, bodies = record.checked, record.bodies
+    linked = replace(checked.linked, html=with_changes(checked.linked.html, html))
     return replace(
-        checked,
-        linked=replace(checked.linked, html=with_changes(checked.linked.html, html)),
-        outlines={**checked.outlines, **outlines},
+        record,
+        checked=replace(checked, linked=linked),
+        bodies=replace(bodies, outlines={**bodies.outlines, **outlines}),
     )
 
 
-def _changed_bodies(
-    changed: list[str], state: BuildState, checked: CheckedSite
-) -> dict[str, BodySource] | None:
+def _changed_bodies(changed: list[str], state: BuildState) -> dict[str, BodySource] | None:
     """The new body of each changed entry file, if only bodies changed; else None."""
+    site, outlines = state.record.checked.site, state.record.bodies.outlines
     sources = {}
     for path in changed:
         known = state.bodies.get(path)
         if known is None:
             return None
         key, front_matter = known
-        entry = checked.site.entries[key]
+        entry = site.entries[key]
         text, _ = read_text(Path(path), entry.source.path)
         split = split_front_matter(text) if text is not None else None
         if split is None or split[0] != front_matter or split[2] != entry.source.body_line:
             return None
-        if not split[1] or not checked.outlines[key][0]:
+        if not split[1] or not outlines[key].has_text:
             return None  # whether there is a body at all is part of the page's data
         sources[key] = BodySource(entry.source.path, split[1], split[2])
     return sources
 
 
 def _relink(
-    checked: CheckedSite, sources: Mapping[str, BodySource]
+    record: BuildRecord, sources: Mapping[str, BodySource]
 ) -> tuple[dict[str, str], dict[str, Outline]] | None:
     """The new bodies' HTML and outlines, if nothing but their HTML changes; else None."""
-    index = checked.link_index
-    if index is None:
-        return None
+    checked, index = record.checked, record.bodies.link_index
     bodies = render_bodies_cached(sources, 1, None)
     if bodies.problems:
         return None
     paths = {key: source.path for key, source in sources.items()}
     outlines = {key: outline(body, sources[key].text) for key, body in bodies.rendered.items()}
-    old = {key: checked.outlines[key] for key in sources}
+    old = {key: record.bodies.outlines[key] for key in sources}
     linked, link_problems = link_site(bodies.rendered, paths, index)
     before, _ = link_site({key: _links_only(old[key]) for key in old}, paths, index)
     if linked.backlinks != before.backlinks or linked.assets != before.assets:
         return None
     for key in bodies.rendered:
-        if outlines[key][1] != old[key][1]:
+        if outlines[key].heading_ids != old[key].heading_ids:
             return None  # other pages may link to the headings
-        if _images(outlines[key]) != _images(old[key]):
+        if outlines[key].images() != old[key].images():
             return None  # other images need other variants and sizes
-        if _images(old[key]) and any(d.path == paths[key] for d in checked.warnings):
+        if old[key].images() and any(d.path == paths[key] for d in checked.warnings):
             return None  # an image's warning names its line, which may have moved
         found = tuple(d for d in [*link_problems, *bodies.warnings] if d.path == paths[key])
-        if found != checked.body_diagnostics.get(key):
+        if found != record.bodies.diagnostics.get(key):
             return None  # the warnings of the build would change
     return dict(apply_images(linked.html.items(), checked.images)), outlines
 
 
-def _images(outlined: Outline) -> list[str]:
-    """The images a body shows, in order."""
-    return [target for target, _, is_image in outlined[2] if is_image]
-
-
 def _links_only(outlined: Outline) -> RenderedBody:
     """A body with just the links of an outline (to resolve them as they were)."""
-    links = tuple(LinkRef(target, line, is_image) for target, line, is_image in outlined[2])
+    links = tuple(LinkRef(target, line, is_image) for target, line, is_image in outlined.links)
     return RenderedBody(html="", headings=(), links=links)
 
 
@@ -463,7 +447,7 @@ def _rerender(
 ) -> tuple[list[OutputFile], dict[str, frozenset[str]]] | None:
     """The pages and feeds that show the bodies `keys`, made again; None on any problem."""
     record, config, site, now = state.record, checked.config, checked.site, options.now
-    urls = UrlScheme(config.urls, config.base_url)
+    urls = checked.urls
     affected = {p for p, read in record.reads.items() if ALL_KEYS in read or read & keys}
     own = {_path(job, urls): job for job in (entry_page(site, site.entries[key]) for key in keys)}
     if affected <= own.keys():  # as a rule, only the entry's own page shows its body
@@ -511,17 +495,3 @@ def _search_index(
         )
     except (OSError, ValueError, KeyError, TypeError):  # not the index the state knows
         return None
-
-
-def _mapping_proxy(values: dict[str, object]) -> types.MappingProxyType[str, object]:
-    """A read-only view of `values` (how a pickled view is restored)."""
-    return types.MappingProxyType(values)
-
-
-def _reduce_mapping_proxy(
-    proxy: types.MappingProxyType[str, object],
-) -> tuple[Callable[[dict[str, object]], object], tuple[dict[str, object]]]:
-    return _mapping_proxy, (dict(proxy),)
-
-
-copyreg.pickle(types.MappingProxyType, _reduce_mapping_proxy)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """Whether anything a build read or wrote changed since the last build: the state's summary.
 
-A build that keeps its state (see `pactsite.incremental`) saves it in two parts: this
+A build that keeps its state (see `pactsite.build.incremental`) saves it in two parts: this
 summary (`summary.pickle`: the size and time of every input file, the names of the output
 files, the time of every output folder, the report) and the whole state with the site model
 (`state.pickle`, tens of MB at thousands of pages). A build that finds nothing changed reads
@@ -19,11 +19,11 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
-import hashlib
 import os
 import pickle
 import stat
 import time
+import types
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,9 +31,8 @@ from typing import IO, Any
 
 from pactsite import __version__
 from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
+from pactsite.cache.keys import CACHE_DIR, digest
 
-CACHE_DIR = ".pactsite-cache"
-"""The build cache folder in the site folder (as `pactsite.cache.CACHE_DIR`)."""
 SUMMARY_FILE = "summary.pickle"
 _RACY_NS = 2_000_000_000
 _FORMAT = 3
@@ -206,7 +205,7 @@ def _file_hash(path: str) -> int:
         data = Path(path).read_bytes()
     except OSError:
         return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest()) >> 1
+    return int(digest(data)[:15], 16)  # 60 bits: positive, so that its negative marks a hash
 
 
 def written_outputs(out_dir: Path, files: Collection[str]) -> tuple[frozenset[str], Folders]:
@@ -389,18 +388,26 @@ def dump(value: object, file: IO[bytes]) -> None:
 
 
 class _StatePickler(pickle.Pickler):
-    """A pickler that saves a slotted dataclass as `_restore(class, field values)`.
+    """A pickler that saves a slotted dataclass as `_restore(class, field values)`, and a
+    read-only mapping (the model's indexes) as one made again from a dict.
 
     Pickle's own way calls the dataclass's `__setstate__`, which looks up the class's fields
-    again for every object: a sixth of the time it took to load a 5,000-page state.
+    again for every object: a large part of loading the state (bench/RESULTS.md).
     """
 
     def reducer_override(self, obj: object) -> Any:
         cls: type = type(obj)
+        if cls is types.MappingProxyType:
+            return _read_only, (dict(obj),)  # type: ignore[call-overload]
         fields = _slot_fields(cls)
         if fields is None:
             return NotImplemented
         return _restore, (cls, tuple(getattr(obj, name) for name, _ in fields))
+
+
+def _read_only(values: dict[str, object]) -> types.MappingProxyType[str, object]:
+    """A read-only view of `values` (by name: pickle cannot name the proxy type itself)."""
+    return types.MappingProxyType(values)
 
 
 def _restore(cls: type, values: tuple[object, ...]) -> object:

@@ -1,0 +1,1 @@
+"""Reading the content: site.yaml and the content folder to a validated, frozen Site model."""

@@ -1,0 +1,1 @@
+"""For editors: `new`, `init`, `codeowners`, their file templates, and reports of problems."""
