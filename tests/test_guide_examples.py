@@ -1,4 +1,4 @@
-"""Every link and YAML example of the editors' guide and the README builds as the text says.
+"""Every link and YAML example of the editors' guide and the other docs builds as they say.
 
 The guide marks what each example is with an HTML comment before it (invisible on GitHub
 and at /hilfe/):
@@ -18,8 +18,8 @@ and at /hilfe/):
   must be published at the address in column 2.
 
 Links: every Markdown link to a page or file of the site (`pact:`, `page:`, a relative
-path to a file) in the guide, and in the code of the README, is written into a news item
-of the pact Halle (where the guide says its examples stand) and must resolve. The example
+path to a file) in the guide, and in the code of the README and docs/*.md, is written into a
+news item of the pact Halle (where the guide says its examples stand) and must resolve. The example
 network of this repository is the site; the pages, pacts and files the examples name are
 added to it, so a link that names a file by a form pactsite does not accept still fails.
 """
@@ -50,6 +50,8 @@ from conftest import REPOSITORY, Run, run_pactsite
 
 GUIDE = REPOSITORY / "docs" / "redaktion.md"
 README = REPOSITORY / "README.md"
+# The other documents (architecture, deploying, …) are read as the README is.
+OTHER_DOCS = [README, *sorted(set((REPOSITORY / "docs").glob("*.md")) - {GUIDE})]
 LINK_FOLDER = "content/pacts/halle/news"
 """Where the guide says its link examples are written."""
 
@@ -250,11 +252,12 @@ def target_of(link: str) -> str:
 
 
 GUIDE_DOC = read_document(GUIDE, links_in_text=True)
-README_DOC = read_document(README, links_in_text=False)
-EXAMPLES = [*GUIDE_DOC.examples, *README_DOC.examples]
+OTHER_DOCS_READ = [read_document(path, links_in_text=False) for path in OTHER_DOCS]
+EXAMPLES = [*GUIDE_DOC.examples, *(e for doc in OTHER_DOCS_READ for e in doc.examples)]
 LINKS = sorted(
     {
-        target_of(link): (link, where) for where, link in [*GUIDE_DOC.links, *README_DOC.links]
+        target_of(link): (link, where)
+        for where, link in [*GUIDE_DOC.links, *(k for doc in OTHER_DOCS_READ for k in doc.links)]
     }.items()
 )
 
@@ -412,7 +415,7 @@ def write_example(site: Path, example: Example) -> tuple[str, range]:
 
 def test_every_yaml_example_says_what_it_is() -> None:
     """A YAML fence or a whole file example without a marker would go untested."""
-    assert GUIDE_DOC.unmarked == [] and README_DOC.unmarked == []
+    assert GUIDE_DOC.unmarked == [] and [w for doc in OTHER_DOCS_READ for w in doc.unmarked] == []
 
 
 def test_the_guide_has_examples_of_every_kind() -> None:
@@ -453,7 +456,7 @@ def test_the_example_site_with_the_link_targets_builds(base_site: Path) -> None:
     [marked(e, e.key, f"{e.expect}-{e.key}") for e in EXAMPLES if e.kind == "workflow"],
 )
 def test_workflow_example_is_valid_yaml(example: Example) -> None:
-    """The README's GitHub workflow reads as a workflow with jobs and steps."""
+    """The scheduled-build workflow of docs/deploying.md reads as a workflow with jobs and steps."""
     workflow = yaml.safe_load(example.text)
     assert all(job["steps"] for job in workflow["jobs"].values())
 
