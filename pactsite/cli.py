@@ -253,11 +253,10 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text for people, github for GitHub annotations, json for tools, html for a "
-    "German report page (on standard output).",
+    "report page (on standard output).",
 )
 @NOW_OPTION
 @LANG_OPTION
@@ -268,6 +267,13 @@ def check_command(
     from pactsite.build.pipeline import verify
 
     language = _language(site_dir, lang)
+    if fmt not in FORMATS:  # checked here, not by Click, to be said in the site's language
+        choices = ", ".join(FORMATS)
+        wrong = t(
+            "error: unknown --format '{value}'; use one of: {choices}", value=fmt, choices=choices
+        )
+        _say(wrong, language, err=True)
+        raise SystemExit(1)
     _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:

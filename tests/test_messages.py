@@ -273,3 +273,15 @@ def test_an_unknown_command_is_told_in_the_site_language_with_exit_1(
     german = run_pactsite("chek")
     assert german.exit_code == 1
     assert german.stderr.startswith("error: den Befehl 'chek' gibt es nicht; meinten Sie 'check'?")
+
+
+def test_an_unknown_check_format_is_told_in_the_site_language_with_exit_1(
+    monkeypatch: pytest.MonkeyPatch, minimal_site: Path
+) -> None:
+    english = run_pactsite("check", "--site", str(minimal_site), "--format", "pdf")
+    assert english.exit_code == 1
+    assert english.stderr == "error: unknown --format 'pdf'; use one of: text, github, json, html\n"
+    monkeypatch.setenv("PACTSITE_LANG", "de")
+    german = run_pactsite("check", "--site", str(minimal_site), "--format", "pdf")
+    assert german.exit_code == 1
+    assert german.stderr.startswith("error: unbekanntes --format 'pdf'; verwenden Sie eines von")
