@@ -26,7 +26,7 @@ from pactsite.diagnostics import (
 )
 from pactsite.editing.reports import FORMATS, format_report, summary
 from pactsite.i18n import LANGUAGES, Text, render, site_language, t
-from pactsite.options import LANG_OPTION, SITE_OPTION, find_site
+from pactsite.options import LANG_OPTION, SITE_FILE, SITE_OPTION, find_site
 
 if TYPE_CHECKING:
     from pactsite.serve import Outcome
@@ -96,9 +96,15 @@ def _fail(failed: BuildFailed, language: str, *, writes: bool = True) -> None:
     raise SystemExit(failed.exit_code)
 
 
+def _stop(text: Text, language: str) -> None:
+    """Exit 1 with `error: ` and a sentence: for what is wrong with the command, not a file."""
+    click.echo(f"error: {render(text, language)}", err=True)
+    raise SystemExit(1)
+
+
 def _need_site(site_dir: Path, language: str) -> None:
     """Exit with a plain sentence (no file:line of a file that is not there) outside a site."""
-    if (site_dir / "site.yaml").is_file():
+    if (site_dir / SITE_FILE).is_file():
         return
     folder = str(site_dir.absolute())
     text = t(
@@ -106,8 +112,7 @@ def _need_site(site_dir: Path, language: str) -> None:
         "pactsite init FOLDER, or give the site's folder with --site FOLDER",
         folder=folder,
     )
-    click.echo(f"error: {render(text, language)}", err=True)
-    raise SystemExit(1)
+    _stop(text, language)
 
 
 class _CommandsOfModules(click.Group):
@@ -137,8 +142,7 @@ class _CommandsOfModules(click.Group):
                 name=name,
                 suggestion=did_you_mean(name, self.list_commands(ctx)),
             )
-            click.echo(f"error: {render(text, language)}", err=True)
-            raise SystemExit(1)
+            _stop(text, language)
         return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -269,11 +273,10 @@ def check_command(
     language = _language(site_dir, lang)
     if fmt not in FORMATS:  # checked here, not by Click, to be said in the site's language
         choices = ", ".join(FORMATS)
-        wrong = t(
-            "error: unknown --format '{value}'; use one of: {choices}", value=fmt, choices=choices
+        _stop(
+            t("unknown --format '{value}'; use one of: {choices}", value=fmt, choices=choices),
+            language,
         )
-        _say(wrong, language, err=True)
-        raise SystemExit(1)
     _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
