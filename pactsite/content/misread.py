@@ -62,26 +62,20 @@ def check_text(
     """
     if written is None:
         return
-    if prose and raw is not None and written.plain and _one_space_comment(written.rest):
+    comment = written.rest.strip()
+    cut_off = written.rest and (
+        _looks_like_text(comment) or (prose and _one_space_comment(written.rest))
+    )
+    if raw is not None and written.plain and cut_off:
         raise CoercionError(
             t("YAML reads everything from ' #' on as a comment and drops it"),
             t("put the value in quotes: {line}", line=written.as_line(quoted(written.whole))),
         )
-    if written.rest and (raw is None or written.plain):
-        comment = written.rest.strip()
-        if raw is None and (required or _looks_like_text(comment)):
-            raise CoercionError(
-                t(
-                    "the value starts with '#', which YAML reads as a comment, "
-                    "so the field is empty"
-                ),
-                t("put the value in quotes: {line}", line=written.as_line(quoted(comment))),
-            )
-        if raw is not None and _looks_like_text(comment):
-            raise CoercionError(
-                t("YAML reads everything from ' #' on as a comment and drops it"),
-                t("put the value in quotes: {line}", line=written.as_line(quoted(written.whole))),
-            )
+    if raw is None and written.rest and (required or _looks_like_text(comment)):
+        raise CoercionError(
+            t("the value starts with '#', which YAML reads as a comment, so the field is empty"),
+            t("put the value in quotes: {line}", line=written.as_line(quoted(comment))),
+        )
     if not written.plain or isinstance(raw, str) or (raw is None and not written.text):
         return
     if isinstance(raw, dt.date) and raw.isoformat() == written.text:
