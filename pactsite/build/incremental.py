@@ -65,6 +65,7 @@ from pactsite.cache.freshness import (
 )
 from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
+from pactsite.cache.weblinks import LINKS_FILE
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind
@@ -185,7 +186,8 @@ def input_places(root: Path, out_dir: Path) -> Places:
     first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)
     return Places(
         folders=tuple(dict.fromkeys(str(f.absolute()) for f in folders)),
-        files=tuple(candidates[first : first + 1]),
+        # the last link check's answers: the network page shows whether websites answered
+        files=(*candidates[first : first + 1], str((root / CACHE_DIR / LINKS_FILE).absolute())),
         absent=tuple(candidates[:first]),
         skip=frozenset({str(out_dir.absolute()), str((root / CACHE_DIR).absolute())}),
     )

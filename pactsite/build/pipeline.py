@@ -21,6 +21,7 @@ from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
+from pactsite.cache.weblinks import Outcome, load_link_results
 from pactsite.content.assemble import Visibility, assemble_site
 from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
 from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
@@ -39,7 +40,7 @@ from pactsite.outputs.directory import (
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
-from pactsite.outputs.network import build_network_files
+from pactsite.outputs.network import WebsiteCheck, build_network_files, website_checks
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import (
     WIDE_TEMPLATES,
@@ -151,8 +152,13 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
     return check_recorded(root, options)[0]
 
 
-def check_recorded(root: Path, options: BuildOptions) -> tuple[CheckedSite, BodyRecord]:
-    """Check the site like `check`; also return what a rebuild of one body alone needs."""
+def check_recorded(
+    root: Path, options: BuildOptions, *, outlined: bool = False
+) -> tuple[CheckedSite, BodyRecord]:
+    """Check the site like `check`; also return what a rebuild of one body alone needs.
+
+    The record has the bodies' outlines and front matter with the cache, or when `outlined`.
+    """
     config, problems = load_config(root)
     if config is None:
         raise BuildFailed(problems)
@@ -167,7 +173,7 @@ def check_recorded(root: Path, options: BuildOptions) -> tuple[CheckedSite, Body
     problems += audit_network(read.site) if read.network_loaded() else []
     images, found = check_images(root, read.site, bodies, paths, index)
     problems += found
-    record = _body_record(read, index, [*link_problems, *warnings], options.cache)
+    record = _body_record(read, index, [*link_problems, *warnings], options.cache or outlined)
     linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
@@ -277,6 +283,13 @@ def verify(root: Path, options: BuildOptions) -> CheckedSite:
     checked = check(root, options)
     render_site(checked, options.now)
     return checked
+
+
+def verify_outlined(root: Path, options: BuildOptions) -> tuple[CheckedSite, BodyRecord]:
+    """Verify the site like `verify`; also return its bodies' outlines and front matter."""
+    checked, record = check_recorded(root, options, outlined=True)
+    render_site(checked, options.now)
+    return checked, record
 
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
@@ -428,7 +441,11 @@ def _render_page_stage(
     """Render the HTML pages (the work of the worker processes)."""
     urls = checked.urls
     help_jobs, help_problems = plan_help(checked.root)
-    extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
+    extras = {
+        **template_extras(checked),
+        "help_url": HELP_URL if help_jobs else "",
+        "website_checks": _website_checks(checked),
+    }
     env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
     reads: dict[str, frozenset[str]] = {}
@@ -438,6 +455,24 @@ def _render_page_stage(
         pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
     _stop_on(checked, [*problems, *help_problems])
     return _PageStage(pages, env, extras, reads)
+
+
+def _website_checks(checked: CheckedSite) -> tuple[WebsiteCheck, ...]:
+    """Whether each pact's website answered the last `check --external`.
+
+    Read also with `--no-cache`: the answers are an input (what was seen), not work to
+    redo, and the same site must give the same pages with or without the cache.
+    """
+    zone = checked.config.zone
+    answers = {
+        url: (
+            result.outcome in (Outcome.LIVE, Outcome.MOVED),
+            result.checked.astimezone(zone).date(),
+        )
+        for url, result in load_link_results(checked.root).items()
+        if result.outcome is not Outcome.REFUSED
+    }
+    return website_checks(checked.site, answers)
 
 
 def _complete_rendering(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -42,6 +45,31 @@ def network_data(site: Site, config: SiteConfig, urls: UrlScheme) -> dict[str, A
             for n in site.news[:LATEST_NEWS]
         ],
     }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebsiteCheck:
+    """Whether a pact's own website answered when links were last checked, and when."""
+
+    pact: str
+    url: str
+    answered: bool
+    checked: dt.date
+
+
+def website_checks(
+    site: Site, answers: Mapping[str, tuple[bool, dt.date]]
+) -> tuple[WebsiteCheck, ...]:
+    """Each pact's website that a link check asked, with its answer (`answers` by address).
+
+    Only what the check found: a pact whose website was not asked is left out, and with no
+    check at all there is nothing to show.
+    """
+    return tuple(
+        WebsiteCheck(pact=p.key, url=p.website, answered=answer[0], checked=answer[1])
+        for p in site.pacts
+        if p.website and (answer := answers.get(p.website.strip().partition("#")[0]))
+    )
 
 
 def build_network_files(
