@@ -29,6 +29,7 @@ from pactsite.i18n import LANGUAGES, Text, render, site_language, t
 from pactsite.options import LANG_OPTION, SITE_FILE, SITE_OPTION, find_site
 
 if TYPE_CHECKING:
+    from pactsite.build.pipeline import CheckedSite
     from pactsite.serve import Outcome
 
 # The pipeline's modules (Markdown, Jinja2, Pillow, ...) are imported where they are used: a
@@ -262,14 +263,32 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
     help="text for people, github for GitHub annotations, json for tools, html for a "
     "report page (on standard output).",
 )
+@click.option(
+    "--external",
+    is_flag=True,
+    help="Also ask every external link and web address whether it still answers (answers "
+    "are kept for a day in .pactsite-cache/links.json).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=120),
+    default=10.0,
+    show_default=True,
+    help="With --external: seconds to wait for one address.",
+)
 @NOW_OPTION
 @LANG_OPTION
 def check_command(
-    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None, lang: str | None
+    site_dir: Path,
+    drafts: bool,
+    strict: bool,
+    fmt: str,
+    external: bool,
+    timeout: float,
+    pinned_now: str | None,
+    lang: str | None,
 ) -> None:
     """Validate content and links without writing anything."""
-    from pactsite.build.pipeline import verify
-
     language = _language(site_dir, lang)
     if fmt not in FORMATS:  # checked here, not by Click, to be said in the site's language
         choices = ", ".join(FORMATS)
@@ -280,7 +299,7 @@ def check_command(
     _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
     try:
-        checked = verify(site_dir, options)
+        checked, links = _verify(site_dir, options, timeout if external else None)
     except BuildFailed as failed:
         if fmt == "text":
             _fail(failed, language, writes=False)
@@ -297,6 +316,32 @@ def check_command(
         warnings=len(checked.warnings),
     )
     _say(ok, language)
+    if links is not None:
+        _say(links, language)
+
+
+def _verify(
+    site_dir: Path, options: BuildOptions, timeout: float | None
+) -> tuple[CheckedSite, Text | None]:
+    """Verify the site; with a `timeout`, its external links too, their warnings added.
+
+    Raise BuildFailed when there are errors (with `--strict`: dead links too).
+    """
+    if timeout is None:
+        from pactsite.build.pipeline import verify
+
+        return verify(site_dir, options), None
+    from pactsite.build.external import check_external
+
+    checked, asked = check_external(site_dir, options, timeout)
+    said = t(
+        "external links: {addresses} address(es), {asked} asked now, the others within the "
+        "last day; {problems} warning(s)",
+        addresses=asked.addresses,
+        asked=asked.asked,
+        problems=len(asked.diagnostics),
+    )
+    return checked, said
 
 
 @main.command("serve")

@@ -395,6 +395,61 @@ jobs:
 """
 
 
+LINKS_WORKFLOW = """# Prüft jeden Montag, ob die Links der Website noch erreichbar sind: die Links
+# in den Texten, die Websites der Pakte, ihre Feeds und die Adressen der Mitglieder
+# (pactsite check --external). Was nicht erreichbar ist oder dauerhaft umgezogen, steht
+# als Anmerkung im Lauf und in einem Issue für die Redaktionen: ein offenes Issue wird
+# ergänzt, kein zweites angelegt; wer in `editors:` der pact.yaml steht, wird erwähnt.
+name: Links prüfen
+on:
+  schedule:
+    - cron: "23 5 * * 1"
+  workflow_dispatch:
+permissions:
+  contents: read
+  issues: write
+jobs:
+  links:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: python -m pip install -r requirements.txt
+      - run: pactsite check --external --format github
+      - name: Issue für die Redaktionen
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          # die Antworten von eben liegen einen Tag im Cache: dieser Lauf fragt nicht erneut
+          pactsite check --external > bericht.txt 2>&1 || true
+          grep -iE ': (warning|error): link ' bericht.txt > links.txt || true
+          [ -s links.txt ] || exit 0
+          pactsite codeowners > owners.txt 2>/dev/null || true
+          {
+            echo "Die Linkprüfung vom $(date -u +%d.%m.%Y) hat gefunden:"
+            echo
+            while IFS= read -r line; do
+              pact=$(echo "$line" | sed -n 's|^content/pacts/\\([^/]*\\)/.*|\\1|p')
+              who=$(grep "^/content/pacts/$pact/ " owners.txt | cut -d' ' -f2- \\
+                | tr ' ' '\\n' | grep '^@' | tr '\\n' ' ' || true)
+              echo "- \\`$line\\` $who"
+            done < links.txt
+            echo
+            echo "Jede Zeile nennt Datei und Zeile, was nicht stimmt und was zu tun ist."
+          } > issue.md
+          title="Links prüfen: nicht erreichbare oder umgezogene Links"
+          number=$(gh issue list --state open --search "$title in:title" \\
+            --json number --jq '.[0].number // empty')
+          if [ -n "$number" ]; then
+            gh issue comment "$number" --body-file issue.md
+          else
+            gh issue create --title "$title" --body-file issue.md
+          fi
+"""
+
+
 def network_readme(title: str, version: str, source: str | None) -> str:
     """A short German README for a network's repository: the steps to go live."""
     wheel = f"pactsite-{version}-py3-none-any.whl"
@@ -463,6 +518,7 @@ def deploy_files(title: str, version: str, source: str | None = None) -> list[Ne
         NewFile(PurePosixPath("requirements.txt"), requirements_txt(version, source)),
         NewFile(PurePosixPath("README.md"), network_readme(title, version, source)),
         NewFile(PurePosixPath(".github/workflows/pruefen.yml"), CHECK_WORKFLOW),
+        NewFile(PurePosixPath(".github/workflows/links-pruefen.yml"), LINKS_WORKFLOW),
     ]
     for name in ("index.js", "manifest.yml"):
         files.append(NewFile(plugin / name, _deploy_file(CACHE_PLUGIN, name)))
