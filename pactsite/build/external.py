@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from pactsite.build.pipeline import BodyRecord, BuildOptions, CheckedSite, verify_outlined
 from pactsite.cache.weblinks import (
@@ -173,21 +172,9 @@ def _yaml_links(text: str, path: str, first_line: int) -> Iterator[FoundLink]:
     doc, _ = parse_yaml(text, path, first_line)
     if doc is None:
         return
-    for key_path, value in _values(doc.value, ""):
+    for key_path, value in doc.strings():
         if key_path not in _NOT_LINKS and _WEB.match(value.strip()):
             yield FoundLink(path, doc.line_of(key_path), value.strip())
-
-
-def _values(value: Any, key_path: str) -> Iterator[tuple[str, str]]:
-    """Every text value of YAML data with its key path (`members.1.url`)."""
-    if isinstance(value, str):
-        yield key_path, value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _values(inner, f"{key_path}.{key}" if key_path else str(key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _values(inner, f"{key_path}.{index}" if key_path else str(index))
 
 
 def check_links(

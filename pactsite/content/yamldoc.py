@@ -76,6 +76,21 @@ class YamlDoc:
             key_path = key_path.rpartition(".")[0]
         return self.first_line
 
+    def strings(self) -> Iterator[tuple[str, str]]:
+        """Every text value of the document with its key path (`members.0.url`)."""
+        return _strings(self.value, "")
+
+
+def _strings(value: object, key_path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield key_path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, f"{key_path}.{key}" if key_path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _strings(inner, f"{key_path}.{index}" if key_path else str(index))
+
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 

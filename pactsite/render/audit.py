@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -341,7 +341,7 @@ def audit_placeholder_values(path: str, doc: YamlDoc) -> list[Diagnostic]:
     file or front matter; its comments are not published and not checked."""
     words: set[int] = set()
     problems: list[Diagnostic] = []
-    for key_path, value in _strings(doc.value, ""):
+    for key_path, value in doc.strings():
         line = doc.line_of(key_path)
         if PLACEHOLDER_WORD.search(value):
             words.add(line)
@@ -395,18 +395,6 @@ def audit_placeholders(
         if doc is not None:
             problems.extend(audit_placeholder_values(path, doc))
     return problems
-
-
-def _strings(value: object, key_path: str) -> Iterator[tuple[str, str]]:
-    """Every text value of a parsed YAML document with its key path (`members.0.url`)."""
-    if isinstance(value, str):
-        yield key_path, value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _strings(inner, f"{key_path}.{key}" if key_path else str(key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _strings(inner, f"{key_path}.{index}" if key_path else str(index))
 
 
 def _placeholder(path: str, lines: list[int], message: Text, hint: Text) -> Diagnostic:
