@@ -268,8 +268,10 @@ def test_the_network_page_shows_whether_each_website_answered_the_last_check(
     site = _linking_site(minimal_site, website.url)
     beta = site / "content/pacts/beta/pact.yaml"
     beta.write_text(f"name: Pakt Beta\nwebsite: {website.url}/beta-weg\n", encoding="utf-8")
-    _check(site, "--now", "2026-12-06T10:00:00Z")
     assert run_pactsite("build", "--site", str(site)).exit_code == 0
+    assert _website_rows(site) == []  # not checked yet
+    _check(site, "--now", "2026-12-06T10:00:00Z")
+    assert run_pactsite("build", "--site", str(site)).exit_code == 0  # the answers are new
     assert _website_rows(site) == [
         ["Alpha", "Website von Alpha", "erreichbar am 6. Dezember 2026"],
         ["Pakt Beta", "Website von Pakt Beta", "nicht erreichbar am 6. Dezember 2026"],
