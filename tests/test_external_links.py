@@ -45,6 +45,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(301, head, location="/neu")
         elif self.path == "/nur-get" and head:
             self._send(405, head)
+        elif self.path == "/verboten":
+            self._send(403, head)
+        elif self.path == "/entfernt":
+            self._send(410, head)
         elif self.path in ("/", "/neu", "/nur-get", "/langsam", "/seite"):
             self._send(200, head)
         else:
@@ -183,6 +187,22 @@ def test_a_server_that_does_not_answer_costs_the_timeout_and_is_a_warning(
     ) in run.stderr
 
 
+def test_a_page_that_refuses_robots_is_not_dead_but_a_removed_one_is(
+    minimal_site: Path, website: Website, local_urls: None
+) -> None:
+    (minimal_site / "content/pages/impressum.md").write_text(
+        "---\ntitle: Impressum\n---\n\n"
+        f"Die [Satzung]({website.url}/verboten) zeigt der Server nur Menschen.\n\n"
+        f"Die [Broschüre]({website.url}/entfernt) ist zurückgezogen.\n",
+        encoding="utf-8",
+    )
+    run = _check(minimal_site)
+    assert "/verboten" not in run.stderr
+    assert (
+        f"content/pages/impressum.md:7: warning: link not reachable (410): {website.url}/entfernt"
+    ) in run.stderr
+
+
 def test_a_second_check_within_a_day_asks_no_server(
     minimal_site: Path, website: Website, local_urls: None
 ) -> None:
@@ -202,9 +222,14 @@ def test_a_second_check_within_a_day_asks_no_server(
 def test_strict_makes_dead_links_errors(
     minimal_site: Path, website: Website, local_urls: None
 ) -> None:
-    run = _check(_linking_site(minimal_site, website.url), "--strict")
+    site = _linking_site(minimal_site, website.url)
+    run = _check(site, "--strict")
     assert run.exit_code == 1
     assert f"{NEWS}:7: error: link not reachable (404)" in run.stderr
+    as_json = _check(site, "--strict", "--format", "json")
+    assert as_json.exit_code == 1
+    dead = [r for r in json.loads(as_json.output) if r["message"].startswith("link not")]
+    assert dead and {r["severity"] for r in dead} == {"error"}
 
 
 def test_every_format_carries_the_link_warnings(
