@@ -369,3 +369,23 @@ def test_init_writes_a_weekly_link_check_that_opens_an_issue_for_the_editors(
     assert "https://f.net/; neue Adresse eintragen`" in issue
     assert "nackte Adresse" not in issue  # only the link check's findings
     assert text in (REPOSITORY / "docs/deploying.md").read_text(encoding="utf-8")
+
+
+def test_the_builds_report_page_lists_what_the_last_link_check_found(
+    minimal_site: Path, website: Website, local_urls: None
+) -> None:
+    site = _linking_site(minimal_site, website.url)
+    assert run_pactsite("build", "--site", str(site)).exit_code == 0
+    report = site / "public/.pactsite/pruefbericht.html"
+    assert "<h2>" not in report.read_text(encoding="utf-8")  # no check, no section
+    _check(site, "--now", "2026-12-06T10:00:00Z")
+    assert run_pactsite("build", "--site", str(site)).exit_code == 0
+    page = lxml.html.fromstring(report.read_bytes())
+    assert (
+        page.xpath("//h2")[0].text_content() == "Links auf andere Websites (geprüft am 2026-12-06)"
+    )
+    table = page.xpath("//table")[-1]
+    rows = [[td.text_content() for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")]
+    assert rows[0][:3] == ["Warnung", NEWS, "7"]
+    assert rows[0][3].startswith(f"Link nicht erreichbar (404): {website.url}/fehlt")
+    assert len(rows) == 4  # /fehlt, /umgezogen, /gmbh-weg, /fonds-weg

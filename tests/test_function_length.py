@@ -24,7 +24,6 @@ LONGER = {
     "pactsite/editing/commands.py:_entry_command": 46,
     "pactsite/editing/scaffold.py:network_readme": 50,
     "pactsite/outputs/admin.py:cms_config": 47,
-    "pactsite/outputs/report_page.py:report_page": 53,
     "pactsite/outputs/search/index.py:update_search_index": 52,
     "pactsite/render/audit.py:_scan": 48,
     "pactsite/render/links.py:resolve_link": 52,

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from pactsite.build.pipeline import BodyRecord, BuildOptions, CheckedSite, verify_outlined
 from pactsite.cache.weblinks import (
+    LastCheck,
     LinkResult,
     Outcome,
     link_key,
     load_link_results,
-    store_link_results,
+    store_last_check,
 )
 from pactsite.content.config import CONFIG_FILE
 from pactsite.content.sources import PACT_PROFILE
@@ -187,9 +188,10 @@ def check_links(
     stale = [url for url in addresses if url not in fresh]
     answers = ask(stale, timeout) if stale else {}
     results = {**fresh, **{url: judge(url, answers[url], now) for url in stale}}
-    store_link_results(root, results)
+    findings = tuple(link_diagnostics(found, results))
+    store_last_check(root, LastCheck(checked=now, results=results, findings=findings))
     return ExternalCheck(
-        diagnostics=tuple(link_diagnostics(found, results)),
+        diagnostics=findings,
         addresses=len(addresses),
         asked=len(stale),
         results=results,

@@ -21,7 +21,7 @@ from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
-from pactsite.cache.weblinks import Outcome, load_link_results
+from pactsite.cache.weblinks import Outcome, load_last_check, load_link_results
 from pactsite.content.assemble import Visibility, assemble_site
 from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
 from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
@@ -50,7 +50,7 @@ from pactsite.outputs.pages import (
     render_pages_recorded,
 )
 from pactsite.outputs.redirects import build_redirects
-from pactsite.outputs.report_page import build_report_page
+from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
 from pactsite.outputs.search.index import (
     INDEX_FOLDER,
@@ -335,7 +335,9 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         _stop_on(checked, broken)
         upcoming = next_change(checked.site, checked.config.zone, options.now)
         files += [*variants, build_next_build(upcoming, checked.config)]
-        files.append(build_report_page(checked.warnings, checked.config.language))
+        files.append(
+            build_report_page(checked.warnings, checked.config.language, _link_check(checked))
+        )
         late = functools.partial(_finish_index, indexing, files if record else [])
         index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
     hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
@@ -473,6 +475,14 @@ def _website_checks(checked: CheckedSite) -> tuple[WebsiteCheck, ...]:
         if result.outcome is not Outcome.REFUSED
     }
     return website_checks(checked.site, answers)
+
+
+def _link_check(checked: CheckedSite) -> LinkCheck | None:
+    """What the last `check --external` found, for the report page; None if none ran."""
+    last = load_last_check(checked.root)
+    if last is None:
+        return None
+    return LinkCheck(last.checked.astimezone(checked.config.zone).date(), last.findings)
 
 
 def _complete_rendering(

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from pactsite.cache.keys import CACHE_DIR
-from pactsite.i18n import Text, from_plain, to_plain
+from pactsite.diagnostics import Diagnostic, Severity
+from pactsite.i18n import PlainText, Text, from_plain, to_plain
 
 LINKS_FILE = "links.json"
 LIFETIME = dt.timedelta(days=1)
 """How long a result is taken as still true: websites move and die over weeks, not hours."""
-_FORMAT = 1
+_FORMAT = 2
 
 
 class Outcome(Enum):
@@ -66,49 +67,93 @@ def link_key(url: str) -> str:
     return url.strip().partition("#")[0]
 
 
-def load_link_results(root: Path) -> dict[str, LinkResult]:
-    """Every result of the last check by address (fresh or not); {} if there is none."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LastCheck:
+    """The last `check --external`: when it ran, its answers, and what it warned about."""
+
+    checked: dt.datetime
+    results: Mapping[str, LinkResult]
+    """The answer for every address of the site, by address (some from the day before)."""
+    findings: tuple[Diagnostic, ...] = ()
+    """Its warnings at the places that link a dead or moved address."""
+
+
+def load_last_check(root: Path) -> LastCheck | None:
+    """The last check's answers and warnings; None if there is none (or it cannot be read)."""
     try:
         data = json.loads((root / CACHE_DIR / LINKS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        return {}
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return None
+        checked = _moment(data["checked"])
+        findings = tuple(_finding(*finding) for finding in data.get("findings", ()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
     results: dict[str, LinkResult] = {}
     for url, record in (data.get("links") or {}).items():
         with contextlib.suppress(KeyError, TypeError, ValueError):
             results[url] = _result(url, record)
-    return results
+    return LastCheck(checked=checked, results=results, findings=findings)
+
+
+def load_link_results(root: Path) -> dict[str, LinkResult]:
+    """Every answer of the last check by address (fresh or not); {} if there is none."""
+    last = load_last_check(root)
+    return dict(last.results) if last is not None else {}
+
+
+def _moment(written: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(written)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _result(url: str, record: Mapping[str, Any]) -> LinkResult:
-    checked = dt.datetime.fromisoformat(record["checked"])
     return LinkResult(
         url=url,
         outcome=Outcome(record["outcome"]),
-        checked=checked if checked.tzinfo else checked.replace(tzinfo=dt.UTC),
+        checked=_moment(record["checked"]),
         status=int(record.get("status", 0)),
         reason=from_plain(record.get("reason", "")),
         location=str(record.get("location", "")),
     )
 
 
-def store_link_results(root: Path, results: Mapping[str, LinkResult]) -> None:
-    """Keep `results` (and only those) for the next check; a cache that fails only costs time."""
+def _finding(path: str, line: int, message: PlainText, hint: PlainText) -> Diagnostic:
+    return Diagnostic(
+        path=str(path),
+        line=int(line),
+        message=from_plain(message),
+        hint=from_plain(hint),
+        severity=Severity.WARNING,
+    )
+
+
+def store_last_check(root: Path, last: LastCheck) -> None:
+    """Keep the check for the next one and the build; a cache that fails only costs time."""
     records = {
         url: {
             "status": result.status,
             "reason": to_plain(result.reason),
             "location": result.location,
             "outcome": result.outcome.value,
-            "checked": result.checked.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "checked": _written(result.checked),
         }
-        for url, result in results.items()
+        for url, result in last.results.items()
     }
-    text = json.dumps({"format": _FORMAT, "links": records}, indent=1, sort_keys=True) + "\n"
+    findings = [[d.path, d.line, to_plain(d.message), to_plain(d.hint)] for d in last.findings]
+    data = {
+        "format": _FORMAT,
+        "checked": _written(last.checked),
+        "links": records,
+        "findings": findings,
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     folder = root / CACHE_DIR
     with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
         staged = folder / f"{LINKS_FILE}.{os.getpid()}"
         staged.write_text(text, encoding="utf-8")
         staged.replace(folder / LINKS_FILE)  # a build reading it sees the old or the new
+
+
+def _written(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")

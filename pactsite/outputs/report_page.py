@@ -7,8 +7,10 @@ language of the messages: German for a German site.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from pactsite.build.spill import OutputFile
@@ -18,28 +20,34 @@ from pactsite.i18n import Text, message_language, t
 REPORT_FILE = PurePosixPath(".pactsite/pruefbericht.html")
 
 
-def build_report_page(diagnostics: Sequence[Diagnostic], site_language: str) -> OutputFile:
-    """The report page of this build's warnings, as a file of the site, in its language."""
-    page = report_page(sort_diagnostics(diagnostics), message_language(site_language))
+@dataclass(frozen=True, slots=True)
+class LinkCheck:
+    """What the last `check --external` found: its day, and its warnings where it found them."""
+
+    day: dt.date
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def build_report_page(
+    diagnostics: Sequence[Diagnostic], site_language: str, links: LinkCheck | None = None
+) -> OutputFile:
+    """The report page of this build's warnings, as a file of the site, in its language.
+
+    With `links`, a section lists what the last check of the external links found.
+    """
+    page = report_page(sort_diagnostics(diagnostics), message_language(site_language), links)
     return OutputFile(REPORT_FILE, page.encode("utf-8"))
 
 
-def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
+def report_page(
+    diagnostics: Sequence[Diagnostic], language: str, links: LinkCheck | None = None
+) -> str:
     """A report page that editors can read, in `language`: one row per problem."""
 
     def say(text: Text) -> str:
         return html.escape(text.render(language), quote=False)
 
-    error, warning = say(t("Error")), say(t("Warning"))
     errors = sum(1 for d in diagnostics if d.is_error)
-    rows = "".join(
-        "<tr>"
-        f"<td>{error if d.is_error else warning}</td>"
-        f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
-        f"<td>{html.escape(d.text(language), quote=False)}</td>"
-        "</tr>\n"
-        for d in diagnostics
-    )
     verdict = (
         say(
             t("The site cannot be built like this: {errors} error(s) must be fixed.", errors=errors)
@@ -47,17 +55,9 @@ def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
         if errors
         else say(t("No errors: the site can be built."))
     )
-    caption = say(t("Problems found"))
-    headers = "".join(
-        f'<th scope="col">{say(header)}</th>'
-        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
-    )
-    table = (
-        f"<table><caption>{caption}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
-        f"{rows}</tbody></table>"
-        if diagnostics
-        else ""
-    )
+    table = _table(diagnostics, language, t("Problems found")) if diagnostics else ""
+    if links is not None:
+        table += _links_section(links, language)
     title = say(t("Content check report"))
     intro = say(
         t(
@@ -76,4 +76,49 @@ def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
         f"<h1>{title}</h1>\n"
         f"<p>{intro}</p>\n"
         f"<p>{verdict}</p>\n{table}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _table(diagnostics: Sequence[Diagnostic], language: str, caption: Text) -> str:
+    """The table of `diagnostics`: kind, file, line, what is wrong and how to fix it."""
+
+    def say(text: Text) -> str:
+        return html.escape(text.render(language), quote=False)
+
+    error, warning = say(t("Error")), say(t("Warning"))
+    rows = "".join(
+        "<tr>"
+        f"<td>{error if d.is_error else warning}</td>"
+        f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
+        f"<td>{html.escape(d.text(language), quote=False)}</td>"
+        "</tr>\n"
+        for d in diagnostics
+    )
+    headers = "".join(
+        f'<th scope="col">{say(header)}</th>'
+        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
+    )
+    return (
+        f"<table><caption>{say(caption)}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
+        f"{rows}</tbody></table>"
+    )
+
+
+def _links_section(links: LinkCheck, language: str) -> str:
+    """The section on the last check of the external links (`pactsite check --external`)."""
+    day = links.day.isoformat()
+    title = t("Links to other websites (checked on {day})", day=day)
+    found = sort_diagnostics(links.diagnostics)
+    said = (
+        t(
+            "When the external links were last checked, these did not answer or had moved. "
+            "Each row names the file and the line of the link."
+        )
+        if found
+        else t("When the external links were last checked, all of them answered.")
+    )
+    table = _table(found, language, title) if found else ""
+    return (
+        f"\n<h2>{html.escape(title.render(language), quote=False)}</h2>\n"
+        f"<p>{html.escape(said.render(language), quote=False)}</p>\n{table}"
     )
