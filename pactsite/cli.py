@@ -334,12 +334,16 @@ def _verify(
     from pactsite.build.external import check_external
 
     checked, asked = check_external(site_dir, options, timeout)
+    counts = {"addresses": asked.addresses, "problems": len(asked.diagnostics)}
+    if asked.asked == asked.addresses:
+        return checked, t(
+            "external links: {addresses} address(es); {problems} warning(s)", **counts
+        )
     said = t(
         "external links: {addresses} address(es), {asked} asked now, the others within the "
         "last day; {problems} warning(s)",
-        addresses=asked.addresses,
         asked=asked.asked,
-        problems=len(asked.diagnostics),
+        **counts,
     )
     return checked, said
 
