@@ -270,7 +270,10 @@ def test_a_local_address_is_not_asked_without_the_permission(
     monkeypatch.delenv("PACTSITE_ALLOW_LOCAL_URLS", raising=False)
     run = _check(_linking_site(minimal_site, website.url))
     assert website.requests == []
-    assert f"{NEWS}:7: warning: link not checked: {website.url}/fehlt" in run.stderr
+    assert (
+        f"{NEWS}:7: warning: link not checked (it leads into a local network): "
+        f"{website.url}/fehlt; link an address that visitors can reach"
+    ) in run.stderr
 
 
 def test_without_external_nothing_is_asked(minimal_site: Path, website: Website) -> None:

@@ -40,6 +40,10 @@ _NOT_LINKS = frozenset({"base_url"})
 _ANSWERED = frozenset({401, 403, 429})
 """Statuses of a page that is there but not shown to a robot: not a dead link."""
 
+_LOCAL_REFUSAL = "{host} is in a local network"
+"""How the HTTP client's refusal of a local address begins (its kind is that of any refusal);
+said shorter here, where the address is named anyway."""
+
 Probe = Callable[[Sequence[str], float], Mapping[str, Response | Failure]]
 """Asks each address (with a timeout in seconds) and returns the answers by address."""
 
@@ -210,8 +214,13 @@ def judge(url: str, answer: Response | Failure, now: dt.datetime) -> LinkResult:
     status = answer.status or 0
     if answer.kind is FailureKind.TOO_LARGE or status in _ANSWERED:
         return LinkResult(url=url, outcome=Outcome.LIVE, checked=now, status=status)
-    outcome = Outcome.REFUSED if answer.kind is FailureKind.REFUSED else Outcome.DEAD
-    return LinkResult(url=url, outcome=outcome, checked=now, status=status, reason=answer.message)
+    if answer.kind is FailureKind.REFUSED:
+        local = answer.message.template.startswith(_LOCAL_REFUSAL)
+        reason = t("it leads into a local network") if local else answer.message
+        return LinkResult(url=url, outcome=Outcome.REFUSED, checked=now, reason=reason)
+    return LinkResult(
+        url=url, outcome=Outcome.DEAD, checked=now, status=status, reason=answer.message
+    )
 
 
 def link_diagnostics(
@@ -237,8 +246,11 @@ def _said(url: str, result: LinkResult) -> tuple[Text, Text]:
         )
     if result.outcome is Outcome.REFUSED:
         return (
-            t("link not checked: {url} ({reason})", url=url, reason=result.reason),
-            t("link a public address"),
+            t("link not checked ({reason}): {url}", url=url, reason=result.reason),
+            t(
+                "link an address that visitors can reach (PACTSITE_ALLOW_LOCAL_URLS=1 checks "
+                "local ones too)"
+            ),
         )
     reason = str(result.status) if result.status else result.reason
     return (
