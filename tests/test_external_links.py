@@ -274,6 +274,8 @@ def test_a_local_address_is_not_asked_without_the_permission(
         f"{NEWS}:7: warning: link not checked (it leads into a local network): "
         f"{website.url}/fehlt; link an address that visitors can reach"
     ) in run.stderr
+    monkeypatch.setenv("PACTSITE_ALLOW_LOCAL_URLS", "1")  # a refusal is not kept as an answer
+    assert f"{NEWS}:7: warning: link not reachable (404)" in _check(minimal_site).stderr
 
 
 def test_without_external_nothing_is_asked(minimal_site: Path, website: Website) -> None:

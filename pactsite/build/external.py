@@ -188,7 +188,12 @@ def check_links(
     """Ask each address that the last day's checks have not answered; warn where it is dead."""
     addresses = sorted({link_key(link.url) for link in found})
     known = load_link_results(root)
-    fresh = {url: known[url] for url in addresses if url in known and known[url].fresh(now)}
+    # a refusal is no answer of the server: asked again, PACTSITE_ALLOW_LOCAL_URLS may be set now
+    fresh = {
+        url: known[url]
+        for url in addresses
+        if url in known and known[url].fresh(now) and known[url].outcome is not Outcome.REFUSED
+    }
     stale = [url for url in addresses if url not in fresh]
     answers = ask(stale, timeout) if stale else {}
     results = {**fresh, **{url: judge(url, answers[url], now) for url in stale}}
