@@ -52,7 +52,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -455,27 +455,60 @@ def fetch_many(
     per_host: int = 2,
     limits: Limits | None = None,
     allow_local: bool | None = None,
+    give_up_after: int | None = None,
 ) -> list[Response | Failure]:
-    """Fetch all `requests` in threads, at most `per_host` at a time per host; in order."""
+    """Fetch all `requests` in threads, at most `per_host` at a time per host; in order.
+
+    With `give_up_after`, a host that has not answered that many requests in time is not
+    asked the rest: they fail as its last one did (a hung server with twenty links costs
+    one timeout, not ten in turn).
+    """
     if not requests:
         return []
     hosts = [_host_key(request.url) for request in requests]
     gates = {host: threading.Semaphore(per_host) for host in hosts}
+    silent = _SilentHosts(give_up_after)
 
     def one(index: int) -> Response | Failure:
-        request = requests[index]
-        with gates[hosts[index]]:
-            return fetch(
+        request, host = requests[index], hosts[index]
+        with gates[host]:
+            given_up = silent.failure(host)
+            if given_up is not None:
+                return replace(given_up, url=request.url, final_url=request.url)
+            answer = fetch(
                 request.url,
                 method=request.method,
                 validators=request.validators,
                 limits=limits,
                 allow_local=allow_local,
             )
+            silent.note(host, answer)
+            return answer
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(requests)))) as pool:
         futures = {index: pool.submit(one, index) for index in _interleaved(hosts)}
         return [futures[index].result() for index in range(len(requests))]
+
+
+class _SilentHosts:
+    """The hosts that did not answer in time, counted across the threads of `fetch_many`."""
+
+    def __init__(self, limit: int | None) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._timeouts: dict[str, list[Failure]] = {}
+
+    def note(self, host: str, answer: Response | Failure) -> None:
+        """Count `answer` if it is a timeout."""
+        if self._limit and isinstance(answer, Failure) and answer.kind is FailureKind.TIMEOUT:
+            with self._lock:
+                self._timeouts.setdefault(host, []).append(answer)
+
+    def failure(self, host: str) -> Failure | None:
+        """The last timeout of `host` once it has had `limit` of them, else None."""
+        with self._lock:
+            timeouts = self._timeouts.get(host, [])
+            return timeouts[-1] if self._limit and len(timeouts) >= self._limit else None
 
 
 def _host_key(url: str) -> str:
