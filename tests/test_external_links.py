@@ -39,7 +39,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, *, head: bool) -> None:
         self.requests.append((self.command, self.path))
-        if self.path == "/langsam":
+        if self.path.startswith("/langsam"):
             time.sleep(SLOW_SECONDS)
         if self.path.startswith("/umgezogen"):
             self._send(301, head, location="/neu")
@@ -201,6 +201,18 @@ def test_a_page_that_refuses_robots_is_not_dead_but_a_removed_one_is(
     assert (
         f"content/pages/impressum.md:7: warning: link not reachable (410): {website.url}/entfernt"
     ) in run.stderr
+
+
+def test_a_server_that_never_answers_is_waited_for_once_not_once_a_link(
+    minimal_site: Path, website: Website, local_urls: None
+) -> None:
+    links = "".join(f"[Seite {n}]({website.url}/langsam-{n})\n\n" for n in range(6))
+    (minimal_site / "content/pages/impressum.md").write_text(
+        f"---\ntitle: Impressum\n---\n\n{links}", encoding="utf-8"
+    )
+    run = _check(minimal_site)
+    assert run.stderr.count("link not reachable (no complete answer within 1 seconds)") == 6
+    assert len(website.requests) == 2  # the two that timed out together; the rest not asked
 
 
 def test_a_second_check_within_a_day_asks_no_server(
