@@ -455,19 +455,20 @@ def fetch_many(
     per_host: int = 2,
     limits: Limits | None = None,
     allow_local: bool | None = None,
-    give_up_after: int | None = None,
+    give_up_silent: bool = False,
 ) -> list[Response | Failure]:
     """Fetch all `requests` in threads, at most `per_host` at a time per host; in order.
 
-    With `give_up_after`, a host that has not answered that many requests in time is not
-    asked the rest: they fail as its last one did (a hung server with twenty links costs
-    one timeout, not ten in turn).
+    With `give_up_silent`, a host that has timed out and answered no other request (by the
+    time the next one's turn comes) is not asked the rest: they fail as its timeout did, so a
+    hung server with twenty links costs one timeout, not ten in turn. A live server with one
+    slow page answered the requests beside it, and is asked on.
     """
     if not requests:
         return []
     hosts = [_host_key(request.url) for request in requests]
     gates = {host: threading.Semaphore(per_host) for host in hosts}
-    silent = _SilentHosts(give_up_after)
+    silent = _SilentHosts(give_up_silent)
 
     def one(index: int) -> Response | Failure:
         request, host = requests[index], hosts[index]
@@ -491,24 +492,28 @@ def fetch_many(
 
 
 class _SilentHosts:
-    """The hosts that did not answer in time, counted across the threads of `fetch_many`."""
+    """The hosts that timed out and answered nothing else, across the threads of `fetch_many`."""
 
-    def __init__(self, limit: int | None) -> None:
-        self._limit = limit
+    def __init__(self, give_up: bool) -> None:
+        self._give_up = give_up
         self._lock = threading.Lock()
-        self._timeouts: dict[str, list[Failure]] = {}
+        self._timeouts: dict[str, Failure] = {}
+        self._answered: set[str] = set()
 
     def note(self, host: str, answer: Response | Failure) -> None:
-        """Count `answer` if it is a timeout."""
-        if self._limit and isinstance(answer, Failure) and answer.kind is FailureKind.TIMEOUT:
-            with self._lock:
-                self._timeouts.setdefault(host, []).append(answer)
+        """Remember whether `host` answered, or its timeout."""
+        if not self._give_up:
+            return
+        with self._lock:
+            if isinstance(answer, Failure) and answer.kind is FailureKind.TIMEOUT:
+                self._timeouts[host] = answer
+            else:
+                self._answered.add(host)
 
     def failure(self, host: str) -> Failure | None:
-        """The last timeout of `host` once it has had `limit` of them, else None."""
+        """The timeout of `host` if it has answered nothing else in this run, else None."""
         with self._lock:
-            timeouts = self._timeouts.get(host, [])
-            return timeouts[-1] if self._limit and len(timeouts) >= self._limit else None
+            return None if host in self._answered else self._timeouts.get(host)
 
 
 def _host_key(url: str) -> str:
