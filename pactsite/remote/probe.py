@@ -15,8 +15,8 @@ from pactsite.remote.http import Failure, FailureKind, Limits, Request, Response
 PROBE_BYTES = 256 * 1024
 PER_HOST = 2
 """Requests at a time to one host: a check of a site that links one host a hundred times
-must not look like an attack on it. A host whose first requests all time out is asked no
-more in this check: its other addresses get the same answer."""
+must not look like an attack on it. A host that timed out and answered nothing else is
+asked no more in this check: its other addresses get the same answer."""
 _ASK_AGAIN = frozenset({FailureKind.HTTP_STATUS, FailureKind.CONNECTION})
 
 
@@ -30,7 +30,7 @@ def probe(
         workers=workers,
         per_host=PER_HOST,
         limits=limits,
-        give_up_after=PER_HOST,
+        give_up_silent=True,
     )
     answers = dict(zip(urls, asked, strict=True))
     again = [url for url, answer in answers.items() if _ask_again(answer)]
@@ -39,7 +39,7 @@ def probe(
         workers=workers,
         per_host=PER_HOST,
         limits=limits,
-        give_up_after=PER_HOST,
+        give_up_silent=True,
     )
     for url, answer in zip(again, got, strict=True):
         answers[url] = _without_body(answer)
