@@ -215,6 +215,20 @@ def test_a_server_that_never_answers_is_waited_for_once_not_once_a_link(
     assert len(website.requests) == 2  # the two that timed out together; the rest not asked
 
 
+def test_one_slow_page_does_not_make_the_rest_of_a_live_server_dead(
+    minimal_site: Path, website: Website, local_urls: None
+) -> None:
+    links = "".join(f"[Seite]({website.url}{path})\n\n" for path in ("/", "/langsam", "/neu"))
+    (minimal_site / "content/pages/impressum.md").write_text(
+        f"---\ntitle: Impressum\n---\n\n{links}[Seite]({website.url}/seite)\n",
+        encoding="utf-8",
+    )
+    run = _check(minimal_site)
+    assert run.stderr.count("link not reachable") == 1
+    assert "impressum.md:7: warning: link not reachable (no complete answer" in run.stderr
+    assert {path for _, path in website.requests} == {"/", "/langsam", "/neu", "/seite"}
+
+
 def test_a_second_check_within_a_day_asks_no_server(
     minimal_site: Path, website: Website, local_urls: None
 ) -> None:
