@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pactsite.build.pipeline import BodyRecord, BuildOptions, CheckedSite, verify_outlined
@@ -66,7 +66,6 @@ class ExternalCheck:
     """Different addresses found."""
     asked: int
     """Addresses asked now; the others were answered within the last day (cached)."""
-    results: Mapping[str, LinkResult] = field(default_factory=dict)
 
 
 def check_external(
@@ -178,8 +177,9 @@ def _yaml_links(text: str, path: str, first_line: int) -> Iterator[FoundLink]:
     if doc is None:
         return
     for key_path, value in doc.strings():
-        if key_path not in _NOT_LINKS and _WEB.match(value.strip()):
-            yield FoundLink(path, doc.line_of(key_path), value.strip())
+        url = value.strip()
+        if key_path not in _NOT_LINKS and _WEB.match(url) and len(url.split()) == 1:
+            yield FoundLink(path, doc.line_of(key_path), url)
 
 
 def check_links(
@@ -203,7 +203,6 @@ def check_links(
         diagnostics=findings,
         addresses=len(addresses),
         asked=len(stale),
-        results=results,
     )
 
 
