@@ -301,6 +301,11 @@ def test_a_changed_feed_changes_the_pages_of_an_incremental_build(
     for page in ("aktuelles/index.html", "pakte/alpha/index.html", "feed.xml"):
         text = (minimal_site / "public" / page).read_text(encoding="utf-8")
         assert "Neuere Meldung" in text and "Stellenbörse" not in text, page
+    build(minimal_site, "--no-cache", "--offline", out="clean")  # the same, from scratch
+    quick, clean = minimal_site / "public", minimal_site / "clean"
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(quick) for p in quick.rglob("*") if p.is_file())
+    assert [f for f in files if (quick / f).read_bytes() != (clean / f).read_bytes()] == []
 
 
 def test_the_second_fetch_is_a_conditional_request(
@@ -371,3 +376,35 @@ def test_a_site_without_feeds_imports_no_http_library(minimal_site: Path) -> Non
         [sys.executable, "-c", code, str(minimal_site)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().endswith("False False"), done.stdout + done.stderr
+
+
+def test_serve_fetches_before_its_first_build_then_every_few_minutes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import datetime as dt
+    import threading
+
+    from pactsite import serve
+    from pactsite.buildinfo import BuildOptions
+
+    assert serve.FEED_INTERVAL >= 120  # not on every save
+    fetched: list[dt.datetime] = []
+    rebuilt = threading.Event()
+
+    def refresh(now: dt.datetime) -> bool:
+        fetched.append(now)
+        return len(fetched) == 2  # the second fetch brings something new
+
+    monkeypatch.setattr(serve, "FEED_INTERVAL", 0.1)
+    preview = serve.Preview(
+        root=tmp_path,
+        out_dir=tmp_path / "public",
+        port=0,
+        options=lambda: BuildOptions(now=dt.datetime.now(dt.UTC)),
+        refresh_feeds=refresh,
+    )
+    refresher = serve._FeedRefresher(preview, rebuilt.set)
+    refresher.start()
+    assert len(fetched) == 1  # at once, before the first build
+    assert rebuilt.wait(5)  # a changed feed rebuilds the preview
+    refresher.stop()
