@@ -182,8 +182,15 @@ def test_website_news_are_in_the_network_pact_and_fitting_sector_feeds(
         assert original not in (out / feed).read_text(encoding="utf-8")
     items = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]
     assert any(item["url"] == original for item in items)
-    rss_items = feedparser.parse((out / "rss.xml").read_bytes()).entries
-    assert any(item.link == original for item in rss_items)
+    rss = feedparser.parse((out / "rss.xml").read_bytes())
+    assert not rss.bozo and any(item.link == original for item in rss.entries)
+
+
+def test_a_feed_nested_too_deeply_is_no_feed_not_a_crash() -> None:
+    from pactsite.content.webfeed import parse_website_feed
+
+    items, problem = parse_website_feed(b"{" + b'"a":[' * 100_000, "https://a.example/")
+    assert items == () and problem is not None
 
 
 def test_the_same_fetched_feed_gives_byte_identical_output(

@@ -69,7 +69,7 @@ def _json_feed(body: bytes, url: str) -> tuple[tuple[FeedItem, ...], Text | None
     """The items of a JSON Feed (https://jsonfeed.org/version/1.1)."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # nested too deeply
         return (), t("the feed is not valid JSON: {reason}", reason=str(error))
     version = data.get("version") if isinstance(data, dict) else None
     items = data.get("items") if isinstance(data, dict) else None
