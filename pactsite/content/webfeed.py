@@ -1,9 +1,10 @@
 """The feed of a pact's own website, read: Atom or RSS (feedparser) or JSON Feed → its items.
 
 Pure: bytes in, items or a problem out. The HTML of the items is as the feed gave it; it is
-sanitised where it is turned into the site's news (`pactsite.render.webnews`). Items
-without an http(s) link or a date are left out: they can neither link to the original nor
-be put in order.
+sanitised where it is turned into the site's news (`pactsite.render.webnews`). An item
+without a date of its own takes the feed's (never the time of fetching: the same feed
+must give the same pages); items without an http(s) link or any date are left out: they
+can neither link to the original nor be put in order.
 """
 
 from __future__ import annotations
@@ -43,14 +44,16 @@ def parse_website_feed(body: bytes, url: str) -> tuple[tuple[FeedItem, ...], Tex
     if problem is not None and "SAX" in type(problem).__name__:
         # cut short or broken: what the loose parser makes of it may lack items
         return (), t("the feed is not valid XML: {reason}", reason=str(problem))
-    found = (_xml_item(entry, url) for entry in parsed.entries)
+    channel = parsed.get("feed", {})
+    dated = channel.get("updated_parsed") or channel.get("published_parsed")
+    found = (_xml_item(entry, url, dated) for entry in parsed.entries)
     return tuple(item for item in found if item is not None), None
 
 
-def _xml_item(entry: Any, base: str) -> FeedItem | None:
-    """An item of an Atom or RSS feed, as feedparser gives it."""
+def _xml_item(entry: Any, base: str, feed_date: Any) -> FeedItem | None:
+    """An item of an Atom or RSS feed, as feedparser gives it; dated by the feed if undated."""
     link = _link(entry.get("link", ""), base)
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    moment = entry.get("published_parsed") or entry.get("updated_parsed") or feed_date
     if not link or moment is None:
         return None
     contents = entry.get("content") or []

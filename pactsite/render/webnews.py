@@ -21,11 +21,12 @@ def website_news(
 ) -> tuple[WebsiteNews, ...]:
     """The newest items of `pact`'s website feed, at most `feeds.pact_limit`, none older
     than `feeds.pact_max_age` days; the same items give the same news."""
-    oldest = now - dt.timedelta(days=config.feeds.pact_max_age)
+    # by day, as pages change at midnight only (a build's state fits one day)
+    oldest = now.astimezone(config.zone).date() - dt.timedelta(days=config.feeds.pact_max_age)
     sectors = _sector_names(config)
     chosen: dict[str, FeedItem] = {}
     for item in items:
-        if item.published >= oldest and item.id not in chosen:
+        if item.published.astimezone(config.zone).date() >= oldest and item.id not in chosen:
             chosen[item.id] = item
     newest = sorted(chosen.values(), key=lambda item: (-item.published.timestamp(), item.id))
     return tuple(_news(pact, item, config, sectors) for item in newest[: config.feeds.pact_limit])
