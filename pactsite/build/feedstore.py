@@ -21,11 +21,14 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pactsite.cache.keys import CACHE_DIR
 from pactsite.content.webfeed import parse_website_feed
 from pactsite.i18n import Text
+
+if TYPE_CHECKING:
+    from pactsite.remote.http import Failure, Response, Validators
 
 # Light to import: the command line refreshes the feeds before it looks whether anything
 # changed, and that look must not import the pipeline (Markdown, Jinja2, ...) nor, for a
@@ -86,7 +89,8 @@ def refresh_feeds(root: Path, today: dt.date) -> bool:
     folder = root / FEEDS_DIR
     stored = {pact: read_stored(folder, pact) for pact in feeds}
     requests = [
-        Request(url, validators=_validators(stored[pact], url)) for pact, url in feeds.items()
+        Request(url, validators=_validators(folder, pact, stored[pact], url))
+        for pact, url in feeds.items()
     ]
     changed = False
     for (pact, url), result in zip(feeds.items(), fetch_many(requests), strict=True):
@@ -94,17 +98,24 @@ def refresh_feeds(root: Path, today: dt.date) -> bool:
     return changed
 
 
-def _validators(stored: StoredFeed | None, url: str) -> Any:
-    """The validators of the kept copy, if it is a copy of `url`."""
+def _validators(folder: Path, pact: str, stored: StoredFeed | None, url: str) -> Validators | None:
+    """The validators of the kept copy, if it is a copy of `url` and still there."""
     from pactsite.remote.http import Validators
 
     if stored is None or stored.url != url or not stored.good_since:
         return None
+    if not (folder / f"{pact}.feed").is_file():
+        return None  # a "not modified" would leave nothing to show
     return Validators(etag=stored.etag, last_modified=stored.last_modified)
 
 
 def _keep(
-    folder: Path, pact: str, url: str, stored: StoredFeed | None, result: Any, today: dt.date
+    folder: Path,
+    pact: str,
+    url: str,
+    stored: StoredFeed | None,
+    result: Response | Failure,
+    today: dt.date,
 ) -> bool:
     """Keep what one fetch gave: a new good copy, or the old one and what went wrong."""
     from pactsite.remote.http import Failure
