@@ -420,3 +420,15 @@ def test_the_builds_report_page_lists_what_the_last_link_check_found(
     assert rows[0][:3] == ["Warnung", NEWS, "7"]
     assert rows[0][3].startswith(f"Link nicht erreichbar (404): {website.url}/fehlt")
     assert len(rows) == 4  # /fehlt, /umgezogen, /gmbh-weg, /fonds-weg
+
+
+def test_a_pacts_feed_address_is_checked_at_its_line(
+    minimal_site: Path, website: Website, local_urls: None
+) -> None:
+    beta = minimal_site / "content/pacts/beta/pact.yaml"
+    beta.write_text(f"name: Pakt Beta\nfeed: {website.url}/feed-weg.xml\n", encoding="utf-8")
+    run = _check(minimal_site, "--offline")
+    assert (
+        f"content/pacts/beta/pact.yaml:2: warning: link not reachable (404): "
+        f"{website.url}/feed-weg.xml"
+    ) in run.stderr
