@@ -26,6 +26,7 @@ from pactsite.content.schema import (
     validate_fields,
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
+from pactsite.content.topics import check_tags, index_topics
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
@@ -116,12 +117,17 @@ def assemble_site(
     entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
     problems.extend(_orphan_variants(entries))
+    problems.extend(check_tags(entries, config.tags))
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
     # A draft's dates change nothing until it is no draft (then its file changed anyway).
     timed = [e for e in entries if visibility.drafts or not e.draft]
     scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
-    return _site(pacts, visible, hidden, tuple(scheduled)), problems
+    site = _site(pacts, visible, hidden, tuple(scheduled))
+    topics, of_tag = index_topics(list(site.entries.values()), config.tags)
+    if topics:
+        site = dataclasses.replace(site, topics=topics, topic_of_tag=of_tag)
+    return site, problems
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
