@@ -182,9 +182,8 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if "title" not in values and "title" not in data:
         report("", t("site.yaml has no 'title'"), t("add a line 'title: Name of the network'"))
     _check_choices(values, report)
-    values["sectors"] = _labels(data, "sectors", report, doc)
-    values["target_groups"] = _labels(data, "target_groups", report, doc)
-    values["tags"] = _labels(data, "tags", report, doc)
+    for vocabulary in ("sectors", "target_groups", "tags"):
+        values[vocabulary] = _labels(data, vocabulary, report, doc)
     values["funds"] = _funds(data, report)
     values["urls"] = _urls(data, report)
     values["feeds"] = _feeds(data, report)
