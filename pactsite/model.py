@@ -249,6 +249,8 @@ class Site:
 
     def topics_of(self, entry: Entry) -> tuple[Topic, ...]:
         """The topics of an entry's tags, in the order it names them."""
+        if not entry.tags:
+            return ()
         slugs = dict.fromkeys(self.topic_of_tag.get(slugify(tag), "") for tag in entry.tags)
         return tuple(self.topics_by_slug[s] for s in slugs if s in self.topics_by_slug)
 
