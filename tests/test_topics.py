@@ -48,6 +48,11 @@ def build(site: Path, *args: str) -> Path:
     return out
 
 
+def tree(out: Path) -> dict[str, bytes]:
+    """Every file below a folder, by its relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def links_in_main(page: Path) -> list[str]:
     """The hrefs of the entry cards' titles, in order."""
     return [str(h) for h in parse_page(page).xpath("//main//*[@class='card__title']/a/@href")]
@@ -275,9 +280,6 @@ def test_a_site_without_tags_has_no_topic_pages(minimal_site: Path) -> None:
 
 
 def test_two_builds_of_a_tagged_site_are_byte_identical(tagged_site: Path, tmp_path: Path) -> None:
-    def tree(out: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-
     build(tagged_site, "--output", str(tmp_path / "a"))
     build(tagged_site, "--output", str(tmp_path / "b"))
     first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
@@ -288,9 +290,6 @@ def test_two_builds_of_a_tagged_site_are_byte_identical(tagged_site: Path, tmp_p
 def test_adding_a_tag_to_one_file_rebuilds_its_topic_pages_as_a_clean_build_would(
     tagged_site: Path, tmp_path: Path
 ) -> None:
-    def tree(out: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-
     cached = run_pactsite("build", "--site", str(tagged_site))
     assert cached.exit_code == 0, cached.stderr
     path = tagged_site / BETA_NEWS
@@ -303,6 +302,21 @@ def test_adding_a_tag_to_one_file_rebuilds_its_topic_pages_as_a_clean_build_woul
     )
     overview = after["themen/index.html"].decode()
     assert re.search(r"Chemie</a> <span[^>]*>\(2\xa0Einträge\)", overview)
+    build(tagged_site, "--output", str(tmp_path / "clean"))
+    assert after == tree(tmp_path / "clean")
+
+
+def test_a_text_edit_of_a_tagged_article_updates_its_topic_feed_on_the_quick_path(
+    tagged_site: Path, tmp_path: Path
+) -> None:
+    assert run_pactsite("build", "--site", str(tagged_site)).exit_code == 0
+    with (tagged_site / ALPHA_NEWS).open("a", encoding="utf-8") as file:
+        file.write("\nEin Nachtrag zur Ausbildung.\n")
+    quick = run_pactsite("build", "--site", str(tagged_site))
+    assert quick.exit_code == 0, quick.stderr
+    assert "rewrote only the" in quick.output
+    after = tree(tagged_site / "public")
+    assert b"Nachtrag zur Ausbildung" in after["themen/chemie/feed.xml"]
     build(tagged_site, "--output", str(tmp_path / "clean"))
     assert after == tree(tmp_path / "clean")
 
