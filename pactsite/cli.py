@@ -16,7 +16,7 @@ import click
 from pactsite import __version__
 from pactsite.build.workers import default_jobs
 from pactsite.buildinfo import BuildOptions, BuildReport
-from pactsite.cache.freshness import look
+from pactsite.cache.state import look
 from pactsite.diagnostics import (
     BuildFailed,
     Diagnostic,

@@ -2,11 +2,8 @@
 
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
-every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
-build finding nothing changed needs in `summary.pickle`, see `pactsite.cache.freshness`; the rest
-in `state.pickle`, the bodies' HTML beside it in `state-html.bin`, see
-`pactsite.cache.stored_html`, with the changes of quick rebuilds since appended to
-`state.journal`).
+every input file (in `.pactsite-cache/`, see `pactsite.cache.state`, or in memory for
+`serve`).
 The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
 the pages it links to, its warnings and the images it shows, nothing but that body's own
@@ -22,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import secrets
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,29 +39,35 @@ from pactsite.build.pipeline import (
 )
 from pactsite.build.spill import OutputFile
 from pactsite.build.write import update_in_place
-from pactsite.cache.freshness import (
+from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.state import (
+    HTML_FILE,
+    JOURNAL_FILE,
+    STATE_FILE,
+    STATE_FILES,
     SUMMARY_FILE,
     Look,
     Places,
     Stats,
+    StoredHtml,
     Summary,
+    append_to_journal,
     compare,
-    dump,
     fits,
     from_cache,
     load,
     look,
-    no_collection,
+    read_journal,
     rescan,
     restat_folders,
     save,
     scan,
     stamp,
     unchanged_report,
+    with_changes,
+    write_html,
     written_outputs,
 )
-from pactsite.cache.keys import CACHE_DIR, digest
-from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind
@@ -85,11 +88,6 @@ from pactsite.render.links import link_site
 from pactsite.render.markup import LinkRef, RenderedBody
 from pactsite.render.theme import theme_folders
 from pactsite.urls import UrlScheme, output_path
-
-STATE_FILE = "state.pickle"
-JOURNAL_FILE = "state.journal"
-JOURNAL_LIMIT = 4_000_000
-"""A journal of changes longer than this (bytes) is folded into a new full state."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +121,7 @@ def build_incremental(
 
     `changed` (from `serve`'s watcher, with `memory`): the only files that changed since
     the last build; then only they are looked at, not every file of the site. `seen`: what
-    `freshness.look` found just before (else this looks itself).
+    `state.look` found just before (else this looks itself).
     """
     if not options.cache:
         return build(root, out_dir, options)
@@ -212,7 +210,7 @@ def _load_state(root: Path, summary: Summary) -> BuildState | None:
     if not isinstance(html, StoredHtml) or not html.attach(folder / HTML_FILE):
         return None
     deltas = []
-    for delta in list(_journal(folder / JOURNAL_FILE)):
+    for delta in list(read_journal(folder / JOURNAL_FILE, Delta)):
         if token == summary.token:
             break
         if delta.parent == token:
@@ -223,50 +221,31 @@ def _load_state(root: Path, summary: Summary) -> BuildState | None:
     return BuildState(summary=summary, bodies=bodies, record=_apply(record, deltas))
 
 
-def _journal(path: Path) -> Iterator[Delta]:
-    """The changes saved in the journal at `path`, oldest first (up to a damaged one)."""
-    try:
-        with path.open("rb") as file, no_collection():
-            while True:
-                delta = pickle.load(file)
-                if not isinstance(delta, Delta):
-                    return
-                yield delta
-    except Exception:  # whatever a damaged file raises: the journal is only a cache
-        return
-
-
 def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
+    """Keep `state` for the next build (None: keep none), in `memory` or in the cache."""
     if memory is not None:
         memory.state = replace(state, delta=None) if state is not None else None
         return
     folder = root / CACHE_DIR
-    journal = folder / JOURNAL_FILE
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            for name in (SUMMARY_FILE, STATE_FILE, HTML_FILE, JOURNAL_FILE):
+            for name in STATE_FILES:
                 (folder / name).unlink(missing_ok=True)
             return
         # the summary last: with the old summary, the new state is never taken (token)
-        if state.delta is not None and _size(journal) < JOURNAL_LIMIT:
-            with journal.open("ab") as file:
-                dump(state.delta, file)
-        else:
-            token, checked = state.summary.token, state.record.checked
-            html = write_html(folder / HTML_FILE, token, checked.linked.html)
-            record = replace(
-                state.record, checked=replace(checked, linked=replace(checked.linked, html=html))
-            )
-            save(folder / STATE_FILE, (token, state.bodies, record))
-            journal.unlink(missing_ok=True)
+        if state.delta is None or not append_to_journal(folder / JOURNAL_FILE, state.delta):
+            _save_whole(folder, state)
         save(folder / SUMMARY_FILE, state.summary)
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
+def _save_whole(folder: Path, state: BuildState) -> None:
+    """Save the whole state (its bodies' HTML in a file of their own), with no journal."""
+    token, checked = state.summary.token, state.record.checked
+    html = write_html(folder / HTML_FILE, token, checked.linked.html)
+    linked = replace(checked.linked, html=html)
+    record = replace(state.record, checked=replace(checked, linked=linked))
+    save(folder / STATE_FILE, (token, state.bodies, record))
+    (folder / JOURNAL_FILE).unlink(missing_ok=True)
 
 
 def _entry_bodies(root: Path, record: BuildRecord) -> dict[str, tuple[str, str]]:
