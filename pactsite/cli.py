@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from pactsite import __version__
-from pactsite.build.workers import default_jobs
-from pactsite.buildinfo import BuildOptions, BuildReport
+from pactsite.buildinfo import BuildOptions, BuildReport, default_jobs
 from pactsite.cache.state import look
 from pactsite.diagnostics import (
     BuildFailed,

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import pactsite.build.pipeline as pipeline
 from pactsite.build.pipeline import BuildOptions, build
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import BuildFailed, OutputError
+from pactsite.outputs import OutputFile
 from pactsite.outputs.search import index as search
 from pactsite.outputs.search.text import fold, search_entry, stem, words_of
 

@@ -37,7 +37,6 @@ from pactsite.build.pipeline import (
     page_jobs,
     template_environment,
 )
-from pactsite.build.spill import OutputFile
 from pactsite.build.write import update_in_place
 from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.state import (
@@ -71,7 +70,7 @@ from pactsite.cache.state import (
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind
-from pactsite.outputs import PageJob
+from pactsite.outputs import OutputFile, PageJob
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import guide_candidates, locate_guide
 from pactsite.outputs.images import apply_images
@@ -443,7 +442,7 @@ def _rerender(
         return None
     reads = {str(r.path): read for r, read in rendered if isinstance(r, OutputFile)}
     news = {key for key in keys if site.entries[key].kind is Kind.NEWS}
-    feeds = build_feeds(site, config, urls, checked.linked.html, now, news) if news else []
+    feeds = list(build_feeds(site, config, urls, checked.linked.html, now, news)) if news else []
     fresh = {str(page.path): page for page in pages}
 
     def page_text(path: str) -> str | None:

@@ -24,12 +24,13 @@ from typing import Any
 
 import jinja2
 
-from pactsite.build.spill import OutputFile, compress, decompress
+from pactsite.build.spill import compress, decompress, keep
+from pactsite.build.workers import Kept, render_in_workers
 from pactsite.cache.keys import digest
 from pactsite.cache.store import Cache
 from pactsite.model import Entry, Pact, Site
-from pactsite.outputs import PageJob
-from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
+from pactsite.outputs import OutputFile, PageJob
+from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered
 from pactsite.urls import UrlScheme
 
 TABLE = "pages"
@@ -86,8 +87,8 @@ def render_pages_cached(
     workers: int,
     cache: Cache,
     site: Callable[[], str],
-) -> list[Rendered]:
-    """Render the jobs like render_pages_recorded, taking unchanged pages from the cache.
+) -> list[Kept]:
+    """Render the jobs like `render_in_workers`, taking unchanged pages from the cache.
 
     `site` gives the site digest. When the cache holds no pages (a cold build: nothing to
     look up), the workers start first and the digest is computed while they render.
@@ -112,13 +113,13 @@ def render_pages_cached(
             return _pack(result, {key: body_hash(key) for key in sorted(reads)})
         return rendered
 
-    results: list[Rendered | None] = [None] * len(jobs)
+    results: list[Kept | None] = [None] * len(jobs)
     keys: list[str] = []
     cold = not cache.holds(TABLE)
     try:
         if cold:
             missing = list(range(len(jobs)))
-            finished = iter_pages_finished(jobs, env, urls, workers, packed)
+            finished = render_in_workers(jobs, env, urls, workers, packed)
         else:
             keys = _page_keys(site(), jobs)
             where: dict[str, list[int]] = {}
@@ -128,13 +129,13 @@ def render_pages_cached(
                 for index in where[key]:
                     results[index] = _reuse(value, body_hash)
             missing = [index for index, result in enumerate(results) if result is None]
-            finished = iter_pages_finished([jobs[i] for i in missing], env, urls, workers, packed)
+            finished = render_in_workers([jobs[i] for i in missing], env, urls, workers, packed)
 
         def fresh_rows() -> Iterator[tuple[str, bytes]]:
             for index, result in zip(missing, finished, strict=True):
                 if isinstance(result, bytes):
                     file, reads = _unpack(result)
-                    results[index] = file, frozenset(reads)
+                    results[index] = keep(file), frozenset(reads)
                     yield keys[index], result
                 else:
                     results[index] = result
@@ -167,7 +168,7 @@ def _unpack(value: bytes) -> tuple[OutputFile, dict[str, str]]:
     return OutputFile(PurePosixPath(path), content, origin, source), reads
 
 
-def _reuse(value: Any, body_hash: Any) -> Rendered | None:
+def _reuse(value: Any, body_hash: Any) -> Kept | None:
     """The cached page and the bodies it read, if every one is unchanged; else None."""
     if not isinstance(value, bytes):
         return None
@@ -177,7 +178,7 @@ def _reuse(value: Any, body_hash: Any) -> Rendered | None:
         return None
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
-    return file, frozenset(reads)
+    return keep(file), frozenset(reads)
 
 
 def _canon(value: Any, out: list[str], *, full: bool = False) -> None:

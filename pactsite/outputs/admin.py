@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.content.fieldhelp import explain
 from pactsite.content.schema import (
@@ -28,6 +27,7 @@ from pactsite.content.schema import (
     FieldType,
 )
 from pactsite.model import MEMBER_KINDS, Site, Status
+from pactsite.outputs import OutputFile
 
 DECAP_VERSION = "3.16.3"
 DECAP_BASE = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/"

@@ -11,9 +11,9 @@ import html
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
 from pactsite.i18n import Text, message_language, t
+from pactsite.outputs import OutputFile
 
 REPORT_FILE = PurePosixPath(".pactsite/pruefbericht.html")
 

@@ -48,10 +48,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile, spill_here
-from pactsite.build.workers import die_with_parent, release_free_memory
+from pactsite.build.spill import release_free_memory
+from pactsite.build.workers import die_with_parent
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t
+from pactsite.outputs import BuiltFile, OutputFile
 from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.urls import output_url
 
@@ -93,13 +94,13 @@ class _Shard:
     """The words that begin with the key once one of their first letters is left out."""
 
 
-def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
+def indexed_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
     """The HTML pages that ask to be found, in path order (their ids)."""
     pages = (f for f in files if f.path.suffix == ".html" and BODY_MARK in f.content)
     return sorted(pages, key=lambda f: f.path)
 
 
-def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
+def build_search_index(files: Iterable[BuiltFile]) -> SearchIndex:
     """The whole index of the pages among `files` that ask to be found."""
     # encoded as stored, page by page; 4 bytes a number (as a list: 8, and the list's slack)
     postings: dict[str, array[int]] = {}
@@ -439,7 +440,7 @@ def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
+def start_search_index(files: Sequence[BuiltFile]) -> SearchIndexing:
     """Start indexing the pages among `files` in a forked process while the build goes on."""
     pages = indexed_pages(files)
     if len(pages) < _MIN_PAGES_TO_FORK or "fork" not in mp.get_all_start_methods():
@@ -465,7 +466,7 @@ class SearchIndexing:
     a build that failed meanwhile.
     """
 
-    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[OutputFile]):
+    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[BuiltFile]):
         self._running = running
         self._process = running[0] if running else None
         self._pages = pages
@@ -515,7 +516,7 @@ class SearchIndexing:
             process.join()
 
 
-def _index_into(pages: list[OutputFile], sending: Connection, parent: int) -> None:
+def _index_into(pages: list[BuiltFile], sending: Connection, parent: int) -> None:
     """The indexing process: send back the index, or the message of what went wrong.
 
     The pages' paths come first, then the files one by one (each freed once sent, so that
@@ -523,7 +524,6 @@ def _index_into(pages: list[OutputFile], sending: Connection, parent: int) -> No
     that in a spill file, not in memory.
     """
     die_with_parent(parent)
-    spill_here()
     try:
         index = build_search_index(pages)
     except Exception as error:  # reported by the build process, which shows errors
