@@ -9,10 +9,6 @@ PACKAGE = Path(__file__).parent.parent / "pactsite"
 LIMIT = 45
 
 LONGER = {
-    "pactsite/build/incremental.py:build_incremental": 64,
-    "pactsite/build/incremental.py:_rebuild_changed": 59,
-    "pactsite/cache/pages.py:render_pages_cached": 69,
-    "pactsite/cache/pages.py:_canon": 57,
     "pactsite/cli.py:build_command": 59,
     "pactsite/cli.py:_tell_build": 51,
     "pactsite/content/assemble.py:_merge_copies": 56,

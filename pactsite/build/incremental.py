@@ -125,36 +125,78 @@ def build_incremental(
     if not options.cache:
         return build(root, out_dir, options)
     places = input_places(root, out_dir)
-    state: BuildState | None = None
     if memory is not None:
-        state = memory.state
-        inputs = None
-        if state is not None and changed is not None:
-            inputs = rescan(state.summary.inputs, changed)
-        if inputs is None:
-            inputs = scan(places)  # before building: a later edit shows as a change
-        edited = None
-        if state is not None and fits(state.summary, options, out_dir):
-            # serve alone writes its output folder while it runs: only check it is still there
-            edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
-            if edited == []:
-                return unchanged_report(state.summary)
+        found = _compare_with_memory(memory, changed, places, options, out_dir)
     else:
-        seen = seen if seen is not None else look(root, out_dir, options)
-        if seen.report is not None:
-            return seen.report
-        fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
-        inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
-        edited = None if fresh else seen.changed
-        if seen.summary is not None and edited:
-            state = _load_state(root, seen.summary)
-    if state is not None and edited:
-        done = _rebuild_changed(root, out_dir, options, state, inputs, edited)
+        found = _compare_with_saved(root, out_dir, options, places, seen)
+    if found.report is not None:
+        return found.report
+    if found.state is not None and found.edited:
+        done = _rebuild_changed(root, out_dir, options, found.state, found.inputs, found.edited)
         if done is not None:
             report, new_state = done
             _keep(root, memory, new_state)
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
+    report, state = _build_whole(root, out_dir, options, places, found.inputs)
+    _keep(root, memory, state)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What a build found of the last one: its state, the inputs now, the files edited since
+    (None: unknown), and the report when nothing changed."""
+
+    state: BuildState | None
+    inputs: Stats
+    edited: list[str] | None
+    report: BuildReport | None = None
+
+
+def _compare_with_memory(
+    memory: Memory,
+    changed: Collection[str] | None,
+    places: Places,
+    options: BuildOptions,
+    out_dir: Path,
+) -> _Found:
+    """The state `serve` kept in `memory`, and what changed since (`changed`: the files its
+    watcher saw, if it knows them)."""
+    state = memory.state
+    inputs = None
+    if state is not None and changed is not None:
+        inputs = rescan(state.summary.inputs, changed)
+    if inputs is None:
+        inputs = scan(places)  # before building: a later edit shows as a change
+    if state is None or not fits(state.summary, options, out_dir):
+        return _Found(state, inputs, None)
+    # serve alone writes its output folder while it runs: only check it is still there
+    edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
+    report = unchanged_report(state.summary) if edited == [] else None
+    return _Found(state, inputs, edited, report)
+
+
+def _compare_with_saved(
+    root: Path, out_dir: Path, options: BuildOptions, places: Places, seen: Look | None
+) -> _Found:
+    """The state saved in the cache (loaded only when some inputs changed), and what changed."""
+    seen = seen if seen is not None else look(root, out_dir, options)
+    if seen.report is not None:
+        return _Found(None, {}, None, seen.report)
+    fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
+    inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
+    edited = None if fresh else seen.changed
+    state = None
+    if seen.summary is not None and edited:
+        state = _load_state(root, seen.summary)
+    return _Found(state, inputs, edited)
+
+
+def _build_whole(
+    root: Path, out_dir: Path, options: BuildOptions, places: Places, inputs: Stats
+) -> tuple[BuildReport, BuildState]:
+    """Build the whole site; return its report and the state to keep for the next build."""
     report, record = build_recorded(root, out_dir, options)
     outputs, folders = written_outputs(out_dir, record.outputs)
     summary = Summary(
@@ -169,9 +211,7 @@ def build_incremental(
         zone=record.checked.config.zone,
         report=report,
     )
-    state = BuildState(summary=summary, bodies=_entry_bodies(root, record), record=record)
-    _keep(root, memory, state)
-    return report
+    return report, BuildState(summary=summary, bodies=_entry_bodies(root, record), record=record)
 
 
 def input_places(root: Path, out_dir: Path) -> Places:
@@ -299,11 +339,18 @@ def _rebuild_changed(
         removed=frozenset(removed),
         reads=page_reads,
     )
-    record = _apply(record, [delta])
+    return _changed_state(state, delta, inputs, out_dir)
+
+
+def _changed_state(
+    state: BuildState, delta: Delta, inputs: Stats, out_dir: Path
+) -> tuple[BuildReport, BuildState]:
+    """The report of a rebuild that changed `delta`, and the state after it."""
+    record, summary = _apply(state.record, [delta]), state.summary
     report = replace(
         summary.report,
         files=len(record.outputs),
-        rewritten=len(written) + len(removed),
+        rewritten=len(delta.hashes) + len(delta.removed),
         images=from_cache(summary.report.images),
     )
     paths = delta.hashes.keys()
@@ -311,8 +358,8 @@ def _rebuild_changed(
         summary,
         token=delta.token,
         inputs=inputs,
-        outputs=(summary.outputs - removed) | paths,
-        folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
+        outputs=(summary.outputs - delta.removed) | paths,
+        folders=restat_folders(out_dir, summary.folders, [*paths, *delta.removed]),
         report=report,
     )
     return report, replace(state, summary=summary, record=record, delta=delta)
