@@ -11,12 +11,6 @@ LIMIT = 45
 LONGER = {
     "pactsite/cli.py:build_command": 59,
     "pactsite/cli.py:_tell_build": 51,
-    "pactsite/content/assemble.py:_merge_copies": 56,
-    "pactsite/content/config.py:parse_config": 54,
-    "pactsite/content/misread.py:check_text": 66,
-    "pactsite/content/sources.py:read_sources": 46,
-    "pactsite/content/sources.py:_read_source": 54,
-    "pactsite/content/yamldoc.py:_check_nodes": 49,
     "pactsite/editing/commands.py:_entry_command": 46,
     "pactsite/editing/scaffold.py:network_readme": 50,
     "pactsite/outputs/admin.py:cms_config": 47,
