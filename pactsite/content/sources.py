@@ -282,14 +282,17 @@ def _read_source(
             hint=t("write at least the pact's name: name: ..."),
         )
     if kind is SourceKind.PACT_PROFILE:
-        return _whole_file(relative, kind, pact, stem, front_matter=text), None
-    if kind is SourceKind.PACT_INDEX and not text.startswith("---"):
+        parts: tuple[str, str, int, int] = (text, "", 1, 1)  # all front matter
+        variant = ""
+    elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
-        return _whole_file(relative, kind, pact, stem, body=text), None
-    split = split_front_matter(text)
-    if split is None:
-        return None, _no_front_matter(relative, text)
-    front_matter, body, body_line = split
+        parts, variant = ("", text, 1, 1), ""
+    else:
+        split = split_front_matter(text)
+        if split is None:
+            return None, _no_front_matter(relative, text)
+        parts = (split[0], split[1], 2, split[2])
+    front_matter, body, front_matter_line, body_line = parts
     return SourceFile(
         path=relative,
         kind=kind,
@@ -297,33 +300,10 @@ def _read_source(
         stem=stem,
         variant=variant,
         front_matter=front_matter,
-        front_matter_line=2,
+        front_matter_line=front_matter_line,
         body=body,
         body_line=body_line,
     ), None
-
-
-def _whole_file(
-    relative: str,
-    kind: SourceKind,
-    pact: str | None,
-    stem: str,
-    *,
-    front_matter: str = "",
-    body: str = "",
-) -> SourceFile:
-    """A file that is all front matter (a pact's profile) or all body (a pact's description
-    without front matter)."""
-    return SourceFile(
-        path=relative,
-        kind=kind,
-        pact=pact,
-        stem=stem,
-        front_matter=front_matter,
-        front_matter_line=1,
-        body=body,
-        body_line=1,
-    )
 
 
 def _no_front_matter(relative: str, text: str) -> Diagnostic:
