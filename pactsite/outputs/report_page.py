@@ -7,6 +7,7 @@ language of the messages: German for a German site.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 from pathlib import PurePosixPath
@@ -24,14 +25,14 @@ def build_report_page(diagnostics: Sequence[Diagnostic], site_language: str) -> 
     return OutputFile(REPORT_FILE, page.encode("utf-8"))
 
 
-def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
-    """A report page that editors can read, in `language`: one row per problem."""
+def _said(text: Text, language: str) -> str:
+    """`text` in `language`, escaped for HTML."""
+    return html.escape(text.render(language), quote=False)
 
-    def say(text: Text) -> str:
-        return html.escape(text.render(language), quote=False)
 
-    error, warning = say(t("Error")), say(t("Warning"))
-    errors = sum(1 for d in diagnostics if d.is_error)
+def _problem_table(diagnostics: Sequence[Diagnostic], language: str) -> str:
+    """The table of the problems: kind, file, line, and what is wrong and how to fix it."""
+    error, warning = _said(t("Error"), language), _said(t("Warning"), language)
     rows = "".join(
         "<tr>"
         f"<td>{error if d.is_error else warning}</td>"
@@ -40,6 +41,21 @@ def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
         "</tr>\n"
         for d in diagnostics
     )
+    caption = _said(t("Problems found"), language)
+    headers = "".join(
+        f'<th scope="col">{_said(header, language)}</th>'
+        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
+    )
+    return (
+        f"<table><caption>{caption}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
+        f"{rows}</tbody></table>"
+    )
+
+
+def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
+    """A report page that editors can read, in `language`: one row per problem."""
+    say = functools.partial(_said, language=language)
+    errors = sum(1 for d in diagnostics if d.is_error)
     verdict = (
         say(
             t("The site cannot be built like this: {errors} error(s) must be fixed.", errors=errors)
@@ -47,17 +63,7 @@ def report_page(diagnostics: Sequence[Diagnostic], language: str) -> str:
         if errors
         else say(t("No errors: the site can be built."))
     )
-    caption = say(t("Problems found"))
-    headers = "".join(
-        f'<th scope="col">{say(header)}</th>'
-        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
-    )
-    table = (
-        f"<table><caption>{caption}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
-        f"{rows}</tbody></table>"
-        if diagnostics
-        else ""
-    )
+    table = _problem_table(diagnostics, language) if diagnostics else ""
     title = say(t("Content check report"))
     intro = say(
         t(
