@@ -79,41 +79,20 @@ class _Found:
 
 
 class _Reader(HTMLParser):
-    """Collect links with their text, heading levels and whether tables have header cells."""
+    """Collect what `_Scanner` collects, from any HTML (the full parser: slower)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found = _Found()
-        self._link: tuple[str, list[str]] | None = None
-        self._heading: tuple[int, list[str]] | None = None
+        self.scanner = _Scanner()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._link = (dict(attrs).get("href") or "", [])
-        elif re.fullmatch(r"h[1-6]", tag):
-            self._heading = (int(tag[1]), [])
-        elif tag == "table":
-            self.found.tables.append(False)
-        elif tag == "th" and self.found.tables:
-            self.found.tables[-1] = True
-        elif tag == "img":
-            alt = dict(attrs).get("alt") or ""
-            self.found.images.append((dict(attrs).get("src") or "", alt))
-            if self._link is not None:
-                self._link[1].append(alt)
+        self.scanner.open(tag, dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            self.found.links.append((self._link[0], " ".join("".join(self._link[1]).split())))
-            self._link = None
-        elif re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
-            self.found.headings.append((self._heading[0], "".join(self._heading[1]).strip()))
-            self._heading = None
+        self.scanner.close(tag)
 
     def handle_data(self, data: str) -> None:
-        for open_element in (self._link, self._heading):
-            if open_element is not None:
-                open_element[1].append(data)
+        self.scanner.text(data)
 
 
 def audit_bodies(
@@ -132,7 +111,7 @@ def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
     if found is None:  # not as the sanitiser writes: let the full parser read it
         reader = _Reader()
         reader.feed(body.html)
-        found = reader.found
+        found = reader.scanner.found
     return [
         *_link_warnings(found.links, source),
         *_heading_warnings(found.headings, source),
@@ -182,12 +161,13 @@ class _Scanner:
             if open_element is not None:
                 open_element[1].append(data)
 
-    def open(self, tag: str, attributes: str) -> bool:
-        """A start tag with its attributes' text; False for a tag not allowed."""
+    def open(self, tag: str, attributes: str | Mapping[str, str | None]) -> bool:
+        """A start tag with its attributes (or their text, read only where needed); False
+        for a tag not allowed."""
         if tag not in ALLOWED_TAGS:
             return False
         if tag == "a":
-            self.link = (_attributes(attributes).get("href") or "", [])
+            self.link = (_values(attributes).get("href") or "", [])
         elif tag in _HEADINGS:
             self.heading = (int(tag[1]), [])
         elif tag == "table":
@@ -195,7 +175,7 @@ class _Scanner:
         elif tag == "th" and self.found.tables:
             self.found.tables[-1] = True
         elif tag == "img":
-            values = _attributes(attributes)
+            values = _values(attributes)
             alt = values.get("alt") or ""
             self.found.images.append((values.get("src") or "", alt))
             if self.link is not None:
@@ -210,6 +190,11 @@ class _Scanner:
         elif tag in _HEADINGS and self.heading is not None:
             self.found.headings.append((self.heading[0], "".join(self.heading[1]).strip()))
             self.heading = None
+
+
+def _values(attributes: str | Mapping[str, str | None]) -> Mapping[str, str | None]:
+    """The attributes by name, from their text where that is what there is."""
+    return _attributes(attributes) if isinstance(attributes, str) else attributes
 
 
 def _attributes(text: str) -> dict[str, str]:
