@@ -207,36 +207,7 @@ def build_command(
     except OutputError as error:
         click.echo(error.format(language), err=True)
         raise SystemExit(error.exit_code) from None
-    _show(report.warnings, language)
-    images = report.images
-    made = t(
-        "; images: {processed} processed, {cached} from cache",
-        processed=images.processed,
-        cached=images.cached,
-    )
-    shown = made if images.processed or images.cached else ""
-    only = (
-        ""
-        if report.rewritten is None
-        else t("; rewrote only the {rewritten} changed", rewritten=report.rewritten)
-    )
-    built = t(
-        "built {pages} pages, {files} files into {target}{images}{only}",
-        pages=report.pages,
-        files=report.files,
-        target=str(target),
-        images=shown,
-        only=only,
-    )
-    _say(built, language)
-    # Netlify sets DEPLOY_URL during its builds: the deploy log links the report
-    deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
-    if report.warnings and deploy_url:
-        from pactsite.outputs.report_page import REPORT_FILE
-
-        link = f"{deploy_url}/{REPORT_FILE}"
-        _say(t("Report of the warnings for editors: {link}", link=link), language)
-    _say(report.next_change_line, language)
+    _tell_built(report, target, language)
 
 
 def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
@@ -342,41 +313,78 @@ def serve_command(
     _say(t("stopped"), language)
 
 
+def _tell_built(report: BuildReport, target: Path, language: str) -> None:
+    """Print what `build` made: its warnings, the line of pages and files, where to read the
+    editors' report (on Netlify), and when the site must be built next."""
+    _show(report.warnings, language)
+    images = report.images
+    made = t(
+        "; images: {processed} processed, {cached} from cache",
+        processed=images.processed,
+        cached=images.cached,
+    )
+    shown = made if images.processed or images.cached else ""
+    only = (
+        ""
+        if report.rewritten is None
+        else t("; rewrote only the {rewritten} changed", rewritten=report.rewritten)
+    )
+    built = t(
+        "built {pages} pages, {files} files into {target}{images}{only}",
+        pages=report.pages,
+        files=report.files,
+        target=str(target),
+        images=shown,
+        only=only,
+    )
+    _say(built, language)
+    # Netlify sets DEPLOY_URL during its builds: the deploy log links the report
+    deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
+    if report.warnings and deploy_url:
+        from pactsite.outputs.report_page import REPORT_FILE
+
+        link = f"{deploy_url}/{REPORT_FILE}"
+        _say(t("Report of the warnings for editors: {link}", link=link), language)
+    _say(report.next_change_line, language)
+
+
 def _tell_build(outcome: Outcome, target: Path, language: str) -> None:
     """Print one line per build of `serve`, and the diagnostics of a failed one."""
     took = f"{outcome.seconds:.2f} s"
     report = outcome.report
-    if report is not None:
-        if outcome.first:
-            _show(report.warnings, language)
-            built = t(
-                "built {pages} pages, {files} files into {target} in {took}",
-                pages=report.pages,
-                files=report.files,
-                target=str(target),
-                took=took,
-            )
-            _say(built, language)
-        else:
-            warned = (
-                t(", {warnings} warning(s)", warnings=len(report.warnings))
-                if report.warnings
-                else ""
-            )
-            only = (
-                ""
-                if report.rewritten is None
-                else t(", {rewritten} files rewritten", rewritten=report.rewritten)
-            )
-            rebuilt = t(
-                "rebuilt in {took} ({pages} pages{warned}{only})",
-                took=took,
-                pages=report.pages,
-                warned=warned,
-                only=only,
-            )
-            _say(rebuilt, language)
-        return
+    if report is None:
+        _tell_failed(outcome, target, language, took)
+    elif outcome.first:
+        _show(report.warnings, language)
+        built = t(
+            "built {pages} pages, {files} files into {target} in {took}",
+            pages=report.pages,
+            files=report.files,
+            target=str(target),
+            took=took,
+        )
+        _say(built, language)
+    else:
+        warned = (
+            t(", {warnings} warning(s)", warnings=len(report.warnings)) if report.warnings else ""
+        )
+        only = (
+            ""
+            if report.rewritten is None
+            else t(", {rewritten} files rewritten", rewritten=report.rewritten)
+        )
+        rebuilt = t(
+            "rebuilt in {took} ({pages} pages{warned}{only})",
+            took=took,
+            pages=report.pages,
+            warned=warned,
+            only=only,
+        )
+        _say(rebuilt, language)
+
+
+def _tell_failed(outcome: Outcome, target: Path, language: str, took: str) -> None:
+    """Print the diagnostics of a failed build of `serve`, and what is served meanwhile."""
     _show(outcome.diagnostics, language)
     if outcome.output_error:
         _say(outcome.output_error, language, err=True)

@@ -9,11 +9,8 @@ PACKAGE = Path(__file__).parent.parent / "pactsite"
 LIMIT = 45
 
 LONGER = {
-    "pactsite/cli.py:build_command": 59,
-    "pactsite/cli.py:_tell_build": 51,
     "pactsite/editing/scaffold.py:network_readme": 50,
     "pactsite/outputs/search/index.py:update_search_index": 52,
-    "pactsite/serve/__init__.py:serve_site": 55,
 }
 """The functions that were longer when the limit came (issue 21), with their length then:
 each may shrink (then take it off the list) but not grow; no other may pass the limit."""

@@ -85,6 +85,11 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.scanner = _Scanner()
 
+    @property
+    def found(self) -> _Found:
+        """What was found so far."""
+        return self.scanner.found
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.scanner.open(tag, dict(attrs))
 
@@ -111,7 +116,7 @@ def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
     if found is None:  # not as the sanitiser writes: let the full parser read it
         reader = _Reader()
         reader.feed(body.html)
-        found = reader.scanner.found
+        found = reader.found
     return [
         *_link_warnings(found.links, source),
         *_heading_warnings(found.headings, source),
