@@ -9,7 +9,6 @@ PACKAGE = Path(__file__).parent.parent / "pactsite"
 LIMIT = 45
 
 LONGER = {
-    "pactsite/editing/scaffold.py:network_readme": 50,
     "pactsite/outputs/search/index.py:update_search_index": 52,
 }
 """The functions that were longer when the limit came (issue 21), with their length then:
