@@ -22,7 +22,7 @@ pytestmark = [
 STAGES = {
     # stage: (function that announces it, then waits; functions that only wait)
     "reading": ("pactsite.build.bodies:_read_and_render", ()),
-    "rendering": ("pactsite.outputs.pages:_render_indices", ()),
+    "rendering": ("pactsite.build.workers:_render_chunk", ()),
     "indexing": ("pactsite.outputs.search.index:build_search_index", ()),
     "writing": (
         "pactsite.build.write:_sync",
