@@ -415,6 +415,7 @@ class _PageStage:
     env: jinja2.Environment
     extras: dict[str, Any]
     reads: dict[str, frozenset[str]]
+    cards: list[BuiltFile]
 
 
 def _render_page_stage(
@@ -426,13 +427,15 @@ def _render_page_stage(
     extras = {**template_extras(checked), "help_url": HELP_URL if help_jobs else ""}
     env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
+    # before the workers are forked: the directory's pages then find every card rendered
+    cards = keep_all(build_directory_cards(checked.site, env))
     reads: dict[str, frozenset[str]] = {}
     if cache:
         pages, problems, reads = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
     else:
         pages, problems = render_pages_kept([*jobs, *help_jobs], env, urls, workers)
     _stop_on(checked, [*problems, *help_problems])
-    return _PageStage(pages, env, extras, reads)
+    return _PageStage(pages, env, extras, reads, cards)
 
 
 def _complete_rendering(
@@ -460,7 +463,7 @@ def _complete_rendering(
     files += keep_all(build_redirects(site.entries.values(), urls))
     files += keep_all(build_network_files(site, config, urls, env))
     files += keep_all(build_open_data(site, config, urls))
-    files += keep_all(build_directory_cards(site, env))
+    files += stage.cards
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
     files += keep_all(build_admin(site, config, checked.theme.strings["ui"]))

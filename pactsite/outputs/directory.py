@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -182,8 +182,8 @@ def _paginated(
 
 def build_directory_cards(site: Site, env: jinja2.Environment) -> list[OutputFile]:
     """Write CARDS_URL: the list item of every project, as the directory's pages have it."""
-    item = env.get_template("directory_item.html")
-    items = [item.render(key=p.key).strip() for p in site.projects]
+    card = cast(Callable[..., str], env.globals["partial_cached"])  # the pages' cards, shared
+    items = [str(card("directory_item.html", key=p.key)) for p in site.projects]
     text = json.dumps({"items": items}, ensure_ascii=False, separators=(",", ":")) + "\n"
     return [OutputFile(PurePosixPath(CARDS_URL.lstrip("/")), text.encode("utf-8"))]
 
