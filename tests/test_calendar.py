@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from pactsite.render.hyphenate import SOFT_HYPHEN
+
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 
 Build = Callable[..., tuple[Run, Path]]
@@ -115,7 +117,8 @@ def test_events_page_shows_upcoming_first_then_past_by_the_builds_clock(
         found = []
         for heading in page.xpath("//main//h2"):
             cards = heading.xpath("following-sibling::*[1][self::ul]//h3/a/text()")
-            found.append((heading.text_content().strip(), [c.strip() for c in cards]))
+            titles = [c.replace(SOFT_HYPHEN, "").strip() for c in cards]
+            found.append((heading.text_content().strip(), titles))
         return found
 
     _, out = pinned_build

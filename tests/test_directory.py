@@ -13,6 +13,8 @@ from playwright.sync_api import Browser, Page
 from test_accessibility import axe_violations
 from test_html_validity import _check as nu_html_messages
 
+from pactsite.render.hyphenate import SOFT_HYPHEN
+
 from conftest import FIXTURES, copy_site, parse_page, run_pactsite
 from static_server import serve
 
@@ -24,7 +26,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 def _titles(page: Path) -> list[str]:
     return [
-        " ".join(a.text_content().split())
+        " ".join(a.text_content().replace(SOFT_HYPHEN, "").split())
         for a in parse_page(page).xpath("//ul[@id='projekt-liste']//h2/a")
     ]
 
@@ -109,7 +111,8 @@ def page(chromium: Browser) -> Iterator[Page]:
 
 
 def _visible_titles(page: Page) -> list[str]:
-    return page.locator("#projekt-liste > li:not([hidden]) h2").all_inner_texts()
+    titles = page.locator("#projekt-liste > li:not([hidden]) h2").all_inner_texts()
+    return [title.replace(SOFT_HYPHEN, "") for title in titles]
 
 
 def test_choosing_two_facets_narrows_the_list_and_updates_url_and_count(

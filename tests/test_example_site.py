@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pactsite.render.hyphenate import SOFT_HYPHEN
+
 from conftest import REPOSITORY, parse_page, run_pactsite
 
 PACTS = ["altmark", "halle", "ihk-halle-dessau", "magdeburg", "merseburg-querfurt", "worms"]
@@ -11,7 +13,10 @@ PRESS_NOTE = "pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze
 
 
 def _texts(page: Path, xpath: str) -> list[str]:
-    return [" ".join(el.text_content().split()) for el in parse_page(page).xpath(xpath)]
+    return [
+        " ".join(el.text_content().replace(SOFT_HYPHEN, "").split())
+        for el in parse_page(page).xpath(xpath)
+    ]
 
 
 def test_home_shows_all_pacts_latest_news_projects_and_events(example_build: Path) -> None:

@@ -15,6 +15,7 @@ import yaml
 from pactsite.content.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
+from pactsite.render.hyphenate import make_hyphenate_filter
 
 _PACKAGE_THEMES = Path(__file__).parent.parent / "themes"
 _REPOSITORY_THEMES = Path(__file__).parent.parent.parent / "themes"
@@ -87,6 +88,7 @@ def make_environment(
     env.filters["date"] = make_date_format(theme.strings)
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
+    env.filters["hyphenate"] = make_hyphenate_filter(config.language)
     return env
 
 

@@ -82,7 +82,9 @@ def search_entry(url: str, page: bytes) -> SearchEntry | None:
     if start is None or end < 0:
         return None
     opening = start.group(0).decode()
-    inside = _without_excluded(_SILENT.sub(" ", page[start.end() : end].decode()))
+    # without the soft hyphens of long words (pactsite.render.hyphenate): they are not text
+    inside = page[start.end() : end].decode().replace("\u00ad", "")
+    inside = _without_excluded(_SILENT.sub(" ", inside))
     heading = _HEADING.search(inside)
     title = _text(heading.group(1)) if heading is not None else ""
     if _attribute(opening, "data-search") == SUMMARY:

@@ -1,0 +1,138 @@
+"""Soft hyphens in long words, so that a narrow screen breaks them with a hyphen.
+
+`hyphens: auto` needs the browser to have a hyphenation dictionary for the page's language;
+many have none for German (Debian's Chromium, for one), and they break a word that does not
+fit its line anywhere, without a hyphen ("Entwicklungspartners|chaft"). A soft hyphen
+(U+00AD) is honoured by every browser: invisible unless the line breaks there. They are put
+in at build time with pyphen, which reads the hyphenation patterns of LibreOffice (the ones
+browsers use where they have them), into the long words of headings and titles, which are
+set large. Running text is left to `hyphens: auto`: at a phone's text size only a word of
+some 30 letters does not fit a line, and finding one means reading every text of a site,
+which cost more than a build may (bench/RESULTS.md). Search removes them (`SOFT_HYPHEN`).
+
+pyphen parses a language's patterns from text each time a process loads them (German: 66,000
+patterns, half a second); the parsed patterns are kept, like Python keeps compiled modules,
+in the user's cache folder (`$XDG_CACHE_HOME/pactsite`, else `~/.cache/pactsite`), per
+pyphen version and dictionary file, and loaded from there (see docs/caching.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+
+SOFT_HYPHEN = "\u00ad"
+HEADING_WORD = 12
+"""The shortest word of a heading or title given soft hyphens ("Arbeitsmarkt")."""
+_TITLE_WORD = re.compile(rf"\b[^\W\d_]{{{HEADING_WORD},}}")
+_HEADING_WORD = re.compile(rf"\b[^\W\d_]{{{HEADING_WORD},}}(?![^<>]*>)")
+"""A long word of a heading's HTML: not followed by a `>` before the next `<` (not in a tag)."""
+_HEADING = re.compile(r"(<h[1-6][\s>].*?</h[1-6]>)", re.DOTALL)  # as sanitised: lower case
+_AS_WRITTEN = re.compile(r"(<(code|kbd|samp)[\s>].*?</\2>)", re.DOTALL)
+"""Elements of a heading whose text is shown as written: never hyphenated."""
+
+
+def hyphenate_text(text: str, language: str) -> str:
+    """Plain text (a title) with soft hyphens in its words of `HEADING_WORD` letters or more."""
+    if len(text) < HEADING_WORD:
+        return text
+    return _TITLE_WORD.sub(lambda word: _hyphenated(word[0], language), text)
+
+
+def hyphenate_html(html: str, language: str) -> str:
+    """HTML with soft hyphens in the words of `HEADING_WORD` letters or more of its headings;
+    none in code or attributes."""
+
+    def word(found: re.Match[str]) -> str:
+        return _hyphenated(found[0], language)
+
+    def heading(found: re.Match[str]) -> str:
+        if "<code" not in found[0] and "<kbd" not in found[0] and "<samp" not in found[0]:
+            return _HEADING_WORD.sub(word, found[0])
+        parts = _AS_WRITTEN.split(found[0])  # text, element, its tag name, text, ...
+        return "".join(
+            _HEADING_WORD.sub(word, part) if index % 3 == 0 else part
+            for index, part in enumerate(parts)
+            if index % 3 != 2
+        )
+
+    return _HEADING.sub(heading, html)
+
+
+def make_hyphenate_filter(language: str) -> Callable[[object], markupsafe.Markup]:
+    """The template filter `hyphenate`: a title's or an HTML text's long words hyphenated.
+
+    Plain text is escaped first (as autoescaping would have done), so the result is safe;
+    Markup is taken as HTML (`hyphenate_html`). The patterns are loaded now, before the
+    page workers are forked, so that they share them.
+    """
+    _dictionary(language)
+
+    @functools.lru_cache(maxsize=16384)  # a title is on many list pages
+    def title(text: str) -> markupsafe.Markup:
+        return markupsafe.Markup(markupsafe.escape(hyphenate_text(text, language)))
+
+    def hyphenate(value: object) -> markupsafe.Markup:
+        if isinstance(value, markupsafe.Markup):
+            return markupsafe.Markup(hyphenate_html(str(value), language))
+        return title(str(value))
+
+    return hyphenate
+
+
+@functools.lru_cache(maxsize=65536)
+def _hyphenated(word: str, language: str) -> str:
+    dictionary = _dictionary(language)
+    if dictionary is None:
+        return word
+    return str(dictionary.inserted(word, hyphen=SOFT_HYPHEN))
+
+
+@functools.lru_cache(maxsize=8)
+def _dictionary(language: str) -> Any:
+    """pyphen's hyphenator for a language code ("de", "en"), or None if it has no patterns."""
+    import pyphen  # here: only a build that renders pages needs it
+
+    code = language.replace("-", "_")
+    own = f"{code}_{code.upper()}"  # de -> de_DE: pyphen's plain "de" is the Austrian one
+    found = own if own in pyphen.LANGUAGES else pyphen.language_fallback(code)
+    if not found:
+        return None
+    path = Path(pyphen.LANGUAGES[found])
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = _parsed_patterns(path, pyphen)
+    return pyphen.Pyphen(lang=found, left=3, right=3)
+
+
+def _parsed_patterns(path: Path, pyphen: Any) -> Any:
+    """pyphen's parsed patterns of `path`: from the user's cache folder, else parsed (and
+    kept there for the next process; a folder that cannot be written is no error)."""
+    stat = path.stat()
+    name = f"hyph-{pyphen.__version__}-{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+    kept = _user_cache() / name
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        patterns = pickle.loads(kept.read_bytes())
+        if isinstance(patterns, pyphen.HyphDict):
+            return patterns
+    patterns = pyphen.HyphDict(path)
+    with contextlib.suppress(OSError):
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
+            file.write(pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
+        Path(file.name).replace(kept)
+    return patterns
+
+
+def _user_cache() -> Path:
+    """The user's cache folder for pactsite (XDG): not a site's build cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pactsite"

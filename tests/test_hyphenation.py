@@ -1,0 +1,147 @@
+"""Long German words break with a hyphen on a phone, in browsers without a German dictionary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from pactsite.outputs.search.text import search_entry
+from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text
+
+from conftest import REPOSITORY, parse_page, run_pactsite
+from static_server import serve
+
+ARTIFACTS = REPOSITORY / "tests" / "artifacts" / "pages"
+LONG_TITLE = "Entwicklungspartnerschaftsvereinbarungen der Beschäftigungsförderung"
+LONG_WORD = "Arbeitsmarktintegrationsmaßnahmenkatalog"
+NEWS = "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+NEWS_URL = "/pakte/alpha/aktuelles/erste-meldung/"
+
+
+@pytest.fixture
+def long_words_site(minimal_site: Path) -> Path:
+    """The minimal site whose first news item has long words in its title, headings and text."""
+    (minimal_site / NEWS).write_text(
+        f"---\ntitle: {LONG_TITLE}\ndate: 2002-10-22\nsectors: [chemie]\n---\n"
+        f"## Qualifizierungsmaßnahmen für Langzeitarbeitslose\n\n"
+        f"Der {LONG_WORD} wächst. Siehe `Konfigurationsdateiverzeichnisname`.\n",
+        encoding="utf-8",
+    )
+    run = run_pactsite("build", "--site", str(minimal_site))
+    assert run.exit_code == 0, run.stderr
+    return minimal_site / "public"
+
+
+def test_long_words_of_titles_headings_and_text_get_soft_hyphens(long_words_site: Path) -> None:
+    page = parse_page(long_words_site / NEWS_URL.strip("/") / "index.html")
+    h1 = page.xpath("string(//h1)")
+    assert "Ent\u00adwick\u00adlungs\u00adpart\u00adner\u00adschafts" in h1
+    assert h1.replace(SOFT_HYPHEN, "") == LONG_TITLE
+    body_heading = page.xpath("string(//div[@class='prose']/h2)")
+    assert SOFT_HYPHEN in body_heading
+    paragraph = page.xpath("string(//div[@class='prose']/p)")
+    assert paragraph.startswith(f"Der {LONG_WORD} wächst."), "running text is left to CSS"
+    assert SOFT_HYPHEN not in page.xpath("string(//code)"), "code is shown as written"
+    assert SOFT_HYPHEN not in page.xpath("string(//title)")
+    assert all(SOFT_HYPHEN not in v for v in page.xpath("//@*")), "never in an attribute"
+
+
+def test_search_finds_the_words_without_their_soft_hyphens(long_words_site: Path) -> None:
+    html = (long_words_site / NEWS_URL.strip("/") / "index.html").read_bytes()
+    entry = search_entry(NEWS_URL, html)
+    assert entry is not None
+    assert entry.title == LONG_TITLE
+    assert LONG_WORD in entry.text and SOFT_HYPHEN not in entry.text
+
+
+def test_short_words_and_other_languages_without_patterns_stay_as_written() -> None:
+    assert hyphenate_text("Pakt für Arbeit", "de") == "Pakt für Arbeit"
+    assert hyphenate_text("Entwicklungspartnerschaft", "xx") == "Entwicklungspartnerschaft"
+    assert hyphenate_text("Entwicklungspartnerschaft", "de") == (
+        "Ent\u00adwick\u00adlungs\u00adpart\u00adner\u00adschaft"
+    )
+    html = '<h2><a href="/entwicklungspartnerschaftsvereinbarung/">x</a></h2>'
+    assert hyphenate_html(html, "de") == html, "attributes stay as written"
+    heading = "<h2><code>Konfigurationsdateiverzeichnis</code> Konfigurationsdatei</h2>"
+    assert hyphenate_html(heading, "de") == (
+        "<h2><code>Konfigurationsdateiverzeichnis</code> Kon\u00adfi\u00adgu\u00adra\u00adti"
+        "\u00adons\u00adda\u00adtei</h2>"
+    )
+
+
+@pytest.fixture
+def narrow_phone(chromium: Browser) -> Iterator[Page]:
+    """A 320 px wide tab: the narrowest phone WCAG's reflow asks for."""
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    yield context.new_page()
+    context.close()
+
+
+MID_WORD_BREAKS = """els => els.flatMap(el => {
+  const bad = [], range = document.createRange();
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let top = null, before = ' ';
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre')) continue;  // code is shown as written
+    for (let i = 0; i < node.data.length; i++) {
+      const c = node.data[i];
+      if (c === '\\u00ad' || /\\s/.test(c)) { before = c; continue; }
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const boxes = range.getClientRects();  // at a soft hyphen's break: hyphen, letter
+      const box = boxes[boxes.length - 1];
+      if (!box) continue;
+      if (top !== null && box.top > top + 2 && !/[\\s\\-\\u00ad\\/]/.test(before))
+        bad.push(el.textContent.slice(0, 30) + ' | ' + node.data.slice(Math.max(0, i - 8), i + 8));
+      top = box.top; before = c;
+    }
+  }
+  return bad;
+})"""
+"""Where a line of an element starts in the middle of a word, after no space, hyphen or
+soft hyphen: the break a visitor reads as a misspelt word."""
+
+
+@pytest.mark.browser
+def test_no_word_breaks_without_a_hyphen_on_a_320px_phone(
+    narrow_phone: Page, long_words_site: Path
+) -> None:
+    with serve(long_words_site) as base:
+        narrow_phone.goto(base + NEWS_URL)
+        lines = narrow_phone.locator("h1").evaluate(
+            "e => Math.round(e.getBoundingClientRect().height"
+            " / parseFloat(getComputedStyle(e).lineHeight))"
+        )
+        assert lines >= 3, "the title is long enough to need breaking"
+        broken = narrow_phone.locator("h1, .prose h2").evaluate_all(MID_WORD_BREAKS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        narrow_phone.screenshot(path=str(ARTIFACTS / "hyphenation-320.png"), full_page=True)
+        assert broken == []
+        narrow_phone.goto(base + "/aktuelles/")
+        assert narrow_phone.locator(".card__title").first.evaluate_all(MID_WORD_BREAKS) == []
+
+
+def _hyphenate_in_a_new_process(cache: Path) -> str:
+    import subprocess
+    import sys
+
+    script = (
+        "from pactsite.render.hyphenate import hyphenate_text as h; print(h('Arbeitsmarkt', 'de'))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_parsed_patterns_are_kept_in_the_user_cache_and_a_broken_copy_is_replaced(
+    tmp_path: Path,
+) -> None:
+    assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
+    (kept,) = (tmp_path / "pactsite").glob("hyph-*-hyph_de_DE-*.pickle")
+    kept.write_bytes(b"not a pickle")
+    assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
+    assert kept.read_bytes().startswith(b"\x80"), "parsed again and kept again"
