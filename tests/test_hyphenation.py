@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from pactsite.outputs.search.text import search_entry
-from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text
+from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text, hyphenations
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 from static_server import serve
@@ -27,7 +28,7 @@ def long_words_site(minimal_site: Path) -> Path:
     """The minimal site whose first news item has long words in its title, headings and text."""
     (minimal_site / NEWS).write_text(
         f"---\ntitle: {LONG_TITLE}\ndate: 2002-10-22\nsectors: [chemie]\n---\n"
-        f"## Qualifizierungsmaßnahmen für Langzeitarbeitslose\n\n"
+        f"## Beschäftigungsförderung für Langzeitarbeitslose\n\n"
         f"Der {LONG_WORD} wächst. Siehe `Konfigurationsdateiverzeichnisname`.\n",
         encoding="utf-8",
     )
@@ -42,7 +43,9 @@ def test_long_words_of_titles_headings_and_text_get_soft_hyphens(long_words_site
     assert "Ent\u00adwick\u00adlungs\u00adpart\u00adner\u00adschafts" in h1
     assert h1.replace(SOFT_HYPHEN, "") == LONG_TITLE
     body_heading = page.xpath("string(//div[@class='prose']/h2)")
-    assert SOFT_HYPHEN in body_heading
+    assert "Beschäf\u00adti\u00adgungs\u00adför\u00adde\u00adrung" in body_heading, (
+        "a word of a title is hyphenated in the bodies' headings too"
+    )
     paragraph = page.xpath("string(//div[@class='prose']/p)")
     assert paragraph.startswith(f"Der {LONG_WORD} wächst."), "running text is left to CSS"
     assert SOFT_HYPHEN not in page.xpath("string(//code)"), "code is shown as written"
@@ -59,16 +62,19 @@ def test_search_finds_the_words_without_their_soft_hyphens(long_words_site: Path
 
 
 def test_short_words_and_other_languages_without_patterns_stay_as_written() -> None:
-    assert hyphenate_text("Pakt für Arbeit", "de") == "Pakt für Arbeit"
-    assert hyphenate_text("Entwicklungspartnerschaft", "xx") == "Entwicklungspartnerschaft"
-    assert hyphenate_text("Entwicklungspartnerschaft", "de") == (
-        "Ent\u00adwick\u00adlungs\u00adpart\u00adner\u00adschaft"
-    )
-    html = '<h2><a href="/entwicklungspartnerschaftsvereinbarung/">x</a></h2>'
-    assert hyphenate_html(html, "de") == html, "attributes stay as written"
-    heading = "<h2><code>Konfigurationsdateiverzeichnis</code> Konfigurationsdatei</h2>"
-    assert hyphenate_html(heading, "de") == (
-        "<h2><code>Konfigurationsdateiverzeichnis</code> Kon\u00adfi\u00adgu\u00adra\u00adti"
+    words = ["Entwicklungspartnerschaft", "Konfigurationsdatei", "Pakt"]
+    assert hyphenations(words, "xx") == {}
+    table = hyphenations(words, "de")
+    assert table == {
+        "Entwicklungspartnerschaft": "Ent\u00adwick\u00adlungs\u00adpart\u00adner\u00adschaft",
+        "Konfigurationsdatei": "Kon\u00adfi\u00adgu\u00adra\u00adti\u00adons\u00adda\u00adtei",
+    }
+    assert hyphenate_text("Pakt für Arbeit", table) == "Pakt für Arbeit"
+    html = '<h2><a href="/entwicklungspartnerschaft/">x</a></h2>'
+    assert hyphenate_html(html, table) == html, "attributes stay as written"
+    heading = "<h2><code>Konfigurationsdatei</code> Konfigurationsdatei</h2>"
+    assert hyphenate_html(heading, table) == (
+        "<h2><code>Konfigurationsdatei</code> Kon\u00adfi\u00adgu\u00adra\u00adti"
         "\u00adons\u00adda\u00adtei</h2>"
     )
 
@@ -129,7 +135,8 @@ def _hyphenate_in_a_new_process(cache: Path) -> str:
     import sys
 
     script = (
-        "from pactsite.render.hyphenate import hyphenate_text as h; print(h('Arbeitsmarkt', 'de'))"
+        "from pactsite.render.hyphenate import hyphenations as h;"
+        "print(h(['Arbeitsmarkt'], 'de')['Arbeitsmarkt'])"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
@@ -145,3 +152,21 @@ def test_parsed_patterns_are_kept_in_the_user_cache_and_a_broken_copy_is_replace
     kept.write_bytes(b"not a pickle")
     assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
     assert kept.read_bytes().startswith(b"\x80"), "parsed again and kept again"
+
+
+def test_a_rebuild_takes_the_hyphenation_from_the_build_cache(long_words_site: Path) -> None:
+    kept = long_words_site.parent / ".pactsite-cache" / "hyphenation-de.json"
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    assert (
+        data["words"]["Beschäftigungsförderung"]
+        == "Beschäf\u00adti\u00adgungs\u00adför\u00adde\u00adrung"
+    )
+    data["words"]["Beschäftigungsförderung"] = "Beschäftigungs\u00adförderung"
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    news = long_words_site.parent / NEWS
+    news.write_text(news.read_text(encoding="utf-8") + "\nNoch ein Satz.\n", encoding="utf-8")
+    fresh = long_words_site.parent / "other"
+    run = run_pactsite("build", "--site", str(long_words_site.parent), "--output", str(fresh))
+    assert run.exit_code == 0, run.stderr
+    h1 = parse_page(fresh / NEWS_URL.strip("/") / "index.html").xpath("string(//h1)")
+    assert "Beschäftigungs\u00adförderung" in h1, "the kept answer was used, not asked again"

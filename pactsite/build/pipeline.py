@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from pactsite.build.bodies import Bodies, start_rendering
+from pactsite.build.hyphenation import hyphenation_table
 from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.workers import render_in_workers, render_pages_kept
@@ -62,6 +63,7 @@ from pactsite.render.audit import (
     is_placeholder_warning,
 )
 from pactsite.render.graph import network_graph
+from pactsite.render.hyphenate import long_words
 from pactsite.render.links import (
     LinkedSite,
     LinkIndex,
@@ -384,13 +386,26 @@ def template_environment(
         "event_past": lambda event: is_past(event, config.zone, now),
         "hero_images": checked.images.heroes,
     }
-    env = make_environment(checked.theme, config, template_data)
+    folder = checked.root / CACHE_DIR if cache else None
+    hyphenation = hyphenation_table(title_words(checked), config.language, folder)
+    env = make_environment(checked.theme, config, template_data, hyphenation)
     if cache:  # compiling the templates afresh took longer than rendering a page
         folder = checked.root / CACHE_DIR / "templates"
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = CompiledTemplates(jinja2.FileSystemBytecodeCache(str(folder)))
     return env
+
+
+def title_words(checked: CheckedSite) -> set[str]:
+    """The long words of everything the templates show as a title or heading."""
+    site, config = checked.site, checked.config
+    titles = [config.title, *config.sectors.values(), *config.target_groups.values()]
+    titles += [fund.name for fund in config.funds.values()]
+    titles += [text for p in site.pacts for text in (p.name, p.short_name)]
+    titles += [entry.title for entry in site.entries.values()]
+    titles += [str(text) for text in checked.theme.strings["ui"].values()]
+    return long_words(titles)
 
 
 def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:

@@ -10,21 +10,27 @@ set large. Running text is left to `hyphens: auto`: at a phone's text size only 
 some 30 letters does not fit a line, and finding one means reading every text of a site,
 which cost more than a build may (bench/RESULTS.md). Search removes them (`SOFT_HYPHEN`).
 
-pyphen parses a language's patterns from text each time a process loads them (German: 66,000
-patterns, half a second); the parsed patterns are kept, like Python keeps compiled modules,
-in the user's cache folder (`$XDG_CACHE_HOME/pactsite`, else `~/.cache/pactsite`), per
-pyphen version and dictionary file, and loaded from there (see docs/caching.md).
+The patterns take 20 MB in a process (German: 66,000 of them), more than a build may add to
+its peak, so the build asks a process of its own (`python -m pactsite.render.hyphenate`)
+for the hyphenation of the long words of its titles (`long_words`), keeps the answers in
+its cache, and the templates' filter reads them from that table (`make_hyphenate_filter`).
+pyphen parses the patterns from text each time a process loads them (half a second); the
+parsed patterns are kept, like Python keeps compiled modules, in the user's cache folder
+(`$XDG_CACHE_HOME/pactsite`, else `~/.cache/pactsite`), per pyphen version and dictionary
+file, and loaded from there (see docs/caching.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import pickle
 import re
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +47,25 @@ _AS_WRITTEN = re.compile(r"(<(code|kbd|samp)[\s>].*?</\2>)", re.DOTALL)
 """Elements of a heading whose text is shown as written: never hyphenated."""
 
 
-def hyphenate_text(text: str, language: str) -> str:
-    """Plain text (a title) with soft hyphens in its words of `HEADING_WORD` letters or more."""
+def long_words(texts: Iterable[str]) -> set[str]:
+    """The words of `HEADING_WORD` letters or more in `texts`: those a title may need
+    hyphenated."""
+    return {word for text in texts for word in _TITLE_WORD.findall(text)}
+
+
+def hyphenate_text(text: str, table: Mapping[str, str]) -> str:
+    """Plain text (a title) with soft hyphens in its long words that `table` hyphenates."""
     if len(text) < HEADING_WORD:
         return text
-    return _TITLE_WORD.sub(lambda word: _hyphenated(word[0], language), text)
+    return _TITLE_WORD.sub(lambda word: table.get(word[0], word[0]), text)
 
 
-def hyphenate_html(html: str, language: str) -> str:
-    """HTML with soft hyphens in the words of `HEADING_WORD` letters or more of its headings;
+def hyphenate_html(html: str, table: Mapping[str, str]) -> str:
+    """HTML with soft hyphens in the long words of its headings that `table` hyphenates;
     none in code or attributes."""
 
     def word(found: re.Match[str]) -> str:
-        return _hyphenated(found[0], language)
+        return table.get(found[0], found[0])
 
     def heading(found: re.Match[str]) -> str:
         if "<code" not in found[0] and "<kbd" not in found[0] and "<samp" not in found[0]:
@@ -68,33 +80,47 @@ def hyphenate_html(html: str, language: str) -> str:
     return _HEADING.sub(heading, html)
 
 
-def make_hyphenate_filter(language: str) -> Callable[[object], markupsafe.Markup]:
-    """The template filter `hyphenate`: a title's or an HTML text's long words hyphenated.
+def make_hyphenate_filter(table: Mapping[str, str]) -> Callable[[object], markupsafe.Markup]:
+    """The template filter `hyphenate`: a title's or an HTML text's long words hyphenated
+    as `table` says.
 
     Plain text is escaped first (as autoescaping would have done), so the result is safe;
-    Markup is taken as HTML (`hyphenate_html`). The patterns are loaded now, before the
-    page workers are forked, so that they share them.
+    Markup is taken as HTML (`hyphenate_html`).
     """
-    _dictionary(language)
 
     @functools.lru_cache(maxsize=16384)  # a title is on many list pages
     def title(text: str) -> markupsafe.Markup:
-        return markupsafe.Markup(markupsafe.escape(hyphenate_text(text, language)))
+        return markupsafe.Markup(markupsafe.escape(hyphenate_text(text, table)))
 
     def hyphenate(value: object) -> markupsafe.Markup:
         if isinstance(value, markupsafe.Markup):
-            return markupsafe.Markup(hyphenate_html(str(value), language))
+            return markupsafe.Markup(hyphenate_html(str(value), table))
         return title(str(value))
 
     return hyphenate
 
 
-@functools.lru_cache(maxsize=65536)
-def _hyphenated(word: str, language: str) -> str:
+def hyphenations(words: Iterable[str], language: str) -> dict[str, str]:
+    """Each word that pyphen can hyphenate in `language`, with its soft hyphens (this loads
+    the patterns: see the module's docstring for where to call it)."""
     dictionary = _dictionary(language)
     if dictionary is None:
-        return word
-    return str(dictionary.inserted(word, hyphen=SOFT_HYPHEN))
+        return {}
+    found = {word: str(dictionary.inserted(word, hyphen=SOFT_HYPHEN)) for word in words}
+    return {word: hyphenated for word, hyphenated in found.items() if hyphenated != word}
+
+
+def patterns_version() -> str:
+    """What the hyphenation of a word depends on besides the word and language."""
+    from importlib.metadata import version  # here: reading package metadata is slow
+
+    return f"pyphen {version('pyphen')} left 3 right 3"
+
+
+def main() -> None:
+    """`python -m pactsite.render.hyphenate LANGUAGE`: words (JSON list) in, table out."""
+    words = json.load(sys.stdin)
+    json.dump(hyphenations(words, sys.argv[1]), sys.stdout, ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=8)
@@ -136,3 +162,7 @@ def _user_cache() -> Path:
     """The user's cache folder for pactsite (XDG): not a site's build cache."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pactsite"
+
+
+if __name__ == "__main__":
+    main()

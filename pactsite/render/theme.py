@@ -60,9 +60,15 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
 
 
 def make_environment(
-    theme: Theme, config: SiteConfig, globals_: Mapping[str, Any]
+    theme: Theme,
+    config: SiteConfig,
+    globals_: Mapping[str, Any],
+    hyphenation: Mapping[str, str] | None = None,
 ) -> jinja2.Environment:
-    """Create the template environment: strict, autoescaping, site templates override the theme."""
+    """Create the template environment: strict, autoescaping, site templates override the theme.
+
+    `hyphenation` gives the long words of titles their soft hyphens (the filter `hyphenate`).
+    """
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(str(theme.site_templates)),
@@ -88,7 +94,7 @@ def make_environment(
     env.filters["date"] = make_date_format(theme.strings)
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
-    env.filters["hyphenate"] = make_hyphenate_filter(config.language)
+    env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
 
 
