@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import gc
 import importlib
 import os
@@ -65,6 +66,21 @@ def _now(pinned: str | None = None) -> dt.datetime:
 # For tests and previews of the future: the moment the build takes as now (publish, expires,
 # upcoming events). Hidden, since a real build always uses the clock.
 NOW_OPTION = click.option("--now", "pinned_now", envvar="PACTSITE_NOW", default=None, hidden=True)
+
+
+OFFLINE_OPTION = click.option(
+    "--offline",
+    is_flag=True,
+    help="Fetch no feed of the pacts' websites: use the copies kept in .pactsite-cache/feeds/.",
+)
+
+
+def _refresh_feeds(site_dir: Path, now: dt.datetime) -> bool:
+    """Fetch the feeds of the pacts' own websites (`feed:`), keeping the last good copies;
+    whether a kept copy changed."""
+    from pactsite.build.feedstore import refresh_feeds
+
+    return refresh_feeds(site_dir, now.astimezone(dt.UTC).date())
 
 
 STRICT_OPTION = click.option(
@@ -177,6 +193,7 @@ def main() -> None:
 @click.option(
     "--no-cache", is_flag=True, help="Neither read nor update the build cache .pactsite-cache/."
 )
+@OFFLINE_OPTION
 @LANG_OPTION
 def build_command(
     site_dir: Path,
@@ -186,6 +203,7 @@ def build_command(
     pinned_now: str | None,
     jobs: int | None,
     no_cache: bool,
+    offline: bool,
     lang: str | None,
 ) -> None:
     """Build the site into the output folder."""
@@ -199,6 +217,8 @@ def build_command(
         jobs=jobs or default_jobs(),
         cache=not no_cache,
     )
+    if not offline:
+        _refresh_feeds(site_dir, options.now)
     try:
         report = _build(site_dir, target, options)
     except BuildFailed as failed:
@@ -207,7 +227,40 @@ def build_command(
     except OutputError as error:
         click.echo(error.format(language), err=True)
         raise SystemExit(error.exit_code) from None
-    _tell_built(report, target, language)
+    _show(report.warnings, language)
+    _say(_built_line(report, target), language)
+    # Netlify sets DEPLOY_URL during its builds: the deploy log links the report
+    deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
+    if report.warnings and deploy_url:
+        from pactsite.outputs.report_page import REPORT_FILE
+
+        link = f"{deploy_url}/{REPORT_FILE}"
+        _say(t("Report of the warnings for editors: {link}", link=link), language)
+    _say(report.next_change_line, language)
+
+
+def _built_line(report: BuildReport, target: Path) -> Text:
+    """What a build made: pages, files, images, and how many files it rewrote."""
+    images = report.images
+    made = t(
+        "; images: {processed} processed, {cached} from cache",
+        processed=images.processed,
+        cached=images.cached,
+    )
+    shown = made if images.processed or images.cached else ""
+    only = (
+        ""
+        if report.rewritten is None
+        else t("; rewrote only the {rewritten} changed", rewritten=report.rewritten)
+    )
+    return t(
+        "built {pages} pages, {files} files into {target}{images}{only}",
+        pages=report.pages,
+        files=report.files,
+        target=str(target),
+        images=shown,
+        only=only,
+    )
 
 
 def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
@@ -233,9 +286,16 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
     "report page (on standard output).",
 )
 @NOW_OPTION
+@OFFLINE_OPTION
 @LANG_OPTION
 def check_command(
-    site_dir: Path, drafts: bool, strict: bool, fmt: str, pinned_now: str | None, lang: str | None
+    site_dir: Path,
+    drafts: bool,
+    strict: bool,
+    fmt: str,
+    pinned_now: str | None,
+    offline: bool,
+    lang: str | None,
 ) -> None:
     """Validate content and links without writing anything."""
     from pactsite.build.pipeline import verify
@@ -249,6 +309,8 @@ def check_command(
         )
     _need_site(site_dir, language)
     options = BuildOptions(drafts=drafts, strict=strict, now=_now(pinned_now))
+    if not offline:
+        _refresh_feeds(site_dir, options.now)
     try:
         checked = verify(site_dir, options)
     except BuildFailed as failed:
@@ -280,9 +342,10 @@ def check_command(
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--drafts", is_flag=True, help="Include drafts and scheduled entries.")
+@OFFLINE_OPTION
 @LANG_OPTION
 def serve_command(
-    site_dir: Path, out_dir: Path | None, port: int, drafts: bool, lang: str | None
+    site_dir: Path, out_dir: Path | None, port: int, drafts: bool, offline: bool, lang: str | None
 ) -> None:
     """Build the site, serve it on http://127.0.0.1:PORT and rebuild it on every change."""
     from pactsite.serve import CannotWatch, PortInUse, Preview, serve_site
@@ -297,6 +360,7 @@ def serve_command(
         port=port,
         options=lambda: BuildOptions(drafts=drafts, now=_now(), jobs=default_jobs(), cache=True),
         language=language,
+        refresh_feeds=None if offline else functools.partial(_refresh_feeds, site_dir),
     )
 
     def ready(url: str) -> None:
@@ -311,41 +375,6 @@ def serve_command(
         click.echo(f"error: {render(error.text, language)}", err=True)
         raise SystemExit(error.exit_code) from None
     _say(t("stopped"), language)
-
-
-def _tell_built(report: BuildReport, target: Path, language: str) -> None:
-    """Print what `build` made: its warnings, the line of pages and files, where to read the
-    editors' report (on Netlify), and when the site must be built next."""
-    _show(report.warnings, language)
-    images = report.images
-    made = t(
-        "; images: {processed} processed, {cached} from cache",
-        processed=images.processed,
-        cached=images.cached,
-    )
-    shown = made if images.processed or images.cached else ""
-    only = (
-        ""
-        if report.rewritten is None
-        else t("; rewrote only the {rewritten} changed", rewritten=report.rewritten)
-    )
-    built = t(
-        "built {pages} pages, {files} files into {target}{images}{only}",
-        pages=report.pages,
-        files=report.files,
-        target=str(target),
-        images=shown,
-        only=only,
-    )
-    _say(built, language)
-    # Netlify sets DEPLOY_URL during its builds: the deploy log links the report
-    deploy_url = os.environ.get("DEPLOY_URL", "").rstrip("/")
-    if report.warnings and deploy_url:
-        from pactsite.outputs.report_page import REPORT_FILE
-
-        link = f"{deploy_url}/{REPORT_FILE}"
-        _say(t("Report of the warnings for editors: {link}", link=link), language)
-    _say(report.next_change_line, language)
 
 
 def _tell_build(outcome: Outcome, target: Path, language: str) -> None:

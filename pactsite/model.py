@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -86,6 +86,8 @@ class Pact:
     logo: str = ""
     editors: tuple[str, ...] = ()
     """Who may change the pact's folder: git hosting handles or e-mail addresses."""
+    feed: str = ""
+    """The news feed of the pact's own website (Atom, RSS or JSON Feed), if it has one."""
     body: str = ""
     body_source: SourceRef | None = None
 
@@ -181,6 +183,32 @@ class Page(Entry):
     weight: int = 0
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebsiteNews:
+    """A news item from the feed of a pact's own website: no page here, it links there."""
+
+    pact: str
+    id: str
+    """Stable and unique: the pact and a digest of the item's id in its feed."""
+    title: str
+    url: str
+    """The original on the pact's website."""
+    published: dt.datetime
+    date: dt.date
+    """`published` in the site's time zone: what lists show and sort by."""
+    summary: str = ""
+    """Plain text, short, for lists."""
+    summary_html: str = ""
+    """Sanitised HTML (the Markdown allow-list, no images, absolute links), for feeds."""
+    sectors: tuple[str, ...] = ()
+    """The site's sectors the feed gave as categories of the item."""
+
+    @property
+    def in_pacts(self) -> tuple[str, ...]:
+        """The pact whose website the item comes from."""
+        return (self.pact,)
+
+
 def _frozen_map() -> Mapping[EntryKey, Entry]:
     return MappingProxyType({})
 
@@ -204,6 +232,8 @@ class Site:
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
     scheduled: tuple[dt.datetime, ...] = ()
     """Every publish and expires moment of the site's entries, shown or not, in order."""
+    website_news: tuple[WebsiteNews, ...] = ()
+    """News from the feeds of the pacts' own websites, newest first."""
     pacts_by_key: Mapping[str, Pact] = field(init=False, repr=False, compare=False)
     """The pacts by key (made from `pacts`; the outputs look pacts up tens of thousands of
     times)."""
@@ -220,10 +250,16 @@ class Site:
         """Return the news, projects, events and pages of one pact."""
         return PactEntries(
             news=tuple(n for n in self.news if pact in n.in_pacts),
+            website_news=tuple(n for n in self.website_news if n.pact == pact),
             projects=tuple(p for p in self.projects if pact in p.in_pacts),
             events=tuple(e for e in self.events if pact in e.in_pacts),
             pages=tuple(p for p in self.pages if p.pact == pact),
         )
+
+    @property
+    def all_news(self) -> tuple[News | WebsiteNews, ...]:
+        """The network's articles and the pacts' website news, newest first."""
+        return merged_news(self.news, self.website_news)
 
     @property
     def network_pages(self) -> tuple[Page, ...]:
@@ -239,3 +275,19 @@ class PactEntries:
     projects: tuple[Project, ...]
     events: tuple[Event, ...]
     pages: tuple[Page, ...]
+    website_news: tuple[WebsiteNews, ...] = ()
+
+    @property
+    def all_news(self) -> tuple[News | WebsiteNews, ...]:
+        """The pact's news and its website's, newest first."""
+        return merged_news(self.news, self.website_news)
+
+
+def merged_news(
+    news: Sequence[News], website_news: Sequence[WebsiteNews]
+) -> tuple[News | WebsiteNews, ...]:
+    """Articles and website news in one list, newest first; on the same day articles first."""
+    if not website_news:
+        return tuple(news)
+    both: list[News | WebsiteNews] = [*news, *website_news]
+    return tuple(sorted(both, key=lambda item: item.date, reverse=True))  # stable

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pactsite.build.bodies import render_bodies_cached
+from pactsite.build.feedstore import FEEDS_DIR
 from pactsite.build.linkcheck import check_page_links
 from pactsite.build.pipeline import (
     BuildOptions,
@@ -216,7 +217,8 @@ def _build_whole(
 
 def input_places(root: Path, out_dir: Path) -> Places:
     """Where the files are that a build of the site `root` may read."""
-    folders = [root, *theme_folders(root), Path(__file__).parent.parent]
+    # the kept copies of the pacts' website feeds: a changed feed is a changed input
+    folders = [root, *theme_folders(root), Path(__file__).parent.parent, root / FEEDS_DIR]
     candidates = [str(path.absolute()) for path in guide_candidates(root)]
     guide = locate_guide(root)
     first = candidates.index(str(guide.absolute())) if guide is not None else len(candidates)

@@ -16,6 +16,7 @@ from pactsite.build.bodies import Bodies, start_rendering
 from pactsite.build.hyphenation import hyphenation_table
 from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
+from pactsite.build.webfeeds import add_website_news
 from pactsite.build.workers import render_in_workers, render_pages_kept
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
@@ -168,6 +169,7 @@ def check_recorded(root: Path, options: BuildOptions) -> tuple[CheckedSite, Body
     linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
+    problems += read.feed_warnings  # never errors: a pact's website being down fails no build
     theme, found = locate_theme(root, config)
     problems += found
     if has_errors(problems) or theme is None:
@@ -196,6 +198,8 @@ class _Read:
     body_sources: dict[str, BodySource]
     bodies: Bodies
     problems: list[Diagnostic]
+    feed_warnings: list[Diagnostic]
+    """What went wrong with the pacts' website feeds (`build/webfeeds.py`)."""
 
     def paths(self) -> dict[str, str]:
         """The site-relative file of each body, by body key."""
@@ -221,6 +225,7 @@ def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions
         visibility = Visibility(drafts=options.drafts, now=options.now)
         site, found = assemble_site(sources, config, urls, visibility)
         problems += found
+        site, feed_warnings = add_website_news(root, site, config, options.now)
         failed = frozenset(p.path for p in problems if p.is_error)
         body_sources = _body_sources(site, sources, failed)
         bodies = rendering.finish(body_sources)
@@ -229,7 +234,7 @@ def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions
         if cache is not None:
             cache.close()
     problems += bodies.problems
-    return _Read(sources, site, failed, body_sources, bodies, problems)
+    return _Read(sources, site, failed, body_sources, bodies, problems, feed_warnings)
 
 
 def _editor_warnings(

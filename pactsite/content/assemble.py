@@ -98,7 +98,8 @@ def assemble_site(
         if source.kind is SourceKind.PACT_PROFILE:
             values, found = validate_fields(doc.value, PACT_FIELDS, where)
             if not found and source.pact in pact_keys:
-                pacts.append(_pact(source, values, indexes.get(source.pact)))
+                feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
+                pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
         elif source.kind is SourceKind.PACT_INDEX:
             values, found = validate_fields(doc.value, PACT_INDEX_FIELDS, where)
         else:
@@ -143,17 +144,23 @@ def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str,
     return tuple(keys)
 
 
-def _pact(source: SourceFile, values: dict[str, Any], index: SourceFile | None) -> Pact:
+def _pact(
+    source: SourceFile,
+    values: dict[str, Any],
+    index: SourceFile | None,
+    key_lines: dict[str, int],
+) -> Pact:
     contact = values.get("contact")
     key = source.pact or ""
     return Pact(
         key=key,
         name=values["name"],
         short_name=values.get("short_name") or values["name"],
-        source=SourceRef(path=source.path),
+        source=SourceRef(path=source.path, key_lines=MappingProxyType(key_lines)),
         region=values.get("region", ""),
         state=values.get("state", ""),
         website=values.get("website", ""),
+        feed=values.get("feed", ""),
         contact=Contact(**contact) if contact else None,
         members=tuple(Member(**member) for member in values.get("members", ())),
         sectors=values.get("sectors", ()),

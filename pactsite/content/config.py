@@ -31,6 +31,10 @@ class FeedSettings:
     limit: int = 50
     tag_authority: str = ""
     """A domain name owned by the network; empty: the host of `base_url`."""
+    pact_limit: int = 10
+    """At most this many news from the feed of each pact's own website (`feed:`)."""
+    pact_max_age: int = 365
+    """News from a pact's website feed older than this many days are left out."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -312,7 +316,8 @@ def _funds(data: dict[str, Any], report: Report) -> Mapping[str, Fund]:
 
 def _feeds(data: dict[str, Any], report: Report) -> FeedSettings:
     raw = data.get("feeds") or {}
-    known = ("limit", "tag_authority")
+    known = ("limit", "tag_authority", "pact_limit", "pact_max_age")
+    numbers = ("limit", "pact_limit", "pact_max_age")
     if not isinstance(raw, dict):
         report(
             "feeds",
@@ -331,11 +336,17 @@ def _feeds(data: dict[str, Any], report: Report) -> FeedSettings:
             )
             continue
         try:
-            chosen[str(key)] = to_int(value) if key == "limit" else to_text(value).lower()
+            chosen[str(key)] = to_int(value) if key in numbers else to_text(value).lower()
         except CoercionError as error:
             report(where, t("{key}: {problem}", key=where, problem=error.message), error.hint)
-    if chosen.get("limit", 1) < 1:
-        report("feeds.limit", t("feeds.limit must be at least 1"), t("e.g. limit: 50"))
+    for key, example in (("limit", 50), ("pact_limit", 10), ("pact_max_age", 365)):
+        if chosen.get(key, 1) < 1:
+            report(
+                f"feeds.{key}",
+                t("feeds.{key} must be at least 1", key=key),
+                t("e.g. {key}: {example}", key=key, example=example),
+            )
+            chosen.pop(key)
     authority = chosen.get("tag_authority", "")
     if authority and not _HOST_NAME.match(authority):
         report(

@@ -39,6 +39,8 @@ FIELD_HELP: dict[str, str] = {
     "region": "Stadt, Landkreis oder Region",
     "state": "z. B. Sachsen-Anhalt",
     "website": "Adresse der eigenen Website (mit https://)",
+    "feed": "Adresse des Newsfeeds der eigenen Website (Atom, RSS oder JSON Feed, mit "
+    "https://): seine Meldungen erscheinen unter Aktuelles und verlinken dorthin",
     "organisation": "Stadt, Kammer, Jobcenter, Verein ...",
     "email": "Adresse für Anfragen",
     "phone": "Telefonnummer",

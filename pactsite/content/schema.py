@@ -138,6 +138,7 @@ PACT_FIELDS = (
     FieldSpec("region", T.TEXT, "Region"),
     FieldSpec("state", T.TEXT, "Bundesland"),
     FieldSpec("website", T.URL, "Eigene Website"),
+    FieldSpec("feed", T.URL, "Newsfeed der eigenen Website"),
     FieldSpec("contact", T.OBJECT, "Kontakt", fields=CONTACT_FIELDS),
     FieldSpec("members", T.OBJECT_LIST, "Mitglieder", fields=MEMBER_FIELDS),
     FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),

@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pactsite.content.config import SiteConfig
-from pactsite.model import Entry, News, Site
+from pactsite.model import Entry, News, Site, WebsiteNews
 from pactsite.outputs import OutputFile
 from pactsite.render.markup import absolute_urls
 from pactsite.urls import UrlScheme, output_path
@@ -200,6 +200,7 @@ def build_feeds(
             if news.key not in made:
                 made[news.key] = _item(news, site, config, urls, html)
             items.append(made[news.key])
+        items = _with_website_news(items, site, scope, config, urls)
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector)
             yield OutputFile(output_path(url), render(scope, items, config, urls))
@@ -230,6 +231,44 @@ def _item(
         ),
         summary=news.summary,
         content_html=absolute_urls(html.get(news.key, ""), url),
+    )
+
+
+def _with_website_news(
+    items: list[_Item], site: Site, scope: FeedScope, config: SiteConfig, urls: UrlScheme
+) -> list[_Item]:
+    """A scope's articles and the website news that fit it, newest first, at most the limit."""
+    fitting = [n for n in site.website_news if _fits(n, scope)]
+    if not fitting:
+        return items
+    both = [*items, *(_website_item(n, site, config, urls) for n in fitting)]
+    return sorted(both, key=lambda item: item.published, reverse=True)[: config.feeds.limit]
+
+
+def _fits(news: WebsiteNews, scope: FeedScope) -> bool:
+    """Whether a scope's feeds carry a website news item: its pact's, its sectors'."""
+    if scope.pact:
+        return news.pact == scope.pact
+    return not scope.sector or scope.sector in news.sectors
+
+
+def _website_item(news: WebsiteNews, site: Site, config: SiteConfig, urls: UrlScheme) -> _Item:
+    """A news item of a pact's website feed: it links to the original, its HTML sanitised."""
+    pact = site.pact(news.pact)
+    published = news.published.astimezone(config.zone)
+    return _Item(
+        id=tag_id(config.tag_authority, news.date, news.id),
+        title=news.title,
+        url=news.url,
+        published=published,
+        updated=published,
+        author=pact.name,
+        author_url=urls.absolute(urls.pact(pact.key)),
+        categories=tuple(
+            (s, config.sectors[s], urls.absolute(urls.sector(s))) for s in news.sectors
+        ),
+        summary=news.summary,
+        content_html=news.summary_html,
     )
 
 

@@ -14,7 +14,7 @@ from pactsite.content.config import SiteConfig
 from pactsite.content.timeline import split_events
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
-from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site
+from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site, WebsiteNews
 from pactsite.outputs import BuiltFile, OutputFile, PageJob, Pagination
 from pactsite.urls import UrlScheme, output_path
 
@@ -57,7 +57,7 @@ def _sector_counts(site: Site, config: SiteConfig) -> list[Counted]:
             label=label,
             pacts=sum(slug in p.sectors for p in site.pacts),
             projects=sum(slug in p.sectors for p in site.projects),
-            news=sum(slug in n.sectors for n in site.news),
+            news=sum(slug in n.sectors for n in site.all_news),
             events=sum(slug in e.sectors for e in site.events),
         )
         for slug, label in config.sectors.items()
@@ -84,7 +84,7 @@ def _fund_counts(site: Site, config: SiteConfig) -> list[Counted]:
 def _home(site: Site, config: SiteConfig, now: dt.datetime) -> dict[str, Any]:
     upcoming, past = split_events(site.events, config.zone, now)
     return {
-        "latest_news": site.news[:5],
+        "latest_news": site.all_news[:5],
         "current_projects": [p for p in site.projects if p.status.value == "running"][:6],
         "upcoming_events": upcoming[:5],
         "past_events": list(reversed(past))[:3],
@@ -96,7 +96,7 @@ def _section_pages(
 ) -> Iterator[PageJob]:
     scope = site.of_pact(pact.key) if pact else site
     key = pact.key if pact else None
-    yield from _paginated(urls, scope.news, config.paginate, key, {"pact": pact})
+    yield from _paginated(urls, scope.all_news, config.paginate, key, {"pact": pact})
     if pact:  # the network-wide directory is outputs.directory's
         yield PageJob(
             urls.section(Kind.PROJECT, key),
@@ -113,7 +113,7 @@ def _section_pages(
 
 def _paginated(
     urls: UrlScheme,
-    news: Sequence[Entry],
+    news: Sequence[Entry | WebsiteNews],
     per_page: int,
     pact: str | None,
     extra: dict[str, Any],
@@ -206,7 +206,7 @@ def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:
             "sector": sector,
             "pacts": [p for p in site.pacts if sector in p.sectors],
             "projects": [p for p in site.projects if sector in p.sectors],
-            "news": [n for n in site.news if sector in n.sectors],
+            "news": [n for n in site.all_news if sector in n.sectors],
             "events": [e for e in site.events if sector in e.sectors],
         },
     )

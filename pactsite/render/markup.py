@@ -642,6 +642,30 @@ _FEED_SANITIZER = (
 """The same, making addresses absolute against `_FEED_BASE` (for feeds)."""
 
 
+def sanitize_foreign(html: str, base: str) -> str:
+    """Sanitise HTML from another site (a pact's website feed) for our pages and feeds.
+
+    The Markdown allow-list, less what another site must not put into ours: images (they
+    would load from its host), ids (they could clash with the page's), and links other than
+    http(s) and mailto; links made absolute against `base`, the item's own address.
+    """
+    options = _clean_options(_no_id)
+    options["tags"] = set(ALLOWED_TAGS - {"img"})
+    options["url_schemes"] = {"http", "https", "mailto"}
+    options["allowed_classes"] = {}
+    cleaned = nh3.clean(html, **options)
+    return absolute_urls(cleaned, base)
+
+
+def plain_text(html: str) -> str:
+    """The text of HTML, its white space made single spaces."""
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+def _no_id(tag: str, name: str, value: str) -> str | None:
+    return None if name == "id" else value
+
+
 def find_targets(html: str) -> list[tuple[str, bool]]:
     """List the link targets (`href`) and image sources (`src`) of sanitised HTML, in order."""
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import secrets
 import signal
@@ -93,6 +94,12 @@ class Preview:
     """The last build's state: a rebuild redoes only what an edit touched."""
     language: str = SOURCE_LANGUAGE
     """The language of the messages in the error overlay."""
+    refresh_feeds: Callable[[dt.datetime], bool] | None = None
+    """Fetches the pacts' website feeds, saying whether a kept copy changed; None: offline."""
+
+
+FEED_INTERVAL = 300.0
+"""Seconds between two fetches of the pacts' website feeds while serving (not every save)."""
 
 
 def serve_site(
@@ -118,11 +125,13 @@ def serve_site(
 
     debouncer = Debouncer(rebuild, quiet=0.05)
     watcher = SiteWatcher(preview.root, changed)
+    feeds = _FeedRefresher(preview, lambda: changed(None))
     serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
     stop = _Stop()
     with stop.on_signals():
         try:
             _start_watching(watcher, preview.root)
+            feeds.start()  # the first fetch before the first build
             rebuild(first=True)
             debouncer.start()
             stop.interrupts = False  # from here on, a signal only asks the loop below to end
@@ -137,7 +146,7 @@ def serve_site(
             if serving.is_alive():
                 server.shutdown()
                 serving.join()
-            _close(state, watcher, debouncer, server)
+            _close(state, feeds, watcher, debouncer, server)
 
 
 def _start_watching(watcher: SiteWatcher, root: Path) -> None:
@@ -159,13 +168,44 @@ def _listen(preview: Preview, state: LiveState) -> PreviewServer:
 
 
 def _close(
-    state: LiveState, watcher: SiteWatcher, debouncer: Debouncer, server: PreviewServer
+    state: LiveState,
+    feeds: _FeedRefresher,
+    watcher: SiteWatcher,
+    debouncer: Debouncer,
+    server: PreviewServer,
 ) -> None:
-    """Close the live reload's connections, stop watching and rebuilding, free the port."""
+    """Close the live reload's connections, stop fetching feeds, watching and rebuilding,
+    free the port."""
     state.close()
+    feeds.stop()
     watcher.stop()
     debouncer.stop()
     server.server_close()
+
+
+class _FeedRefresher:
+    """Fetches the website feeds every `FEED_INTERVAL` seconds; a changed copy rebuilds."""
+
+    def __init__(self, preview: Preview, rebuild: Callable[[], None]) -> None:
+        self._refresh = preview.refresh_feeds
+        self._rebuild = rebuild
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pactsite-feeds", daemon=True)
+
+    def start(self) -> None:
+        """Fetch now, then every `FEED_INTERVAL` seconds in the background (not offline)."""
+        if self._refresh is not None:
+            self._refresh(dt.datetime.now(dt.UTC))
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop fetching; a fetch under way ends within its deadline."""
+        self._stopped.set()
+
+    def _run(self) -> None:
+        while self._refresh is not None and not self._stopped.wait(FEED_INTERVAL):
+            if self._refresh(dt.datetime.now(dt.UTC)):
+                self._rebuild()
 
 
 class _Stop:

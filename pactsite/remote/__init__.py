@@ -1,0 +1,1 @@
+"""What a build reads from other sites: one safe HTTP client (`http.py`) for all of it."""
