@@ -8,9 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "pactsite"
 LIMIT = 45
 
-LONGER = {
-    "pactsite/outputs/search/index.py:update_search_index": 52,
-}
+LONGER: dict[str, int] = {}
 """The functions that were longer when the limit came (issue 21), with their length then:
 each may shrink (then take it off the list) but not grow; no other may pass the limit."""
 

@@ -17,7 +17,12 @@ from pactsite.build.hyphenation import hyphenation_table
 from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.webfeeds import add_website_news
-from pactsite.build.workers import render_in_workers, render_pages_kept
+from pactsite.build.workers import (
+    SearchIndexing,
+    render_in_workers,
+    render_pages_kept,
+    start_search_index,
+)
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
@@ -30,7 +35,7 @@ from pactsite.content.sources import SourceKind, Sources, listed_sources, read_s
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import BuiltFile, OutputFile, PageJob
+from pactsite.outputs import BuiltFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -48,12 +53,7 @@ from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import (
-    INDEX_FOLDER,
-    SearchIndex,
-    SearchIndexing,
-    start_search_index,
-)
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -341,7 +341,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
 
 def _finish_index(
     indexing: SearchIndexing, hashed: Sequence[BuiltFile]
-) -> tuple[list[OutputFile], tuple[SearchIndex, dict[str, str]]]:
+) -> tuple[list[BuiltFile], tuple[SearchIndex, dict[str, str]]]:
     """The search index files, once made; and the hashes of `hashed`, taken meanwhile."""
     hashes = {str(f.path): digest(f.content) for f in hashed}
     index = indexing.finish()

@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import functools
 import gc
+import multiprocessing as mp
 import os
 import signal
 import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 
-from pactsite.build.spill import PackedFile, pack, release_free_memory, unpack
-from pactsite.diagnostics import Diagnostic
+from pactsite.build.spill import PackedFile, keep, pack, release_free_memory, unpack
+from pactsite.diagnostics import Diagnostic, OutputError
+from pactsite.i18n import Text, t
 from pactsite.outputs import BuiltFile, OutputFile, PageJob
 from pactsite.outputs.pages import (
     Rendered,
@@ -31,6 +36,7 @@ from pactsite.outputs.pages import (
     count_wide,
     render_recorded,
 )
+from pactsite.outputs.search.index import SearchIndex, build_search_index, indexed_pages
 from pactsite.urls import UrlScheme
 
 if TYPE_CHECKING:
@@ -104,17 +110,16 @@ def iter_chunks(
     A worker hands each result to `send` (none when the work runs here) and returns what it
     gives: a form that travels better between processes, which the caller then takes back.
     """
-    import multiprocessing  # here: a build that finds nothing changed needs no processes
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # here: not every build forks
 
     global _shared
     workers = min(jobs, len(items) if heavy else len(items) // MIN_ITEMS_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
         here = (work(items[start : start + MAX_CHUNK]) for start in range(0, len(items), MAX_CHUNK))
         return ChunkResults(here, None)  # a chunk's results at a time here too
     size = min(_HEAVY_CHUNK if heavy else MAX_CHUNK, -(-len(items) // (workers * 4)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
+    context = mp.get_context("fork")
     release_free_memory()
     parent = os.getpid()
     pool = ProcessPoolExecutor(
@@ -260,3 +265,123 @@ def render_pages_kept(
 ) -> tuple[list[BuiltFile], list[Diagnostic]]:
     """Render page jobs on `workers` processes; the pages kept, template errors apart."""
     return collect_pages(page for page, _ in render_in_workers(jobs, env, urls, workers))
+
+
+INDEX_APART_FROM = 200
+"""Fewer pages are indexed faster than a process starts."""
+
+
+def start_search_index(files: Sequence[BuiltFile]) -> SearchIndexing:
+    """Start indexing the pages among `files` in a forked process while the build goes on."""
+    pages = indexed_pages(files)
+    if len(pages) < INDEX_APART_FROM or "fork" not in mp.get_all_start_methods():
+        return SearchIndexing(None, pages)
+    forking = mp.get_context("fork")
+    release_free_memory()
+    receiving, sending = forking.Pipe(duplex=False)
+    process = forking.Process(
+        target=_index_into,
+        args=(pages, sending, os.getpid()),
+        name="pactsite-search",
+        daemon=True,
+    )
+    process.start()
+    sending.close()
+    return SearchIndexing((process, receiving), [])
+
+
+class SearchIndexing:
+    """An index under way: `finish` waits for it, `cancel` stops it.
+
+    As a context manager it is cancelled on leaving, so that no indexing process outlives
+    a build that failed meanwhile.
+    """
+
+    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[BuiltFile]):
+        self._running = running
+        self._process = running[0] if running else None
+        self._pages = pages
+
+    def __enter__(self) -> SearchIndexing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.cancel()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the index is made in a process of its own."""
+        return self._process is not None
+
+    @property
+    def running(self) -> bool:
+        """Whether that process still runs."""
+        return self._process is not None and self._process.is_alive()
+
+    def finish(self) -> SearchIndex:
+        """The index (made here if no process was worth starting), its files kept."""
+        if self._process is None:
+            return build_search_index(self._pages, keep)
+        if self._running is None:
+            raise OutputError(_error(t("the search index was asked for after it was stopped")))
+        process, receiving = self._running
+        try:
+            outcome = _receive(receiving)
+        except EOFError:
+            outcome = None
+        finally:
+            self.cancel()
+        if not isinstance(outcome, SearchIndex):
+            detail = outcome if isinstance(outcome, str) else f"exit code {process.exitcode}"
+            raise OutputError(_error(t("making the search index failed: {detail}", detail=detail)))
+        return outcome
+
+    def cancel(self) -> None:
+        """Stop the indexing process if it still runs."""
+        running, self._running = self._running, None
+        if running is not None:
+            process, receiving = running
+            receiving.close()
+            if process.is_alive():
+                process.kill()
+            process.join()
+
+
+def _index_into(pages: list[BuiltFile], sending: Connection, parent: int) -> None:
+    """The indexing process: send back the index, or the message of what went wrong.
+
+    The pages' paths come first, then the files one by one (each freed once sent, so that
+    no copy of the whole index is made for sending), then None. The files made wait for
+    that in a spill file of this process's own (`spill.keep`), not in memory.
+    """
+    die_with_parent(parent)
+    try:
+        index = build_search_index(pages, keep)
+    except Exception as error:  # reported by the build process, which shows errors
+        sending.send(f"{type(error).__name__}: {error}")
+        return
+    sending.send(index.pages)
+    files = index.files[::-1]
+    del index
+    while files:
+        file = files.pop()
+        sending.send((str(file.path), file.content))
+    sending.send(None)
+    sending.close()
+
+
+def _receive(receiving: Connection) -> SearchIndex | str:
+    """What `_index_into` sent: the index (its files kept), or what went wrong."""
+    pages = receiving.recv()
+    if isinstance(pages, str):
+        return pages
+    files = []
+    while (item := receiving.recv()) is not None:
+        path, content = item
+        files.append(keep(OutputFile(PurePosixPath(path), content)))
+    return SearchIndex(files=files, pages=pages)
+
+
+def _error(message: Text) -> Text:
+    """`error: message`, the prefix English in every language (as in diagnostics)."""
+    return Text("error: {message}", (("message", message),))
