@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import platform
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,8 +45,13 @@ def renderer_tag() -> str:
     """A hash of everything besides the text that decides a body's result: code and versions."""
     here = Path(__file__).parent.parent  # the package: _CODE is relative to it
     code = [(here / name).read_bytes() for name in _CODE]
-    versions = f"{__version__} {markdown.__version__} {_nh3_version()} {platform.python_version()}"
+    versions = f"{__version__} {markdown.__version__} {_nh3_version()} {_python_version()}"
     return digest(versions, *code, sys.implementation.cache_tag or "")
+
+
+def _python_version() -> str:
+    """As platform.python_version() says it ("3.11.7"), without importing platform (5 ms)."""
+    return ".".join(str(part) for part in sys.version_info[:3])
 
 
 def _nh3_version() -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,6 +68,8 @@ def _write_kept(path: Path | None, words: dict[str, str]) -> None:
 
 def _ask(words: list[str], language: str) -> dict[str, str] | None:
     """The hyphenation process's answer for `words`; None if it gave none."""
+    import subprocess  # here: a rebuild that knows its words starts no process
+
     command = [sys.executable, "-m", "pactsite.render.hyphenate", language]
     try:
         done = subprocess.run(

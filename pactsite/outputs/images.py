@@ -23,9 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import PIL
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
+
 
 from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
@@ -47,7 +49,15 @@ BROWSER_ONLY_SUFFIXES = frozenset({".svg", ".gif", ".avif"})
 """Image formats that browsers show and that are published as they are."""
 MAX_PIXELS = 80_000_000
 MAX_BYTES = 50 * 1024 * 1024
-SETTINGS = f"w={WIDTHS};jpeg={JPEG_QUALITY};webp={WEBP_QUALITY};pillow={PIL.__version__};v1"
+
+
+def settings() -> str:
+    """What shapes an image's variants besides its bytes: widths, qualities, Pillow's version."""
+    import PIL  # here: Pillow's import is 7 ms of a one-file rebuild that touches no image
+
+    return f"w={WIDTHS};jpeg={JPEG_QUALITY};webp={WEBP_QUALITY};pillow={PIL.__version__};v1"
+
+
 """Everything that changes a variant's bytes; part of the cache key."""
 CACHE_FOLDER = Path(".pactsite-cache", "images")
 _FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
@@ -342,6 +352,8 @@ def _read(path: Path, asset: str) -> bytes:
 @contextmanager
 def _opened(data: bytes, asset: str) -> Iterator[Image.Image]:
     """Open image bytes with Pillow; a failure or a decompression bomb is an _ImageProblem."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -408,11 +420,13 @@ def build_variants(
 
 def cache_key(info: ImageInfo) -> str:
     """The cache folder name of an image: its hash and the settings that shape its variants."""
-    return hashlib.sha256(f"{info.digest};{SETTINGS}".encode()).hexdigest()
+    return hashlib.sha256(f"{info.digest};{settings()}".encode()).hexdigest()
 
 
 def make_variants(data: bytes, info: ImageInfo) -> dict[tuple[int, str], bytes]:
     """Decode, turn upright, drop metadata and encode every variant of one image; pure."""
+    from PIL import Image, ImageOps
+
     with _opened(data, info.asset) as opened:
         try:
             upright = ImageOps.exif_transpose(opened)
@@ -436,6 +450,8 @@ def make_variants(data: bytes, info: ImageInfo) -> dict[tuple[int, str], bytes]:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB pixels only: transparency goes onto white (JPEG has none), palettes are expanded."""
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))
