@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from pactsite.slugs import slugify
+
 EntryKey = str
 """What editors type to reach an entry: `altmark/projects/jugend`, `pages/impressum`."""
 
@@ -108,6 +110,8 @@ class Entry:
     (`html[key]`), which the page cache relies on."""
     summary: str = ""
     sectors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    """The tags as the editor wrote them; `Site.topics` groups them into topics."""
     draft: bool = False
     publish: dt.datetime | None = None
     expires: dt.datetime | None = None
@@ -132,7 +136,6 @@ class News(Entry):
 
     date: dt.date
     updated: dt.date | None = None
-    tags: tuple[str, ...] = ()
     author: str = ""
     image: str = ""
     image_alt: str = ""
@@ -184,6 +187,16 @@ class Page(Entry):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Topic:
+    """A tag of the site, however its entries spell it: its slug, label and entries."""
+
+    slug: str
+    label: str
+    keys: tuple[EntryKey, ...]
+    """The entries with this tag, newest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WebsiteNews:
     """A news item from the feed of a pact's own website: no page here, it links there."""
 
@@ -232,15 +245,24 @@ class Site:
     """Entries not shown in this build (drafts, not yet or no longer published): key -> path."""
     scheduled: tuple[dt.datetime, ...] = ()
     """Every publish and expires moment of the site's entries, shown or not, in order."""
+    topics: tuple[Topic, ...] = ()
+    """The topics of the shown entries' tags, in the order of their labels."""
+    topic_of_tag: Mapping[str, str] = field(default_factory=_frozen_paths)
+    """The slug of the topic of each tag in use, by the tag's slug."""
     website_news: tuple[WebsiteNews, ...] = ()
     """News from the feeds of the pacts' own websites, newest first."""
     pacts_by_key: Mapping[str, Pact] = field(init=False, repr=False, compare=False)
     """The pacts by key (made from `pacts`; the outputs look pacts up tens of thousands of
     times)."""
 
+    topics_by_slug: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
+    """The topics by slug (made from `topics`)."""
+
     def __post_init__(self) -> None:
         index = MappingProxyType({p.key: p for p in self.pacts})
         object.__setattr__(self, "pacts_by_key", index)
+        topics = MappingProxyType({topic.slug: topic for topic in self.topics})
+        object.__setattr__(self, "topics_by_slug", topics)
 
     def pact(self, key: str) -> Pact:
         """Return the pact with this key (KeyError if there is none)."""
@@ -255,6 +277,13 @@ class Site:
             events=tuple(e for e in self.events if pact in e.in_pacts),
             pages=tuple(p for p in self.pages if p.pact == pact),
         )
+
+    def topics_of(self, entry: Entry) -> tuple[Topic, ...]:
+        """The topics of an entry's tags, in the order it names them."""
+        if not entry.tags:
+            return ()
+        slugs = dict.fromkeys(self.topic_of_tag.get(slugify(tag), "") for tag in entry.tags)
+        return tuple(self.topics_by_slug[s] for s in slugs if s in self.topics_by_slug)
 
     @property
     def all_news(self) -> tuple[News | WebsiteNews, ...]:

@@ -43,6 +43,7 @@ class UrlPatterns:
     events: str = "termine"
     sectors: str = "branchen"
     funds: str = "foerderung"
+    topics: str = "themen"
     pagination: str = "seite"
 
 
@@ -100,6 +101,15 @@ class UrlScheme:
         """Everything of one sector across pacts."""
         return f"/{self.patterns.sectors}/{sector}/"
 
+    def topics(self) -> str:
+        """The overview of all topics (the tags of the entries)."""
+        return f"/{self.patterns.topics}/"
+
+    def topic(self, topic: str, page: int = 1) -> str:
+        """The entries of one topic across pacts, paginated."""
+        url = f"/{self.patterns.topics}/{topic}/"
+        return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
+
     def entry(self, entry: Entry) -> str:
         """The page of one news item, project, event or page."""
         url = self.entry_at(entry.kind, entry.pact, entry.slug)
@@ -111,11 +121,19 @@ class UrlScheme:
             return f"{self.pact(pact)}{slug}/" if pact else f"/{slug}/"
         return f"{self.section(kind, pact)}{slug}/"
 
-    def feed(self, file_name: str, pact: str | None = None, sector: str | None = None) -> str:
-        """A news feed file (`feed.xml`, `rss.xml`, `feed.json`) of the network, a pact or a
-        sector."""
+    def feed(
+        self,
+        file_name: str,
+        pact: str | None = None,
+        sector: str | None = None,
+        topic: str | None = None,
+    ) -> str:
+        """A news feed file (`feed.xml`, `rss.xml`, `feed.json`) of the network, a pact, a
+        sector or a topic."""
         if pact:
             return f"{self.pact(pact)}{file_name}"
+        if topic:
+            return f"{self.topic(topic)}{file_name}"
         return f"{self.sector(sector)}{file_name}" if sector else f"/{file_name}"
 
     def calendar(self, pact: str | None = None) -> str:
@@ -149,6 +167,7 @@ class UrlScheme:
                 p.events,
                 p.sectors,
                 p.funds,
+                p.topics,
                 NETWORK_SEGMENT,
                 "dateien",
                 "css",

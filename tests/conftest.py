@@ -122,6 +122,8 @@ PAGE_KINDS = {
     "pact-news-list": "/pakte/halle/aktuelles/",
     "sector": "/branchen/chemie/",
     "sectors": "/branchen/",
+    "topic": "/themen/qualifizierung/",
+    "topics": "/themen/",
     "funds": "/foerderung/",
     "fund": "/foerderung/lokales-kapital/",
     "easy-read-page": "/leichte-sprache/",

@@ -115,7 +115,7 @@ def test_json_format_is_machine_readable(minimal_site: Path) -> None:
         "severity": "error",
         "message": "unknown key 'titel'",
         "hint": "did you mean 'title'? (known: aliases, draft, expires, publish, slug, "
-        "summary, title, weight)",
+        "summary, tags, title, weight)",
     } in records
 
 

@@ -71,11 +71,13 @@ def atom_schema() -> lxml.etree.RelaxNG:
     return lxml.etree.RelaxNG(lxml.etree.fromstring(xml.encode("utf-8")))
 
 
-def test_network_pacts_and_sectors_each_have_three_feeds(example_build: Path) -> None:
+def test_network_pacts_sectors_and_topics_each_have_three_feeds(example_build: Path) -> None:
     pacts = sorted(p.name for p in (REPOSITORY / "content/pacts").iterdir())
     sectors = ["automobil", "biotechnologie", "chemie", "ikt", "landwirtschaft"]
+    topics = ["erfahrungsaustausch", "lokales-kapital", "oeffentlichkeitsarbeit", "qualifizierung"]
     folders = [example_build] + [example_build / "pakte" / p for p in pacts]
     folders += [example_build / "branchen" / s for s in sectors]
+    folders += [example_build / "themen" / s for s in topics]
     for folder in folders:
         for name in ("feed.xml", "rss.xml", "feed.json"):
             assert (folder / name).is_file(), folder / name
@@ -99,7 +101,7 @@ def test_every_feed_parses_without_complaint_and_has_the_expected_entries(
 
 def _has_halle_news(path: Path, out: Path) -> bool:
     scope = path.parent.relative_to(out).parts
-    return scope in ((), ("pakte", "halle")) or scope[:1] == ("branchen",)
+    return scope in ((), ("pakte", "halle")) or scope[:1] in (("branchen",), ("themen",))
 
 
 def test_entries_carry_link_dates_author_sectors_summary_and_content(example_build: Path) -> None:
@@ -141,7 +143,7 @@ def test_content_has_only_absolute_urls(example_build: Path) -> None:
         for path in feeds_in(example_build, "feed.json")
         for item in read_json_feed(path)["items"]
     ]
-    assert len(bodies) == 21  # 7 feeds of each format carry the Halle article
+    assert len(bodies) == 33  # 11 feeds of each format carry the Halle article
     for html in bodies:
         body = lxml.html.fragment_fromstring(html, create_parent="div")
         targets = body.xpath("//@href | //@src | //@srcset")

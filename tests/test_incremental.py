@@ -76,6 +76,12 @@ def _rename_file(site: Path) -> None:
     (folder / "2003-01-05-dritte-meldung.md").rename(folder / "2003-01-05-umbenannt.md")
 
 
+def _add_tag(site: Path) -> None:
+    path = site / "content/pacts/beta/news/2003-01-05-dritte-meldung.md"
+    text = path.read_text().replace("date: 2003-01-05", "date: 2003-01-05\ntags: [Chemie]")
+    path.write_text(text)
+
+
 def _change_template(site: Path) -> None:
     (site / "templates").mkdir(exist_ok=True)
     base = (REPOSITORY / "themes/default/templates/base.html").read_text(encoding="utf-8")
@@ -92,6 +98,7 @@ def _change_config(site: Path) -> None:
 CHANGES: dict[str, Callable[[Path], None]] = {
     "edit body": _edit_body,
     "edit front matter": _edit_front_matter,
+    "add a tag (topic pages appear)": _add_tag,
     "edit links (backlinks change)": _edit_links,
     "add file": _add_file,
     "delete file": _delete_file,

@@ -57,6 +57,7 @@ from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
+from pactsite.outputs.topics import plan_topics
 from pactsite.render.audit import (
     BodySource,
     audit_network,
@@ -409,6 +410,7 @@ def title_words(checked: CheckedSite) -> set[str]:
     titles += [fund.name for fund in config.funds.values()]
     titles += [text for p in site.pacts for text in (p.name, p.short_name)]
     titles += [entry.title for entry in site.entries.values()]
+    titles += [topic.label for topic in site.topics]
     titles += [str(text) for text in checked.theme.strings["ui"].values()]
     return long_words(titles)
 
@@ -423,7 +425,11 @@ def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
     config, site = checked.config, checked.site
     urls = checked.urls
     statuses = {s.value: str(checked.theme.strings["ui"][f"status_{s.value}"]) for s in Status}
-    jobs = [*plan_directory(site, config, urls, statuses), *plan_pages(site, config, urls, now)]
+    jobs = [
+        *plan_directory(site, config, urls, statuses),
+        *plan_pages(site, config, urls, now),
+        *plan_topics(site, config, urls),
+    ]
     return sorted(jobs, key=lambda job: job.template not in WIDE_TEMPLATES)  # stable
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -26,6 +26,7 @@ from pactsite.content.schema import (
     validate_fields,
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
+from pactsite.content.topics import check_tags, index_topics
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
@@ -116,13 +117,13 @@ def assemble_site(
         problems.extend(found)
     entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
-    problems.extend(_orphan_variants(entries))
+    problems += [*_orphan_variants(entries), *check_tags(entries, config.tags)]
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
     # A draft's dates change nothing until it is no draft (then its file changed anyway).
     timed = [e for e in entries if visibility.drafts or not e.draft]
     scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
-    return _site(pacts, visible, hidden, tuple(scheduled)), problems
+    return _site(pacts, visible, hidden, tuple(scheduled), config.tags), problems
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -461,6 +462,7 @@ def _site(
     entries: list[Entry],
     hidden: dict[EntryKey, str],
     scheduled: tuple[dt.datetime, ...],
+    tags: Mapping[str, str],
 ) -> Site:
     news = sorted((e for e in entries if isinstance(e, News)), key=lambda n: n.key)
     news.sort(key=lambda n: n.date, reverse=True)
@@ -475,6 +477,7 @@ def _site(
         (e for e in entries if isinstance(e, Page) and not e.variant),
         key=lambda p: (p.weight, sort_key(p.title), p.key),
     )
+    topics, of_tag = index_topics(entries, tags)
     return Site(
         pacts=tuple(sorted(pacts, key=lambda p: sort_key(p.short_name))),
         entries=MappingProxyType({e.key: e for e in sorted(entries, key=lambda e: e.key)}),
@@ -485,4 +488,6 @@ def _site(
         variants=tuple(e for e in entries if isinstance(e, Page) and e.variant),
         hidden=MappingProxyType(dict(sorted(hidden.items()))),
         scheduled=scheduled,
+        topics=topics,
+        topic_of_tag=of_tag,
     )

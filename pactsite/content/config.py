@@ -77,6 +77,8 @@ class SiteConfig:
     sectors: Mapping[str, str] = field(default_factory=_empty)
     funds: Mapping[str, Fund] = field(default_factory=_empty)
     target_groups: Mapping[str, str] = field(default_factory=_empty)
+    tags: Mapping[str, str] = field(default_factory=_empty)
+    """The tag vocabulary (slug -> label): with it, entries may use only these tags."""
     urls: UrlPatterns = field(default_factory=UrlPatterns)
     cms: CmsSettings = field(default_factory=CmsSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
@@ -105,7 +107,7 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "theme": to_text,
     "demo": to_bool,
 }
-_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "urls", "feeds", "cms")
+_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "tags", "urls", "feeds", "cms")
 _HOST_NAME = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
@@ -165,8 +167,8 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if "title" not in values and "title" not in data:
         report("", t("site.yaml has no 'title'"), t("add a line 'title: Name of the network'"))
     _check_choices(values, report)
-    values["sectors"] = _labels(data, "sectors", report, doc)
-    values["target_groups"] = _labels(data, "target_groups", report, doc)
+    for vocabulary in ("sectors", "target_groups", "tags"):
+        values[vocabulary] = _labels(data, vocabulary, report, doc)
     values["funds"] = _funds(data, report)
     values["urls"] = _urls(data, report)
     values["feeds"] = _feeds(data, report)

@@ -11,7 +11,7 @@ FIELD_HELP: dict[str, str] = {
     "date": "Tag der Meldung; neueste Meldungen stehen oben",
     "summary": "ein bis zwei Sätze für Listen, Vorschauen und Suchmaschinen",
     "sectors": "Branchen aus site.yaml; verbindet den Beitrag mit anderen Pakten",
-    "tags": "freie Schlagwörter",
+    "tags": "Schlagwörter; jedes bekommt eine Themenseite, die Beiträge aller Pakte dazu zeigt",
     "author": "wer die Meldung verfasst hat (Person oder Stelle)",
     "image": "Dateiname eines Bildes neben dieser Datei, z. B. treffen.jpg",
     "image_alt": "was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können",

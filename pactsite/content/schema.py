@@ -83,6 +83,7 @@ PROJECT_FIELDS = (
     FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
     FieldSpec("fund", T.CHOICE, "Förderung", vocabulary="funds"),
     FieldSpec("target_groups", T.CHOICE_LIST, "Zielgruppen", vocabulary="target_groups"),
+    FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
     FieldSpec("start", T.DATE, "Beginn"),
     FieldSpec("end", T.DATE, "Ende"),
     FieldSpec("budget_eur", T.NUMBER, "Budget in Euro"),
@@ -102,6 +103,7 @@ EVENT_FIELDS = (
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),
     FieldSpec("organisers", T.CHOICE_LIST, "Veranstaltende Pakte", vocabulary="pacts"),
     FieldSpec("sectors", T.CHOICE_LIST, "Branchen", vocabulary="sectors"),
+    FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
     *SHARED_FIELDS,
     *COMMON_FIELDS,
 )
@@ -109,6 +111,7 @@ PAGE_FIELDS = (
     FieldSpec("title", T.TEXT, "Titel", required=True),
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),
     FieldSpec("weight", T.INT, "Reihenfolge"),
+    FieldSpec("tags", T.TEXT_LIST, "Schlagwörter"),
     *COMMON_FIELDS,
 )
 VARIANT_FIELDS = (

@@ -66,6 +66,8 @@ def vocabulary_options(site: Site, config: SiteConfig, ui: Mapping[str, Any]) ->
         "pacts": tuple((pact.key, pact.short_name) for pact in site.pacts),
         "statuses": tuple((s.value, str(ui.get(f"status_{s.value}", s.value))) for s in Status),
         "member_kinds": tuple((k, str(ui.get(f"kind_{k}", k))) for k in MEMBER_KINDS),
+        "tags": tuple((label, label) for label in config.tags.values()),
+        "tags_in_use": tuple((topic.label, topic.label) for topic in site.topics),
     }
 
 
@@ -89,6 +91,8 @@ def widget(spec: FieldSpec, options: Options) -> dict[str, Any]:
     }
     if spec.name in _IMAGE_FIELDS:
         field.update({"widget": "image", "choose_url": False})
+    elif spec.name == "tags":
+        field.update(_tags_widget(field["hint"], options))
     elif spec.type in (T.CHOICE, T.CHOICE_LIST):
         field["widget"] = "select"
         field["options"] = [
@@ -107,6 +111,20 @@ def widget(spec: FieldSpec, options: Options) -> dict[str, Any]:
     return field
 
 
+def _tags_widget(hint: str, options: Options) -> dict[str, Any]:
+    """With a tag vocabulary a choice of its tags; else a list whose hint names the tags in
+    use (Decap's list widget suggests nothing itself), so that editors take one of them."""
+    if options.get("tags"):
+        choices = [{"label": label, "value": value} for value, label in options["tags"]]
+        return {"widget": "select", "multiple": True, "options": choices}
+    used = [label for label, _ in options.get("tags_in_use", ())]
+    if not used:
+        return {"widget": "list"}
+    shown = ", ".join(used[:_SHOWN_TAGS]) + (", …" if len(used) > _SHOWN_TAGS else "")
+    return {"widget": "list", "hint": f"{hint} Schon verwendet: {shown}".strip()}
+
+
+_SHOWN_TAGS = 40
 _DATE_WIDGET = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD.MM.YYYY"}
 _SCALAR_WIDGETS: dict[FieldType, dict[str, Any]] = {
     T.TEXT: {"widget": "string"},

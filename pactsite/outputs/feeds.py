@@ -1,5 +1,5 @@
-"""News feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 of the network, each pact and each sector,
-and `/feeds.opml` listing them all.
+"""News feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 of the network, each pact, each sector and
+each topic, and `/feeds.opml` listing them all.
 
 Entry ids are `tag:` URIs (RFC 4151) made of the tag authority (`feeds.tag_authority` in
 site.yaml, else the host of `base_url`), the article's date and its entry key, so they stay
@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pactsite.content.config import SiteConfig
-from pactsite.model import Entry, News, Site, WebsiteNews
+from pactsite.model import Entry, News, Site, Topic, WebsiteNews
 from pactsite.outputs import OutputFile
 from pactsite.render.markup import absolute_urls
 from pactsite.urls import UrlScheme, output_path
@@ -52,12 +52,13 @@ FORMATS = (ATOM, RSS, JSON_FEED)
 
 @dataclass(frozen=True, slots=True)
 class FeedScope:
-    """Whose news a feed carries: the network's, one pact's or one sector's."""
+    """Whose news a feed carries: the network's, one pact's, one sector's or one topic's."""
 
     title: str
     page_url: str
     pact: str | None = None
     sector: str | None = None
+    topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +83,13 @@ class _Item:
     author: str
     author_url: str
     categories: tuple[tuple[str, str, str], ...]  # slug, label, absolute sector URL
+    topics: tuple[tuple[str, str, str], ...]  # slug, label, absolute topic URL
     summary: str
     content_html: str
 
 
 def feed_scopes(site: Site, config: SiteConfig, urls: UrlScheme) -> list[FeedScope]:
-    """Every feed scope the site has: the network, then each pact, then each sector."""
+    """Every feed scope the site has: the network, each pact, each sector, each topic."""
     return [
         FeedScope(config.title, urls.home()),
         *(FeedScope(p.name, urls.pact(p.key), pact=p.key) for p in site.pacts),
@@ -95,7 +97,12 @@ def feed_scopes(site: Site, config: SiteConfig, urls: UrlScheme) -> list[FeedSco
             FeedScope(f"{label} – {config.title}", urls.sector(slug), sector=slug)
             for slug, label in config.sectors.items()
         ),
+        *(_topic_scope(topic, config, urls) for topic in site.topics),
     ]
+
+
+def _topic_scope(topic: Topic, config: SiteConfig, urls: UrlScheme) -> FeedScope:
+    return FeedScope(f"{topic.label} – {config.title}", urls.topic(topic.slug), topic=topic.slug)
 
 
 def feed_links(
@@ -104,10 +111,13 @@ def feed_links(
     urls: UrlScheme,
     pact: str | None = None,
     sector: str | None = None,
+    topic: str | None = None,
 ) -> list[FeedLink]:
-    """The feeds of one scope (the network when neither pact nor sector is given)."""
+    """The feeds of one scope (the network when no pact, sector or topic is given)."""
     if pact:
         scope = FeedScope(site.pact(pact).name, urls.pact(pact), pact=pact)
+    elif topic:
+        scope = _topic_scope(site.topics_by_slug[topic], config, urls)
     elif sector:
         label = config.sectors[sector]
         scope = FeedScope(f"{label} – {config.title}", urls.sector(sector), sector=sector)
@@ -117,7 +127,7 @@ def feed_links(
         FeedLink(
             f"{scope.title} ({fmt.label})",
             fmt.media_type,
-            urls.feed(fmt.file_name, scope.pact, scope.sector),
+            urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic),
             fmt.label,
         )
         for fmt in FORMATS
@@ -141,15 +151,20 @@ def scope_news(
         public = [n for n in site.news if is_public(n, now)]
     if scope.pact:
         public = [n for n in public if scope.pact in n.in_pacts]
+    elif scope.topic:
+        tagged = frozenset(site.topics_by_slug[scope.topic].keys)
+        public = [n for n in public if n.key in tagged]
     elif scope.sector:
         public = [n for n in public if scope.sector in n.sectors]
     return list(public[:limit])
 
 
-def _in_scope(entry: Entry, scope: FeedScope) -> bool:
+def _in_scope(entry: Entry, scope: FeedScope, site: Site) -> bool:
     """Whether a scope's feeds may carry the entry (if it is new enough)."""
     if scope.pact:
         return scope.pact in entry.in_pacts
+    if scope.topic:
+        return any(topic.slug == scope.topic for topic in site.topics_of(entry))
     return not scope.sector or scope.sector in entry.sectors
 
 
@@ -190,7 +205,7 @@ def build_feeds(
     public = [n for n in site.news if is_public(n, now)]
     made: dict[str, _Item] = {}  # an article is in the network's, its pact's, its sectors' feeds
     for scope in feed_scopes(site, config, urls):
-        if carrying is not None and not any(_in_scope(n, scope) for n in candidates):
+        if carrying is not None and not any(_in_scope(n, scope, site) for n in candidates):
             continue  # cheaper than finding the scope's news
         news_items = scope_news(site, scope, config.feeds.limit, now, public)
         if carrying is not None and not any(n.key in carrying for n in news_items):
@@ -202,7 +217,7 @@ def build_feeds(
             items.append(made[news.key])
         items = _with_website_news(items, site, scope, config, urls)
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
-            url = urls.feed(fmt.file_name, scope.pact, scope.sector)
+            url = urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic)
             yield OutputFile(output_path(url), render(scope, items, config, urls))
             listed.append((fmt, scope))
     if carrying is None:
@@ -229,6 +244,10 @@ def _item(
         categories=tuple(
             (s, config.sectors[s], urls.absolute(urls.sector(s))) for s in news.sectors
         ),
+        topics=tuple(
+            (topic.slug, topic.label, urls.absolute(urls.topic(topic.slug)))
+            for topic in site.topics_of(news)
+        ),
         summary=news.summary,
         content_html=absolute_urls(html.get(news.key, ""), url),
     )
@@ -246,9 +265,12 @@ def _with_website_news(
 
 
 def _fits(news: WebsiteNews, scope: FeedScope) -> bool:
-    """Whether a scope's feeds carry a website news item: its pact's, its sectors'."""
+    """Whether a scope's feeds carry a website news item: its pact's, its sectors' (a topic's
+    never: website feeds give no tags of this site)."""
     if scope.pact:
         return news.pact == scope.pact
+    if scope.topic:
+        return False
     return not scope.sector or scope.sector in news.sectors
 
 
@@ -267,6 +289,7 @@ def _website_item(news: WebsiteNews, site: Site, config: SiteConfig, urls: UrlSc
         categories=tuple(
             (s, config.sectors[s], urls.absolute(urls.sector(s))) for s in news.sectors
         ),
+        topics=(),
         summary=news.summary,
         content_html=news.summary_html,
     )
@@ -298,7 +321,7 @@ def _xml(root: ET.Element) -> bytes:
 def _atom(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme) -> bytes:
     # The namespace is written as a plain attribute: no global prefix registry is touched.
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
-    self_url = urls.absolute(urls.feed(ATOM.file_name, scope.pact, scope.sector))
+    self_url = urls.absolute(urls.feed(ATOM.file_name, scope.pact, scope.sector, scope.topic))
     _add(feed, "id", self_url)
     _add(feed, "title", scope.title, type="text")
     if config.description:
@@ -321,6 +344,9 @@ def _atom(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: Ur
         _add(person, "uri", item.author_url)
         for slug, label, _sector_url in item.categories:
             scheme = urls.absolute(f"/{config.urls.sectors}/")
+            _add(entry, "category", term=slug, label=label, scheme=scheme)
+        for slug, label, _topic_url in item.topics:
+            scheme = urls.absolute(urls.topics())
             _add(entry, "category", term=slug, label=label, scheme=scheme)
         if item.summary:
             _add(entry, "summary", item.summary, type="text")
@@ -345,7 +371,7 @@ def _rss(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: Url
     _add(channel, "language", config.language)
     _add(channel, "lastBuildDate", email.utils.format_datetime(_feed_updated(items)))
     _add(channel, "generator", GENERATOR)
-    self_url = urls.absolute(urls.feed(RSS.file_name, scope.pact, scope.sector))
+    self_url = urls.absolute(urls.feed(RSS.file_name, scope.pact, scope.sector, scope.topic))
     _add(channel, "atom:link", href=self_url, rel="self", type=RSS.media_type)
     for item in items:
         entry = _add(channel, "item")
@@ -354,8 +380,8 @@ def _rss(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: Url
         _add(entry, "guid", item.id, isPermaLink="false")
         _add(entry, "pubDate", email.utils.format_datetime(item.published))
         _add(entry, "dc:creator", item.author)
-        for _slug, label, sector_url in item.categories:
-            _add(entry, "category", label, domain=sector_url)
+        for _slug, label, category_url in (*item.categories, *item.topics):
+            _add(entry, "category", label, domain=category_url)
         _add(entry, "description", item.summary or item.content_html)
         _add(entry, "content:encoded", item.content_html)
     return _xml(rss)
@@ -368,7 +394,9 @@ def _json_feed(
         "version": JSON_FEED_VERSION,
         "title": scope.title,
         "home_page_url": urls.absolute(scope.page_url),
-        "feed_url": urls.absolute(urls.feed(JSON_FEED.file_name, scope.pact, scope.sector)),
+        "feed_url": urls.absolute(
+            urls.feed(JSON_FEED.file_name, scope.pact, scope.sector, scope.topic)
+        ),
         "language": config.language,
     }
     if config.description:
@@ -384,11 +412,17 @@ def _json_feed(
             "date_published": item.published.isoformat(),
             "date_modified": item.updated.isoformat(),
             "authors": [{"name": item.author, "url": item.author_url}],
-            **({"tags": [label for _s, label, _u in item.categories]} if item.categories else {}),
+            **_json_tags(item),
         }
         for item in items
     ]
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _json_tags(item: _Item) -> dict[str, list[str]]:
+    """The labels of an item's sectors and topics (JSON Feed has no other categories)."""
+    labels = [label for _slug, label, _url in (*item.categories, *item.topics)]
+    return {"tags": list(dict.fromkeys(labels))} if labels else {}
 
 
 def _opml(
@@ -407,7 +441,9 @@ def _opml(
                 type="rss",
                 text=scope.title,
                 title=scope.title,
-                xmlUrl=urls.absolute(urls.feed(fmt.file_name, scope.pact, scope.sector)),
+                xmlUrl=urls.absolute(
+                    urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic)
+                ),
                 htmlUrl=urls.absolute(scope.page_url),
             )
     return _xml(opml)

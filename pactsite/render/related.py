@@ -101,4 +101,4 @@ def recency(entry: Entry) -> dt.date:
 
 
 def _tags(entry: Entry) -> tuple[str, ...]:
-    return entry.tags if isinstance(entry, News) else ()
+    return entry.tags

@@ -14,21 +14,19 @@ Words are folded the way `suche.js` folds a query (lower case, accents and umlau
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import Stemmer  # type: ignore[import-not-found]
+from pactsite.content.words import MIN_WORD as MIN_WORD
+from pactsite.content.words import fold as fold
+from pactsite.content.words import stem as stem
 
 BODY_MARK = b"data-search"
 EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts", "entry-meta")
 """Classes of the parts of an indexed page that are navigation or a table of facts."""
 _EXCLUDED_CLASSES = frozenset(EXCLUDED)
-MIN_WORD = 2
-"""Shorter words ("a", "5") are not looked up: they would match nearly every page."""
 _MAIN = re.compile(rb"<main\b[^>]*\sdata-search(?=[\s=>])[^>]*>")
 _MAIN_END = b"</main>"
 _WORD = re.compile(r"[\w\u0300-\u036f]+")
@@ -55,7 +53,6 @@ _HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.DOTALL)
 _LEAD = re.compile(r"""<p\b[^>]*\sclass=["'](?:[^"']*\s)?lead[\s"'][^>]*>(.*?)</p\s*>""", re.DOTALL)
 SUMMARY = "summary"
 """The value of `data-search` on an overview: only its heading and lead are its text."""
-_stemmer = Stemmer.Stemmer("german")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,18 +167,3 @@ _known: dict[str, tuple[str, str] | tuple[()]] = {}
 def _term(token: str) -> tuple[str, str] | tuple[()]:
     word = fold(token)
     return (word, stem(word)) if len(word) >= MIN_WORD else ()
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def fold(word: str) -> str:
-    """A lower-case word without accents or umlauts, ß as ss: how `suche.js` folds a query."""
-    decomposed = unicodedata.normalize("NFD", word)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.lower().replace("ß", "ss")
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def stem(word: str) -> str:
-    """The German stem of a folded word; the word itself if its stem would be too short."""
-    stemmed = fold(_stemmer.stemWord(word))
-    return stemmed if len(stemmed) >= MIN_WORD else word
