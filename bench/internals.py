@@ -30,8 +30,9 @@ from typing import Any
 import pactsite.build.pipeline as build_module
 import pactsite.build.workers as parallel
 from pactsite.build.pipeline import BuildOptions, build, spill_linked_bodies
-from pactsite.build.spill import SPILL_MIN, OutputFile, SpilledTexts, spill_here
-from pactsite.build.workers import iter_chunks, map_chunks, release_free_memory
+from pactsite.build.spill import SPILL_MIN, SpilledFile, SpilledTexts, keep, release_free_memory
+from pactsite.build.workers import iter_chunks, map_chunks
+from pactsite.outputs import OutputFile
 from pactsite.outputs.images import ImageSet
 from pactsite.render.links import LinkIndex, Target, resolve_links
 from pactsite.render.markup import LinkRef, RenderedBody
@@ -78,24 +79,25 @@ def linking_peak() -> tuple[float, str]:
     return peak, "< 400,000 bytes, input emptied" if met else "MISSED: < 400,000, emptied"
 
 
-def _spilled_in_child(allow: bool, sending: Connection) -> None:
-    if allow:
-        spill_here()
-    file = OutputFile(PurePosixPath("suchindex/w/abc.json"), b"z" * (SPILL_MIN * 3))
-    sending.send(file._inline is None)
+def _spilled_in_child(sending: Connection) -> None:
+    kept = keep(OutputFile(PurePosixPath("suchindex/w/abc.json"), b"c" * (SPILL_MIN * 3)))
+    sending.send(isinstance(kept, SpilledFile) and kept.content == b"c" * (SPILL_MIN * 3))
 
 
-def child_spills_only_when_told() -> tuple[float, str]:
-    """Whether a forked child spills large files: only after spill_here() (aim: 0 then 1)."""
+def child_spills_apart() -> tuple[float, str]:
+    """Whether a forked child spills large files into a file of its own, leaving the
+    parent's intact (aim: 1)."""
+    before = keep(OutputFile(PurePosixPath("a.html"), b"p" * (SPILL_MIN * 3)))
     forking = multiprocessing.get_context("fork")
-    spilled = []
-    for allow in (False, True):
-        receiving, sending = forking.Pipe(duplex=False)
-        child = forking.Process(target=_spilled_in_child, args=(allow, sending))
-        child.start()
-        spilled.append(receiving.recv())
-        child.join()
-    return spilled[1] - spilled[0], "1" if spilled == [False, True] else f"MISSED: {spilled}"
+    receiving, sending = forking.Pipe(duplex=False)
+    child = forking.Process(target=_spilled_in_child, args=(sending,))
+    child.start()
+    in_child = receiving.recv()
+    child.join()
+    after = keep(OutputFile(PurePosixPath("b.html"), b"q" * (SPILL_MIN * 3)))
+    intact = before.content == b"p" * (SPILL_MIN * 3) and after.content == b"q" * (SPILL_MIN * 3)
+    met = bool(in_child) and intact and isinstance(before, SpilledFile)
+    return float(met), "1" if met else f"MISSED: child {in_child}, parent intact {intact}"
 
 
 def _lengths(chunk: Sequence[str]) -> list[int]:
@@ -168,7 +170,7 @@ def workers_at_cold_digest() -> tuple[float, str]:
 MEASUREMENTS: list[Callable[[], tuple[float, str]]] = [
     spilled_texts_held,
     linking_peak,
-    child_spills_only_when_told,
+    child_spills_apart,
     utf8_copies_kept,
     memory_given_back,
     heavy_workers,

@@ -21,7 +21,7 @@ import pactsite.build.pipeline as pipeline
 STAGES = [
     "load_config", "read_sources", "assemble_site", "render_bodies_cached", "build_index",
     "link_site", "audit_network", "locate_theme", "relate_entries", "network_graph",
-    "plan_pages", "plan_directory", "site_digest", "render_pages", "render_pages_cached",
+    "plan_pages", "plan_directory", "site_digest", "render_pages_kept", "render_pages_cached",
     "collect_static", "collect_content_files", "build_sitemap", "build_network_files",
     "build_open_data", "build_redirects", "check_rendered_links", "publish",
     "check_images", "apply_images", "build_variants", "build_feeds", "build_calendars",

@@ -7,6 +7,7 @@ changed need not import the pipeline (Markdown, Jinja2, Pillow, ...).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from pactsite.diagnostics import Diagnostic
@@ -47,3 +48,11 @@ class BuildReport:
     images: ImageStats = field(default_factory=ImageStats)
     rewritten: int | None = None
     """How many files a rebuild of only what changed wrote; None after a whole build."""
+
+
+def default_jobs() -> int:
+    """The number of worker processes to use when not told: the usable CPU cores."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

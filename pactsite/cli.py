@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from pactsite import __version__
-from pactsite.build.workers import default_jobs
-from pactsite.buildinfo import BuildOptions, BuildReport
-from pactsite.cache.freshness import look
+from pactsite.buildinfo import BuildOptions, BuildReport, default_jobs
+from pactsite.cache.state import look
 from pactsite.diagnostics import (
     BuildFailed,
     Diagnostic,
@@ -426,37 +425,39 @@ def _tell_build(outcome: Outcome, target: Path, language: str) -> None:
     """Print one line per build of `serve`, and the diagnostics of a failed one."""
     took = f"{outcome.seconds:.2f} s"
     report = outcome.report
-    if report is not None:
-        if outcome.first:
-            _show(report.warnings, language)
-            built = t(
-                "built {pages} pages, {files} files into {target} in {took}",
-                pages=report.pages,
-                files=report.files,
-                target=str(target),
-                took=took,
-            )
-            _say(built, language)
-        else:
-            warned = (
-                t(", {warnings} warning(s)", warnings=len(report.warnings))
-                if report.warnings
-                else ""
-            )
-            only = (
-                ""
-                if report.rewritten is None
-                else t(", {rewritten} files rewritten", rewritten=report.rewritten)
-            )
-            rebuilt = t(
-                "rebuilt in {took} ({pages} pages{warned}{only})",
-                took=took,
-                pages=report.pages,
-                warned=warned,
-                only=only,
-            )
-            _say(rebuilt, language)
-        return
+    if report is None:
+        _tell_failed(outcome, target, language, took)
+    elif outcome.first:
+        _show(report.warnings, language)
+        built = t(
+            "built {pages} pages, {files} files into {target} in {took}",
+            pages=report.pages,
+            files=report.files,
+            target=str(target),
+            took=took,
+        )
+        _say(built, language)
+    else:
+        warned = (
+            t(", {warnings} warning(s)", warnings=len(report.warnings)) if report.warnings else ""
+        )
+        only = (
+            ""
+            if report.rewritten is None
+            else t(", {rewritten} files rewritten", rewritten=report.rewritten)
+        )
+        rebuilt = t(
+            "rebuilt in {took} ({pages} pages{warned}{only})",
+            took=took,
+            pages=report.pages,
+            warned=warned,
+            only=only,
+        )
+        _say(rebuilt, language)
+
+
+def _tell_failed(outcome: Outcome, target: Path, language: str, took: str) -> None:
+    """Print the diagnostics of a failed build of `serve`, and what is served meanwhile."""
     _show(outcome.diagnostics, language)
     if outcome.output_error:
         _say(outcome.output_error, language, err=True)

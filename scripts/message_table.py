@@ -29,7 +29,7 @@ NOT_ABOUT_CONTENT = frozenset(
         "pactsite/editing/reports.py",
         "pactsite/outputs/report_page.py",
         "pactsite/outputs/schedule.py",
-        "pactsite/outputs/search/index.py",
+        "pactsite/build/workers.py",
         "pactsite/serve/__init__.py",
     }
 )

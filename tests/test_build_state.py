@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pactsite.build import incremental
 from pactsite.build.pipeline import check
 from pactsite.buildinfo import BuildOptions
-from pactsite.cache.freshness import dump, load, load_summary, save
-from pactsite.cache.stored_html import with_changes, write_html
+from pactsite.cache import state
+from pactsite.cache.state import dump, load, load_summary, save, with_changes, write_html
 
 from conftest import run_pactsite
 
@@ -169,7 +168,7 @@ def test_a_long_journal_is_folded_into_the_state(
     _edit_body(minimal_site, 1)
     assert _build(minimal_site) is not None
     assert (minimal_site / CACHE / "state.journal").is_file()
-    monkeypatch.setattr(incremental, "JOURNAL_LIMIT", 1)
+    monkeypatch.setattr(state, "JOURNAL_LIMIT", 1)
     _edit_body(minimal_site, 2)
     assert _build(minimal_site) is not None
     assert not (minimal_site / CACHE / "state.journal").exists()

@@ -60,6 +60,7 @@ def test_the_contracts_hold() -> None:
         ("pactsite.outputs.sitemap", "pactsite.outputs.feeds", INDEPENDENCE),
         ("pactsite.render.graph", "pactsite.cache.store", FORBIDDEN),
         ("pactsite.outputs.feeds", "pactsite.build.workers", FORBIDDEN),
+        ("pactsite.outputs.pages", "pactsite.build.spill", FORBIDDEN),
     ],
 )
 def test_a_bad_import_breaks_its_contract(

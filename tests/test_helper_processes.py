@@ -22,11 +22,11 @@ pytestmark = [
 STAGES = {
     # stage: (function that announces it, then waits; functions that only wait)
     "reading": ("pactsite.build.bodies:_read_and_render", ()),
-    "rendering": ("pactsite.outputs.pages:_render_indices", ()),
-    "indexing": ("pactsite.outputs.search.index:build_search_index", ()),
+    "rendering": ("pactsite.build.workers:_render_chunk", ()),
+    "indexing": ("pactsite.build.workers:build_search_index", ()),
     "writing": (
         "pactsite.build.write:_sync",
-        ("pactsite.outputs.search.index:build_search_index",),
+        ("pactsite.build.workers:build_search_index",),
     ),
 }
 """Where each stage is held (in the build, a worker or the indexing process) so that it can
@@ -53,7 +53,7 @@ stage, announcing, waiting = sys.argv[3], sys.argv[4], sys.argv[5:]
 replace(announcing, stage)
 for target in waiting:
     replace(target, "")
-importlib.import_module("pactsite.outputs.search.index")._MIN_PAGES_TO_FORK = 1
+importlib.import_module("pactsite.build.workers").INDEX_APART_FROM = 1
 main(["build", "--site", sys.argv[1], "--no-cache", "--jobs", "2"])
 """
 """Builds the site in argv[1] with a stage held; the held function notes the stage and its

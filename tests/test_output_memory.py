@@ -13,9 +13,10 @@ from types import MappingProxyType
 import pytest
 
 from pactsite.build.pipeline import BuildOptions, check, page_jobs, spill_linked_bodies
-from pactsite.build.spill import SPILL_MIN, OutputFile, SpilledTexts
-from pactsite.build.workers import map_chunks
+from pactsite.build.spill import SPILL_MIN, SpilledTexts, keep, pack, unpack
+from pactsite.build.workers import iter_chunks, map_chunks
 from pactsite.cache.store import Cache
+from pactsite.outputs import OutputFile
 from pactsite.outputs.images import ImageSet
 from pactsite.outputs.pages import WIDE_TEMPLATES
 from pactsite.render.links import LinkIndex, Target, resolve_links
@@ -24,16 +25,20 @@ from pactsite.render.markup import LinkRef, RenderedBody
 from conftest import FIXTURES, copy_site
 
 
-def test_a_large_output_file_gives_back_exactly_its_bytes() -> None:
+def test_a_large_file_kept_by_the_build_gives_back_exactly_its_bytes() -> None:
     content = bytes(range(256)) * (SPILL_MIN // 64)
-    file = OutputFile(PurePosixPath("a/index.html"), content, "page.html", "content/a.md")
-    assert file.content == content
-    assert file.size == len(content)
-    assert (file.path, file.origin, file.source) == (
+    kept = keep(OutputFile(PurePosixPath("a/index.html"), content, "page.html", "content/a.md"))
+    assert kept.content == content
+    assert (kept.path, kept.origin, kept.source) == (
         PurePosixPath("a/index.html"),
         "page.html",
         "content/a.md",
     )
+
+
+def test_a_small_file_kept_by_the_build_is_the_file_itself() -> None:
+    file = OutputFile(PurePosixPath("a.css"), b"small")
+    assert keep(file) is file
 
 
 def test_output_files_compare_by_value_and_cannot_change() -> None:
@@ -51,8 +56,8 @@ def test_an_output_file_survives_pickling_with_its_bytes() -> None:
         assert pickle.loads(pickle.dumps(file)) == file
 
 
-def _make_files(sizes: list[int]) -> list[OutputFile]:
-    return [OutputFile(PurePosixPath(f"{n}.html"), bytes([n % 251]) * n) for n in sizes]
+def _make_files(sizes: Sequence[int]) -> list[OutputFile]:
+    return [OutputFile(PurePosixPath(f"{n}.html"), bytes([n % 251]) * n, "t.html") for n in sizes]
 
 
 def test_output_files_made_in_worker_processes_arrive_intact(
@@ -60,8 +65,9 @@ def test_output_files_made_in_worker_processes_arrive_intact(
 ) -> None:
     monkeypatch.setattr("pactsite.build.workers.MIN_ITEMS_PER_WORKER", 1)
     sizes = [10, SPILL_MIN, SPILL_MIN * 50, 3, SPILL_MIN + 1, 100_000]
-    files = map_chunks(_make_files, sizes, 2)
+    files = [unpack(sent) for sent in iter_chunks(_make_files, sizes, 2, send=pack)]
     assert [f.content for f in files] == [bytes([n % 251]) * n for n in sizes]
+    assert [(f.path, f.origin) for f in files] == [(f.path, f.origin) for f in _make_files(sizes)]
 
 
 def test_cache_rows_read_in_batches_are_all_found(tmp_path: Path) -> None:

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pactsite.build.pipeline as pipeline
+import pactsite.build.workers as workers
 from pactsite.build.pipeline import BuildOptions, build
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import BuildFailed, OutputError
+from pactsite.outputs import OutputFile
 from pactsite.outputs.search import index as search
 from pactsite.outputs.search.text import fold, search_entry, stem, words_of
 
@@ -279,20 +280,22 @@ def test_a_forked_index_equals_one_made_here(
     example_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = _example_pages(example_build)
-    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
-    with search.start_search_index(pages) as indexing:
+    monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
+    with workers.start_search_index(pages) as indexing:
         assert indexing.forked
         forked = indexing.finish()
-    assert forked == search.build_search_index(pages)
+    made = search.build_search_index(pages)
+    assert forked.pages == made.pages
+    assert [(f.path, f.content) for f in forked.files] == [(f.path, f.content) for f in made.files]
 
 
 def test_a_build_failing_while_the_index_is_made_stops_its_process(
     minimal_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[search.SearchIndexing] = []
-    real_start = search.start_search_index
+    started: list[workers.SearchIndexing] = []
+    real_start = workers.start_search_index
 
-    def record(files: list[OutputFile]) -> search.SearchIndexing:
+    def record(files: list[OutputFile]) -> workers.SearchIndexing:
         indexing = real_start(files)
         started.append(indexing)
         return indexing
@@ -301,7 +304,7 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
         assert started and started[0].forked and started[0].running, "indexing while feeds"
         raise BuildFailed([])
 
-    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
+    monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
     monkeypatch.setattr(pipeline, "start_search_index", record)
     monkeypatch.setattr(pipeline, "build_feeds", fail)
     out = minimal_site / "public"
@@ -314,14 +317,14 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
 def test_an_indexing_process_that_dies_is_a_clean_error(
     monkeypatch: pytest.MonkeyPatch, example_build: Path
 ) -> None:
-    def crash(files: object) -> None:
+    def crash(files: object, keep: object) -> None:
         raise MemoryError("kein Speicher")
 
-    monkeypatch.setattr(search, "_MIN_PAGES_TO_FORK", 0)
-    monkeypatch.setattr(search, "build_search_index", crash)
+    monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
+    monkeypatch.setattr(workers, "build_search_index", crash)
     with (
         pytest.raises(OutputError, match="making the search index failed: MemoryError: kein"),
-        search.start_search_index(_example_pages(example_build)) as indexing,
+        workers.start_search_index(_example_pages(example_build)) as indexing,
     ):
         indexing.finish()
 

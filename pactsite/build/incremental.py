@@ -2,11 +2,8 @@
 
 After a whole build with the cache on, the build's state is kept: the checked site, which
 bodies each page read, a hash of every output file, and the size and modification time of
-every input file (in `.pactsite-cache/`, or in memory for `serve`: the small part that a
-build finding nothing changed needs in `summary.pickle`, see `pactsite.cache.freshness`; the rest
-in `state.pickle`, the bodies' HTML beside it in `state-html.bin`, see
-`pactsite.cache.stored_html`, with the changes of quick rebuilds since appended to
-`state.journal`).
+every input file (in `.pactsite-cache/`, see `pactsite.cache.state`, or in memory for
+`serve`).
 The next build compares the input files with that state. When only the Markdown bodies of entries
 changed (front matter byte for byte the same) and each changed body keeps its headings,
 the pages it links to, its warnings and the images it shows, nothing but that body's own
@@ -22,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import secrets
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,36 +38,41 @@ from pactsite.build.pipeline import (
     page_jobs,
     template_environment,
 )
-from pactsite.build.spill import OutputFile
 from pactsite.build.write import update_in_place
-from pactsite.cache.freshness import (
+from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.state import (
+    HTML_FILE,
+    JOURNAL_FILE,
+    STATE_FILE,
+    STATE_FILES,
     SUMMARY_FILE,
     Look,
     Places,
     Stats,
+    StoredHtml,
     Summary,
+    append_to_journal,
     compare,
-    dump,
     fits,
     from_cache,
     load,
     look,
-    no_collection,
+    read_journal,
     rescan,
     restat_folders,
     save,
     scan,
     stamp,
     unchanged_report,
+    with_changes,
+    write_html,
     written_outputs,
 )
-from pactsite.cache.keys import CACHE_DIR, digest
-from pactsite.cache.stored_html import HTML_FILE, StoredHtml, with_changes, write_html
 from pactsite.cache.weblinks import LINKS_FILE
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind
-from pactsite.outputs import PageJob
+from pactsite.outputs import OutputFile, PageJob
 from pactsite.outputs.feeds import build_feeds
 from pactsite.outputs.help import guide_candidates, locate_guide
 from pactsite.outputs.images import apply_images
@@ -87,11 +89,6 @@ from pactsite.render.links import link_site
 from pactsite.render.markup import LinkRef, RenderedBody
 from pactsite.render.theme import theme_folders
 from pactsite.urls import UrlScheme, output_path
-
-STATE_FILE = "state.pickle"
-JOURNAL_FILE = "state.journal"
-JOURNAL_LIMIT = 4_000_000
-"""A journal of changes longer than this (bytes) is folded into a new full state."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,41 +122,83 @@ def build_incremental(
 
     `changed` (from `serve`'s watcher, with `memory`): the only files that changed since
     the last build; then only they are looked at, not every file of the site. `seen`: what
-    `freshness.look` found just before (else this looks itself).
+    `state.look` found just before (else this looks itself).
     """
     if not options.cache:
         return build(root, out_dir, options)
     places = input_places(root, out_dir)
-    state: BuildState | None = None
     if memory is not None:
-        state = memory.state
-        inputs = None
-        if state is not None and changed is not None:
-            inputs = rescan(state.summary.inputs, changed)
-        if inputs is None:
-            inputs = scan(places)  # before building: a later edit shows as a change
-        edited = None
-        if state is not None and fits(state.summary, options, out_dir):
-            # serve alone writes its output folder while it runs: only check it is still there
-            edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
-            if edited == []:
-                return unchanged_report(state.summary)
+        found = _compare_with_memory(memory, changed, places, options, out_dir)
     else:
-        seen = seen if seen is not None else look(root, out_dir, options)
-        if seen.report is not None:
-            return seen.report
-        fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
-        inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
-        edited = None if fresh else seen.changed
-        if seen.summary is not None and edited:
-            state = _load_state(root, seen.summary)
-    if state is not None and edited:
-        done = _rebuild_changed(root, out_dir, options, state, inputs, edited)
+        found = _compare_with_saved(root, out_dir, options, places, seen)
+    if found.report is not None:
+        return found.report
+    if found.state is not None and found.edited:
+        done = _rebuild_changed(root, out_dir, options, found.state, found.inputs, found.edited)
         if done is not None:
             report, new_state = done
             _keep(root, memory, new_state)
             return report
     _keep(root, memory, None)  # a failed whole build must not leave a state behind
+    report, state = _build_whole(root, out_dir, options, places, found.inputs)
+    _keep(root, memory, state)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What a build found of the last one: its state, the inputs now, the files edited since
+    (None: unknown), and the report when nothing changed."""
+
+    state: BuildState | None
+    inputs: Stats
+    edited: list[str] | None
+    report: BuildReport | None = None
+
+
+def _compare_with_memory(
+    memory: Memory,
+    changed: Collection[str] | None,
+    places: Places,
+    options: BuildOptions,
+    out_dir: Path,
+) -> _Found:
+    """The state `serve` kept in `memory`, and what changed since (`changed`: the files its
+    watcher saw, if it knows them)."""
+    state = memory.state
+    inputs = None
+    if state is not None and changed is not None:
+        inputs = rescan(state.summary.inputs, changed)
+    if inputs is None:
+        inputs = scan(places)  # before building: a later edit shows as a change
+    if state is None or not fits(state.summary, options, out_dir):
+        return _Found(state, inputs, None)
+    # serve alone writes its output folder while it runs: only check it is still there
+    edited = compare(state.summary, inputs, (out_dir / "index.html").is_file())
+    report = unchanged_report(state.summary) if edited == [] else None
+    return _Found(state, inputs, edited, report)
+
+
+def _compare_with_saved(
+    root: Path, out_dir: Path, options: BuildOptions, places: Places, seen: Look | None
+) -> _Found:
+    """The state saved in the cache (loaded only when some inputs changed), and what changed."""
+    seen = seen if seen is not None else look(root, out_dir, options)
+    if seen.report is not None:
+        return _Found(None, {}, None, seen.report)
+    fresh = seen.summary is None or seen.inputs is None or seen.summary.places != places
+    inputs = scan(places) if fresh or seen.inputs is None else seen.inputs
+    edited = None if fresh else seen.changed
+    state = None
+    if seen.summary is not None and edited:
+        state = _load_state(root, seen.summary)
+    return _Found(state, inputs, edited)
+
+
+def _build_whole(
+    root: Path, out_dir: Path, options: BuildOptions, places: Places, inputs: Stats
+) -> tuple[BuildReport, BuildState]:
+    """Build the whole site; return its report and the state to keep for the next build."""
     report, record = build_recorded(root, out_dir, options)
     outputs, folders = written_outputs(out_dir, record.outputs)
     summary = Summary(
@@ -174,9 +213,7 @@ def build_incremental(
         zone=record.checked.config.zone,
         report=report,
     )
-    state = BuildState(summary=summary, bodies=_entry_bodies(root, record), record=record)
-    _keep(root, memory, state)
-    return report
+    return report, BuildState(summary=summary, bodies=_entry_bodies(root, record), record=record)
 
 
 def input_places(root: Path, out_dir: Path) -> Places:
@@ -216,7 +253,7 @@ def _load_state(root: Path, summary: Summary) -> BuildState | None:
     if not isinstance(html, StoredHtml) or not html.attach(folder / HTML_FILE):
         return None
     deltas = []
-    for delta in list(_journal(folder / JOURNAL_FILE)):
+    for delta in list(read_journal(folder / JOURNAL_FILE, Delta)):
         if token == summary.token:
             break
         if delta.parent == token:
@@ -227,50 +264,31 @@ def _load_state(root: Path, summary: Summary) -> BuildState | None:
     return BuildState(summary=summary, bodies=bodies, record=_apply(record, deltas))
 
 
-def _journal(path: Path) -> Iterator[Delta]:
-    """The changes saved in the journal at `path`, oldest first (up to a damaged one)."""
-    try:
-        with path.open("rb") as file, no_collection():
-            while True:
-                delta = pickle.load(file)
-                if not isinstance(delta, Delta):
-                    return
-                yield delta
-    except Exception:  # whatever a damaged file raises: the journal is only a cache
-        return
-
-
 def _keep(root: Path, memory: Memory | None, state: BuildState | None) -> None:
+    """Keep `state` for the next build (None: keep none), in `memory` or in the cache."""
     if memory is not None:
         memory.state = replace(state, delta=None) if state is not None else None
         return
     folder = root / CACHE_DIR
-    journal = folder / JOURNAL_FILE
     with contextlib.suppress(OSError, pickle.PicklingError):
         if state is None:
-            for name in (SUMMARY_FILE, STATE_FILE, HTML_FILE, JOURNAL_FILE):
+            for name in STATE_FILES:
                 (folder / name).unlink(missing_ok=True)
             return
         # the summary last: with the old summary, the new state is never taken (token)
-        if state.delta is not None and _size(journal) < JOURNAL_LIMIT:
-            with journal.open("ab") as file:
-                dump(state.delta, file)
-        else:
-            token, checked = state.summary.token, state.record.checked
-            html = write_html(folder / HTML_FILE, token, checked.linked.html)
-            record = replace(
-                state.record, checked=replace(checked, linked=replace(checked.linked, html=html))
-            )
-            save(folder / STATE_FILE, (token, state.bodies, record))
-            journal.unlink(missing_ok=True)
+        if state.delta is None or not append_to_journal(folder / JOURNAL_FILE, state.delta):
+            _save_whole(folder, state)
         save(folder / SUMMARY_FILE, state.summary)
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
+def _save_whole(folder: Path, state: BuildState) -> None:
+    """Save the whole state (its bodies' HTML in a file of their own), with no journal."""
+    token, checked = state.summary.token, state.record.checked
+    html = write_html(folder / HTML_FILE, token, checked.linked.html)
+    linked = replace(checked.linked, html=html)
+    record = replace(state.record, checked=replace(checked, linked=linked))
+    save(folder / STATE_FILE, (token, state.bodies, record))
+    (folder / JOURNAL_FILE).unlink(missing_ok=True)
 
 
 def _entry_bodies(root: Path, record: BuildRecord) -> dict[str, tuple[str, str]]:
@@ -325,11 +343,18 @@ def _rebuild_changed(
         removed=frozenset(removed),
         reads=page_reads,
     )
-    record = _apply(record, [delta])
+    return _changed_state(state, delta, inputs, out_dir)
+
+
+def _changed_state(
+    state: BuildState, delta: Delta, inputs: Stats, out_dir: Path
+) -> tuple[BuildReport, BuildState]:
+    """The report of a rebuild that changed `delta`, and the state after it."""
+    record, summary = _apply(state.record, [delta]), state.summary
     report = replace(
         summary.report,
         files=len(record.outputs),
-        rewritten=len(written) + len(removed),
+        rewritten=len(delta.hashes) + len(delta.removed),
         images=from_cache(summary.report.images),
     )
     paths = delta.hashes.keys()
@@ -337,8 +362,8 @@ def _rebuild_changed(
         summary,
         token=delta.token,
         inputs=inputs,
-        outputs=(summary.outputs - removed) | paths,
-        folders=restat_folders(out_dir, summary.folders, [*paths, *removed]),
+        outputs=(summary.outputs - delta.removed) | paths,
+        folders=restat_folders(out_dir, summary.folders, [*paths, *delta.removed]),
         report=report,
     )
     return report, replace(state, summary=summary, record=record, delta=delta)
@@ -468,7 +493,7 @@ def _rerender(
         return None
     reads = {str(r.path): read for r, read in rendered if isinstance(r, OutputFile)}
     news = {key for key in keys if site.entries[key].kind is Kind.NEWS}
-    feeds = build_feeds(site, config, urls, checked.linked.html, now, news) if news else []
+    feeds = list(build_feeds(site, config, urls, checked.linked.html, now, news)) if news else []
     fresh = {str(page.path): page for page in pages}
 
     def page_text(path: str) -> str | None:

@@ -9,9 +9,9 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
+from pactsite.outputs import BuiltFile
 
 _REFERENCE = re.compile(
     r'<(?:a|link|img|script|source)\b[^>]*?(?:h(?<!\wh)ref|s(?<!\ws)rc)="([^"]*)"'
@@ -20,7 +20,7 @@ _ID = re.compile(r'id="([^"]*)"')  # a literal start: searched fast; \b is check
 
 
 def check_rendered_links(
-    files: Sequence[OutputFile], root: Path, also: Iterable[str] = ()
+    files: Sequence[BuiltFile], root: Path, also: Iterable[str] = ()
 ) -> list[Diagnostic]:
     """Report internal links in rendered pages (from templates, pact.yaml) that lead nowhere.
 
@@ -37,7 +37,7 @@ def check_rendered_links(
 
 
 def check_page_links(
-    pages: Sequence[OutputFile],
+    pages: Sequence[BuiltFile],
     paths: set[str],
     page_text: Callable[[str], str | None],
     root: Path,
@@ -139,7 +139,7 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _diagnostic(page: OutputFile, target: str, problem: Text, root: Path) -> Diagnostic:
+def _diagnostic(page: BuiltFile, target: str, problem: Text, root: Path) -> Diagnostic:
     """Blame the content file if the link is written there, else the template."""
     where = t("{problem} (on the page /{page})", problem=problem, page=str(page.path))
     if page.source:
@@ -161,7 +161,7 @@ def _diagnostic(page: OutputFile, target: str, problem: Text, root: Path) -> Dia
 _HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\bid="([^"]*)"')
 
 
-def _same_page(page: OutputFile, target: str, line: int) -> Diagnostic:
+def _same_page(page: BuiltFile, target: str, line: int) -> Diagnostic:
     """`[...](#nix)`: name the headings the link can jump to, or say to drop the `#`."""
     anchors = [f"#{anchor}" for anchor in _HEADING_ID.findall(page.content.decode("utf-8"))]
     message = t("link to '{target}': this page has no heading '{target}'", target=target)

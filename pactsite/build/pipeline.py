@@ -15,8 +15,14 @@ import jinja2
 from pactsite.build.bodies import Bodies, start_rendering
 from pactsite.build.hyphenation import hyphenation_table
 from pactsite.build.linkcheck import check_rendered_links
-from pactsite.build.spill import OutputFile, SpilledTexts
+from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.webfeeds import add_website_news
+from pactsite.build.workers import (
+    SearchIndexing,
+    render_in_workers,
+    render_pages_kept,
+    start_search_index,
+)
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
@@ -30,7 +36,7 @@ from pactsite.content.sources import SourceKind, Sources, listed_sources, read_s
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import PageJob
+from pactsite.outputs import BuiltFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -44,22 +50,11 @@ from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
 from pactsite.outputs.network import WebsiteCheck, build_network_files, website_checks
 from pactsite.outputs.pact_styles import build_pact_styles
-from pactsite.outputs.pages import (
-    WIDE_TEMPLATES,
-    collect_pages,
-    plan_pages,
-    render_pages,
-    render_pages_recorded,
-)
+from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import (
-    INDEX_FOLDER,
-    SearchIndex,
-    SearchIndexing,
-    start_search_index,
-)
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -342,10 +337,9 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         variants, image_stats, broken = build_variants(checked.root, checked.images)
         _stop_on(checked, broken)
         upcoming = next_change(checked.site, checked.config.zone, options.now)
-        files += [*variants, build_next_build(upcoming, checked.config)]
-        files.append(
-            build_report_page(checked.warnings, checked.config.language, _link_check(checked))
-        )
+        files += keep_all([*variants, build_next_build(upcoming, checked.config)])
+        links = _link_check(checked)
+        files += keep_all([build_report_page(checked.warnings, checked.config.language, links)])
         late = functools.partial(_finish_index, indexing, files if record else [])
         index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
     hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
@@ -361,8 +355,8 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
 
 
 def _finish_index(
-    indexing: SearchIndexing, hashed: Sequence[OutputFile]
-) -> tuple[list[OutputFile], tuple[SearchIndex, dict[str, str]]]:
+    indexing: SearchIndexing, hashed: Sequence[BuiltFile]
+) -> tuple[list[BuiltFile], tuple[SearchIndex, dict[str, str]]]:
     """The search index files, once made; and the hashes of `hashed`, taken meanwhile."""
     hashes = {str(f.path): digest(f.content) for f in hashed}
     index = indexing.finish()
@@ -371,7 +365,7 @@ def _finish_index(
 
 def render_site(
     checked: CheckedSite, now: dt.datetime, workers: int = 1, cache: bool = False
-) -> tuple[list[OutputFile], int]:
+) -> tuple[list[BuiltFile], int]:
     """Render every output file of a checked site as of `now`; return files and page count."""
     stage = _render_page_stage(checked, now, workers, cache)
     return _complete_rendering(checked, stage, now), len(stage.pages)
@@ -457,11 +451,11 @@ def page_jobs(checked: CheckedSite, now: dt.datetime) -> list[PageJob]:
 class _PageStage:
     """The rendered pages, and what the next build can reuse of rendering them."""
 
-    pages: list[OutputFile]
+    pages: list[BuiltFile]
     env: jinja2.Environment
     extras: dict[str, Any]
     reads: dict[str, frozenset[str]]
-    cards: list[OutputFile]
+    cards: list[BuiltFile]
 
 
 def _render_page_stage(
@@ -478,12 +472,12 @@ def _render_page_stage(
     env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
     # before the workers are forked: the directory's pages then find every card rendered
-    cards = build_directory_cards(checked.site, env)
+    cards = keep_all(build_directory_cards(checked.site, env))
     reads: dict[str, frozenset[str]] = {}
     if cache:
         pages, problems, reads = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
     else:
-        pages, problems = render_pages([*jobs, *help_jobs], env, urls, workers)
+        pages, problems = render_pages_kept([*jobs, *help_jobs], env, urls, workers)
     _stop_on(checked, [*problems, *help_problems])
     return _PageStage(pages, env, extras, reads, cards)
 
@@ -516,25 +510,33 @@ def _link_check(checked: CheckedSite) -> LinkCheck | None:
 
 def _complete_rendering(
     checked: CheckedSite, stage: _PageStage, now: dt.datetime
-) -> list[OutputFile]:
-    """The rendered pages and every other file, with the links of all of them checked."""
-    config, site, env, pages = checked.config, checked.site, stage.env, stage.pages
-    urls = checked.urls
-    static = collect_static([checked.theme.folder / "static", checked.theme.site_static])
-    processed = checked.images.infos  # published as variants only: the originals carry EXIF
-    content_files = collect_content_files(
-        checked.root, (a for a in checked.linked.assets if a not in processed)
+) -> list[BuiltFile]:
+    """The rendered pages and every other file, with the links of all of them checked.
+
+    Each family's files are kept (`spill.keep`) as soon as they are made, before the next
+    family is made: the build never holds the bytes of two at once.
+    """
+    config, site, env, pages, urls = (
+        checked.config,
+        checked.site,
+        stage.env,
+        stage.pages,
+        checked.urls,
     )
-    sitemap = build_sitemap((f.path for f in pages), urls)
-    styles = build_pact_styles(site)
-    redirects = build_redirects(site.entries.values(), urls)
-    network = build_network_files(site, config, urls, env)
-    open_data = [*build_open_data(site, config, urls), *stage.cards]
-    admin = build_admin(site, config, checked.theme.strings["ui"])
-    files = [*pages, *static, *styles, *content_files, *sitemap, *redirects, *network, *open_data]
-    files += build_feeds(site, config, urls, checked.linked.html, now)
-    files += build_calendars(site, config, urls, now)
-    files += admin
+    processed = checked.images.infos  # published as variants only: the originals carry EXIF
+    assets = (a for a in checked.linked.assets if a not in processed)
+    files = [*pages]
+    files += keep_all(collect_static([checked.theme.folder / "static", checked.theme.site_static]))
+    files += keep_all(build_pact_styles(site))
+    files += keep_all(collect_content_files(checked.root, assets))
+    files += keep_all(build_sitemap((f.path for f in pages), urls))
+    files += keep_all(build_redirects(site.entries.values(), urls))
+    files += keep_all(build_network_files(site, config, urls, env))
+    files += keep_all(build_open_data(site, config, urls))
+    files += stage.cards
+    files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
+    files += keep_all(build_calendars(site, config, urls, now))
+    files += keep_all(build_admin(site, config, checked.theme.strings["ui"]))
     broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
     _stop_on(checked, broken)
     return files
@@ -553,7 +555,7 @@ def _render_pages_cached(
     help_jobs: list[PageJob],
     workers: int,
     now: dt.datetime,
-) -> tuple[list[OutputFile], list[Diagnostic], dict[str, frozenset[str]]]:
+) -> tuple[list[BuiltFile], list[Diagnostic], dict[str, frozenset[str]]]:
     """Render the pages with the page cache; help pages (read from files) always afresh.
 
     Also return the body keys each page read, by output path.
@@ -578,8 +580,8 @@ def _render_pages_cached(
         )
     finally:
         store.close()
-    results += render_pages_recorded(help_jobs, env, urls)
-    reads = {str(r.path): keys for r, keys in results if isinstance(r, OutputFile)}
+    results += list(render_in_workers(help_jobs, env, urls, 1))
+    reads = {str(r.path): keys for r, keys in results if not isinstance(r, Diagnostic)}
     pages, problems = collect_pages(result for result, _ in results)
     return pages, problems, reads
 

@@ -1,26 +1,31 @@
-"""What the output stages produce and the writer writes: a file by relative path.
+"""Built files and bodies kept out of the build's memory until they are written or read.
 
 A build holds every output file until it publishes them, and their bytes are most of a
 build's memory (more than linear in the pages, since the directory and network pages list
-them all). So an OutputFile keeps contents of more than a
-few KB in a spill file: an anonymous temporary file that the bytes are appended to once
-and read back from whenever `content` is asked for. They then live in the operating
-system's file cache, which can write them out and drop them under memory pressure, and
-not in the build process. Where the spill file cannot be written, the bytes stay in memory.
+them all). So the build keeps the contents of more than a few KB (`keep`) in a spill file:
+an anonymous temporary file that the bytes are appended to once and read back from
+whenever `content` is asked for. They then live in the operating system's file cache,
+which can write them out and drop them under memory pressure, and not in the build
+process. Where the spill file cannot be written, the bytes stay in memory. The output
+stages know nothing of this: they make plain `OutputFile`s, and the build keeps them.
+
+Files sent from worker processes travel compressed (`pack`, `unpack`), and the memory the
+build let go of is given back to the system (`release_free_memory`).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
-import zstandard
+from pactsite.outputs import BuiltFile, OutputFile
 
-from pactsite.build.workers import release_free_memory
+if TYPE_CHECKING:
+    import zstandard
 
 SPILL_MIN = 4096
 """Contents smaller than this stay in memory: spilling them saves too little to pay."""
@@ -33,11 +38,35 @@ _RELEASE_EVERY = 16 << 20
 """Spilled bytes after which the C heap's free memory is given back to the system."""
 
 
+def release_free_memory() -> None:
+    """Give the heap memory freed so far back to the operating system, where the C library
+    can (glibc's malloc_trim); elsewhere do nothing.
+
+    Python frees large objects to the C heap, which keeps the pages, and a build that has
+    read and rendered every body holds many of them. Called before forking, so that the
+    workers neither share nor copy them, after a worker's chunk, and as the spill file
+    grows, so that the build process does not keep what it spilled.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        import ctypes  # here: only builds that spill or fork need it
+
+        _malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", False)
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
+"""glibc's malloc_trim once looked up; False where the C library has none."""
+
+
 class _SpillFile:
     """An anonymous temporary file: bytes appended once, read back by offset."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="pactsite-spill-")  # noqa: SIM115 (lives on)
+        import tempfile  # here: a build that finds nothing changed spills nothing
+
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="pactsite-spill-")  # noqa: SIM115
         self.size = 0
 
     def append(self, data: bytes) -> int:
@@ -62,18 +91,25 @@ class _SpillFile:
 
 
 class _Spill:
-    """The process's current spill file; none in forked workers (they send bytes back)."""
+    """The process's current spill file.
+
+    A forked process starts a file of its own when it first spills (the parent's stays
+    readable in it): two processes appending to one file would overwrite each other.
+    """
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         self.lock = threading.Lock()
         self.file: _SpillFile | None = None
-        self.enabled = True
         self.since_release = 0
+        self.pid = os.getpid()
 
     def put(self, data: bytes) -> tuple[_SpillFile, int] | None:
         """Spill `data`; None where it must stay in memory."""
-        if not self.enabled:
-            return None
+        if self.pid != os.getpid():
+            self._start()
         with self.lock:
             try:
                 if self.file is None or self.file.size + len(data) > _SPILL_MAX:
@@ -89,29 +125,19 @@ class _Spill:
                 release_free_memory()
             return placed
 
-    def in_child(self) -> None:
-        """After a fork: keep new contents in memory; the parent's file stays readable."""
-        self.lock = threading.Lock()
-        self.file = None
-        self.enabled = False
-
 
 _spill = _Spill()
-os.register_at_fork(after_in_child=_spill.in_child)
-
-
-def spill_here() -> None:
-    """Let this forked process spill file contents to a spill file of its own: for a child
-    that makes many files and sends them back one by one (the search index)."""
-    _spill.enabled = True
 
 
 class _Codecs(threading.local):
     """A Zstandard compressor and decompressor for each thread (they keep state)."""
 
     def __init__(self) -> None:
-        self.compressor = zstandard.ZstdCompressor(level=1)
-        self.decompressor = zstandard.ZstdDecompressor()
+        import zstandard  # here: a build that finds nothing changed compresses nothing
+
+        self.compressor: zstandard.ZstdCompressor = zstandard.ZstdCompressor(level=1)
+        self.decompressor: zstandard.ZstdDecompressor = zstandard.ZstdDecompressor()
+        self.error: type[Exception] = zstandard.ZstdError
 
 
 _codecs = _Codecs()
@@ -128,93 +154,75 @@ def compress(data: bytes) -> bytes:
 
 def decompress(data: bytes) -> bytes:
     """The bytes `compress` was given; raises ValueError for anything else."""
+    codecs = _codecs
     try:
-        return _codecs.decompressor.decompress(data)
-    except zstandard.ZstdError as error:
+        return codecs.decompressor.decompress(data)
+    except codecs.error as error:
         raise ValueError(f"not compressed data: {error}") from None
 
 
-class OutputFile:
-    """One file of the built site: its path below the output folder and its bytes.
+class SpilledFile:
+    """A built file whose bytes wait in the spill file: read back when `content` is asked."""
 
-    Immutable, compared by value like a frozen dataclass; `content` reads spilled bytes back.
-    """
+    __slots__ = ("_offset", "_size", "_spill", "origin", "path", "source")
 
-    __slots__ = ("_inline", "_offset", "_size", "_spill", "origin", "path", "source")
-
-    path: PurePosixPath
-    origin: str
-    """The template file that rendered it, where there is one (for error messages)."""
-    source: str
-    """The site-relative content file the page shows, where there is one."""
-    _inline: bytes | None
-    _spill: _SpillFile | None
-    _offset: int
-    _size: int
-
-    def __init__(
-        self, path: PurePosixPath, content: bytes, origin: str = "", source: str = ""
-    ) -> None:
-        spilled = _spill.put(content) if len(content) >= SPILL_MIN else None
-        setter = super().__setattr__
-        setter("path", path)
-        setter("origin", origin)
-        setter("source", source)
-        setter("_size", len(content))
-        setter("_inline", content if spilled is None else None)
-        setter("_spill", spilled[0] if spilled else None)
-        setter("_offset", spilled[1] if spilled else 0)
+    def __init__(self, file: OutputFile, spill: _SpillFile, offset: int) -> None:
+        self.path = file.path
+        self.origin = file.origin
+        self.source = file.source
+        self._spill = spill
+        self._offset = offset
+        self._size = len(file.content)
 
     @property
     def content(self) -> bytes:
         """The file's bytes."""
-        if self._spill is None:
-            assert self._inline is not None
-            return self._inline
         return self._spill.read(self._offset, self._size)
 
-    @property
-    def size(self) -> int:
-        """The number of bytes, without reading them."""
-        return self._size
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"OutputFile is immutable: cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"OutputFile is immutable: cannot delete {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, OutputFile):
-            return NotImplemented
-        return (self.path, self.origin, self.source, self._size) == (
-            other.path,
-            other.origin,
-            other.source,
-            other._size,
-        ) and self.content == other.content
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.origin, self.source, self.content))
-
     def __repr__(self) -> str:
-        return f"OutputFile(path={self.path!r}, size={self._size}, origin={self.origin!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its bytes; compressed when a worker sends a larger file back.
-
-        A worker's results reach the parent as one pickle per chunk of pages, which the
-        parent holds about twice while receiving it; compressed, that is a quarter.
-        """
-        content = self.content
-        if not _spill.enabled and len(content) >= SPILL_MIN:
-            return (_unzipped, (self.path, compress(content), self.origin, self.source))
-        return (OutputFile, (self.path, content, self.origin, self.source))
+        return f"SpilledFile(path={self.path!r}, size={self._size}, origin={self.origin!r})"
 
 
-def _unzipped(path: PurePosixPath, packed: bytes, origin: str, source: str) -> OutputFile:
-    """An OutputFile from its compressed bytes (the other half of OutputFile.__reduce__)."""
-    return OutputFile(path, decompress(packed), origin, source)
+def keep(file: OutputFile) -> BuiltFile:
+    """`file` to hold until it is written: its bytes in the spill file when they are large
+    (and it can be written), else the file itself."""
+    if len(file.content) < SPILL_MIN:
+        return file
+    spilled = _spill.put(file.content)
+    return file if spilled is None else SpilledFile(file, *spilled)
+
+
+def keep_all(files: Iterable[OutputFile]) -> list[BuiltFile]:
+    """Each of `files` kept (see `keep`), one at a time as they come."""
+    return [keep(file) for file in files]
+
+
+@dataclass(frozen=True, slots=True)
+class PackedFile:
+    """An output file on its way from a worker process: its bytes compressed.
+
+    A worker's results reach the parent as one pickle per chunk of pages, which the parent
+    holds about twice while receiving it; compressed, that is a quarter.
+    """
+
+    path: PurePosixPath
+    packed: bytes
+    origin: str
+    source: str
+
+
+def pack(file: OutputFile) -> OutputFile | PackedFile:
+    """`file` to send to another process: compressed when it is large (in the worker)."""
+    if len(file.content) < SPILL_MIN:
+        return file
+    return PackedFile(file.path, compress(file.content), file.origin, file.source)
+
+
+def unpack(sent: OutputFile | PackedFile) -> BuiltFile:
+    """The file `pack` sent, kept (see `keep`) in the receiving process."""
+    if isinstance(sent, OutputFile):
+        return keep(sent)
+    return keep(OutputFile(sent.path, decompress(sent.packed), sent.origin, sent.source))
 
 
 Place = TypeVar("Place")

@@ -1,5 +1,8 @@
 """Spread a function over forked worker processes in ordered chunks; one job means no processes.
 
+The output and body stages describe their work (a function and the items it applies to);
+this module runs it, here or in workers: `render_in_workers` for the HTML pages.
+
 The workers inherit the items by forking: a chunk is sent to its worker as a pair of
 indices, never pickled. Pickling the items would cost the parent the time to pickle them,
 and more: CPython keeps a UTF-8 copy in every non-ASCII string that it pickles, for as
@@ -8,11 +11,33 @@ long as the string lives (German Markdown is full of them).
 
 from __future__ import annotations
 
+import functools
+import gc
+import multiprocessing as mp
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import jinja2
+
+from pactsite.build.spill import PackedFile, keep, pack, release_free_memory, unpack
+from pactsite.diagnostics import Diagnostic, OutputError
+from pactsite.i18n import Text, t
+from pactsite.outputs import BuiltFile, OutputFile, PageJob
+from pactsite.outputs.pages import (
+    Rendered,
+    collect_pages,
+    compile_templates,
+    count_wide,
+    render_recorded,
+)
+from pactsite.outputs.search.index import SearchIndex, build_search_index, indexed_pages
+from pactsite.urls import UrlScheme
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -32,39 +57,11 @@ smaller chunks even out slow ones."""
 _HEAVY_CHUNK = 4
 """Heavy items per chunk at most."""
 
-_shared: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
-"""The work and the items of the running `map_chunks`, for the workers it forks."""
+_Send = Callable[[Any], Any]
+_shared: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any], _Send | None] | None = None
+"""The work, the items and how to send each result of the running `iter_chunks`, for the
+workers it forks."""
 
-
-def default_jobs() -> int:
-    """The number of worker processes to use when not told: the usable CPU cores."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def release_free_memory() -> None:
-    """Give the heap memory freed so far back to the operating system, where the C library
-    can (glibc's malloc_trim); elsewhere do nothing.
-
-    Python frees large objects to the C heap, which keeps the pages, and a build that has
-    read and rendered every body holds many of them. Called before forking, so that the
-    workers neither share nor copy them, and after the stages that make many large strings
-    only for a while (feeds, link check), so that the build process does not keep them while
-    the search index is made beside it.
-    """
-    global _malloc_trim
-    if _malloc_trim is None:
-        import ctypes  # here: only builds that fork need it
-
-        _malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", False)
-    if _malloc_trim:
-        _malloc_trim(0)
-
-
-_malloc_trim: Any = None
-"""glibc's malloc_trim once looked up; False where the C library has none."""
 
 _PR_SET_PDEATHSIG = 1
 
@@ -101,6 +98,7 @@ def iter_chunks(
     jobs: int,
     *,
     heavy: bool = False,
+    send: _Send | None = None,
 ) -> ChunkResults[Result]:
     """Like `map_chunks`, but yield the results in order as the workers send them, so that
     this process can put them away while the workers go on.
@@ -109,24 +107,25 @@ def iter_chunks(
     caller does other things, until it asks for the results. With one worker the work runs
     here, a chunk at a time as the results are asked for. `heavy` items are each worth a
     worker's start and go in chunks of a few: no worker waits long for the last one.
+    A worker hands each result to `send` (none when the work runs here) and returns what it
+    gives: a form that travels better between processes, which the caller then takes back.
     """
-    import multiprocessing  # here: a build that finds nothing changed needs no processes
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor  # here: not every build forks
 
     global _shared
     workers = min(jobs, len(items) if heavy else len(items) // MIN_ITEMS_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
         here = (work(items[start : start + MAX_CHUNK]) for start in range(0, len(items), MAX_CHUNK))
         return ChunkResults(here, None)  # a chunk's results at a time here too
     size = min(_HEAVY_CHUNK if heavy else MAX_CHUNK, -(-len(items) // (workers * 4)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
+    context = mp.get_context("fork")
     release_free_memory()
     parent = os.getpid()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(parent,)
     )
-    _shared = (work, items)
+    _shared = (work, items, send)
     try:
         parts = pool.map(_work_on, bounds)  # forks all workers at its first task (see fork)
     except BaseException:
@@ -165,8 +164,224 @@ class ChunkResults(Iterator[Result]):
 def _work_on(bounds: tuple[int, int]) -> list[Any]:
     """Apply the shared work to the shared items from start to stop (in a worker)."""
     assert _shared is not None, "map_chunks forks its workers after sharing the work"
-    work, items = _shared
+    work, items, send = _shared
     start, stop = bounds
     results = work(items[start:stop])
+    if send is not None:
+        results = [send(result) for result in results]
     release_free_memory()  # what the chunk needed only while it was worked on
     return results
+
+
+Kept = tuple[BuiltFile | Diagnostic, frozenset[str]]
+"""A rendered page kept until it is written (see `spill.keep`), and the body keys it read."""
+
+
+def _same(rendered: Rendered) -> Rendered:
+    return rendered
+
+
+def render_in_workers(
+    jobs: Sequence[PageJob],
+    env: jinja2.Environment,
+    urls: UrlScheme,
+    workers: int,
+    finish: Callable[[Rendered], Any] = _same,
+) -> Generator[Any, None, None]:
+    """Render each job (noting the bodies it read) on `workers` forked processes, `finish`
+    each result where it was rendered, and yield the finished results in order as they
+    arrive; a page among them is kept (`spill.keep`).
+
+    The workers inherit the jobs and the environment, so nothing big is pickled; the result
+    is the same as rendering here, in the same order. The workers start in this call,
+    before the first result is asked for: the caller can do other work meanwhile. It must
+    iterate the results to the end or `close` them.
+    """
+    compile_templates(jobs, env)  # once, before forking
+    # the workers are forked with `work` (and what it holds): nothing of it is pickled
+    work = functools.partial(_render_chunk, jobs, env, urls, finish)
+    gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
+    wide = count_wide(jobs)
+    try:
+        if wide and len(jobs) // MIN_ITEMS_PER_WORKER > 1:
+            # workers of their own, gone before the others start: rendering a page that
+            # lists the whole site makes a worker copy much of the site model (refcounts)
+            first = iter_chunks(work, range(wide), workers, heavy=True, send=_packed)
+            rest: range | None = range(wide, len(jobs))
+        else:
+            first, rest = iter_chunks(work, range(len(jobs)), workers, send=_packed), None
+    except BaseException:
+        gc.unfreeze()
+        raise
+    return _pages_finished(work, first, rest, workers)
+
+
+def _pages_finished(
+    work: Callable[[Sequence[int]], list[Any]],
+    first: ChunkResults[Any],
+    rest: range | None,
+    workers: int,
+) -> Generator[Any, None, None]:
+    """The results of the first workers, then of those for the `rest` of the jobs."""
+    running = first
+    try:
+        yield from map(_kept, first)
+        if rest is not None:
+            running = iter_chunks(work, rest, workers, send=_packed)
+            yield from map(_kept, running)
+    finally:
+        running.close()
+        first.close()
+        gc.unfreeze()  # the workers were forked with everything frozen
+
+
+def _render_chunk(
+    jobs: Sequence[PageJob],
+    env: jinja2.Environment,
+    urls: UrlScheme,
+    finish: Callable[[Rendered], Any],
+    indices: Sequence[int],
+) -> list[Any]:
+    """Render and finish the jobs at `indices` (in a worker, or here)."""
+    return [finish(render_recorded(jobs[index], env, urls)) for index in indices]
+
+
+def _packed(finished: Any) -> Any:
+    """A finished result to send from a worker: a page in it packed (`spill.pack`)."""
+    if isinstance(finished, tuple) and isinstance(finished[0], OutputFile):
+        return pack(finished[0]), finished[1]
+    return finished
+
+
+def _kept(finished: Any) -> Any:
+    """A finished result as received: a page in it (packed or not) kept."""
+    if isinstance(finished, tuple) and isinstance(finished[0], OutputFile | PackedFile):
+        return unpack(finished[0]), finished[1]
+    return finished
+
+
+def render_pages_kept(
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int
+) -> tuple[list[BuiltFile], list[Diagnostic]]:
+    """Render page jobs on `workers` processes; the pages kept, template errors apart."""
+    return collect_pages(page for page, _ in render_in_workers(jobs, env, urls, workers))
+
+
+INDEX_APART_FROM = 200
+"""Fewer pages are indexed faster than a process starts."""
+
+
+def start_search_index(files: Sequence[BuiltFile]) -> SearchIndexing:
+    """Start indexing the pages among `files` in a forked process while the build goes on."""
+    pages = indexed_pages(files)
+    if len(pages) < INDEX_APART_FROM or "fork" not in mp.get_all_start_methods():
+        return SearchIndexing(None, pages)
+    forking = mp.get_context("fork")
+    release_free_memory()
+    receiving, sending = forking.Pipe(duplex=False)
+    process = forking.Process(
+        target=_index_into,
+        args=(pages, sending, os.getpid()),
+        name="pactsite-search",
+        daemon=True,
+    )
+    process.start()
+    sending.close()
+    return SearchIndexing((process, receiving), [])
+
+
+class SearchIndexing:
+    """An index under way: `finish` waits for it, `cancel` stops it.
+
+    As a context manager it is cancelled on leaving, so that no indexing process outlives
+    a build that failed meanwhile.
+    """
+
+    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[BuiltFile]):
+        self._running = running
+        self._process = running[0] if running else None
+        self._pages = pages
+
+    def __enter__(self) -> SearchIndexing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.cancel()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the index is made in a process of its own."""
+        return self._process is not None
+
+    @property
+    def running(self) -> bool:
+        """Whether that process still runs."""
+        return self._process is not None and self._process.is_alive()
+
+    def finish(self) -> SearchIndex:
+        """The index (made here if no process was worth starting), its files kept."""
+        if self._process is None:
+            return build_search_index(self._pages, keep)
+        if self._running is None:
+            raise OutputError(_error(t("the search index was asked for after it was stopped")))
+        process, receiving = self._running
+        try:
+            outcome = _receive(receiving)
+        except EOFError:
+            outcome = None
+        finally:
+            self.cancel()
+        if not isinstance(outcome, SearchIndex):
+            detail = outcome if isinstance(outcome, str) else f"exit code {process.exitcode}"
+            raise OutputError(_error(t("making the search index failed: {detail}", detail=detail)))
+        return outcome
+
+    def cancel(self) -> None:
+        """Stop the indexing process if it still runs."""
+        running, self._running = self._running, None
+        if running is not None:
+            process, receiving = running
+            receiving.close()
+            if process.is_alive():
+                process.kill()
+            process.join()
+
+
+def _index_into(pages: list[BuiltFile], sending: Connection, parent: int) -> None:
+    """The indexing process: send back the index, or the message of what went wrong.
+
+    The pages' paths come first, then the files one by one (each freed once sent, so that
+    no copy of the whole index is made for sending), then None. The files made wait for
+    that in a spill file of this process's own (`spill.keep`), not in memory.
+    """
+    die_with_parent(parent)
+    try:
+        index = build_search_index(pages, keep)
+    except Exception as error:  # reported by the build process, which shows errors
+        sending.send(f"{type(error).__name__}: {error}")
+        return
+    sending.send(index.pages)
+    files = index.files[::-1]
+    del index
+    while files:
+        file = files.pop()
+        sending.send((str(file.path), file.content))
+    sending.send(None)
+    sending.close()
+
+
+def _receive(receiving: Connection) -> SearchIndex | str:
+    """What `_index_into` sent: the index (its files kept), or what went wrong."""
+    pages = receiving.recv()
+    if isinstance(pages, str):
+        return pages
+    files = []
+    while (item := receiving.recv()) is not None:
+        path, content = item
+        files.append(keep(OutputFile(PurePosixPath(path), content)))
+    return SearchIndex(files=files, pages=pages)
+
+
+def _error(message: Text) -> Text:
+    """`error: message`, the prefix English in every language (as in diagnostics)."""
+    return Text("error: {message}", (("message", message),))

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import TypeVar, overload
 
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import OutputError
 from pactsite.i18n import Text, t, verbatim
+from pactsite.outputs import BuiltFile
 
 _STAGING = ".{name}.staging"
 _RETIRED = ".{name}.old"
@@ -26,17 +26,17 @@ _TOP = PurePosixPath()
 
 
 Made = TypeVar("Made")
-LateFiles = tuple[PurePosixPath, Callable[[], tuple[Sequence[OutputFile], Made]]]
+LateFiles = tuple[PurePosixPath, Callable[[], tuple[Sequence[BuiltFile], Made]]]
 """A folder of the site and what gives its files (with whatever else it made), asked only
 once all other files are being written."""
 
 
 @overload
-def publish(files: Sequence[OutputFile], out_dir: Path) -> None: ...
+def publish(files: Sequence[BuiltFile], out_dir: Path) -> None: ...
 @overload
-def publish(files: Sequence[OutputFile], out_dir: Path, late: LateFiles[Made]) -> Made: ...
+def publish(files: Sequence[BuiltFile], out_dir: Path, late: LateFiles[Made]) -> Made: ...
 def publish(
-    files: Sequence[OutputFile], out_dir: Path, late: LateFiles[Made] | None = None
+    files: Sequence[BuiltFile], out_dir: Path, late: LateFiles[Made] | None = None
 ) -> Made | None:
     """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
 
@@ -74,7 +74,7 @@ def publish(
 
 
 def _sync_late(
-    supply: Callable[[], tuple[Sequence[OutputFile], Made]], staging: Path, folder: PurePosixPath
+    supply: Callable[[], tuple[Sequence[BuiltFile], Made]], staging: Path, folder: PurePosixPath
 ) -> Made:
     """Write the files `supply` gives into `folder` of `staging`; return what else it made."""
     files, made = supply()
@@ -83,7 +83,7 @@ def _sync_late(
 
 
 def update_in_place(
-    files: Sequence[OutputFile], out_dir: Path, removed: Collection[str] = ()
+    files: Sequence[BuiltFile], out_dir: Path, removed: Collection[str] = ()
 ) -> None:
     """Replace just these files in the built site `out_dir`, each by an atomic rename, and
     delete the files `removed` (paths relative to `out_dir`).
@@ -127,7 +127,7 @@ def _prepare_staging(staging: Path, retired: Path) -> None:
 
 
 def _sync(
-    files: Sequence[OutputFile],
+    files: Sequence[BuiltFile],
     staging: Path,
     *,
     under: PurePosixPath = _TOP,
@@ -152,7 +152,7 @@ def _sync(
     base = str(staging)
     made = {base}
     for path, file in wanted.items():
-        content = file.content  # one file's bytes at a time (OutputFile may spill them)
+        content = file.content  # one file's bytes at a time (BuiltFile may spill them)
         target = f"{base}/{path}"
         parent = target.rpartition("/")[0]
         if parent not in made:
@@ -188,7 +188,7 @@ def _write_new(target: str, content: bytes) -> None:
 def _prune(
     folder: str,
     where: str,
-    wanted: dict[str, OutputFile],
+    wanted: dict[str, BuiltFile],
     folders: set[str],
     skip: str | None,
 ) -> None:

@@ -16,20 +16,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 
-from pactsite.build.spill import OutputFile, compress, decompress
+from pactsite.build.spill import compress, decompress, keep
+from pactsite.build.workers import Kept, render_in_workers
 from pactsite.cache.keys import digest
 from pactsite.cache.store import Cache
 from pactsite.model import Entry, Pact, Site
-from pactsite.outputs import PageJob
-from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered, iter_pages_finished
+from pactsite.outputs import OutputFile, PageJob
+from pactsite.outputs.pages import ALL_KEYS, ReadRecorder, Rendered
 from pactsite.urls import UrlScheme
 
 TABLE = "pages"
@@ -86,8 +88,8 @@ def render_pages_cached(
     workers: int,
     cache: Cache,
     site: Callable[[], str],
-) -> list[Rendered]:
-    """Render the jobs like render_pages_recorded, taking unchanged pages from the cache.
+) -> list[Kept]:
+    """Render the jobs like `render_in_workers`, taking unchanged pages from the cache.
 
     `site` gives the site digest. When the cache holds no pages (a cold build: nothing to
     look up), the workers start first and the digest is computed while they render.
@@ -96,58 +98,76 @@ def render_pages_cached(
     as it arrives, while the workers go on.
     """
     html: Mapping[str, str] = env.globals["html"]  # type: ignore[assignment]
-    recorder = ReadRecorder(html)
-    env.globals["html"] = recorder
-    body_hashes: dict[str, str] = {}
-
-    def body_hash(key: str) -> str:
-        if key not in body_hashes:
-            value = html.get(key)
-            body_hashes[key] = "-" if value is None else digest(value)
-        return body_hashes[key]
-
-    def packed(rendered: Rendered) -> Rendered | bytes:  # in the worker
-        result, reads = rendered
-        if isinstance(result, OutputFile) and ALL_KEYS not in reads:
-            return _pack(result, {key: body_hash(key) for key in sorted(reads)})
-        return rendered
-
-    results: list[Rendered | None] = [None] * len(jobs)
-    keys: list[str] = []
-    cold = not cache.holds(TABLE)
+    body_hash = _BodyHashes(html)
+    env.globals["html"] = ReadRecorder(html)
     try:
-        if cold:
-            missing = list(range(len(jobs)))
-            finished = iter_pages_finished(jobs, env, urls, workers, packed)
-        else:
-            keys = _page_keys(site(), jobs)
-            where: dict[str, list[int]] = {}
-            for index, key in enumerate(keys):
-                where.setdefault(key, []).append(index)
-            for key, value in cache.iter_many(TABLE, keys):  # a batch of rows at a time
-                for index in where[key]:
-                    results[index] = _reuse(value, body_hash)
-            missing = [index for index, result in enumerate(results) if result is None]
-            finished = iter_pages_finished([jobs[i] for i in missing], env, urls, workers, packed)
-
-        def fresh_rows() -> Iterator[tuple[str, bytes]]:
-            for index, result in zip(missing, finished, strict=True):
-                if isinstance(result, bytes):
-                    file, reads = _unpack(result)
-                    results[index] = file, frozenset(reads)
-                    yield keys[index], result
-                else:
-                    results[index] = result
-
+        results: list[Kept | None] = [None] * len(jobs)
+        cold = not cache.holds(TABLE)
+        keys = [] if cold else _page_keys(site(), jobs)
+        if not cold:
+            _reuse_cached(cache, keys, results, body_hash)
+        missing = [index for index, result in enumerate(results) if result is None]
+        packed = functools.partial(_packed, body_hash=body_hash)
+        finished = render_in_workers([jobs[i] for i in missing], env, urls, workers, packed)
         try:
             if cold:
                 keys = _page_keys(site(), jobs)  # while the workers render
-            cache.update(TABLE, fresh_rows(), keys)
+            cache.update(TABLE, _fresh_rows(missing, finished, results, keys), keys)
         finally:
             finished.close()
     finally:
         env.globals["html"] = html
     return [result for result in results if result is not None]
+
+
+class _BodyHashes:
+    """The hash of each body's HTML by key ("-": no such body), each computed once."""
+
+    def __init__(self, html: Mapping[str, str]) -> None:
+        self._html = html
+        self._hashes: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        found = self._hashes.get(key)
+        if found is None:
+            value = self._html.get(key)
+            found = self._hashes[key] = "-" if value is None else digest(value)
+        return found
+
+
+def _packed(rendered: Rendered, body_hash: Callable[[str], str]) -> Rendered | bytes:
+    """A rendered page as the cache stores it, with the hashes of the bodies it read (in the
+    worker); a template error, or a page that read every body, as it is."""
+    result, reads = rendered
+    if isinstance(result, OutputFile) and ALL_KEYS not in reads:
+        return _pack(result, {key: body_hash(key) for key in sorted(reads)})
+    return rendered
+
+
+def _reuse_cached(
+    cache: Cache, keys: Sequence[str], results: list[Kept | None], body_hash: Callable[[str], str]
+) -> None:
+    """Fill in the `results` whose page the cache holds under its key, bodies unchanged."""
+    where: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        where.setdefault(key, []).append(index)
+    for key, value in cache.iter_many(TABLE, keys):  # a batch of rows at a time
+        for index in where[key]:
+            results[index] = _reuse(value, body_hash)
+
+
+def _fresh_rows(
+    missing: Sequence[int], finished: Iterable[Any], results: list[Kept | None], keys: Sequence[str]
+) -> Iterator[tuple[str, bytes]]:
+    """Fill in the `missing` results as they are `finished`; give the cache rows of those
+    that the workers packed for it."""
+    for index, result in zip(missing, finished, strict=True):
+        if isinstance(result, bytes):
+            file, reads = _unpack(result)
+            results[index] = keep(file), frozenset(reads)
+            yield keys[index], result
+        else:
+            results[index] = result
 
 
 def _page_keys(site: str, jobs: Sequence[PageJob]) -> list[str]:
@@ -167,7 +187,7 @@ def _unpack(value: bytes) -> tuple[OutputFile, dict[str, str]]:
     return OutputFile(PurePosixPath(path), content, origin, source), reads
 
 
-def _reuse(value: Any, body_hash: Any) -> Rendered | None:
+def _reuse(value: Any, body_hash: Any) -> Kept | None:
     """The cached page and the bodies it read, if every one is unchanged; else None."""
     if not isinstance(value, bytes):
         return None
@@ -177,7 +197,7 @@ def _reuse(value: Any, body_hash: Any) -> Rendered | None:
         return None
     if any(body_hash(key) != hashed for key, hashed in reads.items()):
         return None
-    return file, frozenset(reads)
+    return keep(file), frozenset(reads)
 
 
 def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
@@ -191,44 +211,15 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
     elif isinstance(value, Entry | Pact) and not full:
         out.append(f"<{type(value).__name__} {value.key!r}>")
     elif isinstance(value, Site):
-        out.append("Site(")
-        for field in dataclasses.fields(value):
-            out.append(f"{field.name}=")
-            _canon(getattr(value, field.name), out, full=field.name in _FULL_SITE_FIELDS)
-        out.append(")")
+        _canon_site(value, out)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(f"{type(value).__name__}(")
-        for field in dataclasses.fields(value):
-            item = getattr(value, field.name)
-            if field.name in _MARKDOWN_FIELDS and isinstance(value, Entry | Pact):
-                item = bool(item)  # whether there is a body, not its text
-            out.append(f"{field.name}=")
-            _canon(item, out)
-        out.append(")")
+        _canon_dataclass(value, out)
     elif isinstance(value, Mapping):
-        out.append("{")
-        for key, item in value.items():
-            _canon(key, out)
-            out.append(":")
-            _canon(item, out, full=full)
-            if isinstance(out, _HashedText):
-                out.flush_if_long()
-        out.append("}")
+        _canon_mapping(value, out, full=full)
     elif isinstance(value, list | tuple):
-        out.append("[")
-        for item in value:
-            _canon(item, out, full=full)
-            out.append(",")
-            if isinstance(out, _HashedText):
-                out.flush_if_long()
-        out.append("]")
+        _canon_sequence(value, out, full=full)
     elif isinstance(value, set | frozenset):
-        parts = []
-        for item in value:
-            part: list[str] = []
-            _canon(item, part)
-            parts.append("".join(part))
-        out.append("{" + ",".join(sorted(parts)) + "}")
+        _canon_set(value, out)
     elif isinstance(value, enum.Enum):
         out.append(f"{type(value).__name__}.{value.name}")
     elif isinstance(value, dt.date | dt.time):  # datetime is a date
@@ -237,6 +228,60 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
         out.append(f"<{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}>")
     else:
         out.append(f"{type(value).__name__}:{value!r}")
+
+
+def _canon_site(site: Site, out: list[str]) -> None:
+    """The site: its pacts, entries and variants in full, the rest by key."""
+    out.append("Site(")
+    for field in dataclasses.fields(site):
+        out.append(f"{field.name}=")
+        _canon(getattr(site, field.name), out, full=field.name in _FULL_SITE_FIELDS)
+    out.append(")")
+
+
+def _canon_dataclass(value: Any, out: list[str]) -> None:
+    """A dataclass by its fields; an entry's or pact's Markdown only as whether it has one."""
+    out.append(f"{type(value).__name__}(")
+    for field in dataclasses.fields(value):
+        item = getattr(value, field.name)
+        if field.name in _MARKDOWN_FIELDS and isinstance(value, Entry | Pact):
+            item = bool(item)  # whether there is a body, not its text
+        out.append(f"{field.name}=")
+        _canon(item, out)
+    out.append(")")
+
+
+def _canon_mapping(value: Mapping[Any, Any], out: list[str], *, full: bool) -> None:
+    """A mapping in its order, key by key."""
+    out.append("{")
+    for key, item in value.items():
+        _canon(key, out)
+        out.append(":")
+        _canon(item, out, full=full)
+        if isinstance(out, _HashedText):
+            out.flush_if_long()
+    out.append("}")
+
+
+def _canon_sequence(value: list[Any] | tuple[Any, ...], out: list[str], *, full: bool) -> None:
+    """A list or tuple, item by item."""
+    out.append("[")
+    for item in value:
+        _canon(item, out, full=full)
+        out.append(",")
+        if isinstance(out, _HashedText):
+            out.flush_if_long()
+    out.append("]")
+
+
+def _canon_set(value: set[Any] | frozenset[Any], out: list[str]) -> None:
+    """A set, its items' forms sorted (a set has no order of its own)."""
+    parts = []
+    for item in value:
+        part: list[str] = []
+        _canon(item, part)
+        parts.append("".join(part))
+    out.append("{" + ",".join(sorted(parts)) + "}")
 
 
 _FULL_SITE_FIELDS = frozenset({"pacts", "entries", "variants"})

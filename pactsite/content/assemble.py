@@ -285,26 +285,7 @@ def _merge_copies(
         pacts = tuple(p for p in dict.fromkeys(shown) if p != original.pact)
         for copy in copies:
             dropped.add(copy.key)
-            problems.append(
-                Diagnostic(
-                    path=copy.source.path,
-                    line=1,
-                    severity=Severity.WARNING,
-                    # neutral: which file is the original, the files do not tell
-                    message=t(
-                        "{copy} and {original} are identical copies; the item is listed "
-                        "once, at the address of {original}",
-                        copy=copy.source.path,
-                        original=original.source.path,
-                    ),
-                    hint=t(
-                        "delete one of them and write the other pact in 'pacts:' of the one "
-                        "you keep, e.g. 'pacts: [{pacts}]' in {original}",
-                        pacts=", ".join(pacts),
-                        original=original.source.path,
-                    ),
-                )
-            )
+            problems.append(_copy_warning(copy, original, pacts))
         merged[original.key] = dataclasses.replace(
             original,
             pacts=pacts,
@@ -312,6 +293,28 @@ def _merge_copies(
             copies=tuple((c.key, c.source.path) for c in copies),
         )
     return [merged.get(e.key, e) for e in entries if e.key not in dropped]
+
+
+def _copy_warning(copy: Entry, original: Entry, pacts: tuple[str, ...]) -> Diagnostic:
+    """The warning that `copy` is an identical copy of `original`, shown in `pacts` too."""
+    return Diagnostic(
+        path=copy.source.path,
+        line=1,
+        severity=Severity.WARNING,
+        # neutral: which file is the original, the files do not tell
+        message=t(
+            "{copy} and {original} are identical copies; the item is listed "
+            "once, at the address of {original}",
+            copy=copy.source.path,
+            original=original.source.path,
+        ),
+        hint=t(
+            "delete one of them and write the other pact in 'pacts:' of the one "
+            "you keep, e.g. 'pacts: [{pacts}]' in {original}",
+            pacts=", ".join(pacts),
+            original=original.source.path,
+        ),
+    )
 
 
 def _moments(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:

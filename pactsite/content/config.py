@@ -163,26 +163,7 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
                 t("unknown setting '{key}'", key=str(key)),
                 did_you_mean(str(key), _KNOWN_KEYS),
             )
-    values: dict[str, Any] = {}
-    for key, coerce in _SCALARS.items():
-        if key in data:
-            try:
-                if coerce is to_int:
-                    misread.check_number(data[key], doc.written.get(key))
-                elif coerce is not to_bool:
-                    misread.check_text(
-                        data[key],
-                        doc.written.get(key),
-                        required=key == "title",
-                        prose=key in ("title", "description"),
-                    )
-                if data[key] is None:
-                    hint = t("write it after the colon: {key}: ...", key=key)
-                    report(key, t("'{key}' has no value", key=key), hint)
-                    continue
-                values[key] = coerce(data[key])
-            except CoercionError as error:
-                report(key, t("{key}: {problem}", key=key, problem=error.message), error.hint)
+    values = _scalar_values(doc, data, report)
     if "title" not in values and "title" not in data:
         report("", t("site.yaml has no 'title'"), t("add a line 'title: Name of the network'"))
     _check_choices(values, report)
@@ -197,6 +178,32 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if not str(values.get("base_url", "/")).endswith("/"):
         values["base_url"] = values["base_url"] + "/"
     return SiteConfig(**values), _base_url_warnings(doc, values.get("base_url", ""))
+
+
+def _scalar_values(doc: YamlDoc, data: dict[str, Any], report: Report) -> dict[str, Any]:
+    """The plain settings (title, language, ...) given, each checked as written and coerced."""
+    values: dict[str, Any] = {}
+    for key, coerce in _SCALARS.items():
+        if key not in data:
+            continue
+        try:
+            if coerce is to_int:
+                misread.check_number(data[key], doc.written.get(key))
+            elif coerce is not to_bool:
+                misread.check_text(
+                    data[key],
+                    doc.written.get(key),
+                    required=key == "title",
+                    prose=key in ("title", "description"),
+                )
+            if data[key] is None:
+                hint = t("write it after the colon: {key}: ...", key=key)
+                report(key, t("'{key}' has no value", key=key), hint)
+                continue
+            values[key] = coerce(data[key])
+        except CoercionError as error:
+            report(key, t("{key}: {problem}", key=key, problem=error.message), error.hint)
+    return values
 
 
 def _base_url_warnings(doc: YamlDoc, base_url: str) -> list[Diagnostic]:

@@ -62,6 +62,18 @@ def check_text(
     """
     if written is None:
         return
+    _check_comment(raw, written, required=required, prose=prose)
+    if not written.plain or isinstance(raw, str) or (raw is None and not written.text):
+        return
+    if isinstance(raw, dt.date) and raw.isoformat() == written.text:
+        return
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and str(raw) == written.text:
+        return
+    raise _read_otherwise(raw, written)
+
+
+def _check_comment(raw: Any, written: Written, *, required: bool, prose: bool) -> None:
+    """Raise if YAML took text the editor wrote after a `#` for a comment."""
     comment = written.rest.strip()
     cut_off = written.rest and (
         _looks_like_text(comment) or (prose and _one_space_comment(written.rest))
@@ -76,15 +88,14 @@ def check_text(
             t("the value starts with '#', which YAML reads as a comment, so the field is empty"),
             t("put the value in quotes: {line}", line=written.as_line(quoted(comment))),
         )
-    if not written.plain or isinstance(raw, str) or (raw is None and not written.text):
-        return
-    if isinstance(raw, dt.date) and raw.isoformat() == written.text:
-        return
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and str(raw) == written.text:
-        return
+
+
+def _read_otherwise(raw: Any, written: Written) -> CoercionError:
+    """The error for a plain value YAML read as something else than text (yes/no, empty,
+    minutes, a number or date written otherwise)."""
     fix = t("put it in quotes: {line}", line=written.as_line(quoted(written.text)))
     if isinstance(raw, bool):
-        raise CoercionError(
+        return CoercionError(
             t(
                 "YAML reads '{written}' as yes/no (true or false), not as text",
                 written=written.text,
@@ -92,9 +103,9 @@ def check_text(
             fix,
         )
     if raw is None:
-        raise CoercionError(t("YAML reads '{written}' as empty", written=written.text), fix)
+        return CoercionError(t("YAML reads '{written}' as empty", written=written.text), fix)
     if isinstance(raw, int) and ":" in written.text:
-        raise CoercionError(
+        return CoercionError(
             t(
                 "YAML reads '{written}' as a number of minutes ({value})",
                 written=written.text,
@@ -102,7 +113,7 @@ def check_text(
             ),
             fix,
         )
-    raise CoercionError(
+    return CoercionError(
         t(
             "YAML reads '{written}' as {value}, not as the text written",
             written=written.text,

@@ -92,15 +92,6 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
     files: list[SourceFile] = []
     assets: list[str] = []
     problems: list[Diagnostic] = []
-    pacts_dir = content / "pacts"
-    folders = (
-        sorted(
-            (p for p in pacts_dir.iterdir() if p.is_dir() and not _ignored(p.name)),
-            key=lambda p: nfc(p.name),
-        )
-        if pacts_dir.is_dir()
-        else []
-    )
     for path, relative, kind, pact in _classified(content):
         if kind is None:
             unused = _unused(relative)
@@ -114,24 +105,32 @@ def read_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
             problems.append(problem)
         if source:
             files.append(source)
-    for folder in folders:
-        if not (folder / PACT_PROFILE).is_file():
-            problems.append(
-                Diagnostic(
-                    path=f"{CONTENT_DIR}/pacts/{nfc(folder.name)}/{PACT_PROFILE}",
-                    line=1,
-                    message=t(
-                        "pact folder '{folder}' has no {file}",
-                        folder=nfc(folder.name),
-                        file=PACT_PROFILE,
-                    ),
-                    hint=t("create it with at least 'name: ...' (pactsite new pact)"),
-                )
-            )
+    folders = _pact_folders(content / "pacts")
+    problems += [_no_profile(folder) for folder in folders if not (folder / PACT_PROFILE).is_file()]
     pact_folders = tuple(nfc(folder.name) for folder in folders)
     return Sources(
         files=tuple(files), pact_folders=pact_folders, assets=tuple(sorted(assets))
     ), problems
+
+
+def _pact_folders(pacts_dir: Path) -> list[Path]:
+    """The pacts' folders in `pacts_dir`, in the order of their (NFC) names."""
+    if not pacts_dir.is_dir():
+        return []
+    found = (p for p in pacts_dir.iterdir() if p.is_dir() and not _ignored(p.name))
+    return sorted(found, key=lambda p: nfc(p.name))
+
+
+def _no_profile(folder: Path) -> Diagnostic:
+    """The error of a pact folder without its profile."""
+    return Diagnostic(
+        path=f"{CONTENT_DIR}/pacts/{nfc(folder.name)}/{PACT_PROFILE}",
+        line=1,
+        message=t(
+            "pact folder '{folder}' has no {file}", folder=nfc(folder.name), file=PACT_PROFILE
+        ),
+        hint=t("create it with at least 'name: ...' (pactsite new pact)"),
+    )
 
 
 ListedSource = tuple[Path, str, SourceKind, str | None]
@@ -275,42 +274,25 @@ def _read_source(
     if text is None:
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
+    if kind is SourceKind.PACT_PROFILE and not text.strip():
+        return None, Diagnostic(
+            path=relative,
+            line=1,
+            message=t("the file is empty"),
+            hint=t("write at least the pact's name: name: ..."),
+        )
     if kind is SourceKind.PACT_PROFILE:
-        if not text.strip():
-            return None, Diagnostic(
-                path=relative,
-                line=1,
-                message=t("the file is empty"),
-                hint=t("write at least the pact's name: name: ..."),
-            )
-        return SourceFile(
-            path=relative,
-            kind=kind,
-            pact=pact,
-            stem=stem,
-            front_matter=text,
-            front_matter_line=1,
-            body="",
-            body_line=1,
-        ), None
-    if kind is SourceKind.PACT_INDEX and not text.startswith("---"):
+        parts: tuple[str, str, int, int] = (text, "", 1, 1)  # all front matter
+        variant = ""
+    elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
-        return SourceFile(
-            path=relative,
-            kind=kind,
-            pact=pact,
-            stem=stem,
-            front_matter="",
-            front_matter_line=1,
-            body=text,
-            body_line=1,
-        ), None
-    split = split_front_matter(text)
-    if split is None and kind is SourceKind.PACT_INDEX and not text.startswith("---"):
-        split = "", text, 1  # its title is the pact's name, from pact.yaml
-    if split is None:
-        return None, _no_front_matter(relative, text)
-    front_matter, body, body_line = split
+        parts, variant = ("", text, 1, 1), ""
+    else:
+        split = split_front_matter(text)
+        if split is None:
+            return None, _no_front_matter(relative, text)
+        parts = (split[0], split[1], 2, split[2])
+    front_matter, body, front_matter_line, body_line = parts
     return SourceFile(
         path=relative,
         kind=kind,
@@ -318,7 +300,7 @@ def _read_source(
         stem=stem,
         variant=variant,
         front_matter=front_matter,
-        front_matter_line=2,
+        front_matter_line=front_matter_line,
         body=body,
         body_line=body_line,
     ), None

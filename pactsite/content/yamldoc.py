@@ -459,29 +459,46 @@ def _check_nodes(root: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:
         if isinstance(node, yaml.MappingNode):
             yield from _check_mapping(node, key_path, depth, shape, stack)
         elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                item_path = f"{key_path}.{index}" if key_path else str(index)
-                shape.lines[item_path] = shape.first_line + item.start_mark.line
-                stack.append((item, item_path, depth + 1, "" if node.flow_style else "-"))
+            _push_items(node, key_path, depth, shape, stack)
         elif isinstance(node, yaml.ScalarNode):
-            shape.record(node, key_path, key)
-            if node.tag == _TIMESTAMP_TAG:
-                try:
-                    shape.loader.construct_object(node)
-                except (ValueError, OverflowError):
-                    reason = impossible_day(str(node.value))
-                    yield Diagnostic(
-                        path=path,
-                        line=line,
-                        message=t(
-                            "invalid date '{date}': {reason}", date=str(node.value), reason=reason
-                        )
-                        if reason
-                        else t("invalid date '{date}'", date=str(node.value)),
-                        hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
-                    )
+            yield from _check_scalar(node, key_path, key, shape)
     # an anchor never used by an alias is text the editor wrote (`author: &Co KG`)
     yield from anchored
+
+
+def _push_items(
+    node: yaml.SequenceNode,
+    key_path: str,
+    depth: int,
+    shape: _Shape,
+    stack: list[tuple[yaml.Node, str, int, str]],
+) -> None:
+    """Record the line of each item of a list and put the items on the `stack` to check."""
+    for index, item in enumerate(node.value):
+        item_path = f"{key_path}.{index}" if key_path else str(index)
+        shape.lines[item_path] = shape.first_line + item.start_mark.line
+        stack.append((item, item_path, depth + 1, "" if node.flow_style else "-"))
+
+
+def _check_scalar(
+    node: yaml.ScalarNode, key_path: str, key: str, shape: _Shape
+) -> Iterator[Diagnostic]:
+    """Record how a value was written; reject a date that does not exist."""
+    shape.record(node, key_path, key)
+    if node.tag != _TIMESTAMP_TAG:
+        return
+    try:
+        shape.loader.construct_object(node)
+    except (ValueError, OverflowError):
+        reason = impossible_day(str(node.value))
+        yield Diagnostic(
+            path=shape.path,
+            line=shape.first_line + node.start_mark.line,
+            message=t("invalid date '{date}': {reason}", date=str(node.value), reason=reason)
+            if reason
+            else t("invalid date '{date}'", date=str(node.value)),
+            hint=t("write dates as YYYY-MM-DD, e.g. 2002-10-22"),
+        )
 
 
 def _anchor(node: yaml.Node, shape: _Shape) -> Iterator[Diagnostic]:

@@ -222,22 +222,7 @@ def _entry_command(kind: str) -> click.Command:
     ) -> None:
         _speak(lang or site_language(site_dir))
         vocabularies, zone = _site(site_dir)
-        known = list(vocabularies["pacts"])
-        if kind != "page" and not pact:
-            if not known:
-                _stop(t("the site has no pact yet; create one with: pactsite new pact NAME"))
-            if stdin_is_terminal():
-                pact = click.prompt("Pakt", type=click.Choice(known))
-            else:
-                _stop(t("which pact? pass --pact NAME ({known})", known=", ".join(known)))
-        if pact and pact not in known:
-            _stop(
-                t(
-                    "unknown pact '{pact}'; {suggestion}",
-                    pact=pact,
-                    suggestion=did_you_mean(pact, known),
-                )
-            )
+        pact = _which_pact(kind, pact, list(vocabularies["pacts"]))
         title = _ask(title, "Titel", "an argument in quotes")
         try:
             new = entry_file(kind, title, pact, _today(day, zone), vocabularies)
@@ -258,6 +243,27 @@ def _entry_command(kind: str) -> click.Command:
     command = SITE_OPTION(command)
     command = LANG_OPTION(command)
     return click.command(kind, help=helps[kind])(command)
+
+
+def _which_pact(kind: str, pact: str | None, known: list[str]) -> str | None:
+    """The pact a new entry of `kind` goes to: the one given, checked, else asked for (a
+    page may belong to none); stop with the error where there is none to take."""
+    if kind != "page" and not pact:
+        if not known:
+            _stop(t("the site has no pact yet; create one with: pactsite new pact NAME"))
+        if stdin_is_terminal():
+            pact = click.prompt("Pakt", type=click.Choice(known))
+        else:
+            _stop(t("which pact? pass --pact NAME ({known})", known=", ".join(known)))
+    if pact and pact not in known:
+        _stop(
+            t(
+                "unknown pact '{pact}'; {suggestion}",
+                pact=pact,
+                suggestion=did_you_mean(pact, known),
+            )
+        )
+    return pact
 
 
 for _kind in ENTRY_KINDS:

@@ -461,7 +461,10 @@ def network_readme(title: str, version: str, source: str | None) -> str:
         " Betreuern von pactsite oder bauen es selbst im pactsite-Repository mit"
         " `python -m build`."
     )
-    return f"""# {title}
+    return _NETWORK_README.format(title=title, version=version, get=get, wheels=WHEELS_FOLDER)
+
+
+_NETWORK_README = """# {title}
 
 Website des Netzwerks, gebaut mit pactsite {version}. Inhalte
 liegen in `content/`, Einstellungen in `site.yaml`; die Anleitung für Redakteurinnen und
@@ -497,9 +500,10 @@ Redakteure steht nach dem Bauen unter `/hilfe/`.
 ## pactsite aktualisieren
 
 In `CHANGELOG.md` von pactsite steht, was sich geändert hat. Die neue Version in
-`requirements.txt` eintragen (und das neue Wheel in `{WHEELS_FOLDER}/` legen), lokal
+`requirements.txt` eintragen (und das neue Wheel in `{wheels}/` legen), lokal
 `pactsite check` ausführen, committen.
 """
+"""The README of a new network's repository (`network_readme` fills it in)."""
 
 
 def deploy_files(title: str, version: str, source: str | None = None) -> list[NewFile]:

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.content.fieldhelp import explain
 from pactsite.content.schema import (
@@ -28,6 +27,7 @@ from pactsite.content.schema import (
     FieldType,
 )
 from pactsite.model import MEMBER_KINDS, Site, Status
+from pactsite.outputs import OutputFile
 
 DECAP_VERSION = "3.16.3"
 DECAP_BASE = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/"
@@ -168,23 +168,7 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
             "network-pages", "Netzwerk: Seiten", "Seite", "content/pages", PAGE_FIELDS, options
         )
     )
-    collections.append(
-        {
-            "name": "pact-profiles",
-            "label": "Profile der Pakte",
-            "label_singular": "Profil",
-            "editor": {"preview": False},
-            "files": [
-                {
-                    "name": pact.key,
-                    "label": pact.name,
-                    "file": f"content/pacts/{pact.key}/pact.yaml",
-                    "fields": widgets(PACT_FIELDS, options),
-                }
-                for pact in site.pacts
-            ],
-        }
-    )
+    collections.append(_profile_collection(site, options))
     return {
         "backend": {"name": config.cms.backend, "branch": config.cms.branch},
         "publish_mode": "editorial_workflow",
@@ -193,6 +177,25 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
         "media_folder": "content/pages",
         "public_folder": "",
         "collections": collections,
+    }
+
+
+def _profile_collection(site: Site, options: Options) -> dict[str, Any]:
+    """The collection of the pacts' profiles: one file, `pact.yaml`, per pact."""
+    return {
+        "name": "pact-profiles",
+        "label": "Profile der Pakte",
+        "label_singular": "Profil",
+        "editor": {"preview": False},
+        "files": [
+            {
+                "name": pact.key,
+                "label": pact.name,
+                "file": f"content/pacts/{pact.key}/pact.yaml",
+                "fields": widgets(PACT_FIELDS, options),
+            }
+            for pact in site.pacts
+        ],
     }
 
 

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.model import Event, Site
+from pactsite.outputs import OutputFile
 from pactsite.urls import UrlScheme, output_path
 
 if TYPE_CHECKING:

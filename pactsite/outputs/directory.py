@@ -18,10 +18,9 @@ from typing import Any, cast
 
 import jinja2
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.model import Project, Site, Status
-from pactsite.outputs import PageJob, Pagination
+from pactsite.outputs import OutputFile, PageJob, Pagination
 from pactsite.urls import UrlScheme
 
 PAGE_SIZE = 50

@@ -14,14 +14,14 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.model import Entry, News, Site, Topic, WebsiteNews
+from pactsite.outputs import OutputFile
 from pactsite.render.markup import absolute_urls
 from pactsite.urls import UrlScheme, output_path
 
@@ -194,12 +194,12 @@ def build_feeds(
     html: Mapping[str, str],
     now: dt.datetime,
     carrying: Collection[str] | None = None,
-) -> list[OutputFile]:
+) -> Iterator[OutputFile]:
     """Write the three feeds of every scope and `/feeds.opml`, which lists exactly them.
 
-    With `carrying`, only the feeds that carry one of those news keys (and no OPML).
+    With `carrying`, only the feeds that carry one of those news keys (and no OPML). One
+    file at a time, as it is asked for: together, the feeds are large.
     """
-    files: list[OutputFile] = []
     listed: list[tuple[FeedFormat, FeedScope]] = []
     candidates = [site.entries[key] for key in carrying] if carrying is not None else []
     public = [n for n in site.news if is_public(n, now)]
@@ -218,11 +218,10 @@ def build_feeds(
         items = _with_website_news(items, site, scope, config, urls)
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic)
-            files.append(OutputFile(output_path(url), render(scope, items, config, urls)))
+            yield OutputFile(output_path(url), render(scope, items, config, urls))
             listed.append((fmt, scope))
     if carrying is None:
-        files.append(OutputFile(output_path(OPML_PATH), _opml(listed, config, urls)))
-    return files
+        yield OutputFile(output_path(OPML_PATH), _opml(listed, config, urls))
 
 
 def _item(

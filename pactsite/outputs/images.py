@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from PIL import Image
 
 
-from pactsite.build.spill import OutputFile
 from pactsite.buildinfo import ImageStats
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import EntryKey, News, Project, Site
+from pactsite.outputs import OutputFile
 from pactsite.render.links import ASSET_PREFIX, LinkIndex, resolve_link
 from pactsite.render.markup import RenderedBody, rewrite_targets
 

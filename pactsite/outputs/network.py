@@ -11,9 +11,9 @@ from typing import Any
 
 import jinja2
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.model import Site
+from pactsite.outputs import OutputFile
 from pactsite.urls import UrlScheme
 
 NETWORK_FOLDER = PurePosixPath("netzwerk")

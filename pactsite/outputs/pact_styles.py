@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
 from pactsite.model import Site
+from pactsite.outputs import OutputFile
 
 DEFAULT_COLOR = "#3d4f63"
 STYLESHEET = PurePosixPath("css/pakte.css")

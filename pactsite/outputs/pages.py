@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import gc
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import jinja2
 
-from pactsite.build import workers as parallel
-from pactsite.build.spill import OutputFile
-from pactsite.build.workers import ChunkResults, iter_chunks
 from pactsite.content.config import SiteConfig
 from pactsite.content.timeline import split_events
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site, WebsiteNews
-from pactsite.outputs import PageJob, Pagination
+from pactsite.outputs import BuiltFile, OutputFile, PageJob, Pagination
 from pactsite.urls import UrlScheme, output_path
-
-Finished = TypeVar("Finished")
 
 
 def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:
@@ -251,17 +244,17 @@ class ReadRecorder(Mapping[str, str]):
 Rendered = tuple[OutputFile | Diagnostic, frozenset[str]]
 """A rendered page (or its template error) and the body keys it read."""
 
+Page = TypeVar("Page", bound=BuiltFile)
+
 
 def render_pages(
-    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int = 1
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render page jobs to files (`.../slug/index.html`); template errors become diagnostics."""
-    return collect_pages(result for result, _ in render_pages_recorded(jobs, env, urls, workers))
+    return collect_pages(result for result, _ in render_pages_recorded(jobs, env, urls))
 
 
-def collect_pages(
-    results: Iterable[OutputFile | Diagnostic],
-) -> tuple[list[OutputFile], list[Diagnostic]]:
+def collect_pages(results: Iterable[Page | Diagnostic]) -> tuple[list[Page], list[Diagnostic]]:
     """Split rendered pages from template errors (each distinct error once)."""
     files = []
     problems: dict[tuple[str, int, str | Text], Diagnostic] = {}
@@ -274,18 +267,10 @@ def collect_pages(
 
 
 def render_pages_recorded(
-    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme, workers: int = 1
+    jobs: Sequence[PageJob], env: jinja2.Environment, urls: UrlScheme
 ) -> list[Rendered]:
-    """Render each job, noting the bodies it read, in order; on `workers` forked processes.
-
-    The workers inherit the jobs and the environment, so nothing big is pickled; the result
-    is the same as rendering here, in the same order.
-    """
-    return list(iter_pages_finished(jobs, env, urls, workers, _as_rendered))
-
-
-def _as_rendered(rendered: Rendered) -> Rendered:
-    return rendered
+    """Render each job, noting the bodies it read, in order."""
+    return [render_recorded(job, env, urls) for job in jobs]
 
 
 WIDE_TEMPLATES = frozenset({"directory.html", "sector.html", "network.html", "fund.html"})
@@ -293,79 +278,31 @@ WIDE_TEMPLATES = frozenset({"directory.html", "sector.html", "network.html", "fu
 `page_jobs` puts them first, and they are rendered before the others."""
 
 
-def iter_pages_finished(
-    jobs: Sequence[PageJob],
-    env: jinja2.Environment,
-    urls: UrlScheme,
-    workers: int,
-    finish: Callable[[Rendered], Finished],
-) -> Generator[Finished, None, None]:
-    """Render each job like `render_pages_recorded`, and `finish` each result where it was
-    rendered (in the worker); yield the finished results in order as they arrive.
+def count_wide(jobs: Sequence[PageJob]) -> int:
+    """How many jobs at the start of `jobs` render pages of `WIDE_TEMPLATES`."""
+    return next((n for n, job in enumerate(jobs) if job.template not in WIDE_TEMPLATES), len(jobs))
 
-    The workers start in this call, before the first result is asked for: the caller can do
-    other work meanwhile. It must iterate the results to the end or `close` them.
-    """
-    for name in dict.fromkeys(job.template for job in jobs):  # compile once, before forking
+
+def compile_templates(jobs: Iterable[PageJob], env: jinja2.Environment) -> None:
+    """Compile each template the jobs use once, now (so forked processes find them compiled);
+    a template with errors is reported when its pages are rendered."""
+    for name in dict.fromkeys(job.template for job in jobs):
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
-    # the workers are forked with `work` (and what it holds): nothing of it is pickled
-    work = functools.partial(_render_indices, jobs, env, urls, finish)
-    gc.freeze()  # workers' garbage collections then leave the inherited objects' pages shared
-    wide = next((n for n, job in enumerate(jobs) if job.template not in WIDE_TEMPLATES), len(jobs))
-    try:
-        if wide and len(jobs) // parallel.MIN_ITEMS_PER_WORKER > 1:
-            # workers of their own, gone before the others start: rendering a page that
-            # lists the whole site makes a worker copy much of the site model (refcounts)
-            first = iter_chunks(work, range(wide), workers, heavy=True)
-            rest: range | None = range(wide, len(jobs))
-        else:
-            first, rest = iter_chunks(work, range(len(jobs)), workers), None
-    except BaseException:
-        gc.unfreeze()
-        raise
-    return _pages_finished(work, first, rest, workers)
 
 
-def _pages_finished(
-    work: Callable[[Sequence[int]], list[Any]],
-    first: ChunkResults[Any],
-    rest: range | None,
-    workers: int,
-) -> Generator[Any, None, None]:
-    """The results of the first workers, then of those for the `rest` of the jobs."""
-    running = first
-    try:
-        yield from first
-        if rest is not None:
-            running = iter_chunks(work, rest, workers)
-            yield from running
-    finally:
-        running.close()
-        first.close()
-        gc.unfreeze()  # the workers were forked with everything frozen
-
-
-def _render_indices(
-    jobs: Sequence[PageJob],
-    env: jinja2.Environment,
-    urls: UrlScheme,
-    finish: Callable[[Rendered], Any],
-    indices: Sequence[int],
-) -> list[Any]:
-    """Render and finish the jobs at `indices` (in a worker, or here)."""
+def render_recorded(job: PageJob, env: jinja2.Environment, urls: UrlScheme) -> Rendered:
+    """Render one job, noting the bodies it read where the template data records them."""
     recorder = env.globals.get("html")
-    results: list[Any] = []
-    for index in indices:
-        if isinstance(recorder, ReadRecorder):
-            recorder.reads = set()
-        result = _render_one(jobs[index], env, urls)
-        reads = recorder.reads if isinstance(recorder, ReadRecorder) else set()
-        results.append(finish((result, frozenset(reads))))
-    return results
+    if isinstance(recorder, ReadRecorder):
+        recorder.reads = set()
+    result = render_page(job, env, urls)
+    reads = recorder.reads if isinstance(recorder, ReadRecorder) else set()
+    return result, frozenset(reads)
 
 
-def _render_one(job: PageJob, env: jinja2.Environment, urls: UrlScheme) -> OutputFile | Diagnostic:
+def render_page(job: PageJob, env: jinja2.Environment, urls: UrlScheme) -> OutputFile | Diagnostic:
+    """Render one job to its file, or to the diagnostic of its template error."""
     url = job.url or urls.entry(job.context["entry"])
     try:
         template = env.get_template(job.template)

@@ -6,8 +6,8 @@ import html
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
 from pactsite.model import Entry
+from pactsite.outputs import OutputFile
 from pactsite.urls import UrlScheme, alias_url, output_path
 
 

@@ -8,14 +8,15 @@ language of the messages: German for a German site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
 from pactsite.diagnostics import Diagnostic, sort_diagnostics
 from pactsite.i18n import Text, message_language, t
+from pactsite.outputs import OutputFile
 
 REPORT_FILE = PurePosixPath(".pactsite/pruefbericht.html")
 
@@ -39,14 +40,40 @@ def build_report_page(
     return OutputFile(REPORT_FILE, page.encode("utf-8"))
 
 
+def _said(text: Text, language: str) -> str:
+    """`text` in `language`, escaped for HTML."""
+    return html.escape(text.render(language), quote=False)
+
+
+def _problem_table(
+    diagnostics: Sequence[Diagnostic], language: str, caption: Text | None = None
+) -> str:
+    """The table of the problems: kind, file, line, and what is wrong and how to fix it."""
+    error, warning = _said(t("Error"), language), _said(t("Warning"), language)
+    rows = "".join(
+        "<tr>"
+        f"<td>{error if d.is_error else warning}</td>"
+        f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
+        f"<td>{html.escape(d.text(language), quote=False)}</td>"
+        "</tr>\n"
+        for d in diagnostics
+    )
+    said_caption = _said(caption or t("Problems found"), language)
+    headers = "".join(
+        f'<th scope="col">{_said(header, language)}</th>'
+        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
+    )
+    return (
+        f"<table><caption>{said_caption}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
+        f"{rows}</tbody></table>"
+    )
+
+
 def report_page(
     diagnostics: Sequence[Diagnostic], language: str, links: LinkCheck | None = None
 ) -> str:
     """A report page that editors can read, in `language`: one row per problem."""
-
-    def say(text: Text) -> str:
-        return html.escape(text.render(language), quote=False)
-
+    say = functools.partial(_said, language=language)
     errors = sum(1 for d in diagnostics if d.is_error)
     verdict = (
         say(
@@ -55,7 +82,7 @@ def report_page(
         if errors
         else say(t("No errors: the site can be built."))
     )
-    table = _table(diagnostics, language, t("Problems found")) if diagnostics else ""
+    table = _problem_table(diagnostics, language) if diagnostics else ""
     if links is not None:
         table += _links_section(links, language)
     title = say(t("Content check report"))
@@ -79,35 +106,9 @@ def report_page(
     )
 
 
-def _table(diagnostics: Sequence[Diagnostic], language: str, caption: Text) -> str:
-    """The table of `diagnostics`: kind, file, line, what is wrong and how to fix it."""
-
-    def say(text: Text) -> str:
-        return html.escape(text.render(language), quote=False)
-
-    error, warning = say(t("Error")), say(t("Warning"))
-    rows = "".join(
-        "<tr>"
-        f"<td>{error if d.is_error else warning}</td>"
-        f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
-        f"<td>{html.escape(d.text(language), quote=False)}</td>"
-        "</tr>\n"
-        for d in diagnostics
-    )
-    headers = "".join(
-        f'<th scope="col">{say(header)}</th>'
-        for header in (t("Kind"), t("File"), t("Line"), t("What is wrong and how to fix it"))
-    )
-    return (
-        f"<table><caption>{say(caption)}</caption><thead><tr>{headers}</tr></thead><tbody>\n"
-        f"{rows}</tbody></table>"
-    )
-
-
 def _links_section(links: LinkCheck, language: str) -> str:
     """The section on the last check of the external links (`pactsite check --external`)."""
-    day = links.day.isoformat()
-    title = t("Links to other websites (checked on {day})", day=day)
+    title = t("Links to other websites (checked on {day})", day=links.day.isoformat())
     found = sort_diagnostics(links.diagnostics)
     said = (
         t(
@@ -117,8 +118,5 @@ def _links_section(links: LinkCheck, language: str) -> str:
         if found
         else t("When the external links were last checked, all of them answered.")
     )
-    table = _table(found, language, title) if found else ""
-    return (
-        f"\n<h2>{html.escape(title.render(language), quote=False)}</h2>\n"
-        f"<p>{html.escape(said.render(language), quote=False)}</p>\n{table}"
-    )
+    table = _problem_table(found, language, title) if found else ""
+    return f"\n<h2>{_said(title, language)}</h2>\n<p>{_said(said, language)}</p>\n{table}"

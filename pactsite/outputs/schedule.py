@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
 from pactsite.content.config import SiteConfig
 from pactsite.i18n import Text, t
+from pactsite.outputs import OutputFile
 
 NEXT_BUILD_FILE = PurePosixPath(".pactsite/next-build.txt")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile
+from pactsite.outputs import OutputFile
 from pactsite.urls import UrlScheme, output_url
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from pactsite.build.spill import OutputFile
+from pactsite.outputs import OutputFile
 
 ASSET_FOLDER = "dateien"
 

@@ -79,41 +79,25 @@ class _Found:
 
 
 class _Reader(HTMLParser):
-    """Collect links with their text, heading levels and whether tables have header cells."""
+    """Collect what `_Scanner` collects, from any HTML (the full parser: slower)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found = _Found()
-        self._link: tuple[str, list[str]] | None = None
-        self._heading: tuple[int, list[str]] | None = None
+        self.scanner = _Scanner()
+
+    @property
+    def found(self) -> _Found:
+        """What was found so far."""
+        return self.scanner.found
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._link = (dict(attrs).get("href") or "", [])
-        elif re.fullmatch(r"h[1-6]", tag):
-            self._heading = (int(tag[1]), [])
-        elif tag == "table":
-            self.found.tables.append(False)
-        elif tag == "th" and self.found.tables:
-            self.found.tables[-1] = True
-        elif tag == "img":
-            alt = dict(attrs).get("alt") or ""
-            self.found.images.append((dict(attrs).get("src") or "", alt))
-            if self._link is not None:
-                self._link[1].append(alt)
+        self.scanner.open(tag, dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            self.found.links.append((self._link[0], " ".join("".join(self._link[1]).split())))
-            self._link = None
-        elif re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
-            self.found.headings.append((self._heading[0], "".join(self._heading[1]).strip()))
-            self._heading = None
+        self.scanner.close(tag)
 
     def handle_data(self, data: str) -> None:
-        for open_element in (self._link, self._heading):
-            if open_element is not None:
-                open_element[1].append(data)
+        self.scanner.text(data)
 
 
 def audit_bodies(
@@ -148,48 +132,74 @@ def _scan(html: str) -> _Found | None:
     Sanitised HTML escapes every `<` in text, so each `<` starts a tag of the form `_TAG`;
     on anything else (a comment, a tag not allowed, other quoting) this gives up.
     """
-    found = _Found()
-    link: tuple[str, list[str]] | None = None
-    heading: tuple[int, list[str]] | None = None
+    scanner = _Scanner()
     end = 0
     for match in _TAG.finditer(html):
         if match.start() > end:
             text = html[end : match.start()]
             if "<" in text:
                 return None
-            if link is not None or heading is not None:
-                data = unescape(text)
-                for open_element in (link, heading):
-                    if open_element is not None:
-                        open_element[1].append(data)
+            if scanner.link is not None or scanner.heading is not None:
+                scanner.text(unescape(text))
         end = match.end()
         tag = match.group(1)
-        if tag is not None:
-            if tag not in ALLOWED_TAGS:
-                return None
-            if tag == "a":
-                link = (_attributes(match.group(2)).get("href") or "", [])
-            elif tag in _HEADINGS:
-                heading = (int(tag[1]), [])
-            elif tag == "table":
-                found.tables.append(False)
-            elif tag == "th" and found.tables:
-                found.tables[-1] = True
-            elif tag == "img":
-                attributes = _attributes(match.group(2))
-                alt = attributes.get("alt") or ""
-                found.images.append((attributes.get("src") or "", alt))
-                if link is not None:
-                    link[1].append(alt)
-        else:
-            tag = match.group(3)
-            if tag == "a" and link is not None:
-                found.links.append((link[0], " ".join("".join(link[1]).split())))
-                link = None
-            elif tag in _HEADINGS and heading is not None:
-                found.headings.append((heading[0], "".join(heading[1]).strip()))
-                heading = None
-    return None if "<" in html[end:] else found
+        if tag is None:
+            scanner.close(match.group(3))
+        elif not scanner.open(tag, match.group(2)):
+            return None
+    return None if "<" in html[end:] else scanner.found
+
+
+class _Scanner:
+    """What `_scan` found so far, and the link and heading it is inside."""
+
+    __slots__ = ("found", "heading", "link")
+
+    def __init__(self) -> None:
+        self.found = _Found()
+        self.link: tuple[str, list[str]] | None = None
+        self.heading: tuple[int, list[str]] | None = None
+
+    def text(self, data: str) -> None:
+        """Text (unescaped) of the open link and heading."""
+        for open_element in (self.link, self.heading):
+            if open_element is not None:
+                open_element[1].append(data)
+
+    def open(self, tag: str, attributes: str | Mapping[str, str | None]) -> bool:
+        """A start tag with its attributes (or their text, read only where needed); False
+        for a tag not allowed."""
+        if tag not in ALLOWED_TAGS:
+            return False
+        if tag == "a":
+            self.link = (_values(attributes).get("href") or "", [])
+        elif tag in _HEADINGS:
+            self.heading = (int(tag[1]), [])
+        elif tag == "table":
+            self.found.tables.append(False)
+        elif tag == "th" and self.found.tables:
+            self.found.tables[-1] = True
+        elif tag == "img":
+            values = _values(attributes)
+            alt = values.get("alt") or ""
+            self.found.images.append((values.get("src") or "", alt))
+            if self.link is not None:
+                self.link[1].append(alt)
+        return True
+
+    def close(self, tag: str) -> None:
+        """An end tag: a link's or heading's is where its text ends."""
+        if tag == "a" and self.link is not None:
+            self.found.links.append((self.link[0], " ".join("".join(self.link[1]).split())))
+            self.link = None
+        elif tag in _HEADINGS and self.heading is not None:
+            self.found.headings.append((self.heading[0], "".join(self.heading[1]).strip()))
+            self.heading = None
+
+
+def _values(attributes: str | Mapping[str, str | None]) -> Mapping[str, str | None]:
+    """The attributes by name, from their text where that is what there is."""
+    return _attributes(attributes) if isinstance(attributes, str) else attributes
 
 
 def _attributes(text: str) -> dict[str, str]:

@@ -163,40 +163,57 @@ def resolve_link(
     if not address:
         return Resolution(url=target)
     if address.startswith(("pact:", "page:")):
-        key = _short_form_key(address, index)
-        shown = address
+        key, shown = _short_form_key(address, index), address
     else:
         written = unicodedata.normalize("NFC", unquote(address))
         path = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), written))
-        if path in index.assets:
-            return Resolution(url=ASSET_PREFIX + path.removeprefix("content/"))
-        key = index.by_path.get(path, "")
-        shown = path
-        if not key and path in index.hidden:
-            return _hidden(shown)
-        if not key and any(form in index.failed for form in (path, *_names(path))):
-            return Resolution()  # the file's own error (or its pact's) says what is wrong
-        if not key and not path.lower().endswith(MARKDOWN_SUFFIXES):
-            return _no_file(address, path, index, field)
-        if not key:
-            return _missing(shown, index, source_path)
+        settled = _file_key(address, path, index, source_path, field)
+        if isinstance(settled, Resolution):
+            return settled
+        key, shown = settled, path
     found = index.by_key.get(key)
     if found is None:
         if key in index.failed:
             return Resolution()
         return _hidden(shown) if key in index.hidden else _missing(shown, index, source_path)
     if fragment and fragment not in found.ids:
-        if key in index.failed:
-            return Resolution(url=found.url, key=found.key)
-        return Resolution(
-            problem=t(
-                "link to '{target}': the page has no heading with the id '#{fragment}'",
-                target=target,
-                fragment=fragment,
-            ),
-            hint=_fragment_hint(fragment, found.ids),
-        )
+        return _no_heading(found, key, target, fragment, index)
     return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
+
+
+def _file_key(
+    address: str, path: str, index: LinkIndex, source_path: str, field: str
+) -> str | Resolution:
+    """The key of the entry whose file a relative link leads to (`path`, site-relative);
+    else how the link resolves: to a published asset, or to the problem with it."""
+    if path in index.assets:
+        return Resolution(url=ASSET_PREFIX + path.removeprefix("content/"))
+    key = index.by_path.get(path, "")
+    if key:
+        return key
+    if path in index.hidden:
+        return _hidden(path)
+    if any(form in index.failed for form in (path, *_names(path))):
+        return Resolution()  # the file's own error (or its pact's) says what is wrong
+    if not path.lower().endswith(MARKDOWN_SUFFIXES):
+        return _no_file(address, path, index, field)
+    return _missing(path, index, source_path)
+
+
+def _no_heading(
+    found: Target, key: str, target: str, fragment: str, index: LinkIndex
+) -> Resolution:
+    """A link to a heading id the page does not have (unless the page's file failed)."""
+    if key in index.failed:
+        return Resolution(url=found.url, key=found.key)
+    return Resolution(
+        problem=t(
+            "link to '{target}': the page has no heading with the id '#{fragment}'",
+            target=target,
+            fragment=fragment,
+        ),
+        hint=_fragment_hint(fragment, found.ids),
+    )
 
 
 def _no_file(address: str, path: str, index: LinkIndex, field: str) -> Resolution:

@@ -111,13 +111,7 @@ def serve_site(
     Raises PortInUse if the port is taken, CannotWatch if the site cannot be watched.
     """
     state = LiveState(secrets.token_hex(4))
-    try:
-        server = PreviewServer(preview.port, preview.out_dir.absolute(), state, preview.language)
-    except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise PortInUse(preview.port) from None
-        raise
-
+    server = _listen(preview, state)
     changes = _Changes()
 
     def rebuild(first: bool = False) -> None:
@@ -152,19 +146,41 @@ def serve_site(
             if serving.is_alive():
                 server.shutdown()
                 serving.join()
-            state.close()
-            feeds.stop()
-            watcher.stop()
-            debouncer.stop()
-            server.server_close()
+            _close(state, feeds, watcher, debouncer, server)
 
 
 def _start_watching(watcher: SiteWatcher, root: Path) -> None:
-    """Start watching the site; CannotWatch if the system cannot."""
+    """Start watching the site's files; CannotWatch if they cannot be watched."""
     try:
         watcher.start()
     except OSError as error:
         raise CannotWatch(root, error) from None
+
+
+def _listen(preview: Preview, state: LiveState) -> PreviewServer:
+    """The preview's HTTP server, listening on its port; PortInUse if the port is taken."""
+    try:
+        return PreviewServer(preview.port, preview.out_dir.absolute(), state, preview.language)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(preview.port) from None
+        raise
+
+
+def _close(
+    state: LiveState,
+    feeds: _FeedRefresher,
+    watcher: SiteWatcher,
+    debouncer: Debouncer,
+    server: PreviewServer,
+) -> None:
+    """Close the live reload's connections, stop fetching feeds, watching and rebuilding,
+    free the port."""
+    state.close()
+    feeds.stop()
+    watcher.stop()
+    debouncer.stop()
+    server.server_close()
 
 
 class _FeedRefresher:

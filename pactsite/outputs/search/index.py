@@ -37,21 +37,14 @@ changed and of the words it gained or lost, read from the previous index.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import os
 import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
 
-from pactsite.build.spill import OutputFile, spill_here
-from pactsite.build.workers import die_with_parent, release_free_memory
-from pactsite.diagnostics import OutputError
-from pactsite.i18n import Text, t
+from pactsite.outputs import BuiltFile, OutputFile
 from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
 from pactsite.urls import output_url
 
@@ -67,8 +60,6 @@ MIN_COMPOUND = 7
 """The shortest word the browser looks into for a compound's last part: 3 letters before a
 part of 4 ("Sportart" is not "Sport" and "Art": a part of 3 letters matches too much)."""
 MAX_WEIGHT = 255
-_MIN_PAGES_TO_FORK = 200
-"""Fewer pages are indexed faster than a process starts."""
 _KEY_LENGTH = 3
 _PLAIN_KEY = re.compile(r"[a-z0-9]+")
 
@@ -77,7 +68,7 @@ _PLAIN_KEY = re.compile(r"[a-z0-9]+")
 class SearchIndex:
     """The index files, and the output paths of the indexed pages in id order."""
 
-    files: list[OutputFile]
+    files: list[BuiltFile]
     pages: tuple[str, ...]
 
 
@@ -93,20 +84,41 @@ class _Shard:
     """The words that begin with the key once one of their first letters is left out."""
 
 
-def indexed_pages(files: Iterable[OutputFile]) -> list[OutputFile]:
+def indexed_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
     """The HTML pages that ask to be found, in path order (their ids)."""
     pages = (f for f in files if f.path.suffix == ".html" and BODY_MARK in f.content)
     return sorted(pages, key=lambda f: f.path)
 
 
-def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
-    """The whole index of the pages among `files` that ask to be found."""
+def build_search_index(
+    files: Iterable[BuiltFile], keep: Callable[[OutputFile], BuiltFile] = lambda file: file
+) -> SearchIndex:
+    """The whole index of the pages among `files` that ask to be found.
+
+    Each index file is handed to `keep` as soon as it is made, and the index holds what
+    `keep` gives back: the build keeps the bytes out of memory until they are written.
+    """
+    out: list[BuiltFile] = []
+    pages: list[str] = []
+    postings, pages_with = _postings(files, pages, lambda file: out.append(keep(file)))
+    shards, tails = _shards(postings, pages_with)
+    del postings  # its arrays live on in the shards
+    out += [keep(_shard_file(key, shards.pop(key))) for key in sorted(shards)]
+    out += [keep(_list_file(_tail_path(key), terms)) for key, terms in tails.items()]
+    out.append(keep(_meta(len(pages))))
+    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
+
+
+def _postings(
+    files: Iterable[BuiltFile], pages: list[str], made: Callable[[OutputFile], object]
+) -> tuple[dict[str, array[int]], Counter[str]]:
+    """Read each page that asks to be found: note its path in `pages` (its id is its
+    place), give its fragment file to `made`; return each stem's postings, encoded as
+    stored, and how many pages have each word."""
     # encoded as stored, page by page; 4 bytes a number (as a list: 8, and the list's slack)
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the id each stem's postings end with
     pages_with: Counter[str] = Counter()
-    out: list[OutputFile] = []
-    pages: list[str] = []
     for page in indexed_pages(files):
         entry = search_entry(output_url(page.path), page.content)
         if entry is None:
@@ -123,11 +135,17 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
                 found.append(weight)
             last[term] = number
         pages_with.update(words)
-        out.append(_fragment(number, entry))
+        made(_fragment(number, entry))
+    return postings, pages_with
+
+
+def _shards(
+    postings: dict[str, array[int]], pages_with: Counter[str]
+) -> tuple[dict[str, _Shard], dict[str, set[str]]]:
+    """The word files by key (stems, words, near words) and the compound lists by key."""
     shards: dict[str, _Shard] = {}
     for term, encoded in postings.items():
         _shard(shards, term).stems[term] = encoded
-    del last
     tails: dict[str, set[str]] = {}
     for term in postings:
         for key in _tail_keys(term):
@@ -136,11 +154,7 @@ def build_search_index(files: Iterable[OutputFile]) -> SearchIndex:
         _shard(shards, word).words[word] = (stem(word), count)
         for key in typo_keys(word):
             _keyed(shards, key).near.add(word)
-    del postings
-    out += [_shard_file(key, shards.pop(key)) for key in sorted(shards)]
-    out += [_list_file(_tail_path(key), terms) for key, terms in tails.items()]
-    out.append(_meta(len(pages)))
-    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
+    return shards, tails
 
 
 def update_search_index(
@@ -152,6 +166,26 @@ def update_search_index(
     previous output. Returns the files to write and the paths to remove; None if a changed
     page is not among `pages` with the same address (then the whole index is made again).
     """
+    found = _page_changes(pages, changed, previous)
+    if found is None:
+        return None
+    changes, out = found
+    shards, new_stems, gone_stems = _changed_shards(changes, previous)
+    removed: set[str] = set()
+    for key, shard in sorted(shards.items()):
+        if shard.words or shard.stems or shard.near:
+            out.append(_shard_file(key, shard))
+        else:
+            removed.add(_shard_path(key))
+    tails = _update_lists(_tail_path, _tail_keys, new_stems, gone_stems, previous)
+    return sorted([*out, *tails[0]], key=lambda f: f.path), removed | tails[1]
+
+
+def _page_changes(
+    pages: Sequence[str], changed: Iterable[OutputFile], previous: Callable[[str], bytes]
+) -> tuple[list[_PageChange], list[OutputFile]] | None:
+    """How the terms of each changed page changed, and its new fragment file; None if a
+    page is new to the index or left it."""
     ids = {path: number for number, path in enumerate(pages)}
     changes: list[_PageChange] = []
     out: list[OutputFile] = []
@@ -166,6 +200,13 @@ def update_search_index(
         if old != entry:
             changes.append(_PageChange.between(number, page_terms(old), page_terms(entry)))
             out.append(_fragment(number, entry))
+    return changes, out
+
+
+def _changed_shards(
+    changes: Sequence[_PageChange], previous: Callable[[str], bytes]
+) -> tuple[dict[str, _Shard], set[str], set[str]]:
+    """The word files the `changes` touch, changed; and the stems new to the site and gone."""
     keys = {shard_key(term) for change in changes for term in change.terms()}
     touched = {term for change in changes for term in change.weights}
     touched_words = {word for change in changes for word in change.lost | change.gained}
@@ -187,14 +228,7 @@ def update_search_index(
         new_words |= words_after - words_before
         gone_words |= words_before - words_after
     _update_near(shards, new_words, gone_words, previous)
-    removed: set[str] = set()
-    for key, shard in sorted(shards.items()):
-        if shard.words or shard.stems or shard.near:
-            out.append(_shard_file(key, shard))
-        else:
-            removed.add(_shard_path(key))
-    tails = _update_lists(_tail_path, _tail_keys, new_stems, gone_stems, previous)
-    return sorted([*out, *tails[0]], key=lambda f: f.path), removed | tails[1]
+    return shards, new_stems, gone_stems
 
 
 def _update_near(
@@ -437,120 +471,3 @@ def _shard_path(key: str) -> str:
 
 def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def start_search_index(files: Sequence[OutputFile]) -> SearchIndexing:
-    """Start indexing the pages among `files` in a forked process while the build goes on."""
-    pages = indexed_pages(files)
-    if len(pages) < _MIN_PAGES_TO_FORK or "fork" not in mp.get_all_start_methods():
-        return SearchIndexing(None, pages)
-    forking = mp.get_context("fork")
-    release_free_memory()
-    receiving, sending = forking.Pipe(duplex=False)
-    process = forking.Process(
-        target=_index_into,
-        args=(pages, sending, os.getpid()),
-        name="pactsite-search",
-        daemon=True,
-    )
-    process.start()
-    sending.close()
-    return SearchIndexing((process, receiving), [])
-
-
-class SearchIndexing:
-    """An index under way: `finish` waits for it, `cancel` stops it.
-
-    As a context manager it is cancelled on leaving, so that no indexing process outlives
-    a build that failed meanwhile.
-    """
-
-    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[OutputFile]):
-        self._running = running
-        self._process = running[0] if running else None
-        self._pages = pages
-
-    def __enter__(self) -> SearchIndexing:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.cancel()
-
-    @property
-    def forked(self) -> bool:
-        """Whether the index is made in a process of its own."""
-        return self._process is not None
-
-    @property
-    def running(self) -> bool:
-        """Whether that process still runs."""
-        return self._process is not None and self._process.is_alive()
-
-    def finish(self) -> SearchIndex:
-        """The index (made here if no process was worth starting)."""
-        if self._process is None:
-            return build_search_index(self._pages)
-        if self._running is None:
-            raise OutputError(_error(t("the search index was asked for after it was stopped")))
-        process, receiving = self._running
-        try:
-            outcome = _receive(receiving)
-        except EOFError:
-            outcome = None
-        finally:
-            self.cancel()
-        if not isinstance(outcome, SearchIndex):
-            detail = outcome if isinstance(outcome, str) else f"exit code {process.exitcode}"
-            raise OutputError(_error(t("making the search index failed: {detail}", detail=detail)))
-        return outcome
-
-    def cancel(self) -> None:
-        """Stop the indexing process if it still runs."""
-        running, self._running = self._running, None
-        if running is not None:
-            process, receiving = running
-            receiving.close()
-            if process.is_alive():
-                process.kill()
-            process.join()
-
-
-def _index_into(pages: list[OutputFile], sending: Connection, parent: int) -> None:
-    """The indexing process: send back the index, or the message of what went wrong.
-
-    The pages' paths come first, then the files one by one (each freed once sent, so that
-    no copy of the whole index is made for sending), then None. The files made wait for
-    that in a spill file, not in memory.
-    """
-    die_with_parent(parent)
-    spill_here()
-    try:
-        index = build_search_index(pages)
-    except Exception as error:  # reported by the build process, which shows errors
-        sending.send(f"{type(error).__name__}: {error}")
-        return
-    sending.send(index.pages)
-    files = index.files[::-1]
-    del index
-    while files:
-        file = files.pop()
-        sending.send((str(file.path), file.content))
-    sending.send(None)
-    sending.close()
-
-
-def _receive(receiving: Connection) -> SearchIndex | str:
-    """What `_index_into` sent: the index, or the message of what went wrong."""
-    pages = receiving.recv()
-    if isinstance(pages, str):
-        return pages
-    files = []
-    while (item := receiving.recv()) is not None:
-        path, content = item
-        files.append(OutputFile(PurePosixPath(path), content))
-    return SearchIndex(files=files, pages=pages)
-
-
-def _error(message: Text) -> Text:
-    """`error: message`, the prefix English in every language (as in diagnostics)."""
-    return Text("error: {message}", (("message", message),))

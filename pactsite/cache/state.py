@@ -1,11 +1,14 @@
-"""Whether anything a build read or wrote changed since the last build: the state's summary.
+"""The state a build keeps for the next one, in `.pactsite-cache/`, and whether anything it
+read or wrote changed since.
 
-A build that keeps its state (see `pactsite.build.incremental`) saves it in two parts: this
-summary (`summary.pickle`: the size and time of every input file, the names of the output
-files, the time of every output folder, the report) and the whole state with the site model
-(`state.pickle`, tens of MB at thousands of pages). A build that finds nothing changed reads
-only the summary, which holds plain values: it needs none of the pipeline's modules, and the
-command line imports them only when there is something to build.
+A build that keeps its state (see `pactsite.build.incremental`) saves it in four files:
+the summary (`summary.pickle`: the size and time of every input file, the names of the
+output files, the time of every output folder, the report), the whole state with the site
+model (`state.pickle`, tens of MB at thousands of pages), the bodies' HTML beside it
+(`state-html.bin`, read only where needed), and the journal of the quick rebuilds since
+(`state.journal`, one small pickle each). A build that finds nothing changed reads only the
+summary, which holds plain values: it needs none of the pipeline's modules, and the command
+line imports them only when there is something to build.
 
 Output files are compared by name, as a listing of the output folder would: the summary
 keeps each output folder's modification time, which any file added, removed or renamed in
@@ -19,21 +22,30 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import mmap
 import os
 import pickle
 import stat
 import time
 import types
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from types import MappingProxyType
+from typing import IO, Any, TypeVar
 
 from pactsite import __version__
+from pactsite.build.spill import PlacedTexts
 from pactsite.buildinfo import BuildOptions, BuildReport, ImageStats
 from pactsite.cache.keys import CACHE_DIR, digest
 
 SUMMARY_FILE = "summary.pickle"
+STATE_FILE = "state.pickle"
+HTML_FILE = "state-html.bin"
+JOURNAL_FILE = "state.journal"
+JOURNAL_LIMIT = 4_000_000
+"""A journal of changes longer than this (bytes) is folded into a new full state."""
+STATE_FILES = (SUMMARY_FILE, STATE_FILE, HTML_FILE, JOURNAL_FILE)
 _RACY_NS = 2_000_000_000
 _FORMAT = 3
 
@@ -445,3 +457,137 @@ def no_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+Journaled = TypeVar("Journaled")
+
+
+def read_journal(path: Path, kind: type[Journaled]) -> Iterator[Journaled]:
+    """The changes saved in the journal at `path`, oldest first (up to a damaged one or
+    one that is not a `kind`)."""
+    try:
+        with path.open("rb") as file, no_collection():
+            while True:
+                change = pickle.load(file)
+                if not isinstance(change, kind):
+                    return
+                yield change
+    except Exception:  # whatever a damaged file raises: the journal is only a cache
+        return
+
+
+def append_to_journal(path: Path, change: object) -> bool:
+    """Append `change` to the journal at `path`; False when the journal has grown too long
+    (then save the whole state instead)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    if size >= JOURNAL_LIMIT:
+        return False
+    with path.open("ab") as file:
+        dump(change, file)
+    return True
+
+
+# The bodies' HTML of a saved state, in a file of its own, read only where needed: a
+# one-file edit needs the HTML of the edited body and of the few bodies its pages and feeds
+# show, not that of every body of the site, and decoding all of it was a large part of
+# loading the state. So the state keeps only where each body's HTML lies in HTML_FILE, and
+# a rebuild reads the bodies it looks up from the file, mapped into memory. The bodies that
+# quick rebuilds changed since lie over them.
+
+_TOKEN_SIZE = 16
+
+
+class StoredHtml(PlacedTexts[tuple[int, int]]):
+    """The HTML of each body by key, read from the file written by `write_html`.
+
+    Pickled, it is only the place of each body in the file; after unpickling, `attach`
+    opens the file (and finds out whether it is the one the state was saved with).
+    """
+
+    def __init__(self, token: str, places: Mapping[str, tuple[int, int]]) -> None:
+        self._token = token
+        self._places = places
+        self._data: mmap.mmap | bytes | None = None
+
+    def attach(self, path: Path) -> bool:
+        """Open the file at `path`; whether it holds the bodies this mapping knows (its
+        token, and its length: a file cut short would give cut bodies)."""
+        expected = max((end for _, end in self._places.values()), default=_TOKEN_SIZE)
+        try:
+            with path.open("rb") as file:
+                size = os.fstat(file.fileno()).st_size
+                if size != expected:
+                    return False
+                if size <= _TOKEN_SIZE:
+                    data: mmap.mmap | bytes = file.read()
+                else:
+                    data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError:
+            return False
+        if data[:_TOKEN_SIZE] != self._token.encode("ascii").ljust(_TOKEN_SIZE, b" "):
+            return False
+        self._data = data
+        return True
+
+    def __getitem__(self, key: str) -> str:
+        start, end = self._places[key]
+        if self._data is None:
+            raise KeyError(key)  # never attached: a state without its file is never used
+        return self._data[start:end].decode("utf-8")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return StoredHtml, (self._token, dict(self._places))
+
+
+class LayeredHtml(Mapping[str, str]):
+    """Stored (or spilled) bodies with the bodies that changed since lying over them."""
+
+    def __init__(self, stored: PlacedTexts[Any], changed: Mapping[str, str]) -> None:
+        self.stored = stored
+        self.changed = changed
+
+    def __getitem__(self, key: str) -> str:
+        found = self.changed.get(key)
+        return found if found is not None else self.stored[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.stored
+        yield from (key for key in self.changed if key not in self.stored)
+
+    def __len__(self) -> int:
+        return len(self.stored) + sum(1 for key in self.changed if key not in self.stored)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.changed or key in self.stored
+
+
+def with_changes(html: Mapping[str, str], changed: Mapping[str, str]) -> Mapping[str, str]:
+    """The bodies `html` with the `changed` ones replaced (or added), without reading the
+    others from a stored or spill file."""
+    if isinstance(html, LayeredHtml):
+        return LayeredHtml(html.stored, {**html.changed, **changed})
+    if isinstance(html, PlacedTexts):
+        return LayeredHtml(html, dict(changed))
+    return MappingProxyType({**html, **changed})
+
+
+def write_html(path: Path, token: str, html: Mapping[str, str]) -> StoredHtml:
+    """Write every body's HTML to the file at `path` (replacing it at once, never half
+    written); return the mapping to pickle in its place."""
+    places: dict[str, tuple[int, int]] = {}
+    temporary = path.with_name(f"{path.name}.{token}.new")  # two builds never share one
+    with temporary.open("wb") as file:
+        file.write(token.encode("ascii").ljust(_TOKEN_SIZE, b" "))
+        offset = _TOKEN_SIZE
+        for key, text in html.items():
+            data = text.encode("utf-8")
+            file.write(data)
+            places[key] = (offset, offset + len(data))
+            offset += len(data)
+    temporary.replace(path)
+    for left in path.parent.glob(f"{path.name}.*.new"):  # by a build that was killed
+        left.unlink(missing_ok=True)
+    return StoredHtml(token, places)
