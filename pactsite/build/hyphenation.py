@@ -27,14 +27,23 @@ def hyphenation_table(words: Iterable[str], language: str, folder: Path | None) 
     wanted = set(words)
     kept_file = folder / f"hyphenation-{language}.json" if folder is not None else None
     kept = _read_kept(kept_file)
-    missing = sorted(wanted - kept.keys())
-    if missing:
-        answered = _ask(missing, language)
+    known = _ANSWERED.setdefault(language, {})
+    unknown = wanted - kept.keys()
+    if unknown:
+        kept.update({word: known[word] for word in unknown if word in known})
+        missing = sorted(wanted - kept.keys())
+        answered = _ask(missing, language) if missing else {}
         if answered is None:
             return {w: kept[w] for w in wanted if w in kept and kept[w] != w}
-        kept.update({word: answered.get(word, word) for word in missing})
+        known.update({word: answered.get(word, word) for word in missing})
+        kept.update({word: known[word] for word in missing})
         _write_kept(kept_file, kept)
     return {word: kept[word] for word in wanted if kept[word] != word}
+
+
+_ANSWERED: dict[str, dict[str, str]] = {}
+"""The answers this process was given, by language: later builds in it (`serve`, tests) ask
+only for words it has not seen."""
 
 
 def _version() -> str:

@@ -7,6 +7,7 @@ also one made by `pactsite init`, has the guide.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,12 @@ def guide_candidates(root: Path) -> tuple[Path, ...]:
 
 def render_guide(text: str, path: str) -> tuple[Guide, list[Diagnostic]]:
     """Split off the first `# ` heading as the title and render the rest; pure."""
+    guide, problems = _rendered_guide(text, path)
+    return guide, list(problems)
+
+
+@functools.lru_cache(maxsize=4)  # the same guide for every build of a process (serve, tests)
+def _rendered_guide(text: str, path: str) -> tuple[Guide, tuple[Diagnostic, ...]]:
     title, body, first_line = "Hilfe", text, 1
     lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines):
@@ -55,7 +62,7 @@ def render_guide(text: str, path: str) -> tuple[Guide, list[Diagnostic]]:
     rendered, problems = render_bodies([("guide", path, body, first_line)])
     result = rendered["guide"]
     sections = tuple(h for h in result.headings if h.level == 2)
-    return Guide(title=title, html=result.html, sections=sections), problems
+    return Guide(title=title, html=result.html, sections=sections), tuple(problems)
 
 
 def plan_help(root: Path) -> tuple[list[PageJob], list[Diagnostic]]:
