@@ -144,10 +144,17 @@ def _scan(html: str) -> _Found | None:
         end = match.end()
         tag = match.group(1)
         if tag is None:
-            scanner.close(match.group(3))
-        elif not scanner.open(tag, match.group(2)):
+            if match.group(3) in _NOTED:
+                scanner.close(match.group(3))
+        elif tag not in ALLOWED_TAGS:
             return None
+        elif tag in _NOTED:  # most tags (p, em, li) say nothing: no call for them
+            scanner.open(tag, match.group(2))
     return None if "<" in html[end:] else scanner.found
+
+
+_NOTED = frozenset({"a", "table", "th", "img", *_HEADINGS})
+"""The tags whose start or end `_Scanner` notes."""
 
 
 class _Scanner:
