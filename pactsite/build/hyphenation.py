@@ -26,7 +26,8 @@ def hyphenation_table(words: Iterable[str], language: str, folder: Path | None) 
     `folder` (the build cache; None for none), else asked of a process of its own."""
     wanted = set(words)
     kept_file = folder / f"hyphenation-{language}.json" if folder is not None else None
-    kept = _read_kept(kept_file)
+    version = _version()
+    kept = _read_kept(kept_file, version)
     known = _ANSWERED.setdefault(language, {})
     unknown = wanted - kept.keys()
     if unknown:
@@ -37,7 +38,7 @@ def hyphenation_table(words: Iterable[str], language: str, folder: Path | None) 
             return {w: kept[w] for w in wanted if w in kept and kept[w] != w}
         known.update({word: answered.get(word, word) for word in missing})
         kept.update({word: known[word] for word in missing})
-        _write_kept(kept_file, kept)
+        _write_kept(kept_file, kept, version)
     return {word: kept[word] for word in wanted if kept[word] != word}
 
 
@@ -54,22 +55,22 @@ def _version() -> str:
     return f"{__version__} {origin} {stamp}"
 
 
-def _read_kept(path: Path | None) -> dict[str, str]:
+def _read_kept(path: Path | None, version: str) -> dict[str, str]:
     if path is None:
         return {}
     with contextlib.suppress(OSError, ValueError):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("version") == _version():
+        if isinstance(data, dict) and data.get("version") == version:
             words = data.get("words")
             if isinstance(words, dict):
                 return {str(k): str(v) for k, v in words.items()}
     return {}
 
 
-def _write_kept(path: Path | None, words: dict[str, str]) -> None:
+def _write_kept(path: Path | None, words: dict[str, str], version: str) -> None:
     if path is None:
         return
-    data = {"version": _version(), "words": dict(sorted(words.items()))}
+    data = {"version": version, "words": dict(sorted(words.items()))}
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

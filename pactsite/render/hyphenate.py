@@ -110,13 +110,6 @@ def hyphenations(words: Iterable[str], language: str) -> dict[str, str]:
     return {word: hyphenated for word, hyphenated in found.items() if hyphenated != word}
 
 
-def patterns_version() -> str:
-    """What the hyphenation of a word depends on besides the word and language."""
-    from importlib.metadata import version  # here: reading package metadata is slow
-
-    return f"pyphen {version('pyphen')} left 3 right 3"
-
-
 def main() -> None:
     """`python -m pactsite.render.hyphenate LANGUAGE`: words (JSON list) in, table out."""
     words = json.load(sys.stdin)
