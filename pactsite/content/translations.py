@@ -25,9 +25,9 @@ from pactsite.content.schema import (
 )
 from pactsite.content.sources import SourceFile, SourceKind
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
-from pactsite.diagnostics import Diagnostic
+from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import t
-from pactsite.model import Entry, Kind, Pact, SourceRef
+from pactsite.model import Entry, Kind, Pact, Site, SourceRef
 
 TEXT_FIELDS: Mapping[Kind, tuple[str, ...]] = {
     Kind.NEWS: ("title", "summary", "author", "image_alt"),
@@ -287,3 +287,46 @@ def _index_problems(indexes: Any, where: Validation) -> list[Diagnostic]:
             here = dataclasses.replace(where, doc=doc, path=source.path)
             problems += validate_fields(doc.value, PACT_INDEX_FIELDS, here)[1]
     return problems
+
+
+def missing_translations(site: Site, code: str) -> list[Diagnostic]:
+    """What of the site has no version in language `code` yet: each entry, pact name and
+    pact description, as a note at its file (a to-do list, not a problem)."""
+    other = site.translations[code]
+    notes = [
+        _note(entry.source.path, _translation_path(entry.source.path, code), code)
+        for key, entry in site.entries.items()
+        if key not in other.entries
+    ]
+    for pact in site.pacts:
+        translated = other.pact(pact.key)
+        if translated.language != code:
+            notes.append(
+                Diagnostic(
+                    path=pact.source.path,
+                    line=1,
+                    severity=Severity.NOTE,
+                    message=t("the pact's name is not yet translated into '{code}'", code=code),
+                    hint=t("add translations: {{{code}: {{name: ...}}}} to pact.yaml", code=code),
+                )
+            )
+        if pact.body_source and not translated.body_source:
+            path = pact.body_source.path
+            notes.append(_note(path, _translation_path(path, code), code))
+    return notes
+
+
+def _translation_path(path: str, code: str) -> str:
+    """Where the translation of the file at `path` into `code` is written."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}.{code}{dot}{suffix}"
+
+
+def _note(path: str, translation: str, code: str) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        line=1,
+        severity=Severity.NOTE,
+        message=t("not yet translated into '{code}'", code=code),
+        hint=t("write the translation as {path}", path=translation),
+    )
