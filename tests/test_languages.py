@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
+from playwright.sync_api import Browser, Page
+from test_accessibility import axe_violations
 
-from conftest import FIXTURES, Run, copy_site, parse_page, run_pactsite
+from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
+from static_server import netlify_headers, serve
 
 BILINGUAL = FIXTURES / "bilingual"
 NOW = ("--now", "2003-01-15T16:00+01:00")
@@ -342,7 +346,8 @@ def test_missing_translations_lists_what_is_not_yet_translated_and_exits_0() -> 
     assert run.exit_code == 0, run.stderr
     assert run.output.splitlines() == [
         "content/pacts/alpha/news/2002-11-01-zweite-meldung.md:1: note: not yet translated "
-        "into 'en'; write the translation as content/pacts/alpha/news/2002-11-01-zweite-meldung.en.md",
+        "into 'en'; write the translation as "
+        "content/pacts/alpha/news/2002-11-01-zweite-meldung.en.md",
         "content/pacts/beta/news/2003-01-05-dritte-meldung.md:1: note: not yet translated into "
         "'en'; write the translation as content/pacts/beta/news/2003-01-05-dritte-meldung.en.md",
         "content/pacts/beta/pact.yaml:1: note: the pact's name is not yet translated into 'en'; "
@@ -371,3 +376,49 @@ def test_missing_translations_of_a_language_the_site_lacks_is_refused() -> None:
     run = run_pactsite("check", "--site", str(BILINGUAL), "--missing-translations", "fr", *NOW)
     assert run.exit_code == 1
     assert "the site's further languages are: en" in run.stderr
+
+
+@pytest.fixture(scope="module")
+def bilingual_served(bilingual: Path) -> Iterator[str]:
+    """The built bilingual fixture on 127.0.0.1 with the headers of netlify.toml."""
+    with serve(bilingual, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        yield base
+
+
+def test_the_language_switch_followed_in_chromium_leads_there_and_back(
+    page: Page, bilingual_served: str
+) -> None:
+    page.goto(bilingual_served + "/pakte/alpha/aktuelles/erste-meldung/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/pakte/alpha/aktuelles/erste-meldung/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "First news"
+    page.get_by_role("link", name="Deutsch").click()
+    page.wait_for_url(bilingual_served + "/pakte/alpha/aktuelles/erste-meldung/")
+    assert page.locator("h1").inner_text() == "Erste Meldung"
+    page.goto(bilingual_served + "/pakte/alpha/aktuelles/zweite-meldung/")
+    switch = page.get_by_role("link", name="English (home page: this page is not available")
+    switch.click()
+    page.wait_for_url(bilingual_served + "/en/")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+BILINGUAL_PAGES = ["/", "/pakte/alpha/", "/pakte/beta/", "/" + EN_NEWS.removesuffix("index.html")]
+
+
+@pytest.fixture
+def axe_page(chromium: Browser) -> Iterator[Page]:
+    """A tab that lets axe-core in (it is added as an inline script)."""
+    context = chromium.new_context(bypass_csp=True, viewport={"width": 375, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+@pytest.mark.parametrize("path", BILINGUAL_PAGES)
+def test_axe_finds_no_serious_violation_in_either_language(
+    axe_page: Page, bilingual_served: str, language: str, path: str
+) -> None:
+    axe_page.goto(bilingual_served + language + path)
+    serious = [v for v in axe_violations(axe_page) if v["impact"] in ("serious", "critical")]
+    assert serious == [], "\n".join(f"{v['id']}: {v['help']} {v['nodes']}" for v in serious)
