@@ -347,6 +347,13 @@ def check_command(
         click.echo(format_report(checked.warnings, fmt, language), nl=False)
         return
     _show(checked.warnings, language)
+    _say_ok(checked, language)
+    if links is not None:
+        _say(links, language)
+
+
+def _say_ok(checked: CheckedSite, language: str) -> None:
+    """What a check found without errors: the numbers of pacts, entries and warnings."""
     ok = t(
         "ok: {pacts} pacts, {entries} entries, {warnings} warning(s)",
         pacts=len(checked.site.pacts),
@@ -354,8 +361,6 @@ def check_command(
         warnings=len(checked.warnings),
     )
     _say(ok, language)
-    if links is not None:
-        _say(links, language)
 
 
 def _show_missing(checked: CheckedSite, code: str, fmt: str, language: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
 
 from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
@@ -422,3 +422,30 @@ def test_axe_finds_no_serious_violation_in_either_language(
     axe_page.goto(bilingual_served + language + path)
     serious = [v for v in axe_violations(axe_page) if v["impact"] in ("serious", "critical")]
     assert serious == [], "\n".join(f"{v['id']}: {v['help']} {v['nodes']}" for v in serious)
+
+
+def test_a_network_page_named_like_a_further_language_is_an_error(tmp_path: Path) -> None:
+    site = copy_site(BILINGUAL, tmp_path / "site")
+    _write(site, "content/pages/en.md", "---\ntitle: English\n---\n")
+    run = run_pactsite("check", "--site", str(site), *NOW)
+    assert run.exit_code == 1
+    assert _errors(run) == [
+        "content/pages/en.md:1: error: the page name 'en' is reserved for a section of the "
+        "site; rename the file or set another 'slug:'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "title"),
+    [("/en", "hall", "Meeting in Alpha"), ("", "Rathaus", "Treffen in Alpha")],
+)
+def test_the_search_of_each_language_finds_the_pages_of_that_language(
+    page: Page, bilingual_served: str, language: str, word: str, title: str
+) -> None:
+    page.goto(bilingual_served + language + "/suche/")
+    page.locator("#ps_search input[type=search]").type(word)
+    results = page.locator("#ps_search_results > li h2 a")
+    expect(results.first).to_be_visible()
+    assert title in results.all_inner_texts()
+    hrefs = [str(a.get_attribute("href")) for a in results.all()]
+    assert all(h.startswith("/en/") == (language == "/en") for h in hrefs), hrefs

@@ -42,7 +42,7 @@ from pactsite.content.sources import (
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import BuiltFile, PageJob
+from pactsite.outputs import BuiltFile, OutputFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -61,7 +61,7 @@ from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex, build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -680,15 +680,18 @@ def _assets(checked: CheckedSite) -> list[str]:
 
 
 def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> list[BuiltFile]:
-    """The files of a further language beside its pages: open data, directory cards, feeds
-    and calendars under its root. Style sheets, the content's files, redirects, the network
-    files and the web editor are the default language's, shared."""
+    """The files of a further language beside its pages, under its root: open data, the
+    network files, directory cards, feeds, calendars and the search index. Style sheets,
+    the content's files, redirects and the web editor are the default language's, shared."""
     config, site, urls = checked.config, checked.site, checked.urls
     files = keep_all(build_open_data(site, config, urls))
     files += keep_all(build_network_files(site, config, urls, stage.env))
     files += stage.cards
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
+    index = build_search_index(stage.pages)  # the default language's is made meanwhile
+    root = PurePosixPath(urls.root.strip("/"))
+    files += keep_all(OutputFile(root / file.path, file.content) for file in index.files)
     return files
 
 

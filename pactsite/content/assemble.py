@@ -103,7 +103,7 @@ def assemble_site(
             )
             problems += _read_source(source, where, indexes, config, read)
     entries = _merge_copies(read.entries, read.texts, urls, problems)
-    problems.extend(_collisions(entries, urls))
+    problems.extend(_collisions(entries, urls, config.languages[1:]))
     problems += [*_orphan_variants(entries), *check_tags(entries, config.tags)]
     visible = [e for e in entries if _is_visible(e, visibility)]
     hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
@@ -437,13 +437,17 @@ def _sort_moment(value: dt.date | dt.datetime) -> tuple[dt.date, dt.time]:
     return value, dt.time()
 
 
-def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
-    """Two entries at one URL (also when they differ only in case), or a reserved URL."""
+def _collisions(
+    entries: Sequence[Entry], urls: UrlScheme, languages: Sequence[str] = ()
+) -> list[Diagnostic]:
+    """Two entries at one URL (also when they differ only in case), or a reserved URL (a
+    section's, or a further language's root)."""
     problems: list[Diagnostic] = []
     seen: dict[str, Entry] = {}
+    network = urls.reserved_network_segments() | frozenset(languages)
     for entry in sorted(entries, key=lambda e: e.source.path):
         url = urls.entry(entry)
-        reserved = urls.reserved_pact_segments() if entry.pact else urls.reserved_network_segments()
+        reserved = urls.reserved_pact_segments() if entry.pact else network
         if entry.kind is Kind.PAGE and entry.slug in reserved:
             problems.append(
                 Diagnostic(
