@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text
@@ -57,10 +56,3 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def user_cache_folder() -> Path:
-    """The user's cache folder for pactsite (XDG), for what does not depend on a site: the
-    parsed hyphenation patterns, the theme's compiled templates. Not a site's build cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pactsite"

@@ -35,7 +35,7 @@ from typing import Any
 
 import markupsafe
 
-from pactsite.buildinfo import user_cache_folder
+from pactsite import user_cache_folder
 
 SOFT_HYPHEN = "\u00ad"
 HEADING_WORD = 12

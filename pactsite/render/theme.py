@@ -14,7 +14,7 @@ import jinja2
 import markupsafe
 import yaml
 
-from pactsite.buildinfo import user_cache_folder
+from pactsite import user_cache_folder
 from pactsite.content.config import SiteConfig
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
