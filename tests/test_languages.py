@@ -449,3 +449,12 @@ def test_the_search_of_each_language_finds_the_pages_of_that_language(
     assert title in results.all_inner_texts()
     hrefs = [str(a.get_attribute("href")) for a in results.all()]
     assert all(h.startswith("/en/") == (language == "/en") for h in hrefs), hrefs
+
+
+def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Path) -> None:
+    project = parse_page(bilingual / "en/pakte/alpha/projekte/qualifizierung/index.html")
+    (sector,) = project.xpath("//main//a[normalize-space()='Chemische Industrie']")
+    assert sector.get("lang") == "de"
+    assert parse_page(bilingual / "en/branchen/chemie/index.html").xpath("//h1")[0].get("lang")
+    german = parse_page(bilingual / "pakte/alpha/projekte/qualifizierung/index.html")
+    assert german.xpath("//main//a[normalize-space()='Chemische Industrie']")[0].get("lang") is None

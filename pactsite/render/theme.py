@@ -101,6 +101,11 @@ def make_environment(
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
     env.globals["lang_of"] = make_lang_attribute(config.language)
+    # the vocabularies of site.yaml are written in the default language only
+    default = config.languages[0]
+    env.globals["vocab_lang"] = markupsafe.Markup(
+        f' lang="{default}"' if config.language != default else ""
+    )
     env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
 
