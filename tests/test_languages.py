@@ -458,3 +458,24 @@ def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Pa
     assert parse_page(bilingual / "en/branchen/chemie/index.html").xpath("//h1")[0].get("lang")
     german = parse_page(bilingual / "pakte/alpha/projekte/qualifizierung/index.html")
     assert german.xpath("//main//a[normalize-space()='Chemische Industrie']")[0].get("lang") is None
+
+
+def test_a_new_pact_of_a_bilingual_site_offers_its_translations_commented(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(BILINGUAL, tmp_path / "site")
+    run = run_pactsite("new", "pact", "gamma", "--site", str(site), "--name", "Pakt Gamma")
+    assert run.exit_code == 0, run.stderr
+    text = (site / "content/pacts/gamma/pact.yaml").read_text(encoding="utf-8")
+    assert "# translations:\n#   en:\n#     name: " in text
+    uncommented = text.replace(
+        '# translations:\n#   en:\n#     name: ""', "translations:\n  en:\n    name: Gamma Pact"
+    )
+    (site / "content/pacts/gamma/pact.yaml").write_text(uncommented, encoding="utf-8")
+    assert run_pactsite("check", "--site", str(site), *NOW).exit_code == 0
+
+
+def test_a_new_pact_of_a_one_language_site_has_no_translations(minimal_site: Path) -> None:
+    run = run_pactsite("new", "pact", "gamma", "--site", str(minimal_site), "--name", "Gamma")
+    assert run.exit_code == 0, run.stderr
+    assert "translations" not in (minimal_site / "content/pacts/gamma/pact.yaml").read_text()
