@@ -4,13 +4,16 @@ of what is not yet translated."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
+import test_netlify_dev
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
 
@@ -479,3 +482,37 @@ def test_a_new_pact_of_a_one_language_site_has_no_translations(minimal_site: Pat
     run = run_pactsite("new", "pact", "gamma", "--site", str(minimal_site), "--name", "Gamma")
     assert run.exit_code == 0, run.stderr
     assert "translations" not in (minimal_site / "content/pacts/gamma/pact.yaml").read_text()
+
+
+netlify = test_netlify_dev.netlify_dev
+"""`netlify dev` serving this module's `network` (a fixture of test_netlify_dev.py)."""
+
+
+@pytest.fixture(scope="module")
+def network(bilingual: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A network repository as `pactsite init` writes it, holding the bilingual build (for
+    test_netlify_dev's `netlify_dev`)."""
+    folder = tmp_path_factory.mktemp("netlify") / "netz"
+    assert run_pactsite("init", str(folder)).exit_code == 0
+    shutil.copytree(bilingual, folder / "public")
+    return folder
+
+
+@pytest.mark.slow  # Netlify CLI
+def test_netlify_answers_a_missing_english_address_with_the_english_404_page(
+    netlify: str,
+) -> None:
+    def get(path: str) -> tuple[int, str]:
+        host = netlify.removeprefix("http://")
+        connection = http.client.HTTPConnection(host, timeout=30)
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        body = answer.read().decode("utf-8", "replace")
+        connection.close()
+        return answer.status, body
+
+    status, body = get("/en/pakte/alpha/aktuelles/zweite-meldung/")
+    assert status == 404 and '<html lang="en">' in body
+    status, body = get("/pakte/nirgends/")
+    assert status == 404 and '<html lang="de">' in body
+    assert get("/en/pakte/alpha/")[0] == 200

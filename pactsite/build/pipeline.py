@@ -663,7 +663,8 @@ def _complete_rendering(
         pages = [*pages, *other_stage.pages]
     alternates = stage.languages.any_alternates if stage.languages else None
     files += keep_all(build_sitemap((f.path for f in pages), urls, alternates))
-    files += keep_all(build_redirects(site.entries.values(), urls))
+    roots = [other.urls.root for other in checked.others]
+    files += keep_all(build_redirects(site.entries.values(), urls, roots))
     files += keep_all(build_network_files(site, config, urls, env))
     files += keep_all(build_open_data(site, config, urls))
     files += stage.cards
