@@ -516,3 +516,21 @@ def test_netlify_answers_a_missing_english_address_with_the_english_404_page(
     status, body = get("/pakte/nirgends/")
     assert status == 404 and '<html lang="de">' in body
     assert get("/en/pakte/alpha/")[0] == 200
+
+
+def test_an_image_only_a_translation_shows_is_published_in_its_sizes(tmp_path: Path) -> None:
+    from PIL import Image
+
+    site = copy_site(BILINGUAL, tmp_path / "site")
+    Image.new("RGB", (800, 600), (200, 100, 50)).save(site / "content/pages/karte.jpg")
+    _write(
+        site,
+        "content/pages/impressum.en.md",
+        "---\ntitle: Legal notice\n---\n![Map of the network](karte.jpg)\n",
+    )
+    run, out = _build(site, "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    (image,) = parse_page(out / "en/impressum/index.html").xpath("//main//img")
+    assert image.get("alt") == "Map of the network"
+    assert (out / image.get("src").lstrip("/")).is_file()
+    assert not (out / "dateien/pages/karte.jpg").exists()  # the original carries its metadata

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import jinja2
@@ -422,7 +423,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
     # not in `check`: the index is for visitors only. It is made while the rest is made.
     with start_search_index(stage.pages) as indexing:
         files = _complete_rendering(checked, stage, options.now)
-        variants, image_stats, broken = build_variants(checked.root, checked.images)
+        variants, image_stats, broken = build_variants(checked.root, _images(checked))
         _stop_on(checked, broken)
         upcoming = next_change(checked.site, checked.config.zone, options.now)
         files += keep_all([*variants, build_next_build(upcoming, checked.config)])
@@ -652,7 +653,7 @@ def _complete_rendering(
         stage.pages,
         checked.urls,
     )
-    processed = checked.images.infos  # published as variants only: the originals carry EXIF
+    processed = _images(checked).infos  # published as variants only: the originals carry EXIF
     assets = (a for a in _assets(checked) if a not in processed)
     files = [*pages]
     files += keep_all(collect_static([checked.theme.folder / "static", checked.theme.site_static]))
@@ -671,9 +672,20 @@ def _complete_rendering(
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
     files += keep_all(build_admin(site, config, checked.theme.strings["ui"]))
-    broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
+    broken = check_rendered_links(files, checked.root, _images(checked).variant_paths())
     _stop_on(checked, broken)
     return files
+
+
+def _images(checked: CheckedSite) -> ImageSet:
+    """The images the bodies of every language show (each language's page markup has its
+    own `ImageSet`; the variants are made once for all)."""
+    if not checked.others:
+        return checked.images
+    sets = (checked.images, *(other.images for other in checked.others))
+    infos = {asset: info for each in sets for asset, info in each.infos.items()}
+    uses = tuple(use for each in sets for use in each.uses)
+    return replace(checked.images, infos=MappingProxyType(dict(sorted(infos.items()))), uses=uses)
 
 
 def _assets(checked: CheckedSite) -> list[str]:
