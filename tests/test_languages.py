@@ -323,6 +323,10 @@ def test_a_language_without_interface_strings_is_a_warning_and_uses_english_ones
     page = parse_page(out / "pl/impressum/index.html")
     assert page.get("lang") == "pl"
     assert page.xpath("//a[@class='skip-link']")[0].text_content() == "Skip to content"
+    untranslated = parse_page(out / "pakte/alpha/aktuelles/zweite-meldung/index.html")
+    (to_polish,) = untranslated.xpath("//a[@class='service-link'][@hreflang='pl']")
+    assert to_polish.get("href") == "/pl/" and to_polish.get("lang") == "pl"
+    assert to_polish.xpath("span[@lang='en']")[0].text_content().startswith(" (home page")
 
 
 def test_translation_errors_are_said_in_german_for_a_german_site(tmp_path: Path) -> None:

@@ -41,8 +41,14 @@ class SwitchLink:
 
     @property
     def untranslated(self) -> str:
-        """What the switch says where the page is not translated, in that language."""
+        """What the switch says where the page is not translated, in that language (in
+        English for a language pactsite has no words in: `untranslated_lang`)."""
         return UNTRANSLATED.get(self.code, UNTRANSLATED["en"])
+
+    @property
+    def untranslated_lang(self) -> str:
+        """The language of `untranslated`."""
+        return self.code if self.code in UNTRANSLATED else "en"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
