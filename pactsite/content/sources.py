@@ -287,7 +287,7 @@ def _read_source(
         )
     if kind is SourceKind.PACT_PROFILE:
         parts: tuple[str, str, int, int] = (text, "", 1, 1)  # all front matter
-        variant, language = "", ""
+        variant = ""
     elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
         parts, variant = ("", text, 1, 1), ""
