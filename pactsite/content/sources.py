@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from pactsite.content.languages import language_of_stem
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
@@ -71,6 +72,8 @@ class SourceFile:
     pact: str | None
     stem: str
     variant: str = ""
+    language: str = ""
+    """The language code of a translation (`bericht.en.md`: `en`); empty on an original."""
     front_matter: str
     front_matter_line: int
     body: str
@@ -274,6 +277,7 @@ def _read_source(
     if text is None:
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
+    stem, language = language_of_stem(stem)
     if kind is SourceKind.PACT_PROFILE and not text.strip():
         return None, Diagnostic(
             path=relative,
@@ -299,6 +303,7 @@ def _read_source(
         pact=pact,
         stem=stem,
         variant=variant,
+        language=language,
         front_matter=front_matter,
         front_matter_line=front_matter_line,
         body=body,
