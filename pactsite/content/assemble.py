@@ -17,6 +17,7 @@ from pactsite.content.schema import (
     NEWS_FIELDS,
     PACT_FIELDS,
     PACT_INDEX_FIELDS,
+    PACT_VARIANT_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
     VARIANT_FIELDS,
@@ -27,6 +28,12 @@ from pactsite.content.schema import (
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
 from pactsite.content.topics import check_tags, index_topics
+from pactsite.content.variants import (
+    attach_variants,
+    check_original,
+    pact_variant,
+    with_originals,
+)
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
@@ -89,7 +96,9 @@ def assemble_site(
     pacts: list[Pact] = []
     entries: list[Entry] = []
     texts: dict[EntryKey, bytes] = {}
-    indexes = {s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX}
+    indexes = {
+        s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX and not s.variant
+    }
     for source in sources.files:
         doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
         problems.extend(yaml_problems)
@@ -101,29 +110,46 @@ def assemble_site(
             if not found and source.pact in pact_keys:
                 feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
                 pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
-        elif source.kind is SourceKind.PACT_INDEX:
+        elif source.kind is SourceKind.PACT_INDEX and not source.variant:
             values, found = validate_fields(doc.value, PACT_INDEX_FIELDS, where)
         else:
-            kind = _ENTRY_KINDS[source.kind]
-            specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
-            dated = date_from_filename(source.stem) if kind is Kind.NEWS else None
-            if dated and isinstance(doc.value, dict) and "date" not in doc.value:
-                doc.value["date"] = dated  # a news item's date may come from its file name
-            values, found = validate_fields(doc.value, specs, where)
-            entry = _entry(source, kind, values, found, doc.lines, config.zone)
-            if entry is not None and not found:
+            entry, found = _entry_of(source, doc, where, config.zone)
+            if entry is not None:
                 entries.append(_without_own_pact(entry, problems))
-                texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
+                texts[entry.key] = _content_digest(entry.kind, source.front_matter, source.body)
         problems.extend(found)
+    entries, found = attach_variants(entries, {p.key for p in pacts})
+    problems.extend(found)
     entries = _merge_copies(entries, texts, urls, problems)
     problems.extend(_collisions(entries, urls))
-    problems += [*_orphan_variants(entries), *check_tags(entries, config.tags)]
-    visible = [e for e in entries if _is_visible(e, visibility)]
-    hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
+    problems += check_tags(entries, config.tags)
+    visible = with_originals([e for e in entries if _is_visible(e, visibility)])
+    shown = {e.key for e in visible}
+    hidden = {e.key: e.source.path for e in entries if e.key not in shown}
     # A draft's dates change nothing until it is no draft (then its file changed anyway).
     timed = [e for e in entries if visibility.drafts or not e.draft]
     scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
     return _site(pacts, visible, hidden, tuple(scheduled), config.tags), problems
+
+
+def _entry_of(
+    source: SourceFile, doc: YamlDoc, where: Validation, zone: ZoneInfo
+) -> tuple[Entry | None, list[Diagnostic]]:
+    """The entry of a news item, project, event, page or variant, or what is wrong with it."""
+    if source.kind is SourceKind.PACT_INDEX:  # a version of the pact's description
+        values, found = validate_fields(doc.value, PACT_VARIANT_FIELDS, where)
+        return (None if found else pact_variant(source, values, doc.lines)), found
+    kind = _ENTRY_KINDS[source.kind]
+    specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
+    # a news item's date may come from its file name (its versions take the original's)
+    dated = date_from_filename(source.stem) if kind is Kind.NEWS and not source.variant else None
+    if dated and isinstance(doc.value, dict) and "date" not in doc.value:
+        doc.value["date"] = dated
+    values, found = validate_fields(doc.value, specs, where)
+    if source.variant:
+        found += check_original(source, values.pop("original", None), doc.line_of("original"))
+    entry = _entry(source, kind, values, found, doc.lines, zone)
+    return (entry if not found else None), found
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -425,26 +451,6 @@ def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic
                 ),
                 hint=t("remove the alias or rename the other page"),
             )
-
-
-def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
-    """A Leichte Sprache version needs the page it explains."""
-    keys = {e.key for e in entries}
-    return [
-        Diagnostic(
-            path=e.source.path,
-            line=1,
-            message=t(
-                "there is no page that this '{variant}' version belongs to", variant=e.variant
-            ),
-            hint=t(
-                "name it like the page it explains: <name>.{variant}.md next to <name>.md",
-                variant=e.variant,
-            ),
-        )
-        for e in entries
-        if e.variant and e.key.removesuffix(f"/{e.variant}") not in keys
-    ]
 
 
 def _is_visible(entry: Entry, visibility: Visibility) -> bool:
