@@ -257,3 +257,25 @@ def test_leichte_sprache_warnings_are_german_for_a_german_site(
         "content/pages/impressum.ls.md:4: warning: Zahl 'zwölf' als Wort geschrieben; "
         "schreiben Sie die Zahl in Ziffern: 12"
     ) in run.stderr
+
+
+def test_editing_a_version_rebuilds_only_its_page_and_equals_a_clean_build(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    path = minimal_site / f"{ALPHA}/news/2002-10-22-erste-meldung.ls.md"
+    path.write_text("---\ntitle: Einfach\n---\nDas ist alt.\n", encoding="utf-8")
+    _build(minimal_site)
+    path.write_text("---\ntitle: Einfach\n---\nDas ist neu.\n", encoding="utf-8")
+    run = run_pactsite("build", "--site", str(minimal_site))
+    assert run.exit_code == 0 and "rewrote only" in run.output, run.output
+    clean = tmp_path / "clean"
+    args = ("--site", str(minimal_site), "--output", str(clean), "--no-cache")
+    rebuilt = run_pactsite("build", *args)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    built = minimal_site / "public"
+    for page in clean.rglob("*"):
+        if page.is_file() and ".pactsite" not in page.parts:
+            assert page.read_bytes() == (built / page.relative_to(clean)).read_bytes(), page
+    assert "Das ist neu." in (
+        built / "pakte/alpha/aktuelles/erste-meldung/leichte-sprache/index.html"
+    ).read_text(encoding="utf-8")
