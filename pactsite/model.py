@@ -127,6 +127,8 @@ class Entry:
     @property
     def in_pacts(self) -> tuple[str, ...]:
         """Every pact the entry is shown in: its own folder's first, then the ones it names."""
+        if not self.pacts:  # the common case, without making a dict
+            return (self.pact,) if self.pact else ()
         return tuple(dict.fromkeys((self.pact, *self.pacts))) if self.pact else self.pacts
 
 

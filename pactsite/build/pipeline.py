@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -77,7 +76,13 @@ from pactsite.render.links import (
 )
 from pactsite.render.markup import RenderedBody
 from pactsite.render.related import relate_entries
-from pactsite.render.theme import CompiledTemplates, Theme, locate_theme, make_environment
+from pactsite.render.theme import (
+    CompiledTemplates,
+    Theme,
+    locate_theme,
+    make_environment,
+    template_caches,
+)
 from pactsite.urls import UrlScheme
 
 
@@ -409,11 +414,9 @@ def template_environment(
     folder = checked.root / CACHE_DIR if cache else None
     hyphenation = hyphenation_table(title_words(checked), config.language, folder)
     env = make_environment(checked.theme, config, template_data, hyphenation)
-    if cache:  # compiling the templates afresh took longer than rendering a page
-        folder = checked.root / CACHE_DIR / "templates"
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = CompiledTemplates(jinja2.FileSystemBytecodeCache(str(folder)))
+    # compiling the templates afresh took longer than rendering a page
+    site_folder = checked.root / CACHE_DIR / "templates" if cache else None
+    env.bytecode_cache = CompiledTemplates(*template_caches(env, site_folder))
     return env
 
 
