@@ -12,7 +12,7 @@ import yaml
 from pactsite.content.schema import NEWS_FIELDS, PACT_VARIANT_FIELDS, VARIANT_FIELDS
 from pactsite.outputs.admin import translation_version, version_collections
 
-from conftest import parse_page, run_pactsite
+from conftest import FIXTURES, copy_site, parse_page, run_pactsite
 
 FOLDERS = ("news", "projects", "events", "pages")
 
@@ -124,3 +124,21 @@ def test_a_further_language_gets_collections_of_translations_named_name_code_md(
     )
     required = {f["name"] for f in english["fields"] if f["required"]}
     assert required == {"original", "title"}  # the facts are the original's
+
+
+def test_a_translation_saved_as_the_editor_names_it_is_read_as_the_translation(
+    tmp_path: Path,
+) -> None:
+    site = _cms_site(copy_site(FIXTURES / "bilingual", tmp_path / "site"))
+    by_name = {c["name"]: c for c in _config(site)["collections"]}
+    english = by_name["alpha-news-en"]
+    assert english["extension"] == "en.md" and english["fields"][0]["collection"] == "alpha-news"
+    news = by_name["alpha-news"]
+    chosen = _decap_slug("content/pacts/alpha/news/2002-11-01-zweite-meldung.md", news)
+    path = _decap_path(english, {"original": chosen, "title": "Second news"})
+    assert path == "content/pacts/alpha/news/2002-11-01-zweite-meldung.en.md"
+    (site / path).write_text(f"---\noriginal: {chosen}\ntitle: Second news\n---\nText.\n")
+    run = run_pactsite("build", "--site", str(site))
+    assert run.exit_code == 0, run.stderr
+    page = site / "public/en/pakte/alpha/aktuelles/zweite-meldung/index.html"
+    assert parse_page(page).xpath("string(//h1)") == "Second news"

@@ -56,6 +56,9 @@ FIELD_HELP: dict[str, str] = {
     "color": "Farbe des Paktes als #rrggbb; muss auf Weiß gut lesbar sein",
     "logo": "Dateiname des Logos neben pact.yaml",
     "editors": "wer diesen Ordner ändern darf: GitHub-Namen (@name) oder E-Mail-Adressen",
+    "translations": "nur bei mehreren Sprachen (languages in site.yaml): Name und Texte des "
+    "Paktes je weiterer Sprache, mit name, short_name, region und join, z. B. "
+    "translations: {en: {name: Altmark Employment Pact}}",
 }
 
 TYPE_HELP: dict[FieldType, str] = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from pactsite.content.languages import language_of_stem
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
@@ -74,6 +75,8 @@ class SourceFile:
     pact: str | None
     stem: str
     variant: str = ""
+    language: str = ""
+    """The language code of a translation (`bericht.en.md`: `en`); empty on an original."""
     front_matter: str
     front_matter_line: int
     body: str
@@ -277,6 +280,7 @@ def _read_source(
     if text is None:
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
+    stem, language = language_of_stem(stem)
     if kind is SourceKind.PACT_PROFILE and not text.strip():
         return None, Diagnostic(
             path=relative,
@@ -286,7 +290,7 @@ def _read_source(
         )
     if kind is SourceKind.PACT_PROFILE:
         parts: tuple[str, str, int, int] = (text, "", 1, 1)  # all front matter
-        variant = ""
+        variant, language = "", ""
     elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
         parts = ("", text, 1, 1)
@@ -302,6 +306,7 @@ def _read_source(
         pact=pact,
         stem=stem,
         variant=variant,
+        language=language,
         front_matter=front_matter,
         front_matter_line=front_matter_line,
         body=body,

@@ -23,9 +23,9 @@ from pactsite.urls import UrlScheme, output_path
 def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:
     """List every HTML page of the site with its template and data, in a stable order."""
     return [
-        PageJob("/", "home.html", _home(site, config, now)),
+        PageJob(urls.home(), "home.html", _home(site, config, now)),
         PageJob(urls.pacts(), "pacts.html", {}),
-        PageJob("/404.html", "404.html", {}),
+        PageJob(f"{urls.root}404.html", "404.html", {}),
         PageJob(urls.network(), "network.html", {}),
         PageJob(urls.search(), "search.html", {}),
         *_section_pages(site, config, urls, now),

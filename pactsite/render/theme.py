@@ -16,6 +16,7 @@ import yaml
 
 from pactsite import user_cache_folder
 from pactsite.content.config import SiteConfig
+from pactsite.content.languages import FALLBACK_INTERFACE
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
 from pactsite.render.hyphenate import make_hyphenate_filter
@@ -53,6 +54,8 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
             )
         ]
     strings_file = folder / "i18n" / f"{config.language}.yaml"
+    if not strings_file.is_file():  # warned about by the config: the English strings stand in
+        strings_file = folder / "i18n" / f"{FALLBACK_INTERFACE}.yaml"
     strings = yaml.safe_load(strings_file.read_text(encoding="utf-8"))
     return Theme(
         folder=folder,
@@ -97,8 +100,25 @@ def make_environment(
     env.filters["date"] = make_date_format(theme.strings)
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
+    env.globals["lang_of"] = make_lang_attribute(config.language)
+    # the vocabularies of site.yaml are written in the default language only
+    default = config.languages[0]
+    env.globals["vocab_lang"] = markupsafe.Markup(
+        f' lang="{default}"' if config.language != default else ""
+    )
     env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
+
+
+def make_lang_attribute(language: str) -> Callable[[Any], markupsafe.Markup]:
+    """Return `lang_of(pact or entry)`: ` lang="de"` where its text is in another language
+    than the page's (a pact shown untranslated on an English page), else nothing."""
+
+    def lang_of(item: Any) -> markupsafe.Markup:
+        code = getattr(item, "language", "")
+        return markupsafe.Markup(f' lang="{code}"' if code and code != language else "")
+
+    return lang_of
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
