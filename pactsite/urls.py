@@ -113,7 +113,9 @@ class UrlScheme:
         return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
 
     def entry(self, entry: Entry) -> str:
-        """The page of one news item, project, event or page."""
+        """The page of one news item, project, event or page (or of a version of one)."""
+        if entry.pact and not entry.slug:  # a version of a pact's description
+            return f"{self.pact(entry.pact)}{entry.variant}/"
         url = self.entry_at(entry.kind, entry.pact, entry.slug)
         return f"{url}{entry.variant}/" if entry.variant else url
 

@@ -498,7 +498,7 @@ def _rerender(
     if problems:
         return None
     reads = {str(r.path): read for r, read in rendered if isinstance(r, OutputFile)}
-    news = {key for key in keys if site.entries[key].kind is Kind.NEWS}
+    news = {k for k in keys if site.entries[k].kind is Kind.NEWS and not site.entries[k].variant}
     feeds = list(build_feeds(site, config, urls, checked.linked.html, now, news)) if news else []
     fresh = {str(page.path): page for page in pages}
 

@@ -17,6 +17,7 @@ from pactsite.content.schema import (
     NEWS_FIELDS,
     PACT_FIELDS,
     PACT_INDEX_FIELDS,
+    PACT_VARIANT_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
     VARIANT_FIELDS,
@@ -28,6 +29,12 @@ from pactsite.content.schema import (
 from pactsite.content.sources import SourceFile, SourceKind, Sources
 from pactsite.content.topics import check_tags, index_topics
 from pactsite.content.translations import check_language, pact_translation_spec, translate
+from pactsite.content.variants import (
+    attach_variants,
+    check_original,
+    pact_variant,
+    with_originals,
+)
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
@@ -93,7 +100,7 @@ def assemble_site(
     vocabularies = base_vocabularies(config.sectors, config.funds, config.target_groups, pact_keys)
     originals = [s for s in sources.files if not s.language]
     read = _Assembly(pact_keys=pact_keys, paths=frozenset(s.path for s in originals))
-    indexes = {s.pact: s for s in originals if s.kind is SourceKind.PACT_INDEX}
+    indexes = {s.pact: s for s in originals if s.kind is SourceKind.PACT_INDEX and not s.variant}
     for source in originals:
         doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
         problems.extend(yaml_problems)
@@ -102,11 +109,14 @@ def assemble_site(
                 doc=doc, path=source.path, vocabularies=vocabularies, zone=config.zone
             )
             problems += _read_source(source, where, indexes, config, read)
-    entries = _merge_copies(read.entries, read.texts, urls, problems)
+    entries, found = attach_variants(read.entries, {p.key for p in read.pacts})
+    problems.extend(found)
+    entries = _merge_copies(entries, read.texts, urls, problems)
     problems.extend(_collisions(entries, urls, config.languages[1:]))
-    problems += [*_orphan_variants(entries), *check_tags(entries, config.tags)]
-    visible = [e for e in entries if _is_visible(e, visibility)]
-    hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
+    problems += check_tags(entries, config.tags)
+    visible = with_originals([e for e in entries if _is_visible(e, visibility)])
+    shown = {e.key for e in visible}
+    hidden = {e.key: e.source.path for e in entries if e.key not in shown}
     # A draft's dates change nothing until it is no draft (then its file changed anyway).
     timed = [e for e in entries if visibility.drafts or not e.draft]
     scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
@@ -149,19 +159,13 @@ def _read_source(
             read.pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
             read.pact_texts[source.pact] = values.get("translations", {})
         return found
-    if source.kind is SourceKind.PACT_INDEX:
+    if source.kind is SourceKind.PACT_INDEX and not source.variant:
         return validate_fields(doc.value, PACT_INDEX_FIELDS, where)[1]
-    kind = _ENTRY_KINDS[source.kind]
-    specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
-    dated = date_from_filename(source.stem) if kind is Kind.NEWS else None
-    if dated and isinstance(doc.value, dict) and "date" not in doc.value:
-        doc.value["date"] = dated  # a news item's date may come from its file name
-    values, found = validate_fields(doc.value, specs, where)
+    entry, found = _entry_of(source, doc, where, config.zone)
     problems: list[Diagnostic] = []
-    entry = _entry(source, kind, values, found, doc.lines, config.zone)
-    if entry is not None and not found:
+    if entry is not None:
         read.entries.append(_without_own_pact(entry, problems))
-        read.texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
+        read.texts[entry.key] = _content_digest(entry.kind, source.front_matter, source.body)
     return [*found, *problems]
 
 
@@ -199,6 +203,26 @@ def _language_sites(
             list(translated.pacts), shown, hidden, site.scheduled, config.tags
         )
     return MappingProxyType(sites), [*problems, *found]
+
+
+def _entry_of(
+    source: SourceFile, doc: YamlDoc, where: Validation, zone: ZoneInfo
+) -> tuple[Entry | None, list[Diagnostic]]:
+    """The entry of a news item, project, event, page or variant, or what is wrong with it."""
+    if source.kind is SourceKind.PACT_INDEX:  # a version of the pact's description
+        values, found = validate_fields(doc.value, PACT_VARIANT_FIELDS, where)
+        return (None if found else pact_variant(source, values, doc.lines)), found
+    kind = _ENTRY_KINDS[source.kind]
+    specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
+    # a news item's date may come from its file name (its versions take the original's)
+    dated = date_from_filename(source.stem) if kind is Kind.NEWS and not source.variant else None
+    if dated and isinstance(doc.value, dict) and "date" not in doc.value:
+        doc.value["date"] = dated
+    values, found = validate_fields(doc.value, specs, where)
+    if source.variant:
+        found += check_original(source, values.pop("original", None), doc.line_of("original"))
+    entry = _entry(source, kind, values, found, doc.lines, zone)
+    return (entry if not found else None), found
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -504,26 +528,6 @@ def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic
                 ),
                 hint=t("remove the alias or rename the other page"),
             )
-
-
-def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
-    """A Leichte Sprache version needs the page it explains."""
-    keys = {e.key for e in entries}
-    return [
-        Diagnostic(
-            path=e.source.path,
-            line=1,
-            message=t(
-                "there is no page that this '{variant}' version belongs to", variant=e.variant
-            ),
-            hint=t(
-                "name it like the page it explains: <name>.{variant}.md next to <name>.md",
-                variant=e.variant,
-            ),
-        )
-        for e in entries
-        if e.variant and e.key.removesuffix(f"/{e.variant}") not in keys
-    ]
 
 
 def _is_visible(entry: Entry, visibility: Visibility) -> bool:

@@ -34,6 +34,8 @@ FIELD_HELP: dict[str, str] = {
     "publish": "erst ab diesem Zeitpunkt sichtbar",
     "expires": "nach diesem Zeitpunkt nicht mehr sichtbar",
     "draft": "true = Entwurf: wird nicht veröffentlicht",
+    "original": "die Seite, zu der diese Fassung gehört (ihr Dateiname ohne .md); "
+    "der Dateiname der Fassung muss dazu passen",
     "name": "vollständiger Name, wie er auf der Website erscheinen soll",
     "short_name": "kurzer Name für Listen und Menüs",
     "region": "Stadt, Landkreis oder Region",

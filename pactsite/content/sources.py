@@ -20,6 +20,9 @@ PACT_INDEX = "index.md"
 ENTRY_FOLDERS = ("news", "projects", "events", "pages")
 VARIANTS = ("leichte-sprache",)
 """Other versions of a page, written beside it as `<name>.<variant>.md`."""
+VARIANT_SPELLINGS = {"ls": "leichte-sprache", "leichte-sprache": "leichte-sprache"}
+"""How a variant is written before `.md`, and which variant it is: `.ls.md` is the short form
+of `.leichte-sprache.md`."""
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 _IGNORED_NAMES = ("thumbs.db", "desktop.ini")
@@ -290,7 +293,7 @@ def _read_source(
         variant = ""
     elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
-        parts, variant = ("", text, 1, 1), ""
+        parts = ("", text, 1, 1)
     else:
         split = split_front_matter(text)
         if split is None:
@@ -349,11 +352,11 @@ def _yaml_like(line: str) -> bool:
 
 
 def split_variant(stem: str) -> tuple[str, str]:
-    """Split `impressum.leichte-sprache` into the page's stem and its variant."""
-    for variant in VARIANTS:
-        if stem.endswith(f".{variant}"):
-            return stem.removesuffix(f".{variant}"), variant
-    return stem, ""
+    """Split `impressum.leichte-sprache` (or `impressum.ls`) into the page's stem and its
+    variant."""
+    base, dot, suffix = stem.rpartition(".")
+    variant = VARIANT_SPELLINGS.get(suffix.lower()) if dot and base else None
+    return (base, variant) if variant else (stem, "")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -18,12 +18,14 @@ from pactsite.content.schema import (
     PACT_INDEX_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
+    VARIANT_FIELDS,
     FieldSpec,
     FieldType,
     Validation,
     validate_fields,
 )
 from pactsite.content.sources import SourceFile, SourceKind
+from pactsite.content.variants import check_original
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import t
@@ -63,7 +65,7 @@ def translation_specs(kind: Kind) -> tuple[FieldSpec, ...]:
         else dataclasses.replace(spec, required=False)
         for spec in _KIND_FIELDS[kind]
     ]
-    return tuple(specs)
+    return (VARIANT_FIELDS[0], *specs)  # `original`: the web editor names the file by it
 
 
 def pact_translation_spec(languages: Sequence[str]) -> FieldSpec:
@@ -199,6 +201,7 @@ def _translated_entry(
         return None, False
     here = dataclasses.replace(where, doc=doc, path=source.path)
     values, found = validate_fields(doc.value, translation_specs(original.kind), here)
+    found += check_original(source, values.pop("original", None), doc.line_of("original"))
     problems.extend(found)
     problems.extend(_conflicts(values, original, doc, source))
     if found:
