@@ -184,8 +184,9 @@ def _language_sites(
     visibility: Visibility,
 ) -> tuple[Mapping[str, Site], list[Diagnostic]]:
     """The site of each further language, from the translations; and their problems."""
-    problems = [p for s in translations if (p := check_language(s, config.languages))]
-    known = [s for s in translations if s.language in config.languages[1:]]
+    checked = [(s, check_language(s, config.languages)) for s in translations]
+    problems = [problem for _, problem in checked if problem]
+    known = [s for s, problem in checked if problem is None]
     originals = {e.source.path: e for e in entries}
     languages, found = translate(
         known, originals, site.pacts, read.pact_texts, where, config.languages, read.paths

@@ -35,17 +35,32 @@ def language_of_stem(stem: str) -> tuple[str, str]:
     return stem, ""
 
 
+def misnamed_language(stem: str) -> tuple[str, str] | None:
+    """The suffix of `bericht.engl` and the code it means (`engl`, `en`): a language named in
+    a file name otherwise than by its code; None for any other name."""
+    head, dot, suffix = stem.rpartition(".")
+    code = _NAMES.get(suffix.lower()) if dot and head else None
+    return (suffix, code) if code else None
+
+
 def read_languages(
     raw: Any, language: str | None, report: Callable[[str, Text, Text], None]
 ) -> tuple[str, ...]:
     """The `languages:` list of site.yaml, checked: known codes, no repeats, agreeing with
     `language:` when both are given; reported at the item's line."""
     items = raw if isinstance(raw, list) else [raw]
-    if raw is None or not items or not all(isinstance(item, str) for item in items):
+    written = raw.replace(",", " ").split() if isinstance(raw, str) else []
+    if raw is None or not items or len(written) > 1 or not all(isinstance(i, str) for i in items):
+        # `languages: de, en` is one string to YAML: say how to write the list it means.
+        example = ", ".join(written) if len(written) > 1 else "de, en"
         report(
             "languages",
             t("languages must be a list of language codes"),
-            t("e.g. languages: [de, en]; the first is the language of the home page"),
+            t(
+                "write it in square brackets: languages: [{codes}]; the first is the "
+                "language of the home page",
+                codes=example,
+            ),
         )
         return ()
     codes: list[str] = []
@@ -73,7 +88,10 @@ def read_languages(
 
 _NAMES = {
     **dict.fromkeys(("ger", "deu", "german", "deutsch", "de-de", "de_de"), "de"),
-    **dict.fromkeys(("eng", "english", "englisch", "en-gb", "en_gb", "en-us", "en_us"), "en"),
+    **dict.fromkeys(("dt", "dtsch"), "de"),
+    **dict.fromkeys(
+        ("eng", "engl", "english", "englisch", "en-gb", "en_gb", "en-us", "en_us"), "en"
+    ),
     **dict.fromkeys(("fra", "fre", "french", "französisch", "franzoesisch"), "fr"),
     **dict.fromkeys(("pol", "polish", "polnisch"), "pl"),
     **dict.fromkeys(("ces", "cze", "czech", "tschechisch"), "cs"),

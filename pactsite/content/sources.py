@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from pactsite.content.languages import language_of_stem
+from pactsite.content.languages import language_of_stem, misnamed_language
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
@@ -281,6 +281,8 @@ def _read_source(
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
     stem, language = language_of_stem(stem)
+    if (misnamed := misnamed_language(stem)) and kind is not SourceKind.PACT_PROFILE:
+        return None, _misnamed_language(relative, stem, *misnamed)
     if kind is SourceKind.PACT_PROFILE and not text.strip():
         return None, Diagnostic(
             path=relative,
@@ -312,6 +314,18 @@ def _read_source(
         body=body,
         body_line=body_line,
     ), None
+
+
+def _misnamed_language(relative: str, stem: str, suffix: str, code: str) -> Diagnostic:
+    """A file named like a translation with a language's name instead of its code."""
+    name = PurePosixPath(relative)
+    renamed = f"{stem.removesuffix('.' + suffix)}.{code}{name.suffix}"
+    return Diagnostic(
+        path=relative,
+        line=1,
+        message=t("'.{suffix}' in the file name is not a language code", suffix=suffix),
+        hint=t("did you mean '.{code}'? rename the file to {name}", code=code, name=renamed),
+    )
 
 
 def _no_front_matter(relative: str, text: str) -> Diagnostic:

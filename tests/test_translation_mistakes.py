@@ -1,0 +1,97 @@
+"""The mistakes editors make in naming translations and Leichte Sprache versions of a
+network in two languages: each one error at its file, with the name to give it, and
+nothing built silently from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, copy_site, run_pactsite
+
+BILINGUAL = FIXTURES / "bilingual"
+NOW = ("--now", "2003-01-15T16:00+01:00")
+NEWS = "content/pacts/alpha/news/2002-10-22-erste-meldung"
+
+
+def _site(tmp_path: Path) -> Path:
+    return copy_site(BILINGUAL, tmp_path / "site")
+
+
+def _write(site: Path, relative: str, text: str) -> None:
+    path = site / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _errors(site: Path, *args: str) -> tuple[int, list[str]]:
+    run = run_pactsite("check", "--site", str(site), *NOW, *args)
+    return run.exit_code, [line for line in run.stderr.splitlines() if ": error: " in line]
+
+
+@pytest.mark.parametrize("name", [f"{NEWS}.en.ls.md", f"{NEWS}.ls.en.md"])
+def test_a_leichte_sprache_version_with_a_language_code_is_one_error_naming_both_names(
+    tmp_path: Path, name: str
+) -> None:
+    site = _site(tmp_path)
+    _write(site, name, "---\ntitle: Das erste Treffen\n---\nWir treffen uns.\n")
+    code, errors = _errors(site)
+    assert code == 1
+    assert errors == [
+        f"{name}:1: error: a file is either a translation ('.en') or the Leichte Sprache "
+        "version ('.ls'), not both: Leichte Sprache is German and has no translation; rename "
+        "it to 2002-10-22-erste-meldung.ls.md if it is in Leichte Sprache, or to "
+        "2002-10-22-erste-meldung.en.md if it is in 'en'"
+    ]
+
+
+def test_a_language_written_as_a_word_in_a_file_name_is_an_error_not_a_new_page(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    (site / f"{NEWS}.en.md").rename(site / f"{NEWS}.engl.md")
+    code, errors = _errors(site, "--lang", "de")
+    assert code == 1
+    assert errors == [
+        f"{NEWS}.engl.md:1: error: '.engl' im Dateinamen ist kein Sprachkürzel; meinten Sie "
+        "'.en'? Benennen Sie die Datei in 2002-10-22-erste-meldung.en.md um"
+    ]
+
+
+def test_a_translation_ending_in_markdown_translates_the_original_ending_in_md(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    (site / f"{NEWS}.en.md").rename(site / f"{NEWS}.en.markdown")
+    run = run_pactsite("build", "--site", str(site), "--output", str(site / "public"), *NOW)
+    assert run.exit_code == 0, run.stderr
+    page = site / "public/en/pakte/alpha/aktuelles/erste-meldung/index.html"
+    assert "<h1" in page.read_text(encoding="utf-8")
+
+
+def test_missing_translations_does_not_ask_for_a_translation_of_a_leichte_sprache_version(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    _write(site, f"{NEWS}.ls.md", "---\ntitle: Das erste Treffen\n---\nWir treffen uns.\n")
+    _write(site, "content/pacts/alpha/index.ls.md", "Der Pakt hilft bei der Arbeit.\n")
+    run = run_pactsite("check", "--site", str(site), "--missing-translations", "en", *NOW)
+    assert run.exit_code == 0, run.stderr
+    assert ".ls" not in run.output
+    assert run.output.splitlines()[-1] == "3 not yet translated into 'en'"
+
+
+def test_languages_written_without_brackets_is_an_error_showing_the_list_it_means(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    (site / "site.yaml").write_text(config.replace("languages: [de, en]", "languages: de, en"))
+    code, errors = _errors(site, "--lang", "de")
+    assert code == 1
+    assert len(errors) == 1
+    assert errors[0].endswith(
+        "error: languages muss eine Liste von Sprachkürzeln sein; schreiben Sie die Kürzel in "
+        "eckigen Klammern: languages: [de, en]; das erste ist die Sprache der Startseite"
+    )
