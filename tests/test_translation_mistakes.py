@@ -95,3 +95,20 @@ def test_languages_written_without_brackets_is_an_error_showing_the_list_it_mean
         "error: languages muss eine Liste von Sprachkürzeln sein; schreiben Sie die Kürzel in "
         "eckigen Klammern: languages: [de, en]; das erste ist die Sprache der Startseite"
     )
+
+
+@pytest.mark.parametrize("setting", ["languages: [en, de]", "languages:\n  - en\n  - de"])
+def test_a_network_whose_first_language_is_english_gets_its_messages_in_english(
+    tmp_path: Path, setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PACTSITE_LANG")  # the language comes from site.yaml alone
+    site = tmp_path / "site"
+    _write(site, "site.yaml", f"title: Net\nbase_url: https://net.test/\n{setting}\n")
+    _write(site, "content/pages/about.md", "---\ntitle: About\n---\nWe are a network.\n")
+    _write(site, "content/pages/about.fr.md", "---\ntitle: À propos\n---\nUn réseau.\n")
+    code, errors = _errors(site)
+    assert code == 1
+    assert errors == [
+        "content/pages/about.fr.md:1: error: 'fr' in the file name is a language the site "
+        "does not have; add fr to languages in site.yaml, or rename the file without '.fr'"
+    ]
