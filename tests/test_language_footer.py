@@ -1,0 +1,34 @@
+"""The pages of a further language link the network's pages like the default's do: the
+imprint, the privacy policy and the accessibility statement are a click away from every
+English page, translated or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES, copy_site, parse_page, run_pactsite
+
+NOW = ("--now", "2003-01-15T16:00+01:00")
+
+
+def _footer(page: Path) -> list[tuple[str, str, str | None]]:
+    links = parse_page(page).xpath("//footer//nav//a")
+    return [(a.get("href"), a.text_content(), a.get("lang")) for a in links]
+
+
+def test_english_pages_link_every_network_page_in_english_or_else_the_german_one(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    (site / "content/pages/datenschutz.md").write_text(
+        "---\ntitle: Datenschutzerklärung\n---\nWir speichern nichts.\n", encoding="utf-8"
+    )
+    out = site / "public"
+    run = run_pactsite("build", "--site", str(site), "--output", str(out), *NOW)
+    assert run.exit_code == 0, run.stderr
+    german = _footer(out / "index.html")
+    assert [href for href, _, _ in german] == ["/datenschutz/", "/impressum/"]
+    english = _footer(out / "en/index.html")
+    assert english[0] == ("/datenschutz/", "Datenschutzerklärung", "de")
+    assert english[1][0] == "/en/impressum/" and english[1][2] is None
+    assert _footer(out / "en/pakte/alpha/index.html") == english
