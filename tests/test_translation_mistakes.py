@@ -112,3 +112,21 @@ def test_a_network_whose_first_language_is_english_gets_its_messages_in_english(
         "content/pages/about.fr.md:1: error: 'fr' in the file name is a language the site "
         "does not have; add fr to languages in site.yaml, or rename the file without '.fr'"
     ]
+
+
+def test_translations_in_pact_yaml_of_a_one_language_site_say_what_they_need(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    (site / "site.yaml").write_text(config.replace("languages: [de, en]", "language: de"))
+    for translation in site.glob("content/**/*.en.md"):
+        translation.unlink()
+    code, errors = _errors(site, "--lang", "de")
+    assert code == 1
+    assert len(errors) == 1
+    assert errors[0].startswith("content/pacts/alpha/pact.yaml:")
+    assert errors[0].endswith(
+        "error: 'translations' gilt nur für eine Website in mehreren Sprachen; nennen Sie die "
+        "Sprachen in site.yaml, z. B. languages: [de, en], oder löschen Sie 'translations:'"
+    )

@@ -28,7 +28,12 @@ from pactsite.content.schema import (
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
 from pactsite.content.topics import check_tags, index_topics
-from pactsite.content.translations import check_language, pact_translation_spec, translate
+from pactsite.content.translations import (
+    check_language,
+    lone_translations,
+    pact_translation_spec,
+    translate,
+)
 from pactsite.content.variants import (
     attach_variants,
     check_original,
@@ -153,7 +158,9 @@ def _read_source(
     """Validate one original source file into `read`; return its problems."""
     doc = where.doc
     if source.kind is SourceKind.PACT_PROFILE:
-        values, found = validate_fields(doc.value, _pact_fields(config.languages), where)
+        value, lone = lone_translations(doc, source.path, config.languages)
+        values, found = validate_fields(value, _pact_fields(config.languages), where)
+        found = [*lone, *found]
         if not found and source.pact in read.pact_keys:
             feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
             read.pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
