@@ -32,3 +32,20 @@ def test_english_pages_link_every_network_page_in_english_or_else_the_german_one
     assert english[0] == ("/datenschutz/", "Datenschutzerklärung", "de")
     assert english[1][0] == "/en/impressum/" and english[1][2] is None
     assert _footer(out / "en/pakte/alpha/index.html") == english
+
+
+def test_english_pages_lead_to_the_german_leichte_sprache_page_from_the_header(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    (site / "content/pages/leichte-sprache.md").write_text(
+        "---\ntitle: Leichte Sprache\n---\nHier erklären wir die Seite.\n", encoding="utf-8"
+    )
+    out = site / "public"
+    run = run_pactsite("build", "--site", str(site), "--output", str(out), *NOW)
+    assert run.exit_code == 0, run.stderr
+    links = parse_page(out / "en/index.html").xpath("//header//a[@class='service-link']")
+    easy = [(a.get("href"), a.get("hreflang")) for a in links if "leichte" in a.get("href")]
+    assert easy == [("/leichte-sprache/", "de")]
+    german = parse_page(out / "index.html").xpath("//header//a[@href='/leichte-sprache/']")
+    assert german[0].get("hreflang") is None
