@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pactsite.content.config import SiteConfig
+from pactsite.content.languages import lone_translations
 from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -28,12 +29,7 @@ from pactsite.content.schema import (
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
 from pactsite.content.topics import check_tags, index_topics
-from pactsite.content.translations import (
-    check_language,
-    lone_translations,
-    pact_translation_spec,
-    translate,
-)
+from pactsite.content.translations import check_language, pact_translation_spec, translate
 from pactsite.content.variants import (
     attach_variants,
     check_original,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pactsite.content.yamldoc import YamlDoc
+from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
 
 _CODES = """
@@ -109,3 +111,23 @@ def _code_hint(code: str) -> Text:
 def without_interface(languages: Sequence[str]) -> list[str]:
     """The languages the default theme has no interface strings for."""
     return [code for code in languages if code not in INTERFACE_LANGUAGES]
+
+
+def lone_translations(
+    doc: YamlDoc, path: str, languages: Sequence[str]
+) -> tuple[Any, list[Diagnostic]]:
+    """pact.yaml's `translations:` on a site of one language: an error saying what it needs,
+    and the rest of the profile to check as usual."""
+    value = doc.value
+    if languages[1:] or not isinstance(value, dict) or "translations" not in value:
+        return value, []
+    problem = Diagnostic(
+        path=path,
+        line=doc.line_of("translations"),
+        message=t("'translations' needs a site of several languages"),
+        hint=t(
+            "name them in site.yaml, e.g. languages: [{code}, en], or delete 'translations:'",
+            code=languages[0],
+        ),
+    )
+    return {key: item for key, item in value.items() if key != "translations"}, [problem]

@@ -77,26 +77,6 @@ def pact_translation_spec(languages: Sequence[str]) -> FieldSpec:
     return FieldSpec("translations", FieldType.OBJECT, "Übersetzungen", fields=per_language)
 
 
-def lone_translations(
-    doc: YamlDoc, path: str, languages: Sequence[str]
-) -> tuple[Any, list[Diagnostic]]:
-    """pact.yaml's `translations:` on a site of one language: an error saying what it needs,
-    and the rest of the profile to check as usual."""
-    value = doc.value
-    if languages[1:] or not isinstance(value, dict) or "translations" not in value:
-        return value, []
-    problem = Diagnostic(
-        path=path,
-        line=doc.line_of("translations"),
-        message=t("'translations' needs a site of several languages"),
-        hint=t(
-            "name them in site.yaml, e.g. languages: [{code}, en], or delete 'translations:'",
-            code=languages[0],
-        ),
-    )
-    return {key: item for key, item in value.items() if key != "translations"}, [problem]
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Translated:
     """The entries and pacts of one further language (same keys as the originals)."""
