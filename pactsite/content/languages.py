@@ -45,6 +45,26 @@ def misnamed_language(stem: str) -> tuple[str, str] | None:
     return (suffix, code) if code else None
 
 
+def lone_translations(
+    doc: YamlDoc, path: str, languages: Sequence[str]
+) -> tuple[Any, list[Diagnostic]]:
+    """pact.yaml's `translations:` on a site of one language: an error saying what it needs,
+    and the rest of the profile to check as usual."""
+    value = doc.value
+    if languages[1:] or not isinstance(value, dict) or "translations" not in value:
+        return value, []
+    problem = Diagnostic(
+        path=path,
+        line=doc.line_of("translations"),
+        message=t("'translations' needs a site of several languages"),
+        hint=t(
+            "name them in site.yaml, e.g. languages: [{code}, en], or delete 'translations:'",
+            code=languages[0],
+        ),
+    )
+    return {key: item for key, item in value.items() if key != "translations"}, [problem]
+
+
 def read_languages(
     raw: Any, language: str | None, report: Callable[[str, Text, Text], None]
 ) -> tuple[str, ...]:
@@ -111,23 +131,3 @@ def _code_hint(code: str) -> Text:
 def without_interface(languages: Sequence[str]) -> list[str]:
     """The languages the default theme has no interface strings for."""
     return [code for code in languages if code not in INTERFACE_LANGUAGES]
-
-
-def lone_translations(
-    doc: YamlDoc, path: str, languages: Sequence[str]
-) -> tuple[Any, list[Diagnostic]]:
-    """pact.yaml's `translations:` on a site of one language: an error saying what it needs,
-    and the rest of the profile to check as usual."""
-    value = doc.value
-    if languages[1:] or not isinstance(value, dict) or "translations" not in value:
-        return value, []
-    problem = Diagnostic(
-        path=path,
-        line=doc.line_of("translations"),
-        message=t("'translations' needs a site of several languages"),
-        hint=t(
-            "name them in site.yaml, e.g. languages: [{code}, en], or delete 'translations:'",
-            code=languages[0],
-        ),
-    )
-    return {key: item for key, item in value.items() if key != "translations"}, [problem]
