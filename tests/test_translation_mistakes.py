@@ -130,3 +130,21 @@ def test_translations_in_pact_yaml_of_a_one_language_site_say_what_they_need(
         "error: 'translations' gilt nur für eine Website in mehreren Sprachen; nennen Sie die "
         "Sprachen in site.yaml, z. B. languages: [de, en], oder löschen Sie 'translations:'"
     )
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["content/en/pacts/alpha/news", "content/pacts/alpha/news/en", "content/pacts/alpha/news/EN"],
+)
+def test_a_translation_in_a_folder_named_like_its_language_is_told_where_it_belongs(
+    tmp_path: Path, folder: str
+) -> None:
+    site = _site(tmp_path)
+    _write(site, f"{folder}/2002-11-01-zweite-meldung.md", "---\ntitle: Second\n---\nText.\n")
+    code, errors = _errors(site)
+    assert code == 1
+    assert errors == [
+        f"{folder}/2002-11-01-zweite-meldung.md:1: error: this file is not in a folder pactsite "
+        "knows; a translation lies beside its original, with the language in its name: move it "
+        "to content/pacts/alpha/news/2002-11-01-zweite-meldung.en.md"
+    ]
