@@ -148,3 +148,17 @@ def test_a_translation_in_a_folder_named_like_its_language_is_told_where_it_belo
         "knows; a translation lies beside its original, with the language in its name: move it "
         "to content/pacts/alpha/news/2002-11-01-zweite-meldung.en.md"
     ]
+
+
+def test_a_translation_named_after_a_translation_is_told_the_name_of_the_original(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    _write(site, "content/pages/impressum.en.en.md", "---\ntitle: Imprint\n---\nText.\n")
+    code, errors = _errors(site)
+    assert code == 1
+    assert errors == [
+        "content/pages/impressum.en.en.md:1: error: the file name has two language codes: it "
+        "names a translation as its original; rename it to impressum.en.md; in the web editor, "
+        "pick the original in the default language under 'Fassung von'"
+    ]

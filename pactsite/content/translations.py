@@ -12,6 +12,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from pactsite.content.languages import language_of_stem
 from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -214,6 +215,22 @@ def _original_among(source: SourceFile, existing: Collection[str]) -> str:
 
 
 def _no_original(source: SourceFile) -> Diagnostic:
+    base, twice = language_of_stem(source.stem)
+    if twice:  # `bericht.en.en.md`: the web editor's "Fassung von" picked a translation
+        name = posixpath.basename(source.path)
+        renamed = f"{base}.{source.language}{name[name.rfind('.') :]}"
+        return Diagnostic(
+            path=source.path,
+            line=1,
+            message=t(
+                "the file name has two language codes: it names a translation as its original"
+            ),
+            hint=t(
+                "rename it to {name}; in the web editor, pick the original in the default "
+                "language under 'Fassung von'",
+                name=renamed,
+            ),
+        )
     return Diagnostic(
         path=source.path,
         line=1,
