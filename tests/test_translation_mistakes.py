@@ -162,3 +162,18 @@ def test_a_translation_named_after_a_translation_is_told_the_name_of_the_origina
         "names a translation as its original; rename it to impressum.en.md; in the web editor, "
         "pick the original in the default language under 'Fassung von'"
     ]
+
+
+def test_a_translated_pact_name_written_without_its_field_says_which_fields_to_write(
+    tmp_path: Path,
+) -> None:
+    site = _site(tmp_path)
+    profile = site / "content/pacts/alpha/pact.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text[: text.index("translations:")] + "translations:\n  en: Alpha Pact\n")
+    code, errors = _errors(site)
+    assert code == 1
+    assert [error.split(": error: ")[1] for error in errors] == [
+        "expected a map of 'key: value' lines; below it, write one indented 'field: value' "
+        "line per field: name, short_name, region, join"
+    ]

@@ -198,7 +198,13 @@ def validate_fields(
     """Check a YAML map against field specs; return the typed values and every problem."""
     problems: list[Diagnostic] = []
     if not isinstance(data, dict):
-        problems.append(_problem(where, prefix, t("expected a map of 'key: value' lines"), ""))
+        fields = ", ".join(spec.name for spec in specs)
+        hint = (
+            t("below it, write one indented 'field: value' line per field: {fields}", fields=fields)
+            if prefix
+            else t("write one 'field: value' line per field: {fields}", fields=fields)
+        )
+        problems.append(_problem(where, prefix, t("expected a map of 'key: value' lines"), hint))
         return {}, problems
     by_name = {spec.name: spec for spec in specs}
     values: dict[str, Any] = {}
