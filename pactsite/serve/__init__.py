@@ -126,7 +126,8 @@ def serve_site(
     debouncer = Debouncer(rebuild, quiet=0.05)
     watcher = SiteWatcher(preview.root, changed)
     feeds = _FeedRefresher(preview, lambda: changed(None))
-    serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
+    # shutdown() waits for the loop's next look at its flag: a tenth of a second, not half
+    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name="pactsite-http")
     stop = _Stop()
     with stop.on_signals():
         try:
