@@ -299,6 +299,13 @@ def _build(site_dir: Path, target: Path, options: BuildOptions) -> BuildReport:
     show_default=True,
     help="With --external: seconds to wait for one address.",
 )
+@click.option(
+    "--missing-translations",
+    "missing",
+    metavar="CODE",
+    help="List what has no version in language CODE yet (one of 'languages:' in site.yaml): "
+    "a to-do list, in every --format; exit code 0.",
+)
 @NOW_OPTION
 @OFFLINE_OPTION
 @LANG_OPTION
@@ -309,6 +316,7 @@ def check_command(
     fmt: str,
     external: bool,
     timeout: float,
+    missing: str | None,
     pinned_now: str | None,
     offline: bool,
     lang: str | None,
@@ -332,10 +340,20 @@ def check_command(
             _fail(failed, language, writes=False)
         click.echo(format_report(failed.diagnostics, fmt, language), nl=False)
         raise SystemExit(failed.exit_code) from None
+    if missing is not None:
+        _show_missing(checked, missing.strip().lower(), fmt, language)
+        return
     if fmt != "text":
         click.echo(format_report(checked.warnings, fmt, language), nl=False)
         return
     _show(checked.warnings, language)
+    _say_ok(checked, language)
+    if links is not None:
+        _say(links, language)
+
+
+def _say_ok(checked: CheckedSite, language: str) -> None:
+    """What a check found without errors: the numbers of pacts, entries and warnings."""
     ok = t(
         "ok: {pacts} pacts, {entries} entries, {warnings} warning(s)",
         pacts=len(checked.site.pacts),
@@ -343,8 +361,30 @@ def check_command(
         warnings=len(checked.warnings),
     )
     _say(ok, language)
-    if links is not None:
-        _say(links, language)
+
+
+def _show_missing(checked: CheckedSite, code: str, fmt: str, language: str) -> None:
+    """Print what is not yet translated into `code`, in `fmt`: a to-do list, exit code 0."""
+    from pactsite.content.translations import missing_translations
+
+    further = checked.config.languages[1:]
+    if code not in further:
+        _stop(
+            t(
+                "--missing-translations {code}: the site's further languages are: {languages}",
+                code=code,
+                languages=", ".join(further) or "-",
+            )
+            if further
+            else t(
+                "--missing-translations: the site has one language; add languages: to site.yaml"
+            ),
+            language,
+        )
+    notes = missing_translations(checked.site, code)
+    click.echo(format_report(notes, fmt, language), nl=False)
+    if fmt == "text":
+        _say(t("{count} not yet translated into '{code}'", count=len(notes), code=code), language)
 
 
 def _verify(

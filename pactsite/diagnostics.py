@@ -24,6 +24,8 @@ class Severity(Enum):
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Something to do that is no problem (`check --missing-translations`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -92,6 +92,9 @@ class Pact:
     """The news feed of the pact's own website (Atom, RSS or JSON Feed), if it has one."""
     body: str = ""
     body_source: SourceRef | None = None
+    language: str = ""
+    """The language of the pact's texts where it differs from the site's (a pact shown
+    untranslated in a further language); empty on a one-language site."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,6 +121,9 @@ class Entry:
     aliases: tuple[str, ...] = ()
     variant: str = ""
     """Set on another version of a page, e.g. `leichte-sprache`; empty on the page itself."""
+    language: str = ""
+    """The language code of a translation (in the site of that language); empty on an
+    original."""
     pacts: tuple[str, ...] = ()
     """Further pacts the entry belongs to (`pacts: [altmark]`); its URL stays under `pact`."""
     copies: tuple[tuple[EntryKey, str], ...] = ()
@@ -127,6 +133,8 @@ class Entry:
     @property
     def in_pacts(self) -> tuple[str, ...]:
         """Every pact the entry is shown in: its own folder's first, then the ones it names."""
+        if not self.pacts:  # the common case, without making a dict
+            return (self.pact,) if self.pact else ()
         return tuple(dict.fromkeys((self.pact, *self.pacts))) if self.pact else self.pacts
 
 
@@ -251,6 +259,8 @@ class Site:
     """The slug of the topic of each tag in use, by the tag's slug."""
     website_news: tuple[WebsiteNews, ...] = ()
     """News from the feeds of the pacts' own websites, newest first."""
+    translations: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
+    """The site in each further language (its entries: those translated, same keys)."""
     pacts_by_key: Mapping[str, Pact] = field(init=False, repr=False, compare=False)
     """The pacts by key (made from `pacts`; the outputs look pacts up tens of thousands of
     times)."""

@@ -53,23 +53,25 @@ class UrlScheme:
 
     patterns: UrlPatterns
     base_url: str = "/"
+    root: str = "/"
+    """Where the site of this scheme's language begins: `/`, or `/en/` for a further one."""
 
     def home(self) -> str:
         """The network's start page."""
-        return "/"
+        return self.root
 
     def pacts(self) -> str:
         """The list of all pacts."""
-        return f"/{self.patterns.pacts}/"
+        return f"{self.root}{self.patterns.pacts}/"
 
     def pact(self, pact: str) -> str:
         """A pact's profile page."""
-        return f"/{self.patterns.pacts}/{pact}/"
+        return f"{self.root}{self.patterns.pacts}/{pact}/"
 
     def section(self, kind: Kind, pact: str | None = None, page: int = 1) -> str:
         """The list of news, projects or events, network-wide or of one pact, paginated."""
         segment = getattr(self.patterns, _KIND_SECTION[kind])
-        prefix = self.pact(pact) if pact else "/"
+        prefix = self.pact(pact) if pact else self.root
         url = f"{prefix}{segment}/"
         return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
 
@@ -79,46 +81,48 @@ class UrlScheme:
 
     def fund(self, fund: str) -> str:
         """The projects of one fund, with their budgets."""
-        return f"/{self.patterns.funds}/{fund}/"
+        return f"{self.root}{self.patterns.funds}/{fund}/"
 
     def funds(self) -> str:
         """The overview of all funds."""
-        return f"/{self.patterns.funds}/"
+        return f"{self.root}{self.patterns.funds}/"
 
     def search(self) -> str:
         """The search page."""
-        return f"/{SEARCH_SEGMENT}/"
+        return f"{self.root}{SEARCH_SEGMENT}/"
 
     def network(self) -> str:
         """The network's page: the map of links between the pacts, and the embeds."""
-        return f"/{NETWORK_SEGMENT}/"
+        return f"{self.root}{NETWORK_SEGMENT}/"
 
     def sectors(self) -> str:
         """The overview of all sectors."""
-        return f"/{self.patterns.sectors}/"
+        return f"{self.root}{self.patterns.sectors}/"
 
     def sector(self, sector: str) -> str:
         """Everything of one sector across pacts."""
-        return f"/{self.patterns.sectors}/{sector}/"
+        return f"{self.root}{self.patterns.sectors}/{sector}/"
 
     def topics(self) -> str:
         """The overview of all topics (the tags of the entries)."""
-        return f"/{self.patterns.topics}/"
+        return f"{self.root}{self.patterns.topics}/"
 
     def topic(self, topic: str, page: int = 1) -> str:
         """The entries of one topic across pacts, paginated."""
-        url = f"/{self.patterns.topics}/{topic}/"
+        url = f"{self.root}{self.patterns.topics}/{topic}/"
         return url if page <= 1 else f"{url}{self.patterns.pagination}/{page}/"
 
     def entry(self, entry: Entry) -> str:
-        """The page of one news item, project, event or page."""
+        """The page of one news item, project, event or page (or of a version of one)."""
+        if entry.pact and not entry.slug:  # a version of a pact's description
+            return f"{self.pact(entry.pact)}{entry.variant}/"
         url = self.entry_at(entry.kind, entry.pact, entry.slug)
         return f"{url}{entry.variant}/" if entry.variant else url
 
     def entry_at(self, kind: Kind, pact: str | None, slug: str) -> str:
         """The page of an entry given by kind, pact and slug."""
         if kind is Kind.PAGE:
-            return f"{self.pact(pact)}{slug}/" if pact else f"/{slug}/"
+            return f"{self.pact(pact)}{slug}/" if pact else f"{self.root}{slug}/"
         return f"{self.section(kind, pact)}{slug}/"
 
     def feed(
@@ -134,11 +138,11 @@ class UrlScheme:
             return f"{self.pact(pact)}{file_name}"
         if topic:
             return f"{self.topic(topic)}{file_name}"
-        return f"{self.sector(sector)}{file_name}" if sector else f"/{file_name}"
+        return f"{self.sector(sector)}{file_name}" if sector else f"{self.root}{file_name}"
 
     def calendar(self, pact: str | None = None) -> str:
         """The iCalendar file of all events of the network or of one pact."""
-        return f"{self.pact(pact) if pact else '/'}{self.patterns.events}.ics"
+        return f"{self.pact(pact) if pact else self.root}{self.patterns.events}.ics"
 
     def event_calendar(self, entry: Entry) -> str:
         """The iCalendar file of one event, beside its page (`.../termine/treffen.ics`)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -80,7 +81,8 @@ def _assert_fields_match(fields: list[dict[str, Any]], specs: Sequence[FieldSpec
 def test_every_pact_has_a_restricted_collection_per_type_with_every_field(
     cms: dict[str, Any],
 ) -> None:
-    by_folder = {c["folder"]: c for c in cms["collections"] if "folder" in c}
+    # the originals' collections (their versions' are tests/test_cms_versions.py's)
+    by_folder = {c["folder"]: c for c in cms["collections"] if c.get("extension") == "md"}
     for pact in PACTS:
         for folder, specs in TYPES.items():
             collection = by_folder[f"content/pacts/{pact}/{folder}"]
@@ -93,7 +95,7 @@ def test_every_pact_has_a_restricted_collection_per_type_with_every_field(
 
 
 def test_pact_profiles_are_editable_with_every_profile_field(cms: dict[str, Any]) -> None:
-    (profiles,) = [c for c in cms["collections"] if "files" in c]
+    (profiles,) = [c for c in cms["collections"] if c["name"] == "pact-profiles"]
     assert sorted(f["name"] for f in profiles["files"]) == PACTS
     for file in profiles["files"]:
         assert file["file"] == f"content/pacts/{file['name']}/pact.yaml"
@@ -210,8 +212,11 @@ unpack); the test that runs the real editor needs it, since tests have no networ
 `make test` fetches it at install time and sets this variable, so there it always runs."""
 
 
+Serving = Callable[[Page], list[str]]
+
+
 @pytest.fixture
-def decap_from_unpkg() -> Callable[[Page], list[str]]:
+def decap_from_unpkg() -> Serving:
     """Let a tab fetch the pinned Decap CMS from https://unpkg.com as a browser would, with
     the package's bytes and unpkg's CORS header; the browser itself checks the page's
     integrity hash and CSP. Returns the list of files it fetched from there."""
@@ -242,25 +247,32 @@ def decap_from_unpkg() -> Callable[[Page], list[str]]:
     return route
 
 
-@pytest.mark.skipif(
+NEEDS_DECAP = pytest.mark.skipif(
     not DECAP_DIST,
     reason="set PACTSITE_DECAP_DIST to a local decap-cms dist/ folder (make test does)",
 )
+
+
+@NEEDS_DECAP
 def test_the_pinned_decap_cms_file_has_the_integrity_hash_of_the_npm_package() -> None:
     digest = hashlib.sha384((Path(DECAP_DIST) / "decap-cms.js").read_bytes()).digest()
     assert "sha384-" + base64.b64encode(digest).decode() == DECAP_INTEGRITY
 
 
-@pytest.mark.skipif(
-    not DECAP_DIST,
-    reason="set PACTSITE_DECAP_DIST to a local decap-cms dist/ folder (make test does)",
-)
-def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts(
-    chromium: Browser,
-    example_build: Path,
-    tmp_path: Path,
-    decap_from_unpkg: Callable[[Page], list[str]],
-) -> None:
+def _save(page: Page) -> list[list[str]]:
+    """Save the entry in the editor; every file saved so far, as [path, content]."""
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Status: Entwurf").wait_for()
+    saved: list[list[str]] = page.evaluate(
+        "Object.values(window.repoFilesUnpublished)"
+        ".flatMap(e => e.diffs.map(d => [d.path, d.content]))"
+    )
+    return saved
+
+
+@pytest.fixture
+def editor_site(example_build: Path, tmp_path: Path) -> Path:
+    """The built example with its editor on Decap's in-browser test backend, no login."""
     site = tmp_path / "public"
     shutil.copytree(example_build, site)
     admin = site / "admin/index.html"
@@ -275,6 +287,14 @@ def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts
         config.read_text(encoding="utf-8").replace("name: git-gateway", "name: test-repo"),
         encoding="utf-8",
     )
+    return site
+
+
+@NEEDS_DECAP
+def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts(
+    chromium: Browser, editor_site: Path, tmp_path: Path, decap_from_unpkg: Serving
+) -> None:
+    site = editor_site
     picks = [("Stand", "laufend"), ("Branchen", "Chemische"), ("Förderung", "Lokales")]
     with serve(site, netlify_headers(REPOSITORY / "netlify.toml")) as base:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -297,17 +317,11 @@ def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts
             page.keyboard.type(text)
             page.keyboard.press("Enter")
         page.locator("input[type=date]").first.fill("2026-11-23")
-        page.get_by_role("button", name="Speichern").click()
-        page.get_by_text("Status: Entwurf").wait_for()
+        _save(page)
         page.goto(base + "/admin/#/collections/halle-news/new")
         page.get_by_label("Titel").first.fill("Übergänge gestalten")
         page.locator("input[type=date]").first.fill("2026-11-02")
-        page.get_by_role("button", name="Speichern").click()
-        page.get_by_text("Status: Entwurf").wait_for()
-        saved = page.evaluate(
-            "Object.values(window.repoFilesUnpublished)"
-            ".flatMap(e => e.diffs.map(d => [d.path, d.content]))"
-        )
+        saved = _save(page)
         page.close()
     assert violations == []
     assert "decap-cms.js" in fetched  # through the page's <script integrity=...>
@@ -332,3 +346,39 @@ def test_the_real_decap_cms_loads_the_config_and_saves_entries_the_build_accepts
     assert "status: running" in saved[0][1] and "chemie" in saved[0][1]
     checked = run_pactsite("check", "--site", str(copy))
     assert checked.exit_code == 0, checked.stderr
+
+
+@NEEDS_DECAP
+def test_the_real_decap_cms_saves_a_leichte_sprache_version_beside_its_original(
+    chromium: Browser, editor_site: Path, tmp_path: Path, decap_from_unpkg: Serving
+) -> None:
+    site = editor_site
+    folder = "content/pacts/halle/news"
+    name = "2002-10-22-schaffung-und-sicherung-neuer-arbeitsplaetze.md"
+    original = (REPOSITORY / folder / name).read_text(encoding="utf-8")
+    # the test backend lists a folder by its whole path as one key of window.repoFiles
+    seed = {folder: {name: {"content": original, "path": f"{folder}/{name}"}}}
+    with serve(site, netlify_headers(REPOSITORY / "netlify.toml")) as base:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        decap_from_unpkg(page)
+        page.add_init_script(f"window.repoFiles = {json.dumps(seed)};")
+        page.goto(base + "/admin/")
+        page.get_by_role("button", name="Login").click()
+        page.goto(base + "/admin/#/collections/halle-news-ls/new")
+        page.get_by_label(re.compile("^Fassung von")).first.click()
+        page.keyboard.type("Schaffung")
+        page.get_by_text("Schaffung und Sicherung", exact=False).last.click()
+        page.get_by_label("Titel").first.fill("Neue Arbeits·plätze in Halle")
+        saved = _save(page)
+        page.close()
+    assert [path for path, _ in saved] == [f"{folder}/{name.removesuffix('.md')}.ls.md"]
+    copy = tmp_path / "site"
+    shutil.copytree(REPOSITORY / "content", copy / "content")
+    shutil.copy(REPOSITORY / "site.yaml", copy / "site.yaml")
+    (copy / saved[0][0]).write_text(saved[0][1], encoding="utf-8")
+    out = tmp_path / "out"
+    built = run_pactsite("build", "--site", str(copy), "--output", str(out))
+    assert built.exit_code == 0, built.stderr
+    version = out / "pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze"
+    heading = parse_page(version / "leichte-sprache/index.html").xpath("string(//h1)")
+    assert heading == "Neue Arbeits·plätze in Halle"

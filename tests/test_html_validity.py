@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPOSITORY
+from conftest import FIXTURES, REPOSITORY, run_pactsite
 
 pytestmark = pytest.mark.slow  # Java
 
@@ -42,6 +42,22 @@ def _check(*paths: Path) -> list[dict[str, object]]:
 def test_every_page_and_stylesheet_passes_the_nu_html_checker(example_build: Path) -> None:
     pages = sorted(example_build.rglob("*.html")) + sorted(example_build.rglob("*.css"))
     assert len(pages) > 40
+    errors = [m for m in _check(*pages) if m.get("type") == "error"]
+    assert errors == [], "\n".join(
+        f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in errors
+    )
+
+
+def test_every_page_of_a_network_in_two_languages_passes_the_nu_html_checker(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "public"
+    run = run_pactsite(
+        "build", "--site", str(FIXTURES / "bilingual"), "--output", str(out), "--no-cache"
+    )
+    assert run.exit_code == 0, run.stderr
+    pages = sorted(out.rglob("*.html"))
+    assert len([p for p in pages if p.is_relative_to(out / "en")]) > 20
     errors = [m for m in _check(*pages) if m.get("type") == "error"]
     assert errors == [], "\n".join(
         f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in errors

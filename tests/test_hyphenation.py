@@ -154,6 +154,24 @@ def test_parsed_patterns_are_kept_in_the_user_cache_and_a_broken_copy_is_replace
     assert kept.read_bytes().startswith(b"\x80"), "parsed again and kept again"
 
 
+def test_parsed_patterns_of_other_installs_do_not_pile_up_in_the_user_cache(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "pactsite"
+    folder.mkdir()
+    for number in range(6):  # what six earlier virtual environments left behind
+        old = folder / f"hyph-0.0-hyph_de_DE-1-{number}.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(number * 10**9, number * 10**9))
+    other_dictionary = folder / "hyph-0.0-hyph_en_GB-1-0.pickle"
+    other_dictionary.write_bytes(b"old")
+    assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
+    kept = sorted(p.name for p in folder.glob("hyph-*-hyph_de_DE-*.pickle"))
+    assert len(kept) == 4, kept
+    assert "hyph-0.0-hyph_de_DE-1-5.pickle" in kept and "hyph-0.0-hyph_de_DE-1-0.pickle" not in kept
+    assert other_dictionary.exists()
+
+
 def test_a_rebuild_takes_the_hyphenation_from_the_build_cache(long_words_site: Path) -> None:
     kept = long_words_site.parent / ".pactsite-cache" / "hyphenation-de.json"
     data = json.loads(kept.read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import REPOSITORY, run_pactsite
+from conftest import FIXTURES, REPOSITORY, copy_site, run_pactsite
 
 sys.path.insert(0, str(REPOSITORY / "bench"))
 from generate import write_site
@@ -117,6 +117,48 @@ def test_cached_rebuild_after_a_change_equals_a_clean_build(
     after = _tree(_cached_build(minimal_site))
     assert after != before, "the change did not show in the output"
     assert after == _clean_build(minimal_site, tmp_path / "clean")
+
+
+def _add_translation(site: Path) -> None:
+    (site / NEWS / "2002-11-01-zweite-meldung.en.md").write_text(
+        "---\ntitle: Second news\n---\nSee [the first news](2002-10-22-erste-meldung.md).\n",
+        encoding="utf-8",
+    )
+
+
+def _change_translation(site: Path) -> None:
+    with (site / NEWS / "2002-10-22-erste-meldung.en.md").open("a", encoding="utf-8") as file:
+        file.write("\nA new paragraph with an **addendum**.\n")
+
+
+def _retitle_translation(site: Path) -> None:
+    path = site / NEWS / "2002-10-22-erste-meldung.en.md"
+    path.write_text(path.read_text().replace("title: First news", "title: Renamed news"))
+
+
+def _delete_translation(site: Path) -> None:
+    (site / "content/pacts/alpha/events/2002-10-16-treffen.en.md").unlink()
+
+
+TRANSLATION_CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit the original's body": _edit_body,
+    "add a translation": _add_translation,
+    "edit a translation's body": _change_translation,
+    "edit a translation's title": _retitle_translation,
+    "delete a translation": _delete_translation,
+}
+
+
+@pytest.mark.parametrize("change", TRANSLATION_CHANGES.values(), ids=TRANSLATION_CHANGES.keys())
+def test_cached_rebuild_of_a_bilingual_site_after_a_change_equals_a_clean_build(
+    tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    before = _tree(_cached_build(site))
+    change(site)
+    after = _tree(_cached_build(site))
+    assert after != before, "the change did not show in the output"
+    assert after == _clean_build(site, tmp_path / "clean")
 
 
 def test_a_template_edited_twice_shows_the_second_edit(minimal_site: Path, tmp_path: Path) -> None:

@@ -29,7 +29,13 @@ from pactsite.render.audit import BodySource, audit_body
 from pactsite.render.markup import Heading, LinkRef, RenderedBody, render_each
 
 TABLE = "bodies"
-_CODE = ("render/markup.py", "render/audit.py", "slugs.py", "build/bodies.py")
+_CODE = (
+    "render/markup.py",
+    "render/audit.py",
+    "render/easyread.py",
+    "slugs.py",
+    "build/bodies.py",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,7 +312,7 @@ def _rebuild_changed(
     """Redo only what the `changed` files touch; None when the whole site must be built.
 
     The caller found the state fit for these options and the output folder as the state
-    left it.
+    left it. A site of several languages is built whole (see `_changed_bodies`).
     """
     sources = _changed_bodies(changed, state)
     if sources is None:
@@ -418,7 +418,13 @@ def _with_bodies(
 
 
 def _changed_bodies(changed: list[str], state: BuildState) -> dict[str, BodySource] | None:
-    """The new body of each changed entry file, if only bodies changed; else None."""
+    """The new body of each changed entry file, if only bodies changed; else None.
+
+    Always None for a site of several languages: it is built whole (an edit reaches the
+    pages of each language the entry is translated into, and their language links).
+    """
+    if state.record.checked.others:
+        return None
     site, outlines = state.record.checked.site, state.record.bodies.outlines
     sources = {}
     for path in changed:
@@ -492,7 +498,7 @@ def _rerender(
     if problems:
         return None
     reads = {str(r.path): read for r, read in rendered if isinstance(r, OutputFile)}
-    news = {key for key in keys if site.entries[key].kind is Kind.NEWS}
+    news = {k for k in keys if site.entries[k].kind is Kind.NEWS and not site.entries[k].variant}
     feeds = list(build_feeds(site, config, urls, checked.linked.html, now, news)) if news else []
     fresh = {str(page.path): page for page in pages}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -32,11 +32,17 @@ from pactsite.cache.store import Cache
 from pactsite.cache.weblinks import Outcome, load_last_check, load_link_results
 from pactsite.content.assemble import Visibility, assemble_site
 from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
-from pactsite.content.sources import SourceKind, Sources, listed_sources, read_sources
+from pactsite.content.sources import (
+    SourceFile,
+    SourceKind,
+    Sources,
+    listed_sources,
+    read_sources,
+)
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import BuiltFile, PageJob
+from pactsite.outputs import BuiltFile, OutputFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -48,13 +54,14 @@ from pactsite.outputs.directory import (
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
+from pactsite.outputs.languages import LanguageLinks, language_links
 from pactsite.outputs.network import WebsiteCheck, build_network_files, website_checks
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex, build_search_index
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -72,12 +79,19 @@ from pactsite.render.links import (
     LinkIndex,
     ResolvedLinks,
     build_index,
+    language_index,
     resolve_links,
     rewrite_links,
 )
 from pactsite.render.markup import RenderedBody
 from pactsite.render.related import relate_entries
-from pactsite.render.theme import CompiledTemplates, Theme, locate_theme, make_environment
+from pactsite.render.theme import (
+    CompiledTemplates,
+    Theme,
+    locate_theme,
+    make_environment,
+    template_caches,
+)
 from pactsite.urls import UrlScheme
 
 
@@ -113,6 +127,8 @@ class CheckedSite:
     theme: Theme
     warnings: tuple[Diagnostic, ...]
     images: ImageSet
+    others: tuple[CheckedSite, ...] = ()
+    """The site in each further language of `languages:` (none on a one-language site)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,7 +180,7 @@ def check_recorded(
     urls = UrlScheme(config.urls, config.base_url)
     read = _read(root, config, urls, options)
     problems += read.problems
-    bodies, paths = read.bodies.rendered, read.paths()
+    bodies, paths = read.in_language("")
     index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
     resolved, link_problems = resolve_links(bodies, paths, index)
     warnings, placeholders = _editor_warnings(root, config, read)
@@ -174,6 +190,8 @@ def check_recorded(
     problems += found
     record = _body_record(read, index, [*link_problems, *warnings], options.cache or outlined)
     linked = spill_linked_bodies(bodies, resolved, images)  # takes the bodies out
+    languages = [_link_language(root, config, read, code, index) for code in read.site.translations]
+    problems += [problem for language in languages for problem in language.problems]
     if options.strict:
         problems = [replace(p, severity=Severity.ERROR) for p in problems]
     problems += read.feed_warnings  # never errors: a pact's website being down fails no build
@@ -190,8 +208,73 @@ def check_recorded(
         theme=theme,
         warnings=tuple(problems),
         images=images,
+        others=tuple(language.checked(root) for language in languages),
     )
     return checked, record
+
+
+_T = TypeVar("_T")
+
+
+def _of_language(site: Site, values: dict[str, _T], code: str = "") -> dict[str, _T]:
+    """The bodies (or paths) of the site in one language, by key; `""`: the default's."""
+    if not site.translations:
+        return values  # one language: nothing to take apart
+    if not code:
+        return {key: value for key, value in values.items() if ":" not in key}
+    prefix = f"{code}:"
+    return {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Language:
+    """The site in a further language, checked and linked; its theme is found when used."""
+
+    config: SiteConfig
+    urls: UrlScheme
+    site: Site
+    linked: LinkedSite
+    images: ImageSet
+    problems: list[Diagnostic]
+
+    def checked(self, root: Path) -> CheckedSite:
+        """The checked site of this language (its problems are the default site's)."""
+        theme, _ = locate_theme(root, self.config)
+        assert theme is not None  # the default language's theme was found: the same folder
+        return CheckedSite(
+            root=root,
+            config=self.config,
+            urls=self.urls,
+            site=self.site,
+            linked=self.linked,
+            theme=theme,
+            warnings=(),
+            images=self.images,
+        )
+
+
+def _link_language(
+    root: Path, config: SiteConfig, read: _Read, code: str, default_index: LinkIndex
+) -> _Language:
+    """The site in language `code`: its bodies linked to its own pages, else to the default
+    language's (a warning each), under `/<code>/`, with that language's settings."""
+    site = read.site.translations[code]
+    config = replace(config, language=code)
+    urls = UrlScheme(config.urls, config.base_url, root=f"/{code}/")
+    bodies, paths = read.in_language(code)
+    own = build_index(site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
+    index = language_index(own, default_index, config.languages[0])
+    resolved, problems = resolve_links(bodies, paths, index)
+    images, found = check_images(root, site, bodies, paths, index)
+    linked = spill_linked_bodies(bodies, resolved, images)
+    return _Language(
+        config=config,
+        urls=urls,
+        site=site,
+        linked=linked,
+        images=images,
+        problems=[*problems, *found],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +294,12 @@ class _Read:
     def paths(self) -> dict[str, str]:
         """The site-relative file of each body, by body key."""
         return {key: source.path for key, source in self.body_sources.items()}
+
+    def in_language(self, code: str) -> tuple[dict[str, RenderedBody], dict[str, str]]:
+        """The rendered bodies and their files of the site in language `code` (`""`: the
+        default language), by key."""
+        rendered = self.bodies.rendered
+        return _of_language(self.site, rendered, code), _of_language(self.site, self.paths(), code)
 
     def hidden(self) -> list[str]:
         """The keys and files of the entries not shown (drafts, not yet or no longer)."""
@@ -334,7 +423,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
     # not in `check`: the index is for visitors only. It is made while the rest is made.
     with start_search_index(stage.pages) as indexing:
         files = _complete_rendering(checked, stage, options.now)
-        variants, image_stats, broken = build_variants(checked.root, checked.images)
+        variants, image_stats, broken = build_variants(checked.root, _images(checked))
         _stop_on(checked, broken)
         upcoming = next_change(checked.site, checked.config.zone, options.now)
         files += keep_all([*variants, build_next_build(upcoming, checked.config)])
@@ -345,7 +434,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
     hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
     report = BuildReport(
         files=len(files) + len(index.files),
-        pages=len(stage.pages),
+        pages=len(stage.pages) + sum(len(other.pages) for _, other in stage.others),
         warnings=checked.warnings,
         next_change=upcoming,
         next_change_line=describe_change(upcoming, checked.config),
@@ -409,11 +498,9 @@ def template_environment(
     folder = checked.root / CACHE_DIR if cache else None
     hyphenation = hyphenation_table(title_words(checked), config.language, folder)
     env = make_environment(checked.theme, config, template_data, hyphenation)
-    if cache:  # compiling the templates afresh took longer than rendering a page
-        folder = checked.root / CACHE_DIR / "templates"
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = CompiledTemplates(jinja2.FileSystemBytecodeCache(str(folder)))
+    # compiling the templates afresh took longer than rendering a page
+    site_folder = checked.root / CACHE_DIR / "templates" if cache else None
+    env.bytecode_cache = CompiledTemplates(*template_caches(env, site_folder))
     return env
 
 
@@ -456,23 +543,66 @@ class _PageStage:
     extras: dict[str, Any]
     reads: dict[str, frozenset[str]]
     cards: list[BuiltFile]
+    others: tuple[tuple[CheckedSite, _PageStage], ...] = ()
+    """The pages of each further language, rendered like these."""
+    languages: LanguageLinks | None = None
+    """Which page exists in which language (several languages only)."""
 
 
 def _render_page_stage(
     checked: CheckedSite, now: dt.datetime, workers: int, cache: bool
 ) -> _PageStage:
-    """Render the HTML pages (the work of the worker processes)."""
+    """Render the HTML pages (the work of the worker processes), in every language."""
+    if not checked.others:
+        return _render_pages(checked, now, workers, cache, None)
+    links = _language_links(checked, now)
+    stage = _render_pages(checked, now, workers, cache, links)
+    others = tuple(
+        (other, _render_pages(other, now, workers, cache, links.of(other.config.language)))
+        for other in checked.others
+    )
+    return replace(stage, others=others, languages=links)
+
+
+def _language_links(checked: CheckedSite, now: dt.datetime) -> LanguageLinks:
+    """Which page exists in which language, from the pages each language's site plans."""
+    sites = (checked, *checked.others)
+    return language_links(
+        checked.config.languages,
+        {each.config.language: each.urls.home() for each in sites},
+        {
+            each.config.language: [_url(job, each.urls) for job in page_jobs(each, now)]
+            for each in sites
+        },
+    )
+
+
+def _url(job: PageJob, urls: UrlScheme) -> str:
+    """The address of a planned page (an entry's page is planned without it)."""
+    return job.url or urls.entry(job.context["entry"])
+
+
+def _render_pages(
+    checked: CheckedSite,
+    now: dt.datetime,
+    workers: int,
+    cache: bool,
+    languages: LanguageLinks | None,
+) -> _PageStage:
+    """Render the HTML pages of one language's site; the help pages with the default's."""
     urls = checked.urls
-    help_jobs, help_problems = plan_help(checked.root)
+    help_jobs, help_problems = plan_help(checked.root) if urls.root == "/" else ([], [])
     extras = {
         **template_extras(checked),
         "help_url": HELP_URL if help_jobs else "",
         "website_checks": _website_checks(checked),
     }
+    if languages is not None:
+        extras["languages"] = languages
     env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
     # before the workers are forked: the directory's pages then find every card rendered
-    cards = keep_all(build_directory_cards(checked.site, env))
+    cards = keep_all(build_directory_cards(checked.site, env, urls.root))
     reads: dict[str, frozenset[str]] = {}
     if cache:
         pages, problems, reads = _render_pages_cached(checked, env, jobs, help_jobs, workers, now)
@@ -523,22 +653,61 @@ def _complete_rendering(
         stage.pages,
         checked.urls,
     )
-    processed = checked.images.infos  # published as variants only: the originals carry EXIF
-    assets = (a for a in checked.linked.assets if a not in processed)
+    processed = _images(checked).infos  # published as variants only: the originals carry EXIF
+    assets = (a for a in _assets(checked) if a not in processed)
     files = [*pages]
     files += keep_all(collect_static([checked.theme.folder / "static", checked.theme.site_static]))
     files += keep_all(build_pact_styles(site))
     files += keep_all(collect_content_files(checked.root, assets))
-    files += keep_all(build_sitemap((f.path for f in pages), urls))
-    files += keep_all(build_redirects(site.entries.values(), urls))
+    for other, other_stage in stage.others:
+        files += [*other_stage.pages, *_language_files(other, other_stage, now)]
+        pages = [*pages, *other_stage.pages]
+    alternates = stage.languages.any_alternates if stage.languages else None
+    files += keep_all(build_sitemap((f.path for f in pages), urls, alternates))
+    roots = [other.urls.root for other in checked.others]
+    files += keep_all(build_redirects(site.entries.values(), urls, roots))
     files += keep_all(build_network_files(site, config, urls, env))
     files += keep_all(build_open_data(site, config, urls))
     files += stage.cards
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
     files += keep_all(build_admin(site, config, checked.theme.strings["ui"]))
-    broken = check_rendered_links(files, checked.root, checked.images.variant_paths())
+    broken = check_rendered_links(files, checked.root, _images(checked).variant_paths())
     _stop_on(checked, broken)
+    return files
+
+
+def _images(checked: CheckedSite) -> ImageSet:
+    """The images the bodies of every language show (each language's page markup has its
+    own `ImageSet`; the variants are made once for all)."""
+    if not checked.others:
+        return checked.images
+    sets = (checked.images, *(other.images for other in checked.others))
+    infos = {asset: info for each in sets for asset, info in each.infos.items()}
+    uses = tuple(use for each in sets for use in each.uses)
+    return replace(checked.images, infos=MappingProxyType(dict(sorted(infos.items()))), uses=uses)
+
+
+def _assets(checked: CheckedSite) -> list[str]:
+    """The files of `content/` the bodies of every language link to."""
+    if not checked.others:
+        return list(checked.linked.assets)
+    return sorted({a for each in (checked, *checked.others) for a in each.linked.assets})
+
+
+def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> list[BuiltFile]:
+    """The files of a further language beside its pages, under its root: open data, the
+    network files, directory cards, feeds, calendars and the search index. Style sheets,
+    the content's files, redirects and the web editor are the default language's, shared."""
+    config, site, urls = checked.config, checked.site, checked.urls
+    files = keep_all(build_open_data(site, config, urls))
+    files += keep_all(build_network_files(site, config, urls, stage.env))
+    files += stage.cards
+    files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
+    files += keep_all(build_calendars(site, config, urls, now))
+    index = build_search_index(stage.pages)  # the default language's is made meanwhile
+    root = PurePosixPath(urls.root.strip("/"))
+    files += keep_all(OutputFile(root / file.path, file.content) for file in index.files)
     return files
 
 
@@ -608,12 +777,24 @@ def _taken(bodies: dict[str, RenderedBody]) -> Iterator[tuple[str, RenderedBody]
 def _body_sources(
     site: Site, sources: Sources, failed: Collection[str] = ()
 ) -> dict[str, BodySource]:
-    """Every Markdown body of the site by key: pact descriptions, join texts, entries.
+    """Every Markdown body of the site by key: pact descriptions, join texts, entries; the
+    bodies of the further languages' sites as `<code>:<key>`.
 
     The bodies of entry files whose front matter has errors (`failed`) come too, so that
     their broken links are reported in the same run; the build fails anyway.
     """
     files = {file.path: file for file in sources.files}
+    bodies = _site_bodies(site, files)
+    for code, other in site.translations.items():
+        bodies.update((f"{code}:{key}", body) for key, body in _site_bodies(other, files).items())
+    for file in sources.files:
+        if file.path in failed and file.kind not in _NOT_ENTRIES:
+            bodies[f"{file.path}#unloaded"] = BodySource(file.path, file.body, file.body_line)
+    return bodies
+
+
+def _site_bodies(site: Site, files: Mapping[str, SourceFile]) -> dict[str, BodySource]:
+    """The bodies of one language's site by key: pact descriptions, join texts, entries."""
     bodies: dict[str, BodySource] = {}
     for pact in site.pacts:
         if pact.body_source:
@@ -625,9 +806,6 @@ def _body_sources(
     for entry in site.entries.values():
         text = files[entry.source.path].body
         bodies[entry.key] = BodySource(entry.source.path, text, entry.source.body_line)
-    for file in sources.files:
-        if file.path in failed and file.kind not in _NOT_ENTRIES:
-            bodies[f"{file.path}#unloaded"] = BodySource(file.path, file.body, file.body_line)
     return bodies
 
 

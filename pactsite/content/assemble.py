@@ -17,6 +17,7 @@ from pactsite.content.schema import (
     NEWS_FIELDS,
     PACT_FIELDS,
     PACT_INDEX_FIELDS,
+    PACT_VARIANT_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
     VARIANT_FIELDS,
@@ -27,6 +28,13 @@ from pactsite.content.schema import (
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
 from pactsite.content.topics import check_tags, index_topics
+from pactsite.content.translations import check_language, pact_translation_spec, translate
+from pactsite.content.variants import (
+    attach_variants,
+    check_original,
+    pact_variant,
+    with_originals,
+)
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
@@ -82,48 +90,139 @@ class Visibility:
 def assemble_site(
     sources: Sources, config: SiteConfig, urls: UrlScheme, visibility: Visibility
 ) -> tuple[Site, list[Diagnostic]]:
-    """Validate all sources against the schema and build the site model with its indexes."""
+    """Validate all sources against the schema and build the site model with its indexes.
+
+    The translations (`<name>.<code>.md`) become the sites of the further languages, in
+    `Site.translations`.
+    """
     problems: list[Diagnostic] = []
     pact_keys = _pact_keys(sources.pact_folders, problems)
     vocabularies = base_vocabularies(config.sectors, config.funds, config.target_groups, pact_keys)
-    pacts: list[Pact] = []
-    entries: list[Entry] = []
-    texts: dict[EntryKey, bytes] = {}
-    indexes = {s.pact: s for s in sources.files if s.kind is SourceKind.PACT_INDEX}
-    for source in sources.files:
+    originals = [s for s in sources.files if not s.language]
+    read = _Assembly(pact_keys=pact_keys, paths=frozenset(s.path for s in originals))
+    indexes = {s.pact: s for s in originals if s.kind is SourceKind.PACT_INDEX and not s.variant}
+    for source in originals:
         doc, yaml_problems = parse_yaml(source.front_matter, source.path, source.front_matter_line)
         problems.extend(yaml_problems)
-        if doc is None:
-            continue
-        where = Validation(doc=doc, path=source.path, vocabularies=vocabularies, zone=config.zone)
-        if source.kind is SourceKind.PACT_PROFILE:
-            values, found = validate_fields(doc.value, PACT_FIELDS, where)
-            if not found and source.pact in pact_keys:
-                feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
-                pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
-        elif source.kind is SourceKind.PACT_INDEX:
-            values, found = validate_fields(doc.value, PACT_INDEX_FIELDS, where)
-        else:
-            kind = _ENTRY_KINDS[source.kind]
-            specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
-            dated = date_from_filename(source.stem) if kind is Kind.NEWS else None
-            if dated and isinstance(doc.value, dict) and "date" not in doc.value:
-                doc.value["date"] = dated  # a news item's date may come from its file name
-            values, found = validate_fields(doc.value, specs, where)
-            entry = _entry(source, kind, values, found, doc.lines, config.zone)
-            if entry is not None and not found:
-                entries.append(_without_own_pact(entry, problems))
-                texts[entry.key] = _content_digest(kind, source.front_matter, source.body)
-        problems.extend(found)
-    entries = _merge_copies(entries, texts, urls, problems)
-    problems.extend(_collisions(entries, urls))
-    problems += [*_orphan_variants(entries), *check_tags(entries, config.tags)]
-    visible = [e for e in entries if _is_visible(e, visibility)]
-    hidden = {e.key: e.source.path for e in entries if not _is_visible(e, visibility)}
+        if doc is not None:
+            where = Validation(
+                doc=doc, path=source.path, vocabularies=vocabularies, zone=config.zone
+            )
+            problems += _read_source(source, where, indexes, config, read)
+    entries, found = attach_variants(read.entries, {p.key for p in read.pacts})
+    problems.extend(found)
+    entries = _merge_copies(entries, read.texts, urls, problems)
+    problems.extend(_collisions(entries, urls, config.languages[1:]))
+    problems += check_tags(entries, config.tags)
+    visible = with_originals([e for e in entries if _is_visible(e, visibility)])
+    shown = {e.key for e in visible}
+    hidden = {e.key: e.source.path for e in entries if e.key not in shown}
     # A draft's dates change nothing until it is no draft (then its file changed anyway).
     timed = [e for e in entries if visibility.drafts or not e.draft]
     scheduled = sorted({m for e in timed for m in (e.publish, e.expires) if m is not None})
-    return _site(pacts, visible, hidden, tuple(scheduled), config.tags), problems
+    site = _site(read.pacts, visible, hidden, tuple(scheduled), config.tags)
+    translations = [s for s in sources.files if s.language]
+    if not translations and len(config.languages) == 1:
+        return site, problems
+    where = Validation(doc=YamlDoc(None), path="", vocabularies=vocabularies, zone=config.zone)
+    languages, found = _language_sites(translations, site, entries, read, where, config, visibility)
+    return dataclasses.replace(site, translations=languages), [*problems, *found]
+
+
+@dataclass(slots=True)
+class _Assembly:
+    """What the validation of the originals gathers: pacts, entries and texts."""
+
+    pact_keys: tuple[str, ...]
+    paths: frozenset[str]
+    """The paths of all original files."""
+    pacts: list[Pact] = dataclasses.field(default_factory=list)
+    entries: list[Entry] = dataclasses.field(default_factory=list)
+    texts: dict[EntryKey, bytes] = dataclasses.field(default_factory=dict)
+    pact_texts: dict[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    """Each pact's `translations:` values."""
+
+
+def _read_source(
+    source: SourceFile,
+    where: Validation,
+    indexes: Mapping[str | None, SourceFile],
+    config: SiteConfig,
+    read: _Assembly,
+) -> list[Diagnostic]:
+    """Validate one original source file into `read`; return its problems."""
+    doc = where.doc
+    if source.kind is SourceKind.PACT_PROFILE:
+        values, found = validate_fields(doc.value, _pact_fields(config.languages), where)
+        if not found and source.pact in read.pact_keys:
+            feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
+            read.pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
+            read.pact_texts[source.pact] = values.get("translations", {})
+        return found
+    if source.kind is SourceKind.PACT_INDEX and not source.variant:
+        return validate_fields(doc.value, PACT_INDEX_FIELDS, where)[1]
+    entry, found = _entry_of(source, doc, where, config.zone)
+    problems: list[Diagnostic] = []
+    if entry is not None:
+        read.entries.append(_without_own_pact(entry, problems))
+        read.texts[entry.key] = _content_digest(entry.kind, source.front_matter, source.body)
+    return [*found, *problems]
+
+
+def _pact_fields(languages: Sequence[str]) -> Sequence[FieldSpec]:
+    """The fields of pact.yaml: with further languages, also their `translations:`."""
+    return PACT_FIELDS if len(languages) == 1 else (*PACT_FIELDS, pact_translation_spec(languages))
+
+
+def _language_sites(
+    translations: Sequence[SourceFile],
+    site: Site,
+    entries: Sequence[Entry],
+    read: _Assembly,
+    where: Validation,
+    config: SiteConfig,
+    visibility: Visibility,
+) -> tuple[Mapping[str, Site], list[Diagnostic]]:
+    """The site of each further language, from the translations; and their problems."""
+    problems = [p for s in translations if (p := check_language(s, config.languages))]
+    known = [s for s in translations if s.language in config.languages[1:]]
+    originals = {e.source.path: e for e in entries}
+    languages, found = translate(
+        known, originals, site.pacts, read.pact_texts, where, config.languages, read.paths
+    )
+    sites = {}
+    for translated in languages:
+        shown = [
+            entry
+            for key, entry in translated.entries.items()
+            if key not in site.hidden and (visibility.drafts or key not in translated.drafts)
+        ]
+        hidden = {e.key: e.source.path for e in translated.entries.values() if e not in shown}
+        hidden |= site.hidden
+        sites[translated.language] = _site(
+            list(translated.pacts), shown, hidden, site.scheduled, config.tags
+        )
+    return MappingProxyType(sites), [*problems, *found]
+
+
+def _entry_of(
+    source: SourceFile, doc: YamlDoc, where: Validation, zone: ZoneInfo
+) -> tuple[Entry | None, list[Diagnostic]]:
+    """The entry of a news item, project, event, page or variant, or what is wrong with it."""
+    if source.kind is SourceKind.PACT_INDEX:  # a version of the pact's description
+        values, found = validate_fields(doc.value, PACT_VARIANT_FIELDS, where)
+        return (None if found else pact_variant(source, values, doc.lines)), found
+    kind = _ENTRY_KINDS[source.kind]
+    specs = VARIANT_FIELDS if source.variant else _SPECS[kind]
+    # a news item's date may come from its file name (its versions take the original's)
+    dated = date_from_filename(source.stem) if kind is Kind.NEWS and not source.variant else None
+    if dated and isinstance(doc.value, dict) and "date" not in doc.value:
+        doc.value["date"] = dated
+    values, found = validate_fields(doc.value, specs, where)
+    if source.variant:
+        found += check_original(source, values.pop("original", None), doc.line_of("original"))
+    entry = _entry(source, kind, values, found, doc.lines, zone)
+    return (entry if not found else None), found
 
 
 def _pact_keys(folders: Sequence[str], problems: list[Diagnostic]) -> tuple[str, ...]:
@@ -362,13 +461,17 @@ def _sort_moment(value: dt.date | dt.datetime) -> tuple[dt.date, dt.time]:
     return value, dt.time()
 
 
-def _collisions(entries: Sequence[Entry], urls: UrlScheme) -> list[Diagnostic]:
-    """Two entries at one URL (also when they differ only in case), or a reserved URL."""
+def _collisions(
+    entries: Sequence[Entry], urls: UrlScheme, languages: Sequence[str] = ()
+) -> list[Diagnostic]:
+    """Two entries at one URL (also when they differ only in case), or a reserved URL (a
+    section's, or a further language's root)."""
     problems: list[Diagnostic] = []
     seen: dict[str, Entry] = {}
+    network = urls.reserved_network_segments() | frozenset(languages)
     for entry in sorted(entries, key=lambda e: e.source.path):
         url = urls.entry(entry)
-        reserved = urls.reserved_pact_segments() if entry.pact else urls.reserved_network_segments()
+        reserved = urls.reserved_pact_segments() if entry.pact else network
         if entry.kind is Kind.PAGE and entry.slug in reserved:
             problems.append(
                 Diagnostic(
@@ -425,26 +528,6 @@ def _alias_problems(entry: Entry, seen: dict[str, Entry]) -> Iterator[Diagnostic
                 ),
                 hint=t("remove the alias or rename the other page"),
             )
-
-
-def _orphan_variants(entries: Sequence[Entry]) -> list[Diagnostic]:
-    """A Leichte Sprache version needs the page it explains."""
-    keys = {e.key for e in entries}
-    return [
-        Diagnostic(
-            path=e.source.path,
-            line=1,
-            message=t(
-                "there is no page that this '{variant}' version belongs to", variant=e.variant
-            ),
-            hint=t(
-                "name it like the page it explains: <name>.{variant}.md next to <name>.md",
-                variant=e.variant,
-            ),
-        )
-        for e in entries
-        if e.variant and e.key.removesuffix(f"/{e.variant}") not in keys
-    ]
 
 
 def _is_visible(entry: Entry, visibility: Visibility) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pactsite.content import misread
 from pactsite.content.coerce import CoercionError, to_bool, to_int, to_text, to_url
+from pactsite.content.languages import read_languages, without_interface
 from pactsite.content.textfile import read_text
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity, did_you_mean
@@ -71,6 +72,8 @@ class SiteConfig:
     description: str = ""
     base_url: str = "/"
     language: str = "de"
+    languages: tuple[str, ...] = ("de",)
+    """The languages of the content, the default (`language`) first; one on most sites."""
     timezone: str = "Europe/Berlin"
     paginate: int = 10
     theme: str = "default"
@@ -107,7 +110,17 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "theme": to_text,
     "demo": to_bool,
 }
-_KNOWN_KEYS = (*_SCALARS, "sectors", "funds", "target_groups", "tags", "urls", "feeds", "cms")
+_KNOWN_KEYS = (
+    *_SCALARS,
+    "languages",
+    "sectors",
+    "funds",
+    "target_groups",
+    "tags",
+    "urls",
+    "feeds",
+    "cms",
+)
 _HOST_NAME = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
@@ -167,6 +180,9 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if "title" not in values and "title" not in data:
         report("", t("site.yaml has no 'title'"), t("add a line 'title: Name of the network'"))
     _check_choices(values, report)
+    values["languages"] = _languages(data, values, report)
+    if values["languages"]:
+        values["language"] = values["languages"][0]
     for vocabulary in ("sectors", "target_groups", "tags"):
         values[vocabulary] = _labels(data, vocabulary, report, doc)
     values["funds"] = _funds(data, report)
@@ -177,7 +193,38 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return None, problems
     if not str(values.get("base_url", "/")).endswith("/"):
         values["base_url"] = values["base_url"] + "/"
-    return SiteConfig(**values), _base_url_warnings(doc, values.get("base_url", ""))
+    warnings = _base_url_warnings(doc, values.get("base_url", ""))
+    warnings += _interface_warnings(doc, values["languages"])
+    return SiteConfig(**values), warnings
+
+
+def _languages(data: dict[str, Any], values: dict[str, Any], report: Report) -> tuple[str, ...]:
+    """The content languages: `languages:`, else the one of `language:` (German by default)."""
+    if "languages" not in data:
+        return (values.get("language", "de"),)
+    given = values.get("language") if "language" in data else None
+    return read_languages(data["languages"], given, report)
+
+
+def _interface_warnings(doc: YamlDoc, languages: Sequence[str]) -> list[Diagnostic]:
+    """A language the theme has no interface strings for is shown with the English ones."""
+    return [
+        Diagnostic(
+            path=CONFIG_FILE,
+            line=doc.line_of(f"languages.{languages.index(code)}"),
+            severity=Severity.WARNING,
+            message=t(
+                "pactsite has no interface strings in '{code}': pages in '{code}' show "
+                "their menus, labels and dates in English",
+                code=code,
+            ),
+            hint=t(
+                "translate themes/default/i18n/en.yaml into {file} in the site's theme",
+                file="i18n/" + code + ".yaml",
+            ),
+        )
+        for code in without_interface(languages)
+    ]
 
 
 def _scalar_values(doc: YamlDoc, data: dict[str, Any], report: Report) -> dict[str, Any]:

@@ -34,6 +34,8 @@ FIELD_HELP: dict[str, str] = {
     "publish": "erst ab diesem Zeitpunkt sichtbar",
     "expires": "nach diesem Zeitpunkt nicht mehr sichtbar",
     "draft": "true = Entwurf: wird nicht veröffentlicht",
+    "original": "die Seite, zu der diese Fassung gehört (ihr Dateiname ohne .md); "
+    "der Dateiname der Fassung muss dazu passen",
     "name": "vollständiger Name, wie er auf der Website erscheinen soll",
     "short_name": "kurzer Name für Listen und Menüs",
     "region": "Stadt, Landkreis oder Region",
@@ -54,6 +56,9 @@ FIELD_HELP: dict[str, str] = {
     "color": "Farbe des Paktes als #rrggbb; muss auf Weiß gut lesbar sein",
     "logo": "Dateiname des Logos neben pact.yaml",
     "editors": "wer diesen Ordner ändern darf: GitHub-Namen (@name) oder E-Mail-Adressen",
+    "translations": "nur bei mehreren Sprachen (languages in site.yaml): Name und Texte des "
+    "Paktes je weiterer Sprache, mit name, short_name, region und join, z. B. "
+    "translations: {en: {name: Altmark Employment Pact}}",
 }
 
 TYPE_HELP: dict[FieldType, str] = {

@@ -115,10 +115,19 @@ PAGE_FIELDS = (
     *COMMON_FIELDS,
 )
 VARIANT_FIELDS = (
+    FieldSpec("original", T.TEXT, "Fassung von"),
     FieldSpec("title", T.TEXT, "Titel", required=True),
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),
     FieldSpec("draft", T.BOOL, "Entwurf"),
 )
+"""A version in Leichte Sprache (`<name>.ls.md`): its facts are its original's. `original`
+is the original's file name without `.md`, as the web editor writes it (it names the file)."""
+PACT_VARIANT_FIELDS = (
+    FieldSpec("title", T.TEXT, "Titel"),
+    FieldSpec("summary", T.TEXT, "Zusammenfassung"),
+    FieldSpec("draft", T.BOOL, "Entwurf"),
+)
+"""A version of a pact's description (`index.ls.md`): its title defaults to the pact's name."""
 PACT_INDEX_FIELDS = (
     FieldSpec("title", T.TEXT, "Titel"),
     FieldSpec("summary", T.TEXT, "Zusammenfassung"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
+from pactsite.content.languages import language_of_stem
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
@@ -19,6 +20,9 @@ PACT_INDEX = "index.md"
 ENTRY_FOLDERS = ("news", "projects", "events", "pages")
 VARIANTS = ("leichte-sprache",)
 """Other versions of a page, written beside it as `<name>.<variant>.md`."""
+VARIANT_SPELLINGS = {"ls": "leichte-sprache", "leichte-sprache": "leichte-sprache"}
+"""How a variant is written before `.md`, and which variant it is: `.ls.md` is the short form
+of `.leichte-sprache.md`."""
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 _IGNORED_NAMES = ("thumbs.db", "desktop.ini")
@@ -71,6 +75,8 @@ class SourceFile:
     pact: str | None
     stem: str
     variant: str = ""
+    language: str = ""
+    """The language code of a translation (`bericht.en.md`: `en`); empty on an original."""
     front_matter: str
     front_matter_line: int
     body: str
@@ -274,6 +280,7 @@ def _read_source(
     if text is None:
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
+    stem, language = language_of_stem(stem)
     if kind is SourceKind.PACT_PROFILE and not text.strip():
         return None, Diagnostic(
             path=relative,
@@ -286,7 +293,7 @@ def _read_source(
         variant = ""
     elif kind is SourceKind.PACT_INDEX and not text.startswith("---"):
         # A pact's description needs no front matter: its title is the name in pact.yaml.
-        parts, variant = ("", text, 1, 1), ""
+        parts = ("", text, 1, 1)
     else:
         split = split_front_matter(text)
         if split is None:
@@ -299,6 +306,7 @@ def _read_source(
         pact=pact,
         stem=stem,
         variant=variant,
+        language=language,
         front_matter=front_matter,
         front_matter_line=front_matter_line,
         body=body,
@@ -344,11 +352,11 @@ def _yaml_like(line: str) -> bool:
 
 
 def split_variant(stem: str) -> tuple[str, str]:
-    """Split `impressum.leichte-sprache` into the page's stem and its variant."""
-    for variant in VARIANTS:
-        if stem.endswith(f".{variant}"):
-            return stem.removesuffix(f".{variant}"), variant
-    return stem, ""
+    """Split `impressum.leichte-sprache` (or `impressum.ls`) into the page's stem and its
+    variant."""
+    base, dot, suffix = stem.rpartition(".")
+    variant = VARIANT_SPELLINGS.get(suffix.lower()) if dot and base else None
+    return (base, variant) if variant else (stem, "")
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -152,6 +152,7 @@ def _site(site_dir: Path) -> tuple[dict[str, Collection[str]], str]:
     vocabularies = base_vocabularies(
         tuple(config.sectors), tuple(config.funds), tuple(config.target_groups), _pacts(site_dir)
     )
+    vocabularies["languages"] = config.languages
     return vocabularies, config.timezone
 
 

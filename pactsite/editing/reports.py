@@ -60,6 +60,6 @@ def _github(diagnostic: Diagnostic, language: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
     text = diagnostic.text(language)
-    level = "error" if diagnostic.is_error else "warning"
+    level = {"error": "error", "warning": "warning"}.get(diagnostic.severity.value, "notice")
     where = f"file={prop(diagnostic.path)},line={diagnostic.line}"
     return f"::{level} {where},title=pactsite::{data(text)}"

@@ -23,6 +23,7 @@ from pactsite.content.schema import (
     FieldSpec,
     FieldType,
 )
+from pactsite.content.translations import PACT_TRANSLATION_FIELDS, pact_translation_spec
 from pactsite.i18n import Text, t
 from pactsite.slugs import is_valid_slug, slugify
 
@@ -124,7 +125,24 @@ def pact_file(
         )
     lines = [*_HEADER.splitlines()]
     lines += front_matter(PACT_FIELDS, {"name": _quote(name)}, vocabularies, today)
+    lines += _translation_lines(tuple(vocabularies.get("languages", ())), vocabularies, today)
     return NewFile(PurePosixPath("content/pacts", slug, "pact.yaml"), "\n".join(lines) + "\n")
+
+
+def _translation_lines(
+    languages: Sequence[str], vocabularies: Mapping[str, Collection[str]], today: dt.date
+) -> list[str]:
+    """The commented `translations:` block of a site of several languages (else none)."""
+    if len(languages) < 2:
+        return []
+    spec = pact_translation_spec(languages)
+    lines = [f"# {spec.label}: {explain(spec)}", f"# {spec.name}:"]
+    for code in languages[1:]:
+        lines.append(f"#   {code}:")
+        lines += [
+            f"#     {line}" for line in _object_lines(PACT_TRANSLATION_FIELDS, vocabularies, today)
+        ]
+    return lines
 
 
 def front_matter(

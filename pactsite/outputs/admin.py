@@ -8,7 +8,9 @@ with Subresource Integrity).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import PurePosixPath
 from typing import Any
@@ -21,8 +23,10 @@ from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,
+    PACT_VARIANT_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
+    VARIANT_FIELDS,
     FieldSpec,
     FieldType,
 )
@@ -147,28 +151,31 @@ _SCALAR_WIDGETS: dict[FieldType, dict[str, Any]] = {
 }
 
 
-def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, Any]:
-    """The whole Decap CMS configuration: one folder collection per content type per pact."""
-    collections: list[dict[str, Any]] = []
+def cms_config(
+    site: Site, config: SiteConfig, options: Options, languages: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The whole Decap CMS configuration: one folder collection per content type per pact,
+    and one beside each for its versions in Leichte Sprache and in each further language."""
+    originals: list[tuple[dict[str, Any], Sequence[FieldSpec]]] = []
     for pact in site.pacts:
         for folder, label, singular, specs in ENTRY_COLLECTIONS:
-            collections.append(
-                _folder_collection(
-                    f"{pact.key}-{folder}",
-                    f"{pact.short_name}: {label}",
-                    singular,
-                    f"content/pacts/{pact.key}/{folder}",
-                    specs,
-                    options,
-                    dated=_DATED.get(folder),
-                )
+            collection = _folder_collection(
+                f"{pact.key}-{folder}",
+                f"{pact.short_name}: {label}",
+                singular,
+                f"content/pacts/{pact.key}/{folder}",
+                specs,
+                options,
+                dated=_DATED.get(folder),
             )
-    collections.append(
-        _folder_collection(
-            "network-pages", "Netzwerk: Seiten", "Seite", "content/pages", PAGE_FIELDS, options
-        )
-    )
+            originals.append((collection, specs))
+    pages = ("network-pages", "Netzwerk: Seiten", "Seite", "content/pages", PAGE_FIELDS, options)
+    originals.append((_folder_collection(*pages), PAGE_FIELDS))
+    collections = [collection for collection, _ in originals]
     collections.append(_profile_collection(site, options))
+    for version in (*VERSIONS, *(translation_version(code) for code in languages[1:])):
+        collections += version_collections(originals, version, options)
+    collections.append(_pact_versions(site, options))
     return {
         "backend": {"name": config.cms.backend, "branch": config.cms.branch},
         "publish_mode": "editorial_workflow",
@@ -180,19 +187,118 @@ def cms_config(site: Site, config: SiteConfig, options: Options) -> dict[str, An
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """Another version of the files of a folder collection: `<name>.<suffix>.md` beside
+    `<name>.md`, edited in a collection of its own."""
+
+    suffix: str
+    label: str
+    """What the collections' labels add: "Leichte Sprache", "English"."""
+    fields: Callable[[Sequence[FieldSpec]], Sequence[FieldSpec]]
+    """The fields of a version, from the original's."""
+
+
+# Why collections of their own, not Decap's i18n: with `structure: multiple_files` Decap
+# writes and reads every locale with a suffix, the default one too (`name.de.md`; see
+# getFilePath in decap-cms-core/src/lib/i18n.ts), so it could not open the `name.md` files
+# that are already there. A version's file name is its original's, which Decap takes from
+# the `original` field (a relation to the original's collection): `{{fields.original}}`.
+VERSIONS = (Version("ls", "Leichte Sprache", lambda specs: VARIANT_FIELDS[1:]),)
+
+
+def translation_version(code: str) -> Version:
+    """The version of a further language: the original's fields, only the title required."""
+    return Version(
+        code,
+        LANGUAGE_NAMES.get(code, code),
+        lambda specs: [replace(spec, required=spec.name == "title") for spec in specs],
+    )
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pl": "Polski", "nl": "Nederlands"}
+
+
+def version_collections(
+    originals: Sequence[tuple[dict[str, Any], Sequence[FieldSpec]]],
+    version: Version,
+    options: Options,
+) -> list[dict[str, Any]]:
+    """One collection of versions beside each folder collection of originals (with the
+    originals' field specs)."""
+    return [
+        {
+            **copy.deepcopy(original),
+            "name": f"{original['name']}-{version.suffix}",
+            "label": f"{original['label']} – {version.label}",
+            "label_singular": f"{original['label_singular']} ({version.label})",
+            "extension": f"{version.suffix}.md",
+            "slug": "{{fields.original}}",
+            "fields": [
+                _original_field(original["name"]),
+                *widgets(version.fields(specs), options),
+                _BODY,
+            ],
+        }
+        for original, specs in originals
+    ]
+
+
+def _original_field(collection: str) -> dict[str, Any]:
+    """The choice of the original, whose file name the version's file takes."""
+    return {
+        "label": VARIANT_FIELDS[0].label,
+        "name": "original",
+        "widget": "relation",
+        "collection": collection,
+        "search_fields": ["title"],
+        "display_fields": ["title"],
+        "value_field": "{{slug}}",
+        "required": True,
+        "hint": explain(VARIANT_FIELDS[0], formats=False),
+    }
+
+
+def _pact_versions(site: Site, options: Options) -> dict[str, Any]:
+    """The pacts' descriptions in Leichte Sprache: `index.ls.md` in each pact's folder."""
+    names = ("pact-descriptions-ls", "Beschreibungen der Pakte – Leichte Sprache")
+
+    def fields() -> list[dict[str, Any]]:
+        return [*widgets(PACT_VARIANT_FIELDS, options), dict(_BODY)]
+
+    return _pact_files(site, *names, "Beschreibung (Leichte Sprache)", "index.ls.md", fields)
+
+
 def _profile_collection(site: Site, options: Options) -> dict[str, Any]:
     """The collection of the pacts' profiles: one file, `pact.yaml`, per pact."""
+
+    def fields() -> list[dict[str, Any]]:
+        return widgets(PACT_FIELDS, options)
+
+    return _pact_files(site, "pact-profiles", "Profile der Pakte", "Profil", "pact.yaml", fields)
+
+
+def _pact_files(
+    site: Site,
+    name: str,
+    label: str,
+    singular: str,
+    file: str,
+    fields: Callable[[], list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """A collection of one file of each pact's folder (`fields` made anew for each: shared,
+    the YAML would name them, `&id001`)."""
     return {
-        "name": "pact-profiles",
-        "label": "Profile der Pakte",
-        "label_singular": "Profil",
+        "name": name,
+        "label": label,
+        "label_singular": singular,
         "editor": {"preview": False},
         "files": [
             {
                 "name": pact.key,
                 "label": pact.name,
-                "file": f"content/pacts/{pact.key}/pact.yaml",
-                "fields": widgets(PACT_FIELDS, options),
+                "file": f"content/pacts/{pact.key}/{file}",
+                "fields": fields(),
             }
             for pact in site.pacts
         ],
@@ -244,7 +350,7 @@ def build_admin(site: Site, config: SiteConfig, ui: Mapping[str, Any]) -> list[O
     """`admin/index.html` and `admin/config.yml`, when `cms: {enabled: true}` in site.yaml."""
     if not config.cms.enabled:
         return []
-    settings = cms_config(site, config, vocabulary_options(site, config, ui))
+    settings = cms_config(site, config, vocabulary_options(site, config, ui), config.languages)
     text = "# Generated by pactsite from the content schema; do not edit.\n" + _yaml(settings)
     return [
         OutputFile(PurePosixPath("admin/index.html"), admin_page(config.title).encode("utf-8")),

@@ -175,17 +175,18 @@ def _paginated(
                 "first": (number - 1) * PAGE_SIZE + 1,
                 "chosen": chosen,
                 "pagination": pagination,
-                "cards_url": CARDS_URL if len(chunks) > 1 else "",
+                "cards_url": urls.root + CARDS_URL[1:] if len(chunks) > 1 else "",
             },
         )
 
 
-def build_directory_cards(site: Site, env: jinja2.Environment) -> list[OutputFile]:
-    """Write CARDS_URL: the list item of every project, as the directory's pages have it."""
+def build_directory_cards(site: Site, env: jinja2.Environment, root: str = "/") -> list[OutputFile]:
+    """Write CARDS_URL (below the language's `root`): the list item of every project, as the
+    directory's pages have it."""
     card = cast(Callable[..., str], env.globals["partial_cached"])  # the pages' cards, shared
     items = [str(card("directory_item.html", key=p.key)) for p in site.projects]
     text = json.dumps({"items": items}, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return [OutputFile(PurePosixPath(CARDS_URL.lstrip("/")), text.encode("utf-8"))]
+    return [OutputFile(PurePosixPath((root + CARDS_URL[1:]).lstrip("/")), text.encode("utf-8"))]
 
 
 def budget_totals(site: Site, projects: Sequence[Project]) -> dict[str, Any]:

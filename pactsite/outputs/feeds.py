@@ -234,7 +234,8 @@ def _item(
         updated = max(published, dt.datetime.combine(news.updated, dt.time(), tzinfo=config.zone))
     pact = site.pact(news.pact) if news.pact else None
     return _Item(
-        id=tag_id(config.tag_authority, news.date, news.key),
+        # a translation is an entry of its own: a reader of both feeds sees both
+        id=tag_id(config.tag_authority, news.date, f"{news.key}/{news.language}".rstrip("/")),
         title=news.title,
         url=url,
         published=published,

@@ -78,8 +78,10 @@ def build_network_files(
     """Write `/netzwerk/pakte.json` and `/netzwerk/leiste.html` (the bar for an iframe)."""
     data = network_data(site, config, urls)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    bar = env.get_template("leiste.html").render(data=data, page_url="/netzwerk/leiste.html")
+    folder = PurePosixPath(urls.root.lstrip("/")) / NETWORK_FOLDER
+    page_url = f"/{folder}/leiste.html"
+    bar = env.get_template("leiste.html").render(data=data, page_url=page_url)
     return [
-        OutputFile(NETWORK_FOLDER / "pakte.json", text.encode("utf-8")),
-        OutputFile(NETWORK_FOLDER / "leiste.html", bar.encode("utf-8"), "leiste.html"),
+        OutputFile(folder / "pakte.json", text.encode("utf-8")),
+        OutputFile(folder / "leiste.html", bar.encode("utf-8"), "leiste.html"),
     ]

@@ -12,6 +12,7 @@ import jinja2
 
 from pactsite.content.config import SiteConfig
 from pactsite.content.timeline import split_events
+from pactsite.content.variants import original_key
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t, verbatim
 from pactsite.model import MEMBER_KINDS, Entry, Kind, Member, Pact, Site, WebsiteNews
@@ -22,9 +23,9 @@ from pactsite.urls import UrlScheme, output_path
 def plan_pages(site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime) -> list[PageJob]:
     """List every HTML page of the site with its template and data, in a stable order."""
     return [
-        PageJob("/", "home.html", _home(site, config, now)),
+        PageJob(urls.home(), "home.html", _home(site, config, now)),
         PageJob(urls.pacts(), "pacts.html", {}),
-        PageJob("/404.html", "404.html", {}),
+        PageJob(f"{urls.root}404.html", "404.html", {}),
         PageJob(urls.network(), "network.html", {}),
         PageJob(urls.search(), "search.html", {}),
         *_section_pages(site, config, urls, now),
@@ -136,6 +137,7 @@ def _paginated(
 def _pact_pages(
     site: Site, config: SiteConfig, urls: UrlScheme, now: dt.datetime
 ) -> Iterator[PageJob]:
+    variants = _variants_by_key(site)
     for pact in site.pacts:
         own = site.of_pact(pact.key)
         upcoming, past = split_events(own.events, config.zone, now)
@@ -148,6 +150,7 @@ def _pact_pages(
                 "members_by_kind": group_members(pact.members),
                 "upcoming": upcoming,
                 "past": list(reversed(past)),
+                "variants": variants.get(pact.key, []),
             },
         )
         yield from _section_pages(site, config, urls, now, pact)
@@ -191,11 +194,53 @@ def _variants_by_key(site: Site) -> dict[str, list[Entry]]:
 
 def _entry_page(site: Site, entry: Entry, variants: list[Entry]) -> PageJob:
     pact = site.pact(entry.pact) if entry.pact else None
-    if entry.variant:
-        base = site.entries[entry.key.removesuffix(f"/{entry.variant}")]
+    if entry.variant:  # `base`: its original; none for a version of a pact's description
+        base = site.entries.get(original_key(entry))
         return PageJob("", "variant.html", {"entry": entry, "pact": pact, "base": base})
-    context = {"entry": entry, "pact": pact, "variants": variants}
+    context: dict[str, Any] = {"entry": entry, "pact": pact, "variants": variants}
+    if entry.kind is Kind.PAGE and entry.slug == EASY_READ_PAGE and not entry.pact:
+        context["easy_read"] = easy_read_groups(site)
     return PageJob("", _ENTRY_TEMPLATES[entry.kind], context)
+
+
+EASY_READ_PAGE = "leichte-sprache"
+"""The network page that explains the site in Leichte Sprache and lists every version."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EasyReadGroup:
+    """The Leichte Sprache versions of one kind (or of one pact's pages), with their titles."""
+
+    kind: str
+    """`network`, `pact`, `news`, `projects` or `events`."""
+    pact: Pact | None
+    items: tuple[tuple[Entry, str], ...]
+
+
+def easy_read_groups(site: Site) -> list[EasyReadGroup]:
+    """Every page's Leichte Sprache version, grouped: the network's pages, each pact's
+    description and pages, then news (newest first), projects and events."""
+    found: dict[tuple[str, str], list[tuple[Entry, str]]] = {}
+    for variant in site.variants:
+        original = site.entries.get(original_key(variant))
+        if original is None:  # a pact's description: titled by the pact's name
+            title = variant.title or site.pact(variant.pact or "").name
+            found.setdefault(("pact", variant.pact or ""), []).insert(0, (variant, title))
+        elif variant.kind is Kind.PAGE:
+            group = ("pact", variant.pact) if variant.pact else ("network", "")
+            found.setdefault(group, []).append((variant, variant.title))
+        else:
+            found.setdefault((variant.kind.value, ""), []).append((variant, variant.title))
+    order = {e.key: n for n, e in enumerate((*site.news, *site.projects, *site.events))}
+    groups = [EasyReadGroup(kind="network", pact=None, items=tuple(found.get(("network", ""), ())))]
+    groups += [
+        EasyReadGroup(kind="pact", pact=p, items=tuple(found.get(("pact", p.key), ())))
+        for p in site.pacts
+    ]
+    for kind in ("news", "projects", "events"):
+        items = sorted(found.get((kind, ""), ()), key=lambda i: order.get(original_key(i[0]), 0))
+        groups.append(EasyReadGroup(kind=kind, pact=None, items=tuple(items)))
+    return [g for g in groups if g.items]
 
 
 def _sector_page(site: Site, urls: UrlScheme, sector: str) -> PageJob:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from pactsite.model import Entry
@@ -11,16 +11,23 @@ from pactsite.outputs import OutputFile
 from pactsite.urls import UrlScheme, alias_url, output_path
 
 
-def build_redirects(entries: Iterable[Entry], urls: UrlScheme) -> list[OutputFile]:
-    """Write `_redirects` (a forced 301 per alias) and a forwarding page at each old URL."""
+def build_redirects(
+    entries: Iterable[Entry], urls: UrlScheme, roots: Sequence[str] = ()
+) -> list[OutputFile]:
+    """Write `_redirects` (a forced 301 per alias) and a forwarding page at each old URL.
+
+    `roots` are the further languages' (`/en/`): an address below one that has no page gets
+    that language's 404 page (a rule that is not forced applies only where no file is).
+    """
     pairs = sorted(
         (alias_url(alias), urls.entry(entry)) for entry in entries for alias in entry.aliases
     )
-    if not pairs:
+    if not pairs and not roots:
         return []
     # `301!`: Netlify applies a rule only where no file exists unless it is forced, and the
     # forwarding page below is a file at the old address (seen with `netlify dev`: 200).
     lines = "".join(f"{old} {new} 301!\n" for old, new in pairs)
+    lines += "".join(f"{root}* {root}404.html 404\n" for root in roots)
     files = [OutputFile(PurePosixPath("_redirects"), lines.encode("utf-8"))]
     files += [OutputFile(output_path(old), _forwarding_page(new, urls)) for old, new in pairs]
     return files

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pactsite.diagnostics import Diagnostic, sort_diagnostics
+from pactsite.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pactsite.i18n import Text, message_language, t
 from pactsite.outputs import OutputFile
 
@@ -49,10 +49,14 @@ def _problem_table(
     diagnostics: Sequence[Diagnostic], language: str, caption: Text | None = None
 ) -> str:
     """The table of the problems: kind, file, line, and what is wrong and how to fix it."""
-    error, warning = _said(t("Error"), language), _said(t("Warning"), language)
+    kinds = {
+        Severity.ERROR: _said(t("Error"), language),
+        Severity.WARNING: _said(t("Warning"), language),
+        Severity.NOTE: _said(t("To do"), language),
+    }
     rows = "".join(
         "<tr>"
-        f"<td>{error if d.is_error else warning}</td>"
+        f"<td>{kinds[d.severity]}</td>"
         f"<td><code>{html.escape(d.path)}</code></td><td>{d.line}</td>"
         f"<td>{html.escape(d.text(language), quote=False)}</td>"
         "</tr>\n"

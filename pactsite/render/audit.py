@@ -15,6 +15,7 @@ from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import Text, t
 from pactsite.model import Site
+from pactsite.render.easyread import check_easy_read, is_easy_read
 from pactsite.render.markup import ALLOWED_TAGS, SANITISED_TAG, RenderedBody
 
 MEANINGLESS_LINK_TEXTS = frozenset(
@@ -123,7 +124,13 @@ def audit_body(body: RenderedBody, source: BodySource) -> list[Diagnostic]:
         *_table_warnings(found.tables, source),
         *_image_errors(found.images, source),
         *_placeholder_text(source),
+        *(_easy_read(source) if is_easy_read(source.path) else ()),
     ]
+
+
+def _easy_read(source: BodySource) -> list[Diagnostic]:
+    """What the rules of Leichte Sprache point out in a version in Leichte Sprache."""
+    return check_easy_read(source.path, source.text, source.first_line)
 
 
 def _scan(html: str) -> _Found | None:
@@ -328,6 +335,8 @@ def _placeholder_text(source: BodySource) -> list[Diagnostic]:
     """A body that still holds text marked 'Platzhalter': one warning, at its first line."""
     if source.path.endswith("/pact.yaml"):
         return []  # a pact's join text: checked with the other values of pact.yaml
+    if not PLACEHOLDER_WORD.search(source.text):
+        return []  # the common case, without a search per line
     lines = [
         source.first_line + number
         for number, line in enumerate(source.text.split("\n"))

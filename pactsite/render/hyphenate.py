@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 import pickle
 import re
 import sys
@@ -35,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
+
+from pactsite import user_cache_folder
 
 SOFT_HYPHEN = "\u00ad"
 HEADING_WORD = 12
@@ -137,7 +138,7 @@ def _parsed_patterns(path: Path, pyphen: Any) -> Any:
     kept there for the next process; a folder that cannot be written is no error)."""
     stat = path.stat()
     name = f"hyph-{pyphen.__version__}-{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
-    kept = _user_cache() / name
+    kept = user_cache_folder() / name
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
         patterns = pickle.loads(kept.read_bytes())
         if isinstance(patterns, pyphen.HyphDict):
@@ -148,13 +149,22 @@ def _parsed_patterns(path: Path, pyphen: Any) -> Any:
         with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
             file.write(pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
         Path(file.name).replace(kept)
+        _forget_old_patterns(kept.parent, path.stem)
     return patterns
 
 
-def _user_cache() -> Path:
-    """The user's cache folder for pactsite (XDG): not a site's build cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pactsite"
+_KEPT_INSTALLS = 4
+"""Parsed patterns kept per dictionary: one per install (each virtual environment has its
+own), the most recently parsed; more would pile up with every new environment."""
+
+
+def _forget_old_patterns(folder: Path, stem: str) -> None:
+    """Delete all but the newest `_KEPT_INSTALLS` parsed copies of the dictionary `stem`."""
+    copies = sorted(
+        folder.glob(f"hyph-*-{stem}-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+    )
+    for stale in copies[_KEPT_INSTALLS:]:
+        stale.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

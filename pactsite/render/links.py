@@ -8,7 +8,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from urllib.parse import unquote
 
@@ -31,6 +31,8 @@ class Target:
     key: EntryKey
     url: str
     ids: frozenset[str]
+    language: str = ""
+    """The language of the page reached, where it is not the reader's (no translation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class Resolution:
     severity: Severity = Severity.ERROR
     unlink: bool = False
     """The target exists but is not published: show the link's text without the link."""
+    language: str = ""
+    """The language of the page reached, where it is not the reader's."""
 
 
 _UNLINK = "\x00unpublished"
@@ -178,7 +182,25 @@ def resolve_link(
         return _hidden(shown) if key in index.hidden else _missing(shown, index, source_path)
     if fragment and fragment not in found.ids:
         return _no_heading(found, key, target, fragment, index)
-    return Resolution(url=found.url + (f"#{fragment}" if fragment else ""), key=found.key)
+    url = found.url + (f"#{fragment}" if fragment else "")
+    return Resolution(url=url, key=found.key, language=found.language)
+
+
+def language_index(own: LinkIndex, default: LinkIndex, default_language: str) -> LinkIndex:
+    """The link targets of a further language's site: its own pages, and the default
+    language's pages it has no translation of (marked with that language)."""
+    by_key = {
+        key: replace(target, language=default_language) for key, target in default.by_key.items()
+    }
+    by_key.update(own.by_key)
+    return LinkIndex(
+        by_key=MappingProxyType(by_key),
+        by_path=MappingProxyType({**default.by_path, **own.by_path}),
+        assets=own.assets,
+        hidden=own.hidden | default.hidden,
+        by_name=MappingProxyType({**default.by_name, **own.by_name}),
+        failed=own.failed | default.failed,
+    )
 
 
 def _file_key(
@@ -340,6 +362,8 @@ def resolve_links(
             resolution = resolve_link(link.target, source_path, index, is_image=link.is_image)
             if resolution.problem:
                 problems.append(_diagnostic(source_path, link, resolution))
+            elif resolution.language:
+                problems.append(_other_language(source_path, link, resolution.language))
             if resolution.key and resolution.key != owner:
                 backlinks.setdefault(resolution.key, set()).add(owner)
             if resolution.url.startswith(ASSET_PREFIX):
@@ -349,7 +373,10 @@ def resolve_links(
                 # a dead link must not go live: the page shows the link's text until then
                 written.append(_UNLINK)
                 continue
-            written.append(html.escape(resolution.url, quote=True) if usable else None)
+            escaped = html.escape(resolution.url, quote=True) if usable else None
+            if escaped and resolution.language:  # the attribute after href="..."
+                escaped += f'" hreflang="{resolution.language}'
+            written.append(escaped)
         urls[body_key] = tuple(written)
     return ResolvedLinks(
         urls=MappingProxyType(urls),
@@ -374,6 +401,21 @@ def _diagnostic(path: str, link: LinkRef, resolution: Resolution) -> Diagnostic:
         message=resolution.problem,
         hint=resolution.hint,
         severity=resolution.severity,
+    )
+
+
+def _other_language(path: str, link: LinkRef, language: str) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        line=link.line,
+        severity=Severity.WARNING,
+        message=t(
+            "the link to {target} leads to a page in '{language}': it has no translation in "
+            "this language",
+            target=link.target,
+            language=language,
+        ),
+        hint=t("translate that page too, or link a page that exists in this language"),
     )
 
 

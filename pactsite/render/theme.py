@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,9 @@ import jinja2
 import markupsafe
 import yaml
 
+from pactsite import user_cache_folder
 from pactsite.content.config import SiteConfig
+from pactsite.content.languages import FALLBACK_INTERFACE
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
 from pactsite.render.hyphenate import make_hyphenate_filter
@@ -50,6 +54,8 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
             )
         ]
     strings_file = folder / "i18n" / f"{config.language}.yaml"
+    if not strings_file.is_file():  # warned about by the config: the English strings stand in
+        strings_file = folder / "i18n" / f"{FALLBACK_INTERFACE}.yaml"
     strings = _theme_strings(strings_file.read_text(encoding="utf-8"))
     return Theme(
         folder=folder,
@@ -107,30 +113,123 @@ def make_environment(
     env.filters["date"] = make_date_format(theme.strings)
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
+    env.globals["lang_of"] = make_lang_attribute(config.language)
+    # the vocabularies of site.yaml are written in the default language only
+    default = config.languages[0]
+    env.globals["vocab_lang"] = markupsafe.Markup(
+        f' lang="{default}"' if config.language != default else ""
+    )
     env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
 
 
+def make_lang_attribute(language: str) -> Callable[[Any], markupsafe.Markup]:
+    """Return `lang_of(pact or entry)`: ` lang="de"` where its text is in another language
+    than the page's (a pact shown untranslated on an English page), else nothing."""
+
+    def lang_of(item: Any) -> markupsafe.Markup:
+        code = getattr(item, "language", "")
+        return markupsafe.Markup(f' lang="{code}"' if code and code != language else "")
+
+    return lang_of
+
+
 class CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled in this process, reused by its later builds (`serve`, tests) while
-    their source is unchanged; `behind` (the build cache's folder) serves the first build."""
+    their source is unchanged; the caches `behind` (the build cache's folder, the user's
+    cache folder) serve the first build, the first that has a template compiled."""
 
-    def __init__(self, behind: jinja2.BytecodeCache | None = None) -> None:
+    def __init__(self, *behind: jinja2.BytecodeCache) -> None:
         self.behind = behind
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Give the bucket the code compiled here before, or else that of `behind`."""
+        """Give the bucket the code compiled here before, or else that of the first cache
+        behind that has it (jinja2 drops code compiled from another source)."""
         checksum, code = _COMPILED.get(bucket.key, ("", None))
         if checksum == bucket.checksum:
             bucket.code = code
-        elif self.behind is not None:
-            self.behind.load_bytecode(bucket)
+            return
+        for cache in self.behind:
+            cache.load_bytecode(bucket)
+            if bucket.code is not None:
+                return
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Keep newly compiled code here and in `behind`."""
+        """Keep newly compiled code here and in every cache behind."""
         _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
-        if self.behind is not None:
-            self.behind.dump_bytecode(bucket)
+        for cache in self.behind:
+            cache.dump_bytecode(bucket)
+
+
+def template_caches(
+    env: jinja2.Environment, site_folder: Path | None
+) -> list[jinja2.BytecodeCache]:
+    """Where compiled templates are kept between processes: `site_folder` (the build cache's,
+    if any), then the user's cache folder, which serves every site with the same theme the
+    way Python keeps compiled modules. A folder that cannot be made is left out."""
+    user_folder = user_cache_folder() / f"templates-{_compiling_options(env)}"
+    caches: list[jinja2.BytecodeCache] = []
+    for folder in (site_folder, user_folder):
+        if folder is None:
+            continue
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            caches.append(_KeptTemplates(str(folder)))
+    _forget_old_folders(user_folder)
+    return caches
+
+
+def _compiling_options(env: jinja2.Environment) -> str:
+    """What the compiled code depends on besides a template's source: Jinja2's version and
+    the environment's syntax options."""
+    options = (
+        jinja2.__version__,
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.newline_sequence,
+        env.autoescape,
+        sorted(env.extensions),
+    )
+    return hashlib.blake2b(repr(options).encode(), digest_size=8).hexdigest()
+
+
+_KEPT_FOLDERS = 4
+"""Folders of compiled templates kept in the user's cache: those of the last few Jinja2
+versions and options, as virtual environments come and go."""
+
+
+def _forget_old_folders(current: Path) -> None:
+    """Delete all but the newest `_KEPT_FOLDERS` folders of compiled templates."""
+    with contextlib.suppress(OSError):
+        folders = sorted(
+            current.parent.glob("templates-*"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for stale in folders[_KEPT_FOLDERS:]:
+            if stale != current:
+                for file in stale.iterdir():
+                    file.unlink(missing_ok=True)
+                stale.rmdir()
+
+
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in a folder; a file that cannot be read or written is no error
+    (the template is compiled again)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """The bucket's code from its file, if it can be read."""
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Write the bucket's code to its file, if it can be written."""
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 _COMPILED: dict[str, tuple[str, Any]] = {}
