@@ -9,13 +9,16 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import feedparser
 import pytest
 import test_netlify_dev
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
+
+from pactsite.build import workers
+from pactsite.outputs import OutputFile
 
 from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
 from static_server import netlify_headers, serve
@@ -456,6 +459,55 @@ def test_the_search_of_each_language_finds_the_pages_of_that_language(
     assert title in results.all_inner_texts()
     hrefs = [str(a.get_attribute("href")) for a in results.all()]
     assert all(h.startswith("/en/") == (language == "/en") for h in hrefs), hrefs
+
+
+def _index_words(out: Path, folder: str, key: str) -> dict[str, list[object]]:
+    words: dict[str, list[object]] = json.loads((out / folder / f"w/{key}.json").read_bytes())[
+        "words"
+    ]
+    return words
+
+
+def test_each_language_is_indexed_with_its_own_stemmer(bilingual: Path) -> None:
+    english = _index_words(bilingual, "en/suchindex", "emp")
+    assert english["employers"][0] == english["employment"][0] == "employ"
+    assert "employers" not in _index_words(bilingual, "suchindex", "ein")  # German pages apart
+
+
+def test_the_indexes_of_all_languages_are_made_in_the_one_forked_process(
+    bilingual: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "INDEX_APART_FROM", 1)
+
+    def pages(root: Path) -> list[OutputFile]:
+        found = sorted(p for p in root.rglob("*.html") if "en" not in p.relative_to(root).parts[:1])
+        return [
+            OutputFile(PurePosixPath(p.relative_to(root).as_posix()), p.read_bytes()) for p in found
+        ]
+
+    english = workers.IndexedLanguage(pages(bilingual / "en"), "en", "en")
+    with workers.start_search_index(pages(bilingual), "de", [english]) as indexing:
+        assert indexing.forked
+        index = indexing.finish()
+    made = {str(file.path): file.content for file in index.files}
+    assert made["suchindex/meta.json"] == (bilingual / "suchindex/meta.json").read_bytes()
+    assert made["en/suchindex/w/emp.json"] == (bilingual / "en/suchindex/w/emp.json").read_bytes()
+    assert all(not page.startswith("en/") for page in index.pages)
+
+
+@pytest.mark.parametrize("query", ["employment", "employing"])
+def test_an_english_query_finds_the_english_page_by_another_inflection(
+    page: Page, bilingual_served: str, query: str
+) -> None:
+    page.goto(bilingual_served + "/en/suche/")
+    page.locator("#ps_search input[type=search]").type(query)
+    results = page.locator("#ps_search_results > li h2 a")
+    expect(results.nth(1)).to_be_visible()
+    # the project says "employers", the news item "employment"
+    assert set(results.all_inner_texts()) == {
+        "Qualification in the chemical industry",
+        "First news",
+    }
 
 
 def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Path) -> None:

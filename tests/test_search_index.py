@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -295,8 +296,8 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
     started: list[workers.SearchIndexing] = []
     real_start = workers.start_search_index
 
-    def record(files: list[OutputFile]) -> workers.SearchIndexing:
-        indexing = real_start(files)
+    def record(files: list[OutputFile], *args: Any) -> workers.SearchIndexing:
+        indexing = real_start(files, *args)
         started.append(indexing)
         return indexing
 
@@ -317,7 +318,7 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
 def test_an_indexing_process_that_dies_is_a_clean_error(
     monkeypatch: pytest.MonkeyPatch, example_build: Path
 ) -> None:
-    def crash(files: object, keep: object) -> None:
+    def crash(files: object, keep: object, language: str) -> None:
         raise MemoryError("kein Speicher")
 
     monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)

@@ -18,6 +18,7 @@ from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.webfeeds import add_website_news
 from pactsite.build.workers import (
+    IndexedLanguage,
     SearchIndexing,
     render_in_workers,
     render_pages_kept,
@@ -42,7 +43,7 @@ from pactsite.content.sources import (
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import BuiltFile, OutputFile, PageJob
+from pactsite.outputs import BuiltFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -61,7 +62,7 @@ from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex, build_search_index
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -421,7 +422,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
     """Render every file of a checked site and publish them; the search index last."""
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     # not in `check`: the index is for visitors only. It is made while the rest is made.
-    with start_search_index(stage.pages) as indexing:
+    with _start_search_index(checked, stage) as indexing:
         files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, _images(checked))
         _stop_on(checked, broken)
@@ -430,7 +431,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         links = _link_check(checked)
         files += keep_all([build_report_page(checked.warnings, checked.config.language, links)])
         late = functools.partial(_finish_index, indexing, files if record else [])
-        index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
+        index, hashes = publish(files, out_dir, late=(_index_folders(checked), late))
     hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
     report = BuildReport(
         files=len(files) + len(index.files),
@@ -441,6 +442,21 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         images=image_stats,
     )
     return _Built(report, stage, hashes, index.pages)
+
+
+def _start_search_index(checked: CheckedSite, stage: _PageStage) -> SearchIndexing:
+    """Start indexing the pages of every language, each with its stems, in one process."""
+    others = [
+        IndexedLanguage(other_stage.pages, other.config.language, other.urls.root.strip("/"))
+        for other, other_stage in stage.others
+    ]
+    return start_search_index(stage.pages, checked.config.language, others)
+
+
+def _index_folders(checked: CheckedSite) -> list[PurePosixPath]:
+    """The search index folders of every language: `suchindex`, `en/suchindex`, …"""
+    roots = [PurePosixPath(other.urls.root.strip("/")) for other in checked.others]
+    return [PurePosixPath(INDEX_FOLDER), *(root / INDEX_FOLDER for root in roots)]
 
 
 def _finish_index(
@@ -697,7 +713,7 @@ def _assets(checked: CheckedSite) -> list[str]:
 
 def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> list[BuiltFile]:
     """The files of a further language beside its pages, under its root: open data, the
-    network files, directory cards, feeds, calendars and the search index. Style sheets,
+    network files, directory cards, feeds and calendars. Style sheets,
     the content's files, redirects and the web editor are the default language's, shared."""
     config, site, urls = checked.config, checked.site, checked.urls
     files = keep_all(build_open_data(site, config, urls))
@@ -705,10 +721,7 @@ def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -
     files += stage.cards
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
-    index = build_search_index(stage.pages)  # the default language's is made meanwhile
-    root = PurePosixPath(urls.root.strip("/"))
-    files += keep_all(OutputFile(root / file.path, file.content) for file in index.files)
-    return files
+    return files  # the search index is made meanwhile with the default language's
 
 
 def _stop_on(checked: CheckedSite, problems: Sequence[Diagnostic]) -> None:
