@@ -73,6 +73,7 @@ from pactsite.render.audit import (
     audit_placeholders,
     is_placeholder_warning,
 )
+from pactsite.render.easyread import with_splits, words_to_split
 from pactsite.render.graph import network_graph
 from pactsite.render.hyphenate import long_words
 from pactsite.render.links import (
@@ -185,7 +186,7 @@ def check_recorded(
     index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
     resolved, link_problems = resolve_links(bodies, paths, index)
     warnings, placeholders = _editor_warnings(root, config, read)
-    problems += [*placeholders, *link_problems, *warnings]
+    problems += [*placeholders, *link_problems, *_with_splits(warnings, root, options.cache)]
     problems += audit_network(read.site) if read.network_loaded() else []
     images, found = check_images(root, read.site, bodies, paths, index)
     problems += found
@@ -341,6 +342,17 @@ def _editor_warnings(
     if config.demo:  # a demonstration network's placeholders are meant so
         return [w for w in read.bodies.warnings if not is_placeholder_warning(w)], []
     return read.bodies.warnings, audit_placeholders(root, CONFIG_FILE, read.sources, read.site)
+
+
+def _with_splits(warnings: list[Diagnostic], root: Path, cache: bool) -> list[Diagnostic]:
+    """The warnings, those of long words in Leichte Sprache with a split suggested: their
+    words hyphenated in one ask of the hyphenation process (its patterns stay out of this
+    one), kept in the build cache like the titles' words."""
+    words = words_to_split(warnings)
+    if not words:
+        return warnings
+    table = hyphenation_table(words, "de", root / CACHE_DIR if cache else None)
+    return with_splits(warnings, table)
 
 
 def _body_record(
