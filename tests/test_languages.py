@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
 
 from pactsite.build import workers
+from pactsite.content.languages import og_locale
 from pactsite.outputs import OutputFile
 
 from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
@@ -111,6 +112,40 @@ def test_an_untranslated_pact_name_on_an_english_page_is_marked_german(bilingual
     assert alpha.xpath("//h1")[0].text_content().strip() == "Alpha Pact"
     assert alpha.xpath("//h1")[0].get("lang") is None
     assert "Northern District" in alpha.text_content()
+
+
+def test_an_untranslated_pact_name_in_a_sentence_of_an_english_page_is_marked_german(
+    bilingual: Path,
+) -> None:
+    beta = parse_page(bilingual / "en/pakte/beta/index.html")
+    (intro,) = beta.xpath("//span[@class='subscribe__intro']")
+    assert intro.text_content() == "Follow the news of Pakt Beta:"
+    assert [(s.get("lang"), s.text) for s in intro.xpath("span")] == [("de", "Pakt Beta")]
+    news = parse_page(bilingual / "en/pakte/beta/aktuelles/index.html")
+    assert news.xpath("//h1/span[@lang='de']/text()") == ["Pakt Beta"]
+    assert news.xpath("//title")[0].text == "News: Pakt Beta – Testnetz"  # text only
+    (listed,) = parse_page(bilingual / "en/pakte/index.html").xpath("//h2/a[.='Pakt Beta']")
+    assert listed.get("lang") == "de"
+    german = parse_page(bilingual / "pakte/beta/index.html")
+    assert german.xpath("//span[@class='subscribe__intro']/span") == []
+
+
+@pytest.mark.parametrize(("page", "locale"), [("index.html", "de_DE"), ("en/index.html", "en_GB")])
+def test_og_locale_is_the_locale_of_the_pages_language(
+    bilingual: Path, page: str, locale: str
+) -> None:
+    meta = parse_page(bilingual / page).xpath("//meta[@property='og:locale']")
+    assert [m.get("content") for m in meta] == [locale]
+
+
+def test_og_locale_of_other_languages_is_their_own() -> None:
+    assert [og_locale(code) for code in ("fr", "pl", "pt", "sv", "el")] == [
+        "fr_FR",
+        "pl_PL",
+        "pt_PT",
+        "sv_SE",
+        "el_GR",
+    ]
 
 
 def _alternates(page: Path) -> dict[str, str]:
@@ -326,6 +361,7 @@ def test_a_language_without_interface_strings_is_a_warning_and_uses_english_ones
     page = parse_page(out / "pl/impressum/index.html")
     assert page.get("lang") == "pl"
     assert page.xpath("//a[@class='skip-link']")[0].text_content() == "Skip to content"
+    assert page.xpath("//meta[@property='og:locale']")[0].get("content") == "pl_PL"
     untranslated = parse_page(out / "pakte/alpha/aktuelles/zweite-meldung/index.html")
     (to_polish,) = untranslated.xpath("//a[@class='service-link'][@hreflang='pl']")
     assert to_polish.get("href") == "/pl/" and to_polish.get("lang") == "pl"
