@@ -555,6 +555,86 @@ def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Pa
     assert german.xpath("//main//a[normalize-space()='Chemische Industrie']")[0].get("lang") is None
 
 
+LABEL_TRANSLATIONS = """
+translations:
+  en:
+    sectors: {chemie: Chemical industry}
+    funds: {lokales-kapital: {name: Local Social Capital, description: Small grants.}}
+    tags: {ausbildung: Vocational training}
+"""
+
+
+@pytest.fixture(scope="module")
+def translated_labels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual fixture with a sector, a fund and a tag translated in site.yaml (another
+    sector, the target group and a tag not), built once."""
+    site = copy_site(BILINGUAL, tmp_path_factory.mktemp("labels") / "site")
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write(LABEL_TRANSLATIONS)
+    news = site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(
+        news.read_text().replace(
+            "sectors: [chemie]", "sectors: [chemie]\ntags: [Ausbildung, Chemie]"
+        )
+    )
+    run, out = _build(site, "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    return out
+
+
+def _lang_of(page: Path, text: str) -> list[str | None]:
+    """The lang attribute of each element of `main` whose own text is `text`."""
+    found = parse_page(page).xpath(f"//main//*[normalize-space(text())='{text}']")
+    return [element.get("lang") for element in found]
+
+
+def test_labels_translated_in_site_yaml_show_on_english_pages_unmarked(
+    translated_labels: Path,
+) -> None:
+    out = translated_labels
+    project = out / "en/pakte/alpha/projekte/qualifizierung/index.html"
+    assert _lang_of(project, "Chemical industry") == [None]
+    assert _lang_of(project, "Local Social Capital") == [None]
+    assert _lang_of(project, "Arbeitslose") == ["de"]  # not translated
+    assert _lang_of(out / "en/branchen/chemie/index.html", "Chemical industry")[0] is None
+    fund = parse_page(out / "en/foerderung/lokales-kapital/index.html")
+    assert fund.xpath("//h1")[0].text_content() == "Local Social Capital"
+    assert "Small grants." in fund.text_content()
+    directory = out / "en/projekte/index.html"
+    assert set(_lang_of(directory, "Chemical industry")) == {None}
+    assert set(_lang_of(directory, "Informations- und Kommunikationstechnologie")) == {"de"}
+    news = out / "en/pakte/alpha/aktuelles/erste-meldung/index.html"
+    assert _lang_of(news, "Vocational training") == [None]
+    assert _lang_of(news, "Chemie") == ["de"]  # a tag not translated
+    assert _lang_of(out / "en/themen/index.html", "Vocational training") == [None]
+    feed = feedparser.parse((out / "en/branchen/chemie/feed.xml").read_bytes())
+    assert "Chemical industry" in feed.feed.title
+    german = out / "pakte/alpha/projekte/qualifizierung/index.html"
+    assert _lang_of(german, "Chemische Industrie") == [None]
+    assert _lang_of(german, "Chemical industry") == []
+
+
+def test_a_wrong_translation_of_site_yaml_labels_is_an_error_in_german_with_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(BILINGUAL, tmp_path / "site")
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write(
+            "translations:\n  fr: {sectors: {chemie: Chimie}}\n  en:\n    sector: {chemie: x}\n"
+            "    funds: {lokales-kaptal: Local capital}\n"
+        )
+    run = run_pactsite("check", "--site", str(site), "--lang", "de", *NOW)
+    assert run.exit_code == 1
+    assert _errors(run) == [
+        "site.yaml:13: error: 'fr' ist keine weitere Sprache in 'languages:'; verwenden Sie "
+        "einen dieser Werte: en",
+        "site.yaml:15: error: unbekanntes Vokabular 'sector' in translations; meinten Sie "
+        "'sectors'? (bekannt: funds, sectors, tags, target_groups)",
+        "site.yaml:16: error: 'lokales-kaptal' steht nicht in diesem Vokabular der site.yaml; "
+        "meinten Sie 'lokales-kapital'? (bekannt: lokales-kapital)",
+    ]
+
+
 def test_a_new_pact_of_a_bilingual_site_offers_its_translations_commented(
     tmp_path: Path,
 ) -> None:

@@ -32,7 +32,7 @@ from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
 from pactsite.cache.weblinks import Outcome, load_last_check, load_link_results
 from pactsite.content.assemble import Visibility, assemble_site
-from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.content.config import CONFIG_FILE, SiteConfig, in_language, load_config
 from pactsite.content.sources import (
     SourceFile,
     SourceKind,
@@ -261,7 +261,7 @@ def _link_language(
     """The site in language `code`: its bodies linked to its own pages, else to the default
     language's (a warning each), under `/<code>/`, with that language's settings."""
     site = read.site.translations[code]
-    config = replace(config, language=code)
+    config = in_language(config, code)
     urls = UrlScheme(config.urls, config.base_url, root=f"/{code}/")
     bodies, paths = read.in_language(code)
     own = build_index(site, bodies, urls, read.sources.assets, read.hidden(), read.failed)

@@ -103,11 +103,7 @@ def make_environment(
     env.globals["lang_of"] = make_lang_attribute(config.language)
     env.globals["lang_name"] = make_lang_name(config.language)
     env.globals["og_locale"] = og_locale(config.language)
-    # the vocabularies of site.yaml are written in the default language only
-    default = config.languages[0]
-    env.globals["vocab_lang"] = markupsafe.Markup(
-        f' lang="{default}"' if config.language != default else ""
-    )
+    env.globals["vocab_lang"], env.globals["vocab_text"] = make_vocabulary_lang(config)
     env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
 
@@ -121,6 +117,28 @@ def make_lang_attribute(language: str) -> Callable[[Any], markupsafe.Markup]:
         return markupsafe.Markup(f' lang="{code}"' if code and code != language else "")
 
     return lang_of
+
+
+def make_vocabulary_lang(
+    config: SiteConfig,
+) -> tuple[Callable[[str, str], markupsafe.Markup], Callable[[str, str, str], Any]]:
+    """Return `vocab_lang(vocabulary, slug)`: ` lang="de"` where the label of a sector,
+    fund, target group or tag is shown in the default language on a page of another (it
+    has no translation in site.yaml's `translations:`), else nothing; and
+    `vocab_text(vocabulary, slug, label)`: the label, in a `<span lang="de">` there."""
+    default = config.languages[0]
+    marked = markupsafe.Markup(f' lang="{default}"')
+    nothing = markupsafe.Markup("")
+
+    def vocab_lang(vocabulary: str, slug: str) -> markupsafe.Markup:
+        return marked if slug in config.untranslated.get(vocabulary, ()) else nothing
+
+    def vocab_text(vocabulary: str, slug: str, label: str) -> Any:
+        if slug not in config.untranslated.get(vocabulary, ()):
+            return label
+        return markupsafe.Markup("<span{}>{}</span>").format(marked, label)
+
+    return vocab_lang, vocab_text
 
 
 def make_lang_name(language: str) -> Callable[[Any, str], str | markupsafe.Markup]:
