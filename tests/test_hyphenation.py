@@ -160,15 +160,15 @@ def test_parsed_patterns_of_other_installs_do_not_pile_up_in_the_user_cache(
     folder = tmp_path / "pactsite"
     folder.mkdir()
     for number in range(6):  # what six earlier virtual environments left behind
-        old = folder / f"hyph-0.0-hyph_de_DE-1-{number}.pickle"
+        old = folder / f"hyph-0.0-hyph_de_DE-{number}.pickle"
         old.write_bytes(b"old")
         os.utime(old, ns=(number * 10**9, number * 10**9))
-    other_dictionary = folder / "hyph-0.0-hyph_en_GB-1-0.pickle"
+    other_dictionary = folder / "hyph-0.0-hyph_en_GB-0.pickle"
     other_dictionary.write_bytes(b"old")
     assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
     kept = sorted(p.name for p in folder.glob("hyph-*-hyph_de_DE-*.pickle"))
     assert len(kept) == 4, kept
-    assert "hyph-0.0-hyph_de_DE-1-5.pickle" in kept and "hyph-0.0-hyph_de_DE-1-0.pickle" not in kept
+    assert "hyph-0.0-hyph_de_DE-5.pickle" in kept and "hyph-0.0-hyph_de_DE-0.pickle" not in kept
     assert other_dictionary.exists()
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import pickle
 import re
@@ -136,8 +137,10 @@ def _dictionary(language: str) -> Any:
 def _parsed_patterns(path: Path, pyphen: Any) -> Any:
     """pyphen's parsed patterns of `path`: from the user's cache folder, else parsed (and
     kept there for the next process; a folder that cannot be written is no error)."""
-    stat = path.stat()
-    name = f"hyph-{pyphen.__version__}-{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+    # named by the dictionary's bytes, not its file's time: every virtual environment has
+    # its own copy of the same dictionary, and they share one parsed copy
+    content = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    name = f"hyph-{pyphen.__version__}-{path.stem}-{content}.pickle"
     kept = user_cache_folder() / name
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
         patterns = pickle.loads(kept.read_bytes())
