@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from test_accessibility import axe_violations
 
 from pactsite.build import workers
 from pactsite.content.languages import og_locale
+from pactsite.content.words import fold
 from pactsite.outputs import OutputFile
 
 from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
@@ -544,6 +546,30 @@ def test_an_english_query_finds_the_english_page_by_another_inflection(
         "Qualification in the chemical industry",
         "First news",
     }
+
+
+FOLDED = [
+    "Straße",
+    "STRASSE",
+    "ẞ",
+    "naïve",
+    "Éclair",
+    "Employers’",
+    "İstanbul",
+    "ΣΊΣΥΦΟΣ",
+    "ﬁnance",
+]
+
+
+def test_the_browser_folds_a_query_as_the_index_folds_words_on_an_english_page(
+    page: Page, bilingual_served: str
+) -> None:
+    page.goto(bilingual_served + "/en/suche/")
+    script = (REPOSITORY / "themes/default/static/js/suche.js").read_text(encoding="utf-8")
+    fold_js = re.search(r"^function fold\(text\) \{.*?^\}", script, re.M | re.S)
+    assert fold_js is not None
+    folded = page.evaluate(f"(words) => {{ {fold_js[0]}; return words.map(fold); }}", FOLDED)
+    assert folded == [fold(word) for word in FOLDED]
 
 
 def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Path) -> None:

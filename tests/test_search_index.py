@@ -9,12 +9,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+import Stemmer  # type: ignore[import-not-found]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pactsite.build.pipeline as pipeline
 import pactsite.build.workers as workers
 from pactsite.build.pipeline import BuildOptions, build
+from pactsite.content.words import SNOWBALL, stemmer
 from pactsite.diagnostics import BuildFailed, OutputError
 from pactsite.outputs import OutputFile
 from pactsite.outputs.search import index as search
@@ -347,3 +349,11 @@ def test_a_word_is_listed_near_the_keys_it_has_without_one_of_its_first_letters(
     assert "magdeburg" in _shard(example_build, "mad")["near"]
     assert search.typo_keys("pakt") == {"akt", "pkt", "pat"}
     assert search.typo_keys("pak") == set(), "a word of three letters is not corrected"
+
+
+def test_each_language_has_its_snowball_stems_and_one_without_a_stemmer_its_words() -> None:
+    assert set(SNOWBALL.values()) <= set(Stemmer.algorithms())
+    assert [stemmer("en")(w) for w in ("employers", "employment")] == ["employ", "employ"]
+    assert stemmer("de")("projekte") == stemmer("de")("projekt")
+    assert stemmer("fr")("formations") == stemmer("fr")("formation")
+    assert stemmer("sl")("zaposlitve") == "zaposlitve"  # Slovenian: Snowball has none
