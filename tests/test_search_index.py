@@ -7,14 +7,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
+import Stemmer  # type: ignore[import-not-found]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pactsite.build.pipeline as pipeline
 import pactsite.build.workers as workers
 from pactsite.build.pipeline import BuildOptions, build
+from pactsite.content.words import SNOWBALL, stemmer
 from pactsite.diagnostics import BuildFailed, OutputError
 from pactsite.outputs import OutputFile
 from pactsite.outputs.search import index as search
@@ -306,8 +309,8 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
     started: list[workers.SearchIndexing] = []
     real_start = workers.start_search_index
 
-    def record(files: list[OutputFile]) -> workers.SearchIndexing:
-        indexing = real_start(files)
+    def record(files: list[OutputFile], *args: Any) -> workers.SearchIndexing:
+        indexing = real_start(files, *args)
         started.append(indexing)
         return indexing
 
@@ -328,7 +331,7 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
 def test_an_indexing_process_that_dies_is_a_clean_error(
     monkeypatch: pytest.MonkeyPatch, example_build: Path
 ) -> None:
-    def crash(files: object, keep: object) -> None:
+    def crash(files: object, keep: object, language: str) -> None:
         raise MemoryError("kein Speicher")
 
     monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
@@ -357,3 +360,11 @@ def test_a_word_is_listed_near_the_keys_it_has_without_one_of_its_first_letters(
     assert "magdeburg" in _shard(example_build, "mad")["near"]
     assert search.typo_keys("pakt") == {"akt", "pkt", "pat"}
     assert search.typo_keys("pak") == set(), "a word of three letters is not corrected"
+
+
+def test_each_language_has_its_snowball_stems_and_one_without_a_stemmer_its_words() -> None:
+    assert set(SNOWBALL.values()) <= set(Stemmer.algorithms())
+    assert [stemmer("en")(w) for w in ("employers", "employment")] == ["employ", "employ"]
+    assert stemmer("de")("projekte") == stemmer("de")("projekt")
+    assert stemmer("fr")("formations") == stemmer("fr")("formation")
+    assert stemmer("sl")("zaposlitve") == "zaposlitve"  # Slovenian: Snowball has none
