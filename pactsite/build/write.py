@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -252,17 +252,25 @@ def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Atomically exchange two folders with Linux's renameat2(RENAME_EXCHANGE)."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2, if it has one, looked up once a process: among the
+    symbols this process has loaded (find_library("c") ran `ldconfig -p` on every build)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):  # TypeError: Windows has no process-wide namespace
+        return None
+    found: Callable[..., int] | None = getattr(libc, "renameat2", None)
+    return found
 
 
 def _explain(error: OSError, out_dir: Path) -> str | Text:

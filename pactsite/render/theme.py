@@ -56,13 +56,26 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
     strings_file = folder / "i18n" / f"{config.language}.yaml"
     if not strings_file.is_file():  # warned about by the config: the English strings stand in
         strings_file = folder / "i18n" / f"{FALLBACK_INTERFACE}.yaml"
-    strings = yaml.safe_load(strings_file.read_text(encoding="utf-8"))
+    strings = _theme_strings(strings_file.read_text(encoding="utf-8"))
     return Theme(
         folder=folder,
         site_templates=root / "templates",
         site_static=root / "static",
         strings=strings,
     ), []
+
+
+def _theme_strings(text: str) -> Mapping[str, Any]:
+    """The UI strings of a theme's `i18n/<language>.yaml` text, parsed once per process."""
+    strings = _STRINGS.get(text)
+    if strings is None:
+        strings = _STRINGS[text] = yaml.safe_load(text)
+    return strings
+
+
+_STRINGS: dict[str, Mapping[str, Any]] = {}
+"""The parsed UI strings by the text of their file: later builds in this process (`serve`,
+tests) do not parse them again."""
 
 
 def make_environment(
