@@ -202,6 +202,9 @@ class Topic:
     label: str
     keys: tuple[EntryKey, ...]
     """The entries with this tag, newest first."""
+    language: str = ""
+    """The language of the label where it is not the page's: a tag of a further language's
+    page that site.yaml's `translations:` does not translate."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

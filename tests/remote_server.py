@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
+from static_server import POLL_SECONDS
+
 Route = Callable[["Handler"], None]
 
 
@@ -103,7 +105,7 @@ def endless(handler: Handler, chunk: bytes = b"x" * 65536, total: int = 50_000_0
 def serving(routes: Mapping[str, Route]) -> Iterator[RouteServer]:
     """Run a `RouteServer` with `routes` in a thread; stop it afterwards."""
     server = RouteServer(routes)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     try:
         yield server

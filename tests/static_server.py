@@ -27,6 +27,11 @@ def headers_for(path: str, rules: list[tuple[str, dict[str, str]]]) -> dict[str,
     return chosen
 
 
+POLL_SECONDS = 0.02
+"""How often a test server's loop looks whether it is to stop: `shutdown()` waits up to one
+such interval, and the default half second made each test with a server half a second longer."""
+
+
 @contextmanager
 def serve(folder: Path, rules: list[tuple[str, dict[str, str]]] | None = None) -> Iterator[str]:
     """Serve `folder` on 127.0.0.1 with Netlify's header rules; yield the base URL."""
@@ -52,7 +57,7 @@ def serve(folder: Path, rules: list[tuple[str, dict[str, str]]] | None = None) -
 
     handler = functools.partial(Handler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -153,6 +153,22 @@ def test_without_cms_setting_there_is_no_admin(build_minimal: Any, minimal_site:
     assert parsed["backend"]["branch"] == "redaktion"
 
 
+def test_a_rebuild_in_the_same_process_writes_the_changed_configuration(
+    build_minimal: Any, minimal_site: Path
+) -> None:
+    """The configuration's YAML is kept for rebuilds (serve): only while it is the same."""
+    config = minimal_site / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    branches = []
+    for branch in ("redaktion", "entwurf", "redaktion"):
+        config.write_text(text + f"cms: {{enabled: true, branch: {branch}}}\n", encoding="utf-8")
+        run, out = build_minimal()
+        assert run.exit_code == 0, run.stderr
+        parsed = yaml.safe_load((out / "admin/config.yml").read_text(encoding="utf-8"))
+        branches.append(parsed["backend"]["branch"])
+    assert branches == ["redaktion", "entwurf", "redaktion"]
+
+
 def test_a_typo_in_the_cms_setting_is_an_error(minimal_site: Path) -> None:
     config = minimal_site / "site.yaml"
     config.write_text(

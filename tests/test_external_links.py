@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from conftest import REPOSITORY, run_pactsite
+from static_server import POLL_SECONDS
 
 SLOW_SECONDS = 3.0
 """How long /langsam keeps a request waiting: longer than the tests' --timeout 1."""
@@ -84,7 +85,7 @@ def website() -> Iterator[Website]:
     handler = type("Handler", (_Handler,), {"requests": requests})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     try:
         yield Website(f"http://127.0.0.1:{server.server_port}", requests)

@@ -225,44 +225,50 @@ def test_the_writer_replaces_a_link_in_the_recycled_folder_instead_of_writing_th
     assert public["index.html"].startswith(b"<!DOCTYPE html>")
 
 
-def _build_process(site: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> None:
-    command = [*PACTSITE, "build", "--site", str(site), "--output", str(out), *args]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+def _build_by_workers(site: Path, out: Path, *args: str) -> None:
+    """Build with two forked workers in a process of its own, as `pactsite build` runs."""
+    forced = {**os.environ, "PACTSITE_MIN_ITEMS_PER_WORKER": "4"}  # workers for a small site
+    command = [*PACTSITE, "build", "--site", str(site), "--output", str(out), "--jobs", "2"]
+    done = subprocess.run([*command, *args], capture_output=True, text=True, env=forced)
     assert done.returncode == 0, done.stderr
+
+
+def _serial_build(site: Path, out: Path) -> dict[str, bytes]:
+    """The reference: no workers, no cache (in this process: it is no worker build)."""
+    run = run_pactsite(
+        "build", "--site", str(site), "--output", str(out), "--jobs", "1", "--no-cache"
+    )
+    assert run.exit_code == 0, run.stderr
+    return _tree(out)
 
 
 def test_the_example_site_built_by_workers_equals_a_serial_build(tmp_path: Path) -> None:
     site = tmp_path / "example"  # a copy, with its own cache folder
     shutil.copytree(REPOSITORY / "content", site / "content")
     shutil.copy(REPOSITORY / "site.yaml", site / "site.yaml")
-    forced = {**os.environ, "PACTSITE_MIN_ITEMS_PER_WORKER": "4"}  # workers even for 75 pages
-    _build_process(site, tmp_path / "serial", "--jobs", "1", "--no-cache")
-    _build_process(site, tmp_path / "parallel", "--jobs", "2", "--no-cache", env=forced)
-    _build_process(site, tmp_path / "cached", "--jobs", "2", env=forced)
-    serial = _tree(tmp_path / "serial")
+    _build_by_workers(site, tmp_path / "parallel", "--no-cache")
+    _build_by_workers(site, tmp_path / "cached")
+    serial = _serial_build(site, tmp_path / "serial")
     assert _tree(tmp_path / "parallel") == serial
     assert _tree(tmp_path / "cached") == serial
 
 
 def test_a_generated_site_built_by_workers_equals_a_serial_build(tmp_path: Path) -> None:
     site = tmp_path / "generated"
-    write_site(site, 160, seed=3, hugo=None)
-    _build_process(site, tmp_path / "serial", "--jobs", "1", "--no-cache")
-    _build_process(site, tmp_path / "parallel", "--jobs", "2", "--no-cache")
-    serial = _tree(tmp_path / "serial")
-    assert len(serial) > 160
+    write_site(site, 48, seed=3, hugo=None)  # 121 pages, 1,377 files
+    _build_by_workers(site, tmp_path / "parallel", "--no-cache")
+    serial = _serial_build(site, tmp_path / "serial")
+    assert len(serial) > 1000
     assert _tree(tmp_path / "parallel") == serial
-    _build_process(site, tmp_path / "cached", "--jobs", "2")
+    _build_by_workers(site, tmp_path / "cached")
     news = sorted((site / "content/pacts").glob("*/news/*.md"))[0]
     news.write_text(news.read_text() + "\nNachtrag: neue Zahlen.\n", encoding="utf-8")
-    _build_process(site, tmp_path / "cached", "--jobs", "2")
-    _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
-    assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+    _build_by_workers(site, tmp_path / "cached")
+    assert _tree(tmp_path / "cached") == _serial_build(site, tmp_path / "clean")
     # a new heading: the whole site is built, with the pages the workers cached before
     news.write_text(news.read_text() + "\n## Neue Zahlen\n\nMehr dazu.\n", encoding="utf-8")
-    _build_process(site, tmp_path / "cached", "--jobs", "2")
-    _build_process(site, tmp_path / "clean", "--jobs", "1", "--no-cache")
-    assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+    _build_by_workers(site, tmp_path / "cached")
+    assert _tree(tmp_path / "cached") == _serial_build(site, tmp_path / "clean")
 
 
 def test_cached_rebuilds_follow_the_clock_as_events_start_and_end(

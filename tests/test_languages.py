@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import feedparser
 import pytest
 import test_netlify_dev
 from playwright.sync_api import Browser, Page, expect
 from test_accessibility import axe_violations
+
+from pactsite.build import workers
+from pactsite.content.languages import og_locale
+from pactsite.content.words import fold
+from pactsite.outputs import OutputFile
 
 from conftest import FIXTURES, REPOSITORY, Run, copy_site, parse_page, run_pactsite
 from static_server import netlify_headers, serve
@@ -108,6 +114,40 @@ def test_an_untranslated_pact_name_on_an_english_page_is_marked_german(bilingual
     assert alpha.xpath("//h1")[0].text_content().strip() == "Alpha Pact"
     assert alpha.xpath("//h1")[0].get("lang") is None
     assert "Northern District" in alpha.text_content()
+
+
+def test_an_untranslated_pact_name_in_a_sentence_of_an_english_page_is_marked_german(
+    bilingual: Path,
+) -> None:
+    beta = parse_page(bilingual / "en/pakte/beta/index.html")
+    (intro,) = beta.xpath("//span[@class='subscribe__intro']")
+    assert intro.text_content() == "Follow the news of Pakt Beta:"
+    assert [(s.get("lang"), s.text) for s in intro.xpath("span")] == [("de", "Pakt Beta")]
+    news = parse_page(bilingual / "en/pakte/beta/aktuelles/index.html")
+    assert news.xpath("//h1/span[@lang='de']/text()") == ["Pakt Beta"]
+    assert news.xpath("//title")[0].text == "News: Pakt Beta – Testnetz"  # text only
+    (listed,) = parse_page(bilingual / "en/pakte/index.html").xpath("//h2/a[.='Pakt Beta']")
+    assert listed.get("lang") == "de"
+    german = parse_page(bilingual / "pakte/beta/index.html")
+    assert german.xpath("//span[@class='subscribe__intro']/span") == []
+
+
+@pytest.mark.parametrize(("page", "locale"), [("index.html", "de_DE"), ("en/index.html", "en_GB")])
+def test_og_locale_is_the_locale_of_the_pages_language(
+    bilingual: Path, page: str, locale: str
+) -> None:
+    meta = parse_page(bilingual / page).xpath("//meta[@property='og:locale']")
+    assert [m.get("content") for m in meta] == [locale]
+
+
+def test_og_locale_of_other_languages_is_their_own() -> None:
+    assert [og_locale(code) for code in ("fr", "pl", "pt", "sv", "el")] == [
+        "fr_FR",
+        "pl_PL",
+        "pt_PT",
+        "sv_SE",
+        "el_GR",
+    ]
 
 
 def _alternates(page: Path) -> dict[str, str]:
@@ -323,6 +363,7 @@ def test_a_language_without_interface_strings_is_a_warning_and_uses_english_ones
     page = parse_page(out / "pl/impressum/index.html")
     assert page.get("lang") == "pl"
     assert page.xpath("//a[@class='skip-link']")[0].text_content() == "Skip to content"
+    assert page.xpath("//meta[@property='og:locale']")[0].get("content") == "pl_PL"
     untranslated = parse_page(out / "pakte/alpha/aktuelles/zweite-meldung/index.html")
     (to_polish,) = untranslated.xpath("//a[@class='service-link'][@hreflang='pl']")
     assert to_polish.get("href") == "/pl/" and to_polish.get("lang") == "pl"
@@ -458,6 +499,79 @@ def test_the_search_of_each_language_finds_the_pages_of_that_language(
     assert all(h.startswith("/en/") == (language == "/en") for h in hrefs), hrefs
 
 
+def _index_words(out: Path, folder: str, key: str) -> dict[str, list[object]]:
+    words: dict[str, list[object]] = json.loads((out / folder / f"w/{key}.json").read_bytes())[
+        "words"
+    ]
+    return words
+
+
+def test_each_language_is_indexed_with_its_own_stemmer(bilingual: Path) -> None:
+    english = _index_words(bilingual, "en/suchindex", "emp")
+    assert english["employers"][0] == english["employment"][0] == "employ"
+    assert "employers" not in _index_words(bilingual, "suchindex", "ein")  # German pages apart
+
+
+def test_the_indexes_of_all_languages_are_made_in_the_one_forked_process(
+    bilingual: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "INDEX_APART_FROM", 1)
+
+    def pages(root: Path) -> list[OutputFile]:
+        found = sorted(p for p in root.rglob("*.html") if "en" not in p.relative_to(root).parts[:1])
+        return [
+            OutputFile(PurePosixPath(p.relative_to(root).as_posix()), p.read_bytes()) for p in found
+        ]
+
+    english = workers.IndexedLanguage(pages(bilingual / "en"), "en", "en")
+    with workers.start_search_index(pages(bilingual), "de", [english]) as indexing:
+        assert indexing.forked
+        index = indexing.finish()
+    made = {str(file.path): file.content for file in index.files}
+    assert made["suchindex/meta.json"] == (bilingual / "suchindex/meta.json").read_bytes()
+    assert made["en/suchindex/w/emp.json"] == (bilingual / "en/suchindex/w/emp.json").read_bytes()
+    assert all(not page.startswith("en/") for page in index.pages)
+
+
+@pytest.mark.parametrize("query", ["employment", "employing"])
+def test_an_english_query_finds_the_english_page_by_another_inflection(
+    page: Page, bilingual_served: str, query: str
+) -> None:
+    page.goto(bilingual_served + "/en/suche/")
+    page.locator("#ps_search input[type=search]").type(query)
+    results = page.locator("#ps_search_results > li h2 a")
+    expect(results.nth(1)).to_be_visible()
+    # the project says "employers", the news item "employment"
+    assert set(results.all_inner_texts()) == {
+        "Qualification in the chemical industry",
+        "First news",
+    }
+
+
+FOLDED = [
+    "Straße",
+    "STRASSE",
+    "ẞ",
+    "naïve",
+    "Éclair",
+    "Employers’",
+    "İstanbul",
+    "ΣΊΣΥΦΟΣ",
+    "ﬁnance",
+]
+
+
+def test_the_browser_folds_a_query_as_the_index_folds_words_on_an_english_page(
+    page: Page, bilingual_served: str
+) -> None:
+    page.goto(bilingual_served + "/en/suche/")
+    script = (REPOSITORY / "themes/default/static/js/suche.js").read_text(encoding="utf-8")
+    fold_js = re.search(r"^function fold\(text\) \{.*?^\}", script, re.M | re.S)
+    assert fold_js is not None
+    folded = page.evaluate(f"(words) => {{ {fold_js[0]}; return words.map(fold); }}", FOLDED)
+    assert folded == [fold(word) for word in FOLDED]
+
+
 def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Path) -> None:
     project = parse_page(bilingual / "en/pakte/alpha/projekte/qualifizierung/index.html")
     (sector,) = project.xpath("//main//a[normalize-space()='Chemische Industrie']")
@@ -465,6 +579,86 @@ def test_labels_of_site_yaml_on_english_pages_are_marked_as_german(bilingual: Pa
     assert parse_page(bilingual / "en/branchen/chemie/index.html").xpath("//h1")[0].get("lang")
     german = parse_page(bilingual / "pakte/alpha/projekte/qualifizierung/index.html")
     assert german.xpath("//main//a[normalize-space()='Chemische Industrie']")[0].get("lang") is None
+
+
+LABEL_TRANSLATIONS = """
+translations:
+  en:
+    sectors: {chemie: Chemical industry}
+    funds: {lokales-kapital: {name: Local Social Capital, description: Small grants.}}
+    tags: {ausbildung: Vocational training}
+"""
+
+
+@pytest.fixture(scope="module")
+def translated_labels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual fixture with a sector, a fund and a tag translated in site.yaml (another
+    sector, the target group and a tag not), built once."""
+    site = copy_site(BILINGUAL, tmp_path_factory.mktemp("labels") / "site")
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write(LABEL_TRANSLATIONS)
+    news = site / "content/pacts/alpha/news/2002-10-22-erste-meldung.md"
+    news.write_text(
+        news.read_text().replace(
+            "sectors: [chemie]", "sectors: [chemie]\ntags: [Ausbildung, Chemie]"
+        )
+    )
+    run, out = _build(site, "--no-cache")
+    assert run.exit_code == 0, run.stderr
+    return out
+
+
+def _lang_of(page: Path, text: str) -> list[str | None]:
+    """The lang attribute of each element of `main` whose own text is `text`."""
+    found = parse_page(page).xpath(f"//main//*[normalize-space(text())='{text}']")
+    return [element.get("lang") for element in found]
+
+
+def test_labels_translated_in_site_yaml_show_on_english_pages_unmarked(
+    translated_labels: Path,
+) -> None:
+    out = translated_labels
+    project = out / "en/pakte/alpha/projekte/qualifizierung/index.html"
+    assert _lang_of(project, "Chemical industry") == [None]
+    assert _lang_of(project, "Local Social Capital") == [None]
+    assert _lang_of(project, "Arbeitslose") == ["de"]  # not translated
+    assert _lang_of(out / "en/branchen/chemie/index.html", "Chemical industry")[0] is None
+    fund = parse_page(out / "en/foerderung/lokales-kapital/index.html")
+    assert fund.xpath("//h1")[0].text_content() == "Local Social Capital"
+    assert "Small grants." in fund.text_content()
+    directory = out / "en/projekte/index.html"
+    assert set(_lang_of(directory, "Chemical industry")) == {None}
+    assert set(_lang_of(directory, "Informations- und Kommunikationstechnologie")) == {"de"}
+    news = out / "en/pakte/alpha/aktuelles/erste-meldung/index.html"
+    assert _lang_of(news, "Vocational training") == [None]
+    assert _lang_of(news, "Chemie") == ["de"]  # a tag not translated
+    assert _lang_of(out / "en/themen/index.html", "Vocational training") == [None]
+    feed = feedparser.parse((out / "en/branchen/chemie/feed.xml").read_bytes())
+    assert "Chemical industry" in feed.feed.title
+    german = out / "pakte/alpha/projekte/qualifizierung/index.html"
+    assert _lang_of(german, "Chemische Industrie") == [None]
+    assert _lang_of(german, "Chemical industry") == []
+
+
+def test_a_wrong_translation_of_site_yaml_labels_is_an_error_in_german_with_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(BILINGUAL, tmp_path / "site")
+    with (site / "site.yaml").open("a", encoding="utf-8") as config:
+        config.write(
+            "translations:\n  fr: {sectors: {chemie: Chimie}}\n  en:\n    sector: {chemie: x}\n"
+            "    funds: {lokales-kaptal: Local capital}\n"
+        )
+    run = run_pactsite("check", "--site", str(site), "--lang", "de", *NOW)
+    assert run.exit_code == 1
+    assert _errors(run) == [
+        "site.yaml:13: error: 'fr' ist keine weitere Sprache in 'languages:'; verwenden Sie "
+        "einen dieser Werte: en",
+        "site.yaml:15: error: unbekanntes Vokabular 'sector' in translations; meinten Sie "
+        "'sectors'? (bekannt: funds, sectors, tags, target_groups)",
+        "site.yaml:16: error: 'lokales-kaptal' steht nicht in diesem Vokabular der site.yaml; "
+        "meinten Sie 'lokales-kapital'? (bekannt: lokales-kapital)",
+    ]
 
 
 def test_a_new_pact_of_a_bilingual_site_offers_its_translations_commented(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pactsite.render.easyread import check_easy_read, suggest_split
+from pactsite.render.easyread import check_easy_read, suggest_split, with_splits, words_to_split
+from pactsite.render.hyphenate import hyphenations
 
 from conftest import parse_page, run_pactsite
 
@@ -214,6 +217,8 @@ def test_leichte_sprache_warnings_say_how_to_fix() -> None:
     found = check_easy_read(
         "p.ls.md", "Es gibt z.B. Kurse.\nEs kommen zwölf.\nDas Arbeitsmarktprogramm.\n", 4
     )
+    assert words_to_split(found) == {"Arbeitsmarktprogramm"}
+    found = with_splits(found, hyphenations(words_to_split(found), "de"))
     hints = {d.line: str(d.hint) for d in found}
     assert hints == {
         4: "write it out: 'zum Beispiel'",
@@ -223,8 +228,46 @@ def test_leichte_sprache_warnings_say_how_to_fix() -> None:
 
 
 def test_long_words_get_a_mediopunkt_where_their_parts_meet() -> None:
-    assert suggest_split("Qualifizierungsmaßnahme") == "Qualifizierungs·maßnahme"
-    assert suggest_split("Ausbildungsplatzangebot") == "Ausbildungs·platzangebot"
+    words = [
+        "Qualifizierungsmaßnahme",
+        "Ausbildungsplatzangebot",
+        "Bundesausbildungsförderungsgesetz",
+    ]
+    syllables = hyphenations(words, "de")
+    assert suggest_split(words[0], syllables[words[0]]) == "Qualifizierungs·maßnahme"
+    assert suggest_split(words[1], syllables[words[1]]) == "Ausbildungs·platzangebot"
+    assert suggest_split(words[2], syllables[words[2]]) == "Bundesausbildungs·förderungs·gesetz"
+
+
+BUILD_AND_SAY = """
+import sys
+from pathlib import Path
+from pactsite.build.pipeline import BuildOptions, build
+import datetime as dt
+site = Path(sys.argv[1])
+report = build(site, site / "public", BuildOptions(now=dt.datetime(2003, 1, 15, tzinfo=dt.UTC)))
+print(*(w.format("de") for w in report.warnings), sep="\\n")
+print("pyphen in the build process:", "pyphen" in sys.modules)
+"""
+
+
+def test_a_long_word_gets_its_split_without_pyphen_in_the_build_process(
+    minimal_site: Path,
+) -> None:
+    text = "---\ntitle: Seite\n---\nDas ist eine Qualifizierungsmaßnahme.\n"
+    _write(minimal_site, "content/pages/impressum.ls.md", text)
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_AND_SAY, str(minimal_site)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "content/pages/impressum.ls.md:4: warning: das Wort 'Qualifizierungsmaßnahme' hat 23 "
+        "Buchstaben; trennen Sie es mit einem Mediopunkt dort, wo seine Teile zusammenstoßen: "
+        "'Qualifizierungs·maßnahme'"
+    ) in done.stdout.splitlines()
+    assert done.stdout.splitlines()[-1] == "pyphen in the build process: False"
 
 
 def test_links_addresses_and_code_are_not_checked() -> None:

@@ -7,6 +7,7 @@ the internet.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Iterator
@@ -263,16 +264,21 @@ def test_a_website_that_is_down_keeps_the_last_good_copy(
     assert "Stellenbörse" in shown(minimal_site / "public/aktuelles/index.html")
 
 
-def test_a_website_that_never_answers_costs_about_ten_seconds_at_most(
-    minimal_site: Path, website: RouteServer
+def test_a_website_that_never_answers_costs_the_fetch_deadline_at_most(
+    minimal_site: Path, website: RouteServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from pactsite.remote import http
+
     from remote_server import silent
 
+    assert http.Limits().total == 10  # a build waits ten seconds at most for the feeds
+    # the same path with a deadline of one second, so that the test waits one
+    monkeypatch.setattr(http, "Limits", functools.partial(http.Limits, read=1.0, total=1.0))
     line = with_feed(minimal_site, website.base + "/switch.xml")
     switch_to(website, silent)
     started = time.monotonic()
     run = build(minimal_site)
-    assert time.monotonic() - started < 20  # the fetch ≤ 10 s, the build the rest
+    assert time.monotonic() - started < 1 + 5  # the fetch ≤ 1 s, the build the rest
     assert f"pact.yaml:{line}: warning: the feed" in run.stderr
     assert "never been fetched" in run.stderr
 

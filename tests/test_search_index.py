@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
+import Stemmer  # type: ignore[import-not-found]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pactsite.build.pipeline as pipeline
 import pactsite.build.workers as workers
 from pactsite.build.pipeline import BuildOptions, build
+from pactsite.content.words import SNOWBALL, stemmer
 from pactsite.diagnostics import BuildFailed, OutputError
 from pactsite.outputs import OutputFile
 from pactsite.outputs.search import index as search
@@ -176,6 +180,23 @@ def _example_pages(example_build: Path) -> list[OutputFile]:
     ]
 
 
+@dataclass(frozen=True)
+class ExampleIndex:
+    """The example site's pages and the index made of them, read and made once a module."""
+
+    pages: list[OutputFile]
+    indexed: tuple[str, ...]
+    files: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def example_index(example_build: Path) -> ExampleIndex:
+    """The example's pages and their index: the same for every case, so made once."""
+    pages = _example_pages(example_build)
+    made = search.build_search_index(pages)
+    return ExampleIndex(pages, made.pages, {str(f.path): f.content for f in made.files})
+
+
 def _apply(
     files: dict[str, bytes], update: tuple[list[OutputFile], set[str]] | None
 ) -> dict[str, bytes]:
@@ -213,42 +234,37 @@ WORDS = st.text(alphabet="aäbeinorsßtuüzÄ", min_size=1, max_size=12)
 @settings(max_examples=25, deadline=None)
 @given(added=st.lists(WORDS, max_size=6), drop_lead=st.booleans(), news_too=st.lists(WORDS))
 def test_an_updated_index_equals_one_made_afresh(
-    example_build: Path, added: list[str], drop_lead: bool, news_too: list[str]
+    example_index: ExampleIndex, added: list[str], drop_lead: bool, news_too: list[str]
 ) -> None:
-    pages = _example_pages(example_build)
-    made = search.build_search_index(pages)
-    before = {str(f.path): f.content for f in made.files}
+    pages, before = example_index.pages, example_index.files
     old = "Kleinstprojekte im sozialen und arbeitsmarktrelevanten Umfeld"
     new = ("" if drop_lead else old) + " " + " ".join(added)
     edited = _edited(pages, PROJECT_PAGE, old, new)
     if news_too:  # a body shown on two pages changes both
         edited = _edited(edited, NEWS_PAGE, "Lösungsstrategien", " ".join(news_too))
     changed = [p for p in edited if str(p.path) in {PROJECT_PAGE, NEWS_PAGE}]
-    update = search.update_search_index(made.pages, changed, _reader(before))
+    update = search.update_search_index(example_index.indexed, changed, _reader(before))
     fresh = search.build_search_index(edited)
     assert _apply(before, update) == {str(f.path): f.content for f in fresh.files}
 
 
-def test_a_word_gone_from_its_only_page_leaves_the_index(example_build: Path) -> None:
-    pages = _example_pages(example_build)
-    made = search.build_search_index(pages)
-    before = {str(f.path): f.content for f in made.files}
+def test_a_word_gone_from_its_only_page_leaves_the_index(example_index: ExampleIndex) -> None:
+    pages, before = example_index.pages, example_index.files
     edited = _edited(pages, NEWS_PAGE, "Lösungsstrategien", "Wege")
     changed = [p for p in edited if str(p.path) == NEWS_PAGE]
-    after = _apply(before, search.update_search_index(made.pages, changed, _reader(before)))
+    update = search.update_search_index(example_index.indexed, changed, _reader(before))
+    after = _apply(before, update)
     shard = json.loads(after["suchindex/w/los.json"])
     assert "losungsstrategien" not in shard["words"]
     assert after == {str(f.path): f.content for f in search.build_search_index(edited).files}
 
 
 def test_a_changed_page_the_index_does_not_know_asks_for_a_whole_index(
-    example_build: Path,
+    example_index: ExampleIndex,
 ) -> None:
-    pages = _example_pages(example_build)
-    made = search.build_search_index(pages)
-    news = next(p for p in pages if str(p.path) == NEWS_PAGE)
+    news = next(p for p in example_index.pages if str(p.path) == NEWS_PAGE)
     unknown = OutputFile(PurePosixPath("neu/index.html"), news.content)
-    assert search.update_search_index(made.pages, [unknown], lambda path: b"") is None
+    assert search.update_search_index(example_index.indexed, [unknown], lambda _: b"") is None
 
 
 def test_the_text_leaves_out_excluded_parts_however_nested_and_keeps_blocks_apart() -> None:
@@ -277,16 +293,14 @@ def test_a_page_without_the_mark_is_not_indexed() -> None:
 
 
 def test_a_forked_index_equals_one_made_here(
-    example_build: Path, monkeypatch: pytest.MonkeyPatch
+    example_index: ExampleIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pages = _example_pages(example_build)
     monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
-    with workers.start_search_index(pages) as indexing:
+    with workers.start_search_index(example_index.pages) as indexing:
         assert indexing.forked
         forked = indexing.finish()
-    made = search.build_search_index(pages)
-    assert forked.pages == made.pages
-    assert [(f.path, f.content) for f in forked.files] == [(f.path, f.content) for f in made.files]
+    assert forked.pages == example_index.indexed
+    assert [(str(f.path), f.content) for f in forked.files] == [*example_index.files.items()]
 
 
 def test_a_build_failing_while_the_index_is_made_stops_its_process(
@@ -295,8 +309,8 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
     started: list[workers.SearchIndexing] = []
     real_start = workers.start_search_index
 
-    def record(files: list[OutputFile]) -> workers.SearchIndexing:
-        indexing = real_start(files)
+    def record(files: list[OutputFile], *args: Any) -> workers.SearchIndexing:
+        indexing = real_start(files, *args)
         started.append(indexing)
         return indexing
 
@@ -317,7 +331,7 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
 def test_an_indexing_process_that_dies_is_a_clean_error(
     monkeypatch: pytest.MonkeyPatch, example_build: Path
 ) -> None:
-    def crash(files: object, keep: object) -> None:
+    def crash(files: object, keep: object, language: str) -> None:
         raise MemoryError("kein Speicher")
 
     monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
@@ -346,3 +360,11 @@ def test_a_word_is_listed_near_the_keys_it_has_without_one_of_its_first_letters(
     assert "magdeburg" in _shard(example_build, "mad")["near"]
     assert search.typo_keys("pakt") == {"akt", "pkt", "pat"}
     assert search.typo_keys("pak") == set(), "a word of three letters is not corrected"
+
+
+def test_each_language_has_its_snowball_stems_and_one_without_a_stemmer_its_words() -> None:
+    assert set(SNOWBALL.values()) <= set(Stemmer.algorithms())
+    assert [stemmer("en")(w) for w in ("employers", "employment")] == ["employ", "employ"]
+    assert stemmer("de")("projekte") == stemmer("de")("projekt")
+    assert stemmer("fr")("formations") == stemmer("fr")("formation")
+    assert stemmer("sl")("zaposlitve") == "zaposlitve"  # Slovenian: Snowball has none

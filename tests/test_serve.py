@@ -32,6 +32,8 @@ from pactsite.serve.debounce import Debouncer
 from pactsite.serve.inject import decorate
 from pactsite.serve.watch import SiteWatcher, is_source_change
 
+from conftest import run_pactsite
+
 WAIT_MS = 30_000  # generous: the machine is shared and small
 WAIT_S = WAIT_MS / 1000
 IMPRESSUM = "content/pages/impressum.md"
@@ -506,14 +508,8 @@ def test_a_burst_of_pokes_runs_the_action_once_after_a_quiet_moment() -> None:
 
 def test_a_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    run = subprocess.run(
-        [*PACTSITE, "serve", "--site", str(missing), "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=WAIT_S * 2,
-        check=False,
-    )
-    assert run.returncode == 1
+    run = run_pactsite("serve", "--site", str(missing), "--port", "0")
+    assert run.exit_code == 1
     assert f"error: there is no site.yaml in {missing} or a folder above it" in run.stderr
     assert "Traceback" not in run.stderr
 
@@ -543,12 +539,8 @@ def test_a_text_edit_rewrites_only_its_page_and_equals_a_clean_build(
     # the compounds ending like them; not ~80 files
     assert 0 < rewritten <= 20
     clean = tmp_path / "clean"
-    done = subprocess.run(
-        [*PACTSITE, "build", "--site", str(served.site), "--output", str(clean), "--no-cache"],
-        capture_output=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_pactsite("build", "--site", str(served.site), "--output", str(clean), "--no-cache")
+    assert done.exit_code == 0, done.stderr
     served_files = _files(served.site / "public")
     assert served_files == _files(clean)
 

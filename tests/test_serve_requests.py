@@ -16,6 +16,7 @@ from test_serve import Served
 from pactsite.serve.server import LiveState, PreviewServer
 
 from conftest import CHROMIUM_ARGS, FIXTURES, copy_site
+from static_server import POLL_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_refusals_are_in_the_language_of_the_preview(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = PreviewServer(0, tmp_path, LiveState("test"), language="de")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True)
     thread.start()
     try:
         port = server.server_address[1]

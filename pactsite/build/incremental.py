@@ -526,7 +526,10 @@ def _search_index(
     the index must be made whole."""
     try:
         return update_search_index(
-            record.search_pages, written, lambda path: (out_dir / path).read_bytes()
+            record.search_pages,
+            written,
+            lambda path: (out_dir / path).read_bytes(),
+            record.checked.config.language,
         )
     except (OSError, ValueError, KeyError, TypeError):  # not the index the state knows
         return None

@@ -18,6 +18,7 @@ from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.webfeeds import add_website_news
 from pactsite.build.workers import (
+    IndexedLanguage,
     SearchIndexing,
     render_in_workers,
     render_pages_kept,
@@ -31,7 +32,7 @@ from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
 from pactsite.cache.weblinks import Outcome, load_last_check, load_link_results
 from pactsite.content.assemble import Visibility, assemble_site
-from pactsite.content.config import CONFIG_FILE, SiteConfig, load_config
+from pactsite.content.config import CONFIG_FILE, SiteConfig, in_language, load_config
 from pactsite.content.sources import (
     SourceFile,
     SourceKind,
@@ -42,7 +43,7 @@ from pactsite.content.sources import (
 from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
-from pactsite.outputs import BuiltFile, OutputFile, PageJob
+from pactsite.outputs import BuiltFile, PageJob
 from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
@@ -61,7 +62,7 @@ from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex, build_search_index
+from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -72,6 +73,7 @@ from pactsite.render.audit import (
     audit_placeholders,
     is_placeholder_warning,
 )
+from pactsite.render.easyread import with_splits, words_to_split
 from pactsite.render.graph import network_graph
 from pactsite.render.hyphenate import long_words
 from pactsite.render.links import (
@@ -184,7 +186,7 @@ def check_recorded(
     index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
     resolved, link_problems = resolve_links(bodies, paths, index)
     warnings, placeholders = _editor_warnings(root, config, read)
-    problems += [*placeholders, *link_problems, *warnings]
+    problems += [*placeholders, *link_problems, *_with_splits(warnings, root, options.cache)]
     problems += audit_network(read.site) if read.network_loaded() else []
     images, found = check_images(root, read.site, bodies, paths, index)
     problems += found
@@ -259,7 +261,7 @@ def _link_language(
     """The site in language `code`: its bodies linked to its own pages, else to the default
     language's (a warning each), under `/<code>/`, with that language's settings."""
     site = read.site.translations[code]
-    config = replace(config, language=code)
+    config = in_language(config, code)
     urls = UrlScheme(config.urls, config.base_url, root=f"/{code}/")
     bodies, paths = read.in_language(code)
     own = build_index(site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
@@ -342,6 +344,17 @@ def _editor_warnings(
     return read.bodies.warnings, audit_placeholders(root, CONFIG_FILE, read.sources, read.site)
 
 
+def _with_splits(warnings: list[Diagnostic], root: Path, cache: bool) -> list[Diagnostic]:
+    """The warnings, those of long words in Leichte Sprache with a split suggested: their
+    words hyphenated in one ask of the hyphenation process (its patterns stay out of this
+    one), kept in the build cache like the titles' words."""
+    words = words_to_split(warnings)
+    if not words:
+        return warnings
+    table = hyphenation_table(words, "de", root / CACHE_DIR if cache else None)
+    return with_splits(warnings, table)
+
+
 def _body_record(
     read: _Read, index: LinkIndex, found: Sequence[Diagnostic], cache: bool
 ) -> BodyRecord:
@@ -421,7 +434,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
     """Render every file of a checked site and publish them; the search index last."""
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     # not in `check`: the index is for visitors only. It is made while the rest is made.
-    with start_search_index(stage.pages) as indexing:
+    with _start_search_index(checked, stage) as indexing:
         files = _complete_rendering(checked, stage, options.now)
         variants, image_stats, broken = build_variants(checked.root, _images(checked))
         _stop_on(checked, broken)
@@ -430,7 +443,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         links = _link_check(checked)
         files += keep_all([build_report_page(checked.warnings, checked.config.language, links)])
         late = functools.partial(_finish_index, indexing, files if record else [])
-        index, hashes = publish(files, out_dir, late=(PurePosixPath(INDEX_FOLDER), late))
+        index, hashes = publish(files, out_dir, late=(_index_folders(checked), late))
     hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
     report = BuildReport(
         files=len(files) + len(index.files),
@@ -441,6 +454,21 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         images=image_stats,
     )
     return _Built(report, stage, hashes, index.pages)
+
+
+def _start_search_index(checked: CheckedSite, stage: _PageStage) -> SearchIndexing:
+    """Start indexing the pages of every language, each with its stems, in one process."""
+    others = [
+        IndexedLanguage(other_stage.pages, other.config.language, other.urls.root.strip("/"))
+        for other, other_stage in stage.others
+    ]
+    return start_search_index(stage.pages, checked.config.language, others)
+
+
+def _index_folders(checked: CheckedSite) -> list[PurePosixPath]:
+    """The search index folders of every language: `suchindex`, `en/suchindex`, …"""
+    roots = [PurePosixPath(other.urls.root.strip("/")) for other in checked.others]
+    return [PurePosixPath(INDEX_FOLDER), *(root / INDEX_FOLDER for root in roots)]
 
 
 def _finish_index(
@@ -707,7 +735,7 @@ def _assets(checked: CheckedSite) -> list[str]:
 
 def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -> list[BuiltFile]:
     """The files of a further language beside its pages, under its root: open data, the
-    network files, directory cards, feeds, calendars and the search index. Style sheets,
+    network files, directory cards, feeds and calendars. Style sheets,
     the content's files, redirects and the web editor are the default language's, shared."""
     config, site, urls = checked.config, checked.site, checked.urls
     files = keep_all(build_open_data(site, config, urls))
@@ -715,10 +743,7 @@ def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -
     files += stage.cards
     files += keep_all(build_feeds(site, config, urls, checked.linked.html, now))
     files += keep_all(build_calendars(site, config, urls, now))
-    index = build_search_index(stage.pages)  # the default language's is made meanwhile
-    root = PurePosixPath(urls.root.strip("/"))
-    files += keep_all(OutputFile(root / file.path, file.content) for file in index.files)
-    return files
+    return files  # the search index is made meanwhile with the default language's
 
 
 def _stop_on(checked: CheckedSite, problems: Sequence[Diagnostic]) -> None:

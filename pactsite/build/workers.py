@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import PurePosixPath
@@ -271,23 +272,56 @@ INDEX_APART_FROM = 200
 """Fewer pages are indexed faster than a process starts."""
 
 
-def start_search_index(files: Sequence[BuiltFile]) -> SearchIndexing:
-    """Start indexing the pages among `files` in a forked process while the build goes on."""
-    pages = indexed_pages(files)
-    if len(pages) < INDEX_APART_FROM or "fork" not in mp.get_all_start_methods():
-        return SearchIndexing(None, pages)
+@dataclass(frozen=True, slots=True)
+class IndexedLanguage:
+    """The pages of one language to index: its pages, its language and where its index goes
+    ("" for the default language's `/suchindex/`, "en" for `/en/suchindex/`)."""
+
+    pages: list[BuiltFile]
+    language: str
+    folder: str = ""
+
+
+def start_search_index(
+    files: Sequence[BuiltFile], language: str = "de", others: Sequence[IndexedLanguage] = ()
+) -> SearchIndexing:
+    """Start indexing the pages among `files` (and those of the `others` languages, each
+    with its own stems, into its own folder) in a forked process while the build goes on."""
+    wanted = [
+        IndexedLanguage(indexed_pages(files), language),
+        *(replace(other, pages=indexed_pages(other.pages)) for other in others),
+    ]
+    count = sum(len(each.pages) for each in wanted)
+    if count < INDEX_APART_FROM or "fork" not in mp.get_all_start_methods():
+        return SearchIndexing(None, wanted)
     forking = mp.get_context("fork")
     release_free_memory()
     receiving, sending = forking.Pipe(duplex=False)
     process = forking.Process(
         target=_index_into,
-        args=(pages, sending, os.getpid()),
+        args=(wanted, sending, os.getpid()),
         name="pactsite-search",
         daemon=True,
     )
     process.start()
     sending.close()
     return SearchIndexing((process, receiving), [])
+
+
+def build_search_indexes(
+    wanted: Sequence[IndexedLanguage], keep: Callable[[OutputFile], BuiltFile]
+) -> SearchIndex:
+    """The index of each language, its files under its folder; the pages of the first's."""
+    first = build_search_index(wanted[0].pages, keep, wanted[0].language)
+    files = list(first.files)
+    for other in wanted[1:]:
+        root = PurePosixPath(other.folder)
+
+        def kept(file: OutputFile, root: PurePosixPath = root) -> BuiltFile:
+            return keep(OutputFile(root / file.path, file.content))
+
+        files += build_search_index(other.pages, kept, other.language).files
+    return SearchIndex(files=files, pages=first.pages)
 
 
 class SearchIndexing:
@@ -297,10 +331,12 @@ class SearchIndexing:
     a build that failed meanwhile.
     """
 
-    def __init__(self, running: tuple[BaseProcess, Connection] | None, pages: list[BuiltFile]):
+    def __init__(
+        self, running: tuple[BaseProcess, Connection] | None, wanted: list[IndexedLanguage]
+    ):
         self._running = running
         self._process = running[0] if running else None
-        self._pages = pages
+        self._wanted = wanted
 
     def __enter__(self) -> SearchIndexing:
         return self
@@ -321,7 +357,7 @@ class SearchIndexing:
     def finish(self) -> SearchIndex:
         """The index (made here if no process was worth starting), its files kept."""
         if self._process is None:
-            return build_search_index(self._pages, keep)
+            return build_search_indexes(self._wanted, keep)
         if self._running is None:
             raise OutputError(_error(t("the search index was asked for after it was stopped")))
         process, receiving = self._running
@@ -347,7 +383,7 @@ class SearchIndexing:
             process.join()
 
 
-def _index_into(pages: list[BuiltFile], sending: Connection, parent: int) -> None:
+def _index_into(wanted: list[IndexedLanguage], sending: Connection, parent: int) -> None:
     """The indexing process: send back the index, or the message of what went wrong.
 
     The pages' paths come first, then the files one by one (each freed once sent, so that
@@ -356,7 +392,7 @@ def _index_into(pages: list[BuiltFile], sending: Connection, parent: int) -> Non
     """
     die_with_parent(parent)
     try:
-        index = build_search_index(pages, keep)
+        index = build_search_indexes(wanted, keep)
     except Exception as error:  # reported by the build process, which shows errors
         sending.send(f"{type(error).__name__}: {error}")
         return

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -26,8 +26,8 @@ _TOP = PurePosixPath()
 
 
 Made = TypeVar("Made")
-LateFiles = tuple[PurePosixPath, Callable[[], tuple[Sequence[BuiltFile], Made]]]
-"""A folder of the site and what gives its files (with whatever else it made), asked only
+LateFiles = tuple[Sequence[PurePosixPath], Callable[[], tuple[Sequence[BuiltFile], Made]]]
+"""Folders of the site and what gives their files (with whatever else it made), asked only
 once all other files are being written."""
 
 
@@ -40,7 +40,7 @@ def publish(
 ) -> Made | None:
     """Write all files into a folder beside `out_dir`, then swap it with `out_dir`.
 
-    The files of the folder named in `late` (the search index, made meanwhile by another
+    The files of the folders named in `late` (the search index, made meanwhile by another
     process) are asked for and written by a second thread while the other files are
     written: creating files is mostly waiting for the kernel, which two threads share.
 
@@ -61,10 +61,10 @@ def publish(
         if late is None:
             _sync(files, staging)
         else:
-            folder, supply = late
+            folders, supply = late
             with ThreadPoolExecutor(max_workers=1) as late_writer:
-                written = late_writer.submit(_sync_late, supply, staging, folder)
-                _sync(files, staging, skip=folder)
+                written = late_writer.submit(_sync_late, supply, staging, folders)
+                _sync(files, staging, skip=folders)
                 made = written.result()
         _swap_in(staging, out_dir, retired)
     except OSError as error:
@@ -74,11 +74,17 @@ def publish(
 
 
 def _sync_late(
-    supply: Callable[[], tuple[Sequence[BuiltFile], Made]], staging: Path, folder: PurePosixPath
+    supply: Callable[[], tuple[Sequence[BuiltFile], Made]],
+    staging: Path,
+    folders: Sequence[PurePosixPath],
 ) -> Made:
-    """Write the files `supply` gives into `folder` of `staging`; return what else it made."""
+    """Write the files `supply` gives into `folders` of `staging`; return what else it made."""
     files, made = supply()
-    _sync(files, staging, under=folder)
+    if len(folders) == 1:
+        _sync(files, staging, under=folders[0])
+        return made
+    for folder in folders:
+        _sync([f for f in files if folder in f.path.parents], staging, under=folder)
     return made
 
 
@@ -131,10 +137,10 @@ def _sync(
     staging: Path,
     *,
     under: PurePosixPath = _TOP,
-    skip: PurePosixPath | None = None,
+    skip: Sequence[PurePosixPath] = (),
 ) -> None:
     """Make the folder `under` in `staging` hold exactly `files` (all below `under`): write
-    what differs, remove the rest, but leave the folder `skip` alone.
+    what differs, remove the rest, but leave the folders `skip` alone.
 
     Paths are plain strings here: with tens of thousands of files, pathlib's objects took a
     third of the time of writing them.
@@ -143,7 +149,7 @@ def _sync(
     folders = {parent for path in wanted for parent in _parents(path)}
     start = staging.joinpath(*under.parts)
     if _is_real_dir(start):
-        skipped = "/".join(skip.parts) if skip is not None else None
+        skipped = frozenset("/".join(folder.parts) for folder in skip)
         _prune(str(start), "/".join(under.parts), wanted, folders, skipped)
         if not wanted and under.parts:
             start.rmdir()
@@ -190,15 +196,15 @@ def _prune(
     where: str,
     wanted: dict[str, BuiltFile],
     folders: set[str],
-    skip: str | None,
+    skip: frozenset[str],
 ) -> None:
     """Remove from `folder` every entry that is not a wanted file or a folder holding one
-    (but leave the folder `skip` alone)."""
+    (but leave the folders `skip` alone)."""
     with os.scandir(folder) as entries:
         found = list(entries)
     for entry in found:
         path = f"{where}/{entry.name}" if where else entry.name
-        if path == skip:
+        if path in skip:
             continue
         if entry.is_dir(follow_symlinks=False):
             if path in folders:
@@ -246,17 +252,25 @@ def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Atomically exchange two folders with Linux's renameat2(RENAME_EXCHANGE)."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2, if it has one, looked up once a process: among the
+    symbols this process has loaded (find_library("c") ran `ldconfig -p` on every build)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):  # TypeError: Windows has no process-wide namespace
+        return None
+    found: Callable[..., int] | None = getattr(libc, "renameat2", None)
+    return found
 
 
 def _explain(error: OSError, out_dir: Path) -> str | Text:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +28,7 @@ from pactsite.content.schema import (
     validate_fields,
 )
 from pactsite.content.sources import SourceFile, SourceKind, Sources
-from pactsite.content.topics import check_tags, index_topics
+from pactsite.content.topics import check_tags, index_topics, translated_topics
 from pactsite.content.translations import check_language, pact_translation_spec, translate
 from pactsite.content.variants import (
     attach_variants,
@@ -203,9 +203,10 @@ def _language_sites(
         ]
         hidden = {e.key: e.source.path for e in translated.entries.values() if e not in shown}
         hidden |= site.hidden
-        sites[translated.language] = _site(
-            list(translated.pacts), shown, hidden, site.scheduled, config.tags
-        )
+        other = _site(list(translated.pacts), shown, hidden, site.scheduled, config.tags)
+        labels = config.translations.get(translated.language)
+        topics = translated_topics(other.topics, labels.tags if labels else {}, config.language)
+        sites[translated.language] = replace(other, topics=topics)
     return MappingProxyType(sites), [*problems, *found]
 
 

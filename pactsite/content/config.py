@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pactsite.content import misread
 from pactsite.content.coerce import CoercionError, to_bool, to_int, to_text, to_url
+from pactsite.content.labels import Labels, read_translations
 from pactsite.content.languages import read_languages, without_interface
 from pactsite.content.textfile import read_text
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
@@ -85,6 +86,11 @@ class SiteConfig:
     urls: UrlPatterns = field(default_factory=UrlPatterns)
     cms: CmsSettings = field(default_factory=CmsSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    translations: Mapping[str, Labels] = field(default_factory=_empty)
+    """The vocabularies' labels in each further language (`translations:`)."""
+    untranslated: Mapping[str, frozenset[str]] = field(default_factory=_empty)
+    """In the settings of a further language (`in_language`): the slugs of each vocabulary
+    whose label is still the default language's."""
     demo: bool = False
     """A demonstration network: its example addresses and placeholder texts are meant so,
     and are not reported (see `pactsite.render.audit`)."""
@@ -117,6 +123,7 @@ _KNOWN_KEYS = (
     "funds",
     "target_groups",
     "tags",
+    "translations",
     "urls",
     "feeds",
     "cms",
@@ -186,6 +193,11 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     for vocabulary in ("sectors", "target_groups", "tags"):
         values[vocabulary] = _labels(data, vocabulary, report, doc)
     values["funds"] = _funds(data, report)
+    if "translations" in data:
+        vocabularies = {key: values[key] for key in ("sectors", "target_groups", "tags", "funds")}
+        values["translations"] = read_translations(
+            data, values["languages"], vocabularies, report, doc
+        )
     values["urls"] = _urls(data, report)
     values["feeds"] = _feeds(data, report)
     values["cms"] = _cms(data, report)
@@ -196,6 +208,26 @@ def parse_config(doc: YamlDoc) -> tuple[SiteConfig | None, list[Diagnostic]]:
     warnings = _base_url_warnings(doc, values.get("base_url", ""))
     warnings += _interface_warnings(doc, values["languages"])
     return SiteConfig(**values), warnings
+
+
+def in_language(config: SiteConfig, code: str) -> SiteConfig:
+    """The settings of the site in its further language `code`: the vocabularies with their
+    labels in that language where `translations:` gives them (`untranslated`: where not)."""
+    labels = config.translations.get(code, Labels())
+    untranslated: dict[str, frozenset[str]] = {}
+    values: dict[str, Any] = {}
+    for name in ("sectors", "target_groups", "tags"):
+        own: Mapping[str, str] = getattr(labels, name)
+        given: Mapping[str, str] = getattr(config, name)
+        values[name] = MappingProxyType({s: own.get(s, label) for s, label in given.items()})
+        untranslated[name] = frozenset(given.keys() - own.keys())
+    values["funds"] = MappingProxyType(
+        {s: replace(fund, **labels.funds.get(s, {})) for s, fund in config.funds.items()}
+    )
+    untranslated["funds"] = frozenset(
+        s for s in config.funds if "name" not in labels.funds.get(s, {})
+    )
+    return replace(config, language=code, untranslated=MappingProxyType(untranslated), **values)
 
 
 def _languages(data: dict[str, Any], values: dict[str, Any], report: Report) -> tuple[str, ...]:

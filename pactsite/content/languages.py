@@ -131,3 +131,41 @@ def _code_hint(code: str) -> Text:
 def without_interface(languages: Sequence[str]) -> list[str]:
     """The languages the default theme has no interface strings for."""
     return [code for code in languages if code not in INTERFACE_LANGUAGES]
+
+
+OG_LOCALES = {
+    "de": "de_DE",
+    "en": "en_GB",  # a European network's English is British
+    **{code: f"{code}_{code.upper()}" for code in ("fr", "it", "nl", "pl", "pt", "es", "fi")},
+    **{code: f"{code}_{code.upper()}" for code in ("hu", "ro", "sk", "hr", "lt", "lv", "bg")},
+    "cs": "cs_CZ",
+    "da": "da_DK",
+    "el": "el_GR",
+    "et": "et_EE",
+    "ga": "ga_IE",
+    "mt": "mt_MT",
+    "sl": "sl_SI",
+    "sv": "sv_SE",
+    "nb": "nb_NO",
+    "no": "nb_NO",
+    "tr": "tr_TR",
+    "uk": "uk_UA",
+    "ru": "ru_RU",
+    "ar": "ar_AR",
+}
+"""The OpenGraph locale (`og:locale`, language_TERRITORY) of the EU's languages and a few
+more; of any other language, Babel's likely territory when Babel is installed."""
+
+
+def og_locale(language: str) -> str:
+    """The `og:locale` of a language code: "en_GB" for "en", "fr_FR" for "fr"."""
+    known = OG_LOCALES.get(language)
+    if known is not None:
+        return known
+    try:
+        from babel.core import get_global  # only for a language not in the table
+    except ImportError:
+        return language
+    likely = str(get_global("likely_subtags").get(language, ""))
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else language

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from pactsite.content.words import fold, stem
@@ -67,6 +67,20 @@ def index_topics(
     topics.sort(key=lambda topic: (sort_key(topic.label), topic.slug))
     known = {tag: slug for tag, slug in sorted(of_tag.items()) if slug}
     return tuple(topics), MappingProxyType(known)
+
+
+def translated_topics(
+    topics: Sequence[Topic], labels: Mapping[str, str], default: str
+) -> tuple[Topic, ...]:
+    """The topics of a further language's site: labelled as `labels` translate them, the
+    others marked as in the `default` language, in the order of their labels."""
+    found = [
+        replace(topic, label=labels[topic.slug])
+        if topic.slug in labels
+        else replace(topic, language=default)
+        for topic in topics
+    ]
+    return tuple(sorted(found, key=lambda topic: (sort_key(topic.label), topic.slug)))
 
 
 def check_tags(entries: Sequence[Entry], vocabulary: Mapping[str, str]) -> list[Diagnostic]:

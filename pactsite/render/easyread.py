@@ -5,12 +5,18 @@ Leichte Sprache ask for short sentences with one statement each, long words spli
 Mediopunkt or hyphen ("Arbeits·markt"), no abbreviations and numbers written as digits.
 Their numbers are ours (the rules give none): a sentence of more than `MAX_WORDS` words,
 a word of more than `MAX_LETTERS` letters.
+
+The split a long word's warning suggests needs the German hyphenation patterns (20 MB), which
+the build keeps out of its process: `check_easy_read` gives the warning with a general hint,
+and the build asks the hyphenation process once for every long word (`words_to_split`) and
+puts the suggestions in (`with_splits`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from pactsite.content.sources import split_variant
@@ -23,6 +29,9 @@ MAX_WORDS = 15
 MAX_LETTERS = 13
 """The most letters of a word without a Mediopunkt or hyphen ("Informationen" has 13)."""
 MEDIOPUNKT = "·"
+SOFT_HYPHEN = "\u00ad"
+"""Where a hyphenated word (`pactsite.render.hyphenate`) may break: between its syllables."""
+LONG_WORD = "the word '{word}' has {count} letters"
 
 ABBREVIATIONS = {
     "z. B.": "zum Beispiel",
@@ -206,15 +215,8 @@ def _numbers(path: str, line: int, text: str) -> Iterator[Diagnostic]:
 
 
 def _long_word(path: str, line: int, word: str) -> Diagnostic:
+    # written out, not LONG_WORD: `make messages` finds the messages by their t("...") calls
     message = t("the word '{word}' has {count} letters", word=word, count=len(word))
-    split = suggest_split(word)
-    if split:
-        return _warning(
-            path,
-            line,
-            message,
-            t("split it where its parts meet, with a Mediopunkt: '{split}'", split=split),
-        )
     return _warning(
         path,
         line,
@@ -226,13 +228,41 @@ def _long_word(path: str, line: int, word: str) -> Diagnostic:
     )
 
 
-def suggest_split(word: str) -> str:
+def _long_word_of(diagnostic: Diagnostic) -> str:
+    """The word a long word's warning is about; "" for another diagnostic."""
+    message = diagnostic.message
+    if not isinstance(message, Text) or message.template != LONG_WORD:
+        return ""
+    return str(dict(message.values)["word"])
+
+
+def words_to_split(diagnostics: Sequence[Diagnostic]) -> set[str]:
+    """The long words whose warnings among `diagnostics` want a split suggested."""
+    return {word for d in diagnostics if (word := _long_word_of(d))}
+
+
+def with_splits(
+    diagnostics: Sequence[Diagnostic], hyphenated: Mapping[str, str]
+) -> list[Diagnostic]:
+    """The diagnostics, each long word's warning hinting at its split, where the word's
+    syllables (`hyphenated`: the word with soft hyphens) show a likely one."""
+    found = []
+    for diagnostic in diagnostics:
+        word = _long_word_of(diagnostic)
+        split = suggest_split(word, hyphenated.get(word, word)) if word else ""
+        if split:
+            hint = t("split it where its parts meet, with a Mediopunkt: '{split}'", split=split)
+            diagnostic = replace(diagnostic, hint=hint)
+        found.append(diagnostic)
+    return found
+
+
+def suggest_split(word: str, hyphenated: str) -> str:
     """The word with a Mediopunkt where its parts most likely meet ("Arbeits·markt"), or ""
     when no place is likely: at a syllable that ends a word stem ("-ungs", "-ts") or before
-    one that starts one ("ver-"), as pyphen's German hyphenation finds the syllables."""
-    from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenations  # the patterns: 20 MB
-
-    syllables = hyphenations([word], "de").get(word, word).split(SOFT_HYPHEN)
+    one that starts one ("ver-"), of the syllables that pyphen's German hyphenation found
+    (`hyphenated`: the word with soft hyphens between them)."""
+    syllables = hyphenated.split(SOFT_HYPHEN)
     points = [len("".join(syllables[:n])) for n in range(1, len(syllables))]
     scored = [(_likelihood(word, p), -abs(len(word) - 2 * p), p) for p in points]
     best = max((s for s in scored if s[0] > 0 and min(s[2], len(word) - s[2]) >= 4), default=None)
@@ -240,7 +270,9 @@ def suggest_split(word: str) -> str:
         return ""
     point = best[2]
     left, right = word[:point], word[point:]
-    rest = suggest_split(right) if len(right) > MAX_LETTERS else ""
+    rest = ""
+    if len(right) > MAX_LETTERS:
+        rest = suggest_split(right, SOFT_HYPHEN.join(syllables[points.index(point) + 1 :]))
     return f"{left}{MEDIOPUNKT}{rest or right}"
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from pactsite import user_cache_folder
 from pactsite.content.config import SiteConfig
-from pactsite.content.languages import FALLBACK_INTERFACE
+from pactsite.content.languages import FALLBACK_INTERFACE, og_locale
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import t
 from pactsite.render.hyphenate import make_hyphenate_filter
@@ -56,13 +56,26 @@ def locate_theme(root: Path, config: SiteConfig) -> tuple[Theme | None, list[Dia
     strings_file = folder / "i18n" / f"{config.language}.yaml"
     if not strings_file.is_file():  # warned about by the config: the English strings stand in
         strings_file = folder / "i18n" / f"{FALLBACK_INTERFACE}.yaml"
-    strings = yaml.safe_load(strings_file.read_text(encoding="utf-8"))
+    strings = _theme_strings(strings_file.read_text(encoding="utf-8"))
     return Theme(
         folder=folder,
         site_templates=root / "templates",
         site_static=root / "static",
         strings=strings,
     ), []
+
+
+def _theme_strings(text: str) -> Mapping[str, Any]:
+    """The UI strings of a theme's `i18n/<language>.yaml` text, parsed once per process."""
+    strings = _STRINGS.get(text)
+    if strings is None:
+        strings = _STRINGS[text] = yaml.safe_load(text)
+    return strings
+
+
+_STRINGS: dict[str, Mapping[str, Any]] = {}
+"""The parsed UI strings by the text of their file: later builds in this process (`serve`,
+tests) do not parse them again."""
 
 
 def make_environment(
@@ -101,11 +114,9 @@ def make_environment(
     env.filters["time"] = format_time
     env.filters["number"] = make_number_format(config.language)
     env.globals["lang_of"] = make_lang_attribute(config.language)
-    # the vocabularies of site.yaml are written in the default language only
-    default = config.languages[0]
-    env.globals["vocab_lang"] = markupsafe.Markup(
-        f' lang="{default}"' if config.language != default else ""
-    )
+    env.globals["lang_name"] = make_lang_name(config.language)
+    env.globals["og_locale"] = og_locale(config.language)
+    env.globals["vocab_lang"], env.globals["vocab_text"] = make_vocabulary_lang(config)
     env.filters["hyphenate"] = make_hyphenate_filter(hyphenation or {})
     return env
 
@@ -119,6 +130,43 @@ def make_lang_attribute(language: str) -> Callable[[Any], markupsafe.Markup]:
         return markupsafe.Markup(f' lang="{code}"' if code and code != language else "")
 
     return lang_of
+
+
+def make_vocabulary_lang(
+    config: SiteConfig,
+) -> tuple[Callable[[str, str], markupsafe.Markup], Callable[[str, str, str], Any]]:
+    """Return `vocab_lang(vocabulary, slug)`: ` lang="de"` where the label of a sector,
+    fund, target group or tag is shown in the default language on a page of another (it
+    has no translation in site.yaml's `translations:`), else nothing; and
+    `vocab_text(vocabulary, slug, label)`: the label, in a `<span lang="de">` there."""
+    default = config.languages[0]
+    marked = markupsafe.Markup(f' lang="{default}"')
+    nothing = markupsafe.Markup("")
+
+    def vocab_lang(vocabulary: str, slug: str) -> markupsafe.Markup:
+        return marked if slug in config.untranslated.get(vocabulary, ()) else nothing
+
+    def vocab_text(vocabulary: str, slug: str, label: str) -> Any:
+        if slug not in config.untranslated.get(vocabulary, ()):
+            return label
+        return markupsafe.Markup("<span{}>{}</span>").format(marked, label)
+
+    return vocab_lang, vocab_text
+
+
+def make_lang_name(language: str) -> Callable[[Any, str], str | markupsafe.Markup]:
+    """Return `lang_name(pact, text)`: the pact's name `text` in `<span lang="de">` where
+    it is shown untranslated on a page of another language, else `text` as it is. For a
+    name inside a sentence of the interface (`t("news_of", name=lang_name(pact, …))`);
+    not in an attribute or `<title>`, which cannot hold an element."""
+
+    def lang_name(item: Any, text: str) -> str | markupsafe.Markup:
+        code = getattr(item, "language", "")
+        if not code or code == language:
+            return text
+        return markupsafe.Markup('<span lang="{}">{}</span>').format(code, text)
+
+    return lang_name
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -253,11 +301,16 @@ def make_translate(strings: Mapping[str, Any]) -> Callable[..., str]:
 
     def translate(key: str, **values: Any) -> str:
         text = strings["ui"][key]
-        if type(text) is str:  # the common case, without the slower isinstance(…, Mapping)
-            return text.format(**values) if values else text
-        if isinstance(text, Mapping):
-            text = text["one" if values.get("n") == 1 else "other"]
-        return str(text).format(**values) if values else str(text)
+        if type(text) is not str:  # the common case is, without the slower isinstance()
+            if isinstance(text, Mapping):
+                text = text["one" if values.get("n") == 1 else "other"]
+            text = str(text)
+        if not values:
+            return text
+        if any(type(value) is markupsafe.Markup for value in values.values()):
+            # a name marked with its language (`lang_name`): the rest escaped, it kept
+            return markupsafe.Markup(markupsafe.escape(text)).format(**values)
+        return text.format(**values)
 
     return translate
 

@@ -126,7 +126,7 @@ def serve_site(
     debouncer = Debouncer(rebuild, quiet=0.05)
     watcher = SiteWatcher(preview.root, changed)
     feeds = _FeedRefresher(preview, lambda: changed(None))
-    serving = threading.Thread(target=server.serve_forever, name="pactsite-http")
+    serving = threading.Thread(target=server.serve_forever, args=(_POLL,), name="pactsite-http")
     stop = _Stop()
     with stop.on_signals():
         try:
@@ -147,6 +147,11 @@ def serve_site(
                 server.shutdown()
                 serving.join()
             _close(state, feeds, watcher, debouncer, server)
+
+
+_POLL = 0.1
+"""Seconds between the HTTP loop's looks at whether to stop: shutdown() waits for the next
+one (socketserver's default is half a second)."""
 
 
 def _start_watching(watcher: SiteWatcher, root: Path) -> None:

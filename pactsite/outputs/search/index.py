@@ -44,8 +44,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from pactsite.content.words import stemmer
 from pactsite.outputs import BuiltFile, OutputFile
-from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, stem, terms_of
+from pactsite.outputs.search.text import BODY_MARK, SearchEntry, search_entry, terms_of
 from pactsite.urls import output_url
 
 INDEX_FOLDER = "suchindex"
@@ -91,17 +92,20 @@ def indexed_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
 
 
 def build_search_index(
-    files: Iterable[BuiltFile], keep: Callable[[OutputFile], BuiltFile] = lambda file: file
+    files: Iterable[BuiltFile],
+    keep: Callable[[OutputFile], BuiltFile] = lambda file: file,
+    language: str = "de",
 ) -> SearchIndex:
-    """The whole index of the pages among `files` that ask to be found.
+    """The whole index of the pages among `files` that ask to be found, their words
+    stemmed as words of `language`.
 
     Each index file is handed to `keep` as soon as it is made, and the index holds what
     `keep` gives back: the build keeps the bytes out of memory until they are written.
     """
     out: list[BuiltFile] = []
     pages: list[str] = []
-    postings, pages_with = _postings(files, pages, lambda file: out.append(keep(file)))
-    shards, tails = _shards(postings, pages_with)
+    postings, pages_with = _postings(files, pages, lambda file: out.append(keep(file)), language)
+    shards, tails = _shards(postings, pages_with, stemmer(language))
     del postings  # its arrays live on in the shards
     out += [keep(_shard_file(key, shards.pop(key))) for key in sorted(shards)]
     out += [keep(_list_file(_tail_path(key), terms)) for key, terms in tails.items()]
@@ -110,7 +114,10 @@ def build_search_index(
 
 
 def _postings(
-    files: Iterable[BuiltFile], pages: list[str], made: Callable[[OutputFile], object]
+    files: Iterable[BuiltFile],
+    pages: list[str],
+    made: Callable[[OutputFile], object],
+    language: str,
 ) -> tuple[dict[str, array[int]], Counter[str]]:
     """Read each page that asks to be found: note its path in `pages` (its id is its
     place), give its fragment file to `made`; return each stem's postings, encoded as
@@ -125,7 +132,7 @@ def _postings(
             continue
         number = len(pages)
         pages.append(str(page.path))
-        weights, words = page_terms(entry)
+        weights, words = page_terms(entry, language)
         for term, weight in weights.items():
             found = postings.get(term)
             if found is None:
@@ -140,7 +147,7 @@ def _postings(
 
 
 def _shards(
-    postings: dict[str, array[int]], pages_with: Counter[str]
+    postings: dict[str, array[int]], pages_with: Counter[str], stem: Callable[[str], str]
 ) -> tuple[dict[str, _Shard], dict[str, set[str]]]:
     """The word files by key (stems, words, near words) and the compound lists by key."""
     shards: dict[str, _Shard] = {}
@@ -158,7 +165,10 @@ def _shards(
 
 
 def update_search_index(
-    pages: Sequence[str], changed: Iterable[OutputFile], previous: Callable[[str], bytes]
+    pages: Sequence[str],
+    changed: Iterable[OutputFile],
+    previous: Callable[[str], bytes],
+    language: str = "de",
 ) -> tuple[list[OutputFile], set[str]] | None:
     """The index files that change when the `changed` pages replace their previous versions.
 
@@ -166,11 +176,11 @@ def update_search_index(
     previous output. Returns the files to write and the paths to remove; None if a changed
     page is not among `pages` with the same address (then the whole index is made again).
     """
-    found = _page_changes(pages, changed, previous)
+    found = _page_changes(pages, changed, previous, language)
     if found is None:
         return None
     changes, out = found
-    shards, new_stems, gone_stems = _changed_shards(changes, previous)
+    shards, new_stems, gone_stems = _changed_shards(changes, previous, stemmer(language))
     removed: set[str] = set()
     for key, shard in sorted(shards.items()):
         if shard.words or shard.stems or shard.near:
@@ -182,7 +192,10 @@ def update_search_index(
 
 
 def _page_changes(
-    pages: Sequence[str], changed: Iterable[OutputFile], previous: Callable[[str], bytes]
+    pages: Sequence[str],
+    changed: Iterable[OutputFile],
+    previous: Callable[[str], bytes],
+    language: str,
 ) -> tuple[list[_PageChange], list[OutputFile]] | None:
     """How the terms of each changed page changed, and its new fragment file; None if a
     page is new to the index or left it."""
@@ -198,13 +211,14 @@ def _page_changes(
             continue
         old = SearchEntry(**json.loads(previous(_fragment_path(number))))
         if old != entry:
-            changes.append(_PageChange.between(number, page_terms(old), page_terms(entry)))
+            terms = page_terms(old, language), page_terms(entry, language)
+            changes.append(_PageChange.between(number, *terms))
             out.append(_fragment(number, entry))
     return changes, out
 
 
 def _changed_shards(
-    changes: Sequence[_PageChange], previous: Callable[[str], bytes]
+    changes: Sequence[_PageChange], previous: Callable[[str], bytes], stem: Callable[[str], str]
 ) -> tuple[dict[str, _Shard], set[str], set[str]]:
     """The word files the `changes` touch, changed; and the stems new to the site and gone."""
     keys = {shard_key(term) for change in changes for term in change.terms()}
@@ -220,7 +234,7 @@ def _changed_shards(
         before = touched & shard.stems.keys()
         words_before = touched_words & shard.words.keys()
         for change in changes:
-            change.apply(shard, key)
+            change.apply(shard, key, stem)
         after = touched & shard.stems.keys()
         words_after = touched_words & shard.words.keys()
         new_stems |= after - before
@@ -317,7 +331,7 @@ class _PageChange:
         """Every stem and word the change touches."""
         return {*self.weights, *self.lost, *self.gained}
 
-    def apply(self, shard: _Shard, key: str) -> None:
+    def apply(self, shard: _Shard, key: str, stem: Callable[[str], str]) -> None:
         """Make the change in the shard of `key`."""
         for word in self.lost:
             if shard_key(word) == key and word in shard.words:
@@ -344,8 +358,8 @@ class _PageChange:
                 shard.stems.pop(term, None)
 
 
-def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
-    """The weight of each stem on the page, and its words."""
+def page_terms(entry: SearchEntry, language: str = "de") -> tuple[dict[str, int], set[str]]:
+    """The weight of each stem on the page, and its words (stemmed in `language`)."""
     weights: dict[str, int] = {}
     words: set[str] = set()
     for text, factor in (
@@ -354,7 +368,7 @@ def page_terms(entry: SearchEntry) -> tuple[dict[str, int], set[str]]:
         (entry.names, NAME_WEIGHT),
         (entry.terms, 1),
     ):
-        for word, term, count in terms_of(text):
+        for word, term, count in terms_of(text, language):
             words.add(word)
             weights[term] = weights.get(term, 0) + factor * count
     for term, weight in weights.items():

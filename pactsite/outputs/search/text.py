@@ -9,7 +9,8 @@ names of the page (a sector's key, "chemie", beside its label): they count like 
 `data-search-terms` gives words of what the page is about that its text need not say (the
 labels and keys of its sectors, funds and target groups, its partners): they count like text.
 Words are folded the way `suche.js` folds a query (lower case, accents and umlauts dropped,
-ß as ss) and stemmed with the Snowball German stemmer, so "Projekte" and "Projekt" find each other.
+ß as ss) and stemmed with the Snowball stemmer of the page's language (`words.stemmer`), so
+"Projekte" and "Projekt" find each other, and on an English page "employers" and "employment".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pactsite.content.words import MIN_WORD as MIN_WORD
 from pactsite.content.words import fold as fold
 from pactsite.content.words import stem as stem
+from pactsite.content.words import stemmer
 
 BODY_MARK = b"data-search"
 EXCLUDED = ("breadcrumb", "backlinks", "related", "variant-link", "facts", "entry-meta")
@@ -139,31 +141,34 @@ def _attribute(tag: str, name: str) -> str:
     return html.unescape(found.group(1) or found.group(2) or "") if found else ""
 
 
-def words_of(text: str) -> Counter[str]:
+def words_of(text: str, language: str = "de") -> Counter[str]:
     """How often each folded word of `text` that the search looks up occurs in it."""
     counts: Counter[str] = Counter()
-    for word, _, count in terms_of(text):
+    for word, _, count in terms_of(text, language):
         counts[word] += count
     return counts
 
 
-def terms_of(text: str) -> list[tuple[str, str, int]]:
-    """Each word of `text` that the search looks up, folded, with its stem and how often it
-    occurs (a word written two ways, "Straße" and "Strasse", is there twice)."""
+def terms_of(text: str, language: str = "de") -> list[tuple[str, str, int]]:
+    """Each word of `text` that the search looks up, folded, with its stem in `language` and
+    how often it occurs (a word written two ways, "Straße" and "Strasse", is there twice)."""
     found = []
+    known_terms = _known.get(language)
+    if known_terms is None:
+        known_terms = _known[language] = {}
     for token, count in Counter(_WORD.findall(text.lower().replace("_", " "))).items():
-        known = _known.get(token)
+        known = known_terms.get(token)
         if known is None:
-            known = _known[token] = _term(token)
+            known = known_terms[token] = _term(token, language)
         if known:
             found.append((known[0], known[1], count))
     return found
 
 
-_known: dict[str, tuple[str, str] | tuple[()]] = {}
-"""The folded word and stem of each token seen (empty: too short to look up)."""
+_known: dict[str, dict[str, tuple[str, str] | tuple[()]]] = {}
+"""By language, the folded word and stem of each token seen (empty: too short to look up)."""
 
 
-def _term(token: str) -> tuple[str, str] | tuple[()]:
+def _term(token: str, language: str) -> tuple[str, str] | tuple[()]:
     word = fold(token)
-    return (word, stem(word)) if len(word) >= MIN_WORD else ()
+    return (word, stemmer(language)(word)) if len(word) >= MIN_WORD else ()

@@ -12,7 +12,15 @@ const MIN_WORD = 2;  // shorter words are not in the index
 const MIN_PREFIX = 3;  // a word this long may still be being typed: the words it begins count
 const KEY_LENGTH = 3;
 const PREFIX_FACTOR = 0.5;
-const ENDINGS = ["ern", "em", "en", "er", "es", "e", "n", "s"];
+/* Endings tried off a query word that is not in the site, by the page's language: the index
+   names the stem of every site word (Snowball's, made by pactsite for the page's language),
+   so only a word the site does not have needs them. A language not here: none. */
+const ENDINGS_OF = {
+  de: ["ern", "em", "en", "er", "es", "e", "n", "s"],
+  en: ["ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ers", "er", "ed", "es", "ly", "s"],
+};
+const LANGUAGE = (document.documentElement.lang || "de").toLowerCase().split("-")[0];
+const ENDINGS = ENDINGS_OF[LANGUAGE] || [];
 const MIN_STRIPPED = 3;
 const MIN_STEM_PREFIX = 5;  // a word without its ending this long: the words it begins count
 const LINKS = ["es", "en", "s", "n", "e"];  // what may join the parts of a German compound
@@ -205,7 +213,7 @@ function wordsByStem(file) {
   return byStem;
 }
 
-/* The word without one German ending, where what is left is long enough. */
+/* The word without one ending of the page's language, where what is left is long enough. */
 function withoutEndings(word) {
   return ENDINGS.filter((ending) => word.endsWith(ending))
     .map((ending) => word.slice(0, -ending.length))
