@@ -89,13 +89,22 @@ _LANGUAGE_LINE = re.compile(
 )
 
 
+# Else the first of `languages: [en, de]` (or of a block list below `languages:`): the
+# default language of a network in several languages.
+_LANGUAGES_LINE = re.compile(
+    r"""^languages[ \t]*:[ \t]*(?:\[[ \t]*|(?:#.*)?\n[ \t]+-[ \t]*)(["']?)([A-Za-z_-]*)\1""",
+    re.MULTILINE,
+)
+
+
 def site_language(root: Path) -> str:
-    """The language of the messages for the site in `root`, from its site.yaml's `language:`."""
+    """The language of the messages for the site in `root`, from its site.yaml's `language:`,
+    else from the first of its `languages:`."""
     try:
         text = (root / "site.yaml").read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return DEFAULT_SITE_LANGUAGE
-    found = _LANGUAGE_LINE.search(text)
+    found = _LANGUAGE_LINE.search(text) or _LANGUAGES_LINE.search(text)
     return message_language(found.group(2).lower() if found else DEFAULT_SITE_LANGUAGE)
 
 

@@ -142,3 +142,43 @@ def test_a_translation_saved_as_the_editor_names_it_is_read_as_the_translation(
     assert run.exit_code == 0, run.stderr
     page = site / "public/en/pakte/alpha/aktuelles/zweite-meldung/index.html"
     assert parse_page(page).xpath("string(//h1)") == "Second news"
+
+
+def test_a_translation_form_offers_only_what_a_translation_says_not_the_originals_facts() -> None:
+    news = {"name": "alpha-news", "label": "Alpha: Aktuelles", "label_singular": "Meldung"}
+    news |= {"folder": "content/pacts/alpha/news", "extension": "md", "slug": "{{slug}}"}
+    (english,) = version_collections([(news, NEWS_FIELDS)], translation_version("en"), {})
+    names = [field["name"] for field in english["fields"]]
+    assert names == ["original", "title", "summary", "author", "image_alt", "draft", "body"]
+
+
+def test_the_pact_profile_form_of_a_bilingual_site_offers_the_translated_name(
+    tmp_path: Path,
+) -> None:
+    site = _cms_site(copy_site(FIXTURES / "bilingual", tmp_path / "site"))
+    by_name = {c["name"]: c for c in _config(site)["collections"]}
+    profile = by_name["pact-profiles"]["files"][0]["fields"]
+    (translations,) = [field for field in profile if field["name"] == "translations"]
+    (english,) = translations["fields"]
+    assert (english["name"], english["label"]) == ("en", "English")
+    assert [field["name"] for field in english["fields"]] == [
+        "name",
+        "short_name",
+        "region",
+        "join",
+    ]
+
+
+def test_a_pact_description_saved_in_the_english_form_is_the_english_description(
+    tmp_path: Path,
+) -> None:
+    site = _cms_site(copy_site(FIXTURES / "bilingual", tmp_path / "site"))
+    by_name = {c["name"]: c for c in _config(site)["collections"]}
+    files = {f["name"]: f for f in by_name["pact-descriptions-en"]["files"]}
+    assert files["beta"]["file"] == "content/pacts/beta/index.en.md"
+    assert [field["name"] for field in files["beta"]["fields"]] == ["title", "summary", "body"]
+    (site / files["beta"]["file"]).write_text("---\nsummary: Beta in English\n---\nWe work.\n")
+    run = run_pactsite("build", "--site", str(site))
+    assert run.exit_code == 0, run.stderr
+    page = parse_page(site / "public/en/pakte/beta/index.html")
+    assert "We work." in page.xpath("string(//main)")

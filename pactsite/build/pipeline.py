@@ -55,7 +55,7 @@ from pactsite.outputs.directory import (
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
-from pactsite.outputs.languages import LanguageLinks, language_links
+from pactsite.outputs.languages import LanguageLinks, language_links, network_links
 from pactsite.outputs.network import WebsiteCheck, build_network_files, website_checks
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
@@ -586,7 +586,7 @@ def _render_page_stage(
     links = _language_links(checked, now)
     stage = _render_pages(checked, now, workers, cache, links)
     others = tuple(
-        (other, _render_pages(other, now, workers, cache, links.of(other.config.language)))
+        (other, _render_pages(other, now, workers, cache, links.of(other.config.language), checked))
         for other in checked.others
     )
     return replace(stage, others=others, languages=links)
@@ -616,8 +616,10 @@ def _render_pages(
     workers: int,
     cache: bool,
     languages: LanguageLinks | None,
+    default: CheckedSite | None = None,
 ) -> _PageStage:
-    """Render the HTML pages of one language's site; the help pages with the default's."""
+    """Render the HTML pages of one language's site; the help pages with the default's
+    (`default`: the default language's site, when this is a further one)."""
     urls = checked.urls
     help_jobs, help_problems = plan_help(checked.root) if urls.root == "/" else ([], [])
     extras = {
@@ -627,6 +629,14 @@ def _render_pages(
     }
     if languages is not None:
         extras["languages"] = languages
+    if default is not None:
+        extras["network_links"] = network_links(
+            default.site,
+            default.urls.entry,
+            checked.site,
+            urls.entry,
+            default.config.language,
+        )
     env = template_environment(checked, now, extras, cache=cache)
     jobs = page_jobs(checked, now)
     # before the workers are forked: the directory's pages then find every card rendered

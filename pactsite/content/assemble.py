@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pactsite.content.config import SiteConfig
+from pactsite.content.languages import lone_translations
 from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -153,7 +154,9 @@ def _read_source(
     """Validate one original source file into `read`; return its problems."""
     doc = where.doc
     if source.kind is SourceKind.PACT_PROFILE:
-        values, found = validate_fields(doc.value, _pact_fields(config.languages), where)
+        value, lone = lone_translations(doc, source.path, config.languages)
+        values, found = validate_fields(value, _pact_fields(config.languages), where)
+        found = [*lone, *found]
         if not found and source.pact in read.pact_keys:
             feed_line = {"feed": doc.line_of("feed")} if "feed" in values else {}
             read.pacts.append(_pact(source, values, indexes.get(source.pact), feed_line))
@@ -184,8 +187,9 @@ def _language_sites(
     visibility: Visibility,
 ) -> tuple[Mapping[str, Site], list[Diagnostic]]:
     """The site of each further language, from the translations; and their problems."""
-    problems = [p for s in translations if (p := check_language(s, config.languages))]
-    known = [s for s in translations if s.language in config.languages[1:]]
+    checked = [(s, check_language(s, config.languages)) for s in translations]
+    problems = [problem for _, problem in checked if problem]
+    known = [s for s, problem in checked if problem is None]
     originals = {e.source.path: e for e in entries}
     languages, found = translate(
         known, originals, site.pacts, read.pact_texts, where, config.languages, read.paths

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pactsite.content.yamldoc import YamlDoc
+from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
 
 _CODES = """
@@ -35,17 +37,52 @@ def language_of_stem(stem: str) -> tuple[str, str]:
     return stem, ""
 
 
+def misnamed_language(stem: str) -> tuple[str, str] | None:
+    """The suffix of `bericht.engl` and the code it means (`engl`, `en`): a language named in
+    a file name otherwise than by its code; None for any other name."""
+    head, dot, suffix = stem.rpartition(".")
+    code = _NAMES.get(suffix.lower()) if dot and head else None
+    return (suffix, code) if code else None
+
+
+def lone_translations(
+    doc: YamlDoc, path: str, languages: Sequence[str]
+) -> tuple[Any, list[Diagnostic]]:
+    """pact.yaml's `translations:` on a site of one language: an error saying what it needs,
+    and the rest of the profile to check as usual."""
+    value = doc.value
+    if languages[1:] or not isinstance(value, dict) or "translations" not in value:
+        return value, []
+    problem = Diagnostic(
+        path=path,
+        line=doc.line_of("translations"),
+        message=t("'translations' needs a site of several languages"),
+        hint=t(
+            "name them in site.yaml, e.g. languages: [{code}, en], or delete 'translations:'",
+            code=languages[0],
+        ),
+    )
+    return {key: item for key, item in value.items() if key != "translations"}, [problem]
+
+
 def read_languages(
     raw: Any, language: str | None, report: Callable[[str, Text, Text], None]
 ) -> tuple[str, ...]:
     """The `languages:` list of site.yaml, checked: known codes, no repeats, agreeing with
     `language:` when both are given; reported at the item's line."""
     items = raw if isinstance(raw, list) else [raw]
-    if raw is None or not items or not all(isinstance(item, str) for item in items):
+    written = raw.replace(",", " ").split() if isinstance(raw, str) else []
+    if raw is None or not items or len(written) > 1 or not all(isinstance(i, str) for i in items):
+        # `languages: de, en` is one string to YAML: say how to write the list it means.
+        example = ", ".join(written) if len(written) > 1 else "de, en"
         report(
             "languages",
             t("languages must be a list of language codes"),
-            t("e.g. languages: [de, en]; the first is the language of the home page"),
+            t(
+                "write it in square brackets: languages: [{codes}]; the first is the "
+                "language of the home page",
+                codes=example,
+            ),
         )
         return ()
     codes: list[str] = []
@@ -73,7 +110,10 @@ def read_languages(
 
 _NAMES = {
     **dict.fromkeys(("ger", "deu", "german", "deutsch", "de-de", "de_de"), "de"),
-    **dict.fromkeys(("eng", "english", "englisch", "en-gb", "en_gb", "en-us", "en_us"), "en"),
+    **dict.fromkeys(("dt", "dtsch"), "de"),
+    **dict.fromkeys(
+        ("eng", "engl", "english", "englisch", "en-gb", "en_gb", "en-us", "en_us"), "en"
+    ),
     **dict.fromkeys(("fra", "fre", "french", "französisch", "franzoesisch"), "fr"),
     **dict.fromkeys(("pol", "polish", "polnisch"), "pl"),
     **dict.fromkeys(("ces", "cze", "czech", "tschechisch"), "cs"),

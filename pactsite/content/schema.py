@@ -198,7 +198,8 @@ def validate_fields(
     """Check a YAML map against field specs; return the typed values and every problem."""
     problems: list[Diagnostic] = []
     if not isinstance(data, dict):
-        problems.append(_problem(where, prefix, t("expected a map of 'key: value' lines"), ""))
+        hint = _map_hint(specs, nested=bool(prefix))
+        problems.append(_problem(where, prefix, t("expected a map of 'key: value' lines"), hint))
         return {}, problems
     by_name = {spec.name: spec for spec in specs}
     values: dict[str, Any] = {}
@@ -384,6 +385,16 @@ _SINGULAR: dict[str, Any] = {
     "statuses": lambda value: t("unknown status '{value}'", value=value),
     "member_kinds": lambda value: t("unknown member kind '{value}'", value=value),
 }
+
+
+def _map_hint(specs: Sequence[FieldSpec], *, nested: bool) -> Text:
+    """How to write a map of these fields that was written as one value."""
+    fields = ", ".join(spec.name for spec in specs)
+    if nested:
+        return t(
+            "below it, write one indented 'field: value' line per field: {fields}", fields=fields
+        )
+    return t("write one 'field: value' line per field: {fields}", fields=fields)
 
 
 def _problem(where: Validation, key_path: str, message: str | Text, hint: str | Text) -> Diagnostic:

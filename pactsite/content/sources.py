@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from pactsite.content.languages import language_of_stem
+from pactsite.content.languages import ISO_639_1, language_of_stem, misnamed_language
 from pactsite.content.textfile import read_text
 from pactsite.diagnostics import Diagnostic
 from pactsite.i18n import Text, t
@@ -265,12 +265,32 @@ def _misplaced(relative: str, parts: tuple[str, ...], name: str) -> Diagnostic:
         hint = t("move it to {folder}", folder=folder)
     elif len(parts) == 1 or (len(parts) == 2 and parts[0] == "pacts"):
         hint = t("move it to {folder}", folder=CONTENT_DIR + "/pages/")
+    if beside := _beside_original(parts, name):
+        hint = t(
+            "a translation lies beside its original, with the language in its name: "
+            "move it to {path}",
+            path=beside,
+        )
     return Diagnostic(
         path=relative,
         line=1,
         message=t("this file is not in a folder pactsite knows"),
         hint=hint,
     )
+
+
+def _beside_original(parts: tuple[str, ...], name: str) -> str:
+    """Where a file put in a folder named like a language (`content/en/pages/`, as Hugo
+    reads translations) belongs: beside its original, the code in its name; else ''."""
+    for index, part in enumerate(parts[:-1]):
+        code = part.lower()
+        if code not in ISO_639_1 or (index == 1 and parts[0] == "pacts"):  # a pact's folder
+            continue
+        rest = parts[:index] + parts[index + 1 :]
+        if _is_content_folder(rest):
+            stem, suffix = _split_suffix(name)
+            return "/".join((CONTENT_DIR, *rest[:-1], f"{stem}.{code}{suffix}"))
+    return ""
 
 
 def _read_source(
@@ -281,6 +301,8 @@ def _read_source(
         return None, problem
     stem, variant = split_variant(nfc(path.stem))
     stem, language = language_of_stem(stem)
+    if (misnamed := misnamed_language(stem)) and kind is not SourceKind.PACT_PROFILE:
+        return None, _misnamed_language(relative, stem, *misnamed)
     if kind is SourceKind.PACT_PROFILE and not text.strip():
         return None, Diagnostic(
             path=relative,
@@ -312,6 +334,18 @@ def _read_source(
         body=body,
         body_line=body_line,
     ), None
+
+
+def _misnamed_language(relative: str, stem: str, suffix: str, code: str) -> Diagnostic:
+    """A file named like a translation with a language's name instead of its code."""
+    name = PurePosixPath(relative)
+    renamed = f"{stem.removesuffix('.' + suffix)}.{code}{name.suffix}"
+    return Diagnostic(
+        path=relative,
+        line=1,
+        message=t("'.{suffix}' in the file name is not a language code", suffix=suffix),
+        hint=t("did you mean '.{code}'? rename the file to {name}", code=code, name=renamed),
+    )
 
 
 def _no_front_matter(relative: str, text: str) -> Diagnostic:

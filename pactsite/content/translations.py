@@ -12,6 +12,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from pactsite.content.languages import language_of_stem
 from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
@@ -24,7 +25,7 @@ from pactsite.content.schema import (
     Validation,
     validate_fields,
 )
-from pactsite.content.sources import SourceFile, SourceKind
+from pactsite.content.sources import SourceFile, SourceKind, split_variant
 from pactsite.content.variants import check_original
 from pactsite.content.yamldoc import YamlDoc, parse_yaml
 from pactsite.diagnostics import Diagnostic, Severity
@@ -100,6 +101,8 @@ def original_path(source: SourceFile) -> str:
 def check_language(source: SourceFile, languages: Sequence[str]) -> Diagnostic | None:
     """A file whose name names a language the site does not have, or the default one."""
     code = source.language
+    if source.variant or split_variant(source.stem)[1]:
+        return _translated_variant(source)
     if code == languages[0]:
         return Diagnostic(
             path=source.path,
@@ -116,6 +119,31 @@ def check_language(source: SourceFile, languages: Sequence[str]) -> Diagnostic |
         hint=t(
             "add {code} to languages in site.yaml, or rename the file without '.{code}'",
             code=code,
+        ),
+    )
+
+
+def _translated_variant(source: SourceFile) -> Diagnostic:
+    """A file named both as a translation and as a Leichte Sprache version
+    (`bericht.en.ls.md`, `bericht.ls.en.md`): Leichte Sprache is a German version only."""
+    name = posixpath.basename(source.path)
+    stem = split_variant(source.stem)[0]
+    suffix = name[name.rfind(".") :]
+    easy, translation = f"{stem}.ls{suffix}", f"{stem}.{source.language}{suffix}"
+    return Diagnostic(
+        path=source.path,
+        line=1,
+        message=t(
+            "a file is either a translation ('.{code}') or the Leichte Sprache version ('.ls'),"
+            " not both: Leichte Sprache is German and has no translation",
+            code=source.language,
+        ),
+        hint=t(
+            "rename it to {easy} if it is in Leichte Sprache, or to {translation} if it is in "
+            "'{code}'",
+            easy=easy,
+            translation=translation,
+            code=source.language,
         ),
     )
 
@@ -163,9 +191,10 @@ def _translated_entries(
     for source in sources:
         if source.kind in (SourceKind.PACT_INDEX, SourceKind.PACT_PROFILE):
             continue
-        original = originals.get(original_path(source))
+        path = _original_among(source, existing)
+        original = originals.get(path)
         if original is None:
-            if original_path(source) not in existing:
+            if path not in existing:
                 problems.append(_no_original(source))
             continue
         entry, draft = _translated_entry(source, original, where, problems)
@@ -176,7 +205,32 @@ def _translated_entries(
     return MappingProxyType(dict(sorted(entries.items()))), frozenset(drafts)
 
 
+def _original_among(source: SourceFile, existing: Collection[str]) -> str:
+    """The path of the original a translation translates: `bericht.en.markdown` translates
+    `bericht.md` as well as `bericht.markdown` (the spelling of the ending is no language)."""
+    expected = original_path(source)
+    stem = posixpath.join(posixpath.dirname(source.path), source.stem)
+    spellings = (stem + ending for ending in (".md", ".markdown", ".MD", ".Markdown"))
+    return next((path for path in spellings if path in existing), expected)
+
+
 def _no_original(source: SourceFile) -> Diagnostic:
+    base, twice = language_of_stem(source.stem)
+    if twice:  # `bericht.en.en.md`: the web editor's "Fassung von" picked a translation
+        name = posixpath.basename(source.path)
+        renamed = f"{base}.{source.language}{name[name.rfind('.') :]}"
+        return Diagnostic(
+            path=source.path,
+            line=1,
+            message=t(
+                "the file name has two language codes: it names a translation as its original"
+            ),
+            hint=t(
+                "rename it to {name}; in the web editor, pick the original in the default "
+                "language under 'Fassung von'",
+                name=renamed,
+            ),
+        )
     return Diagnostic(
         path=source.path,
         line=1,
@@ -296,10 +350,11 @@ def missing_translations(site: Site, code: str) -> list[Diagnostic]:
     """What of the site has no version in language `code` yet: each entry, pact name and
     pact description, as a note at its file (a to-do list, not a problem)."""
     other = site.translations[code]
+    # A Leichte Sprache version is German by its nature: it has no translation to write.
     notes = [
         _note(entry.source.path, _translation_path(entry.source.path, code), code)
         for key, entry in site.entries.items()
-        if key not in other.entries
+        if key not in other.entries and not entry.variant
     ]
     for pact in site.pacts:
         translated = other.pact(pact.key)

@@ -23,6 +23,7 @@ from pactsite.content.schema import (
     EVENT_FIELDS,
     NEWS_FIELDS,
     PACT_FIELDS,
+    PACT_INDEX_FIELDS,
     PACT_VARIANT_FIELDS,
     PAGE_FIELDS,
     PROJECT_FIELDS,
@@ -30,6 +31,8 @@ from pactsite.content.schema import (
     FieldSpec,
     FieldType,
 )
+from pactsite.content.sources import VARIANT_SPELLINGS
+from pactsite.content.translations import TEXT_FIELDS, pact_translation_spec
 from pactsite.model import MEMBER_KINDS, Site, Status
 from pactsite.outputs import OutputFile
 
@@ -172,10 +175,11 @@ def cms_config(
     pages = ("network-pages", "Netzwerk: Seiten", "Seite", "content/pages", PAGE_FIELDS, options)
     originals.append((_folder_collection(*pages), PAGE_FIELDS))
     collections = [collection for collection, _ in originals]
-    collections.append(_profile_collection(site, options))
-    for version in (*VERSIONS, *(translation_version(code) for code in languages[1:])):
+    collections.append(_profile_collection(site, options, languages))
+    versions = (*VERSIONS, *(translation_version(code) for code in languages[1:]))
+    for version in versions:
         collections += version_collections(originals, version, options)
-    collections.append(_pact_versions(site, options))
+    collections += [_pact_versions(site, options, v.suffix, v.label) for v in versions]
     return {
         "backend": {"name": config.cms.backend, "branch": config.cms.branch},
         "publish_mode": "editorial_workflow",
@@ -207,12 +211,21 @@ class Version:
 VERSIONS = (Version("ls", "Leichte Sprache", lambda specs: VARIANT_FIELDS[1:]),)
 
 
+_TRANSLATED = frozenset({"draft"}.union(*TEXT_FIELDS.values()))
+"""What a translation says in its language; the facts (dates, status, sectors, …) are the
+original's, and a different value in a translation is an error, so the form offers none."""
+
+
 def translation_version(code: str) -> Version:
-    """The version of a further language: the original's fields, only the title required."""
+    """The version of a further language: the original's texts, only the title required."""
     return Version(
         code,
         LANGUAGE_NAMES.get(code, code),
-        lambda specs: [replace(spec, required=spec.name == "title") for spec in specs],
+        lambda specs: [
+            replace(spec, required=spec.name == "title")
+            for spec in specs
+            if spec.name in _TRANSLATED
+        ],
     )
 
 
@@ -259,23 +272,37 @@ def _original_field(collection: str) -> dict[str, Any]:
     }
 
 
-def _pact_versions(site: Site, options: Options) -> dict[str, Any]:
-    """The pacts' descriptions in Leichte Sprache: `index.ls.md` in each pact's folder."""
-    names = ("pact-descriptions-ls", "Beschreibungen der Pakte – Leichte Sprache")
+def _pact_versions(site: Site, options: Options, suffix: str, label: str) -> dict[str, Any]:
+    """The pacts' descriptions in Leichte Sprache or a further language: `index.ls.md`,
+    `index.en.md` in each pact's folder."""
+    names = (f"pact-descriptions-{suffix}", f"Beschreibungen der Pakte – {label}")
+    specs = PACT_VARIANT_FIELDS if suffix in VARIANT_SPELLINGS else PACT_INDEX_FIELDS
 
     def fields() -> list[dict[str, Any]]:
-        return [*widgets(PACT_VARIANT_FIELDS, options), dict(_BODY)]
+        return [*widgets(specs, options), dict(_BODY)]
 
-    return _pact_files(site, *names, "Beschreibung (Leichte Sprache)", "index.ls.md", fields)
+    singular = f"Beschreibung ({label})"
+    return _pact_files(site, *names, singular, f"index.{suffix}.md", fields)
 
 
-def _profile_collection(site: Site, options: Options) -> dict[str, Any]:
-    """The collection of the pacts' profiles: one file, `pact.yaml`, per pact."""
+def _profile_collection(
+    site: Site, options: Options, languages: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The collection of the pacts' profiles: one file, `pact.yaml`, per pact; with further
+    languages, their `translations:` of the pact's texts too."""
+    specs = [*PACT_FIELDS, _translations_spec(languages)] if languages[1:] else PACT_FIELDS
 
     def fields() -> list[dict[str, Any]]:
-        return widgets(PACT_FIELDS, options)
+        return widgets(specs, options)
 
     return _pact_files(site, "pact-profiles", "Profile der Pakte", "Profil", "pact.yaml", fields)
+
+
+def _translations_spec(languages: Sequence[str]) -> FieldSpec:
+    """pact.yaml's `translations:`, each language labelled by its name ("English")."""
+    spec = pact_translation_spec(languages)
+    named = (replace(s, label=LANGUAGE_NAMES.get(s.name, s.name)) for s in spec.fields)
+    return replace(spec, fields=tuple(named))
 
 
 def _pact_files(

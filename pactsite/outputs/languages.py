@@ -3,8 +3,10 @@ switch in the header and the sitemap's alternates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+
+from pactsite.model import Entry, Site
 
 NATIVE_NAMES = {
     "de": "Deutsch",
@@ -117,3 +119,34 @@ def language_links(
         code: frozenset(url.removeprefix(roots[code]) for url in urls[code]) for code in languages
     }
     return LanguageLinks(languages=languages, roots=roots, pages=pages, language=languages[0])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkLink:
+    """A network page as a page of a further language links it (footer, header)."""
+
+    slug: str
+    title: str
+    url: str
+    lang: str = ""
+    """The language of the page where it is not translated (the default's), else empty."""
+
+
+def network_links(
+    default: Site,
+    default_url: Callable[[Entry], str],
+    site: Site,
+    url: Callable[[Entry], str],
+    language: str,
+) -> tuple[NetworkLink, ...]:
+    """The network pages for the pages of a further language: each in that language where
+    it is translated, else the default language's page, so that the imprint, the privacy
+    policy and the accessibility statement are a click away from every page."""
+    translated = {page.key: page for page in site.network_pages if not page.variant}
+    return tuple(
+        NetworkLink(slug=page.slug, title=translated[page.key].title, url=url(page))
+        if page.key in translated
+        else NetworkLink(slug=page.slug, title=page.title, url=default_url(page), lang=language)
+        for page in default.network_pages
+        if not page.variant
+    )
