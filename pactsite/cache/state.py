@@ -130,10 +130,13 @@ def look(root: Path, out_dir: Path, options: BuildOptions) -> Look:
     inputs = scan(summary.places)
     folders = outputs_unchanged(out_dir, summary)
     changed = compare(summary, inputs, folders is not None)
-    if changed == [] and folders is not None and folders != summary.folders:
-        summary = replace(summary, folders=folders)  # times now old enough to trust
-        with contextlib.suppress(OSError, pickle.PicklingError):
-            save(root / CACHE_DIR / SUMMARY_FILE, summary)
+    if folders is not None and folders != summary.folders:
+        # times now old enough to trust: kept by the rebuild too, when inputs changed (else
+        # every later rebuild would list each folder that a whole build wrote, again)
+        summary = replace(summary, folders=folders)
+        if changed == []:
+            with contextlib.suppress(OSError, pickle.PicklingError):
+                save(root / CACHE_DIR / SUMMARY_FILE, summary)
     return Look(summary, inputs, changed)
 
 
