@@ -107,6 +107,21 @@ def test_an_english_list_shows_only_the_entries_that_exist_in_english(bilingual:
     assert "Erste Meldung" in german and "First news" not in german
 
 
+def test_a_leichte_sprache_version_in_a_network_of_two_languages_is_one_german_page(
+    bilingual: Path,
+) -> None:
+    version = "pakte/alpha/aktuelles/erste-meldung/leichte-sprache/index.html"
+    page = parse_page(bilingual / version)
+    assert page.get("lang") == "de"
+    assert page.findtext(".//h1").strip() == "Die erste Meldung in Leichter Sprache"
+    original = parse_page(bilingual / "pakte/alpha/aktuelles/erste-meldung/index.html")
+    (link,) = original.xpath("//p[@class='variant-link']/a")
+    assert link.get("href") == "/pakte/alpha/aktuelles/erste-meldung/leichte-sprache/"
+    assert not (bilingual / "en" / version).exists(), "not a page of the English site"
+    english_news = parse_page(bilingual / "en/aktuelles/index.html").text_content()
+    assert "Leichter Sprache" not in english_news, "not an entry of the English lists"
+
+
 def test_an_untranslated_pact_name_on_an_english_page_is_marked_german(bilingual: Path) -> None:
     beta = parse_page(bilingual / "en/pakte/beta/index.html")
     assert beta.xpath("//h1")[0].get("lang") == "de"
