@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from conftest import PAGE_KINDS, REPOSITORY
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser, Page
 
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"

@@ -7,9 +7,9 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
 from test_accessibility import axe_violations
 from test_html_validity import _check as nu_html_messages
 
@@ -17,6 +17,9 @@ from pactsite.render.hyphenate import SOFT_HYPHEN
 
 from conftest import FIXTURES, copy_site, parse_page, run_pactsite
 from static_server import serve
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser, Page
 
 PROJECTS = 9
 MANY = 2000

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from conftest import REPOSITORY, parse_page
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser, Page
 
 PRESS_NOTE = "pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/"
 PROJECT = "pakte/worms/projekte/so-wirts/"

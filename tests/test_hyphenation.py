@@ -6,15 +6,18 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from pactsite.outputs.search.text import search_entry
 from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text, hyphenations
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 from static_server import serve
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser, Page
 
 ARTIFACTS = REPOSITORY / "tests" / "artifacts" / "pages"
 LONG_TITLE = "Entwicklungspartnerschaftsvereinbarungen der Beschäftigungsförderung"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser
 
 from conftest import REPOSITORY, parse_page, run_pactsite
 from static_server import netlify_headers, serve
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser
 
 PRESS_NOTE = "/pakte/halle/aktuelles/schaffung-und-sicherung-neuer-arbeitsplaetze/"
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser
 
 from conftest import PAGE_KINDS, REPOSITORY, parse_page
 from static_server import netlify_headers
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser
 
 LOADING_ATTRIBUTES = (
     "//script/@src | //img/@src | //img/@srcset | //source/@src | //source/@srcset"

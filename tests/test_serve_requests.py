@@ -8,15 +8,18 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser
 from test_serve import Served
 
 from pactsite.serve.server import LiveState, PreviewServer
 
 from conftest import CHROMIUM_ARGS, FIXTURES, copy_site
 from static_server import POLL_SECONDS
+
+if TYPE_CHECKING:  # Playwright takes a second to import: only browser tests pay for it
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="module")
