@@ -147,6 +147,16 @@ def test_an_untranslated_pact_name_in_a_sentence_of_an_english_page_is_marked_ge
     assert german.xpath("//span[@class='subscribe__intro']/span") == []
 
 
+def test_an_untranslated_pact_name_in_the_breadcrumb_of_an_english_page_is_marked_german(
+    bilingual: Path,
+) -> None:
+    page = parse_page(bilingual / "en/pakte/beta/index.html")
+    (name,) = page.xpath("//nav[@class='breadcrumb']//a[@href='/en/pakte/beta/']/span")
+    assert name.get("lang") == "de" and name.text == "Pakt Beta"
+    german = parse_page(bilingual / "pakte/beta/index.html")
+    assert not german.xpath("//nav[@class='breadcrumb']//span[@lang]"), "not on its own pages"
+
+
 @pytest.mark.parametrize(("page", "locale"), [("index.html", "de_DE"), ("en/index.html", "en_GB")])
 def test_og_locale_is_the_locale_of_the_pages_language(
     bilingual: Path, page: str, locale: str
