@@ -147,6 +147,20 @@ def test_an_untranslated_pact_name_in_a_sentence_of_an_english_page_is_marked_ge
     assert german.xpath("//span[@class='subscribe__intro']/span") == []
 
 
+def test_the_networks_name_and_untranslated_pact_facets_are_marked_german_on_english_pages(
+    bilingual: Path,
+) -> None:
+    home = parse_page(bilingual / "en/index.html")
+    (title,) = home.xpath("//a[@class='site-title']")
+    assert title.get("lang") == "de" and title.get("aria-current") == "page"
+    assert home.xpath("//footer//span[@lang='de']")[0].text == "Testnetz"
+    directory = parse_page(bilingual / "en/projekte/index.html")
+    beta = directory.xpath("//nav[@class='facets']//*[normalize-space()='Pakt Beta']")
+    assert beta and all(item.get("lang") == "de" for item in beta)
+    german = parse_page(bilingual / "index.html")
+    assert german.xpath("//a[@class='site-title']")[0].get("lang") is None
+
+
 def test_an_untranslated_pact_name_in_the_breadcrumb_of_an_english_page_is_marked_german(
     bilingual: Path,
 ) -> None:
