@@ -36,7 +36,7 @@ from typing import Any
 
 import markupsafe
 
-from pactsite import user_cache_folder
+from pactsite import forget_old_copies, user_cache_folder
 
 SOFT_HYPHEN = "\u00ad"
 HEADING_WORD = 12
@@ -152,22 +152,8 @@ def _parsed_patterns(path: Path, pyphen: Any) -> Any:
         with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
             file.write(pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
         Path(file.name).replace(kept)
-        _forget_old_patterns(kept.parent, path.stem)
+        forget_old_copies(f"hyph-*-{path.stem}-*.pickle")
     return patterns
-
-
-_KEPT_INSTALLS = 4
-"""Parsed patterns kept per dictionary: one per install (each virtual environment has its
-own), the most recently parsed; more would pile up with every new environment."""
-
-
-def _forget_old_patterns(folder: Path, stem: str) -> None:
-    """Delete all but the newest `_KEPT_INSTALLS` parsed copies of the dictionary `stem`."""
-    copies = sorted(
-        folder.glob(f"hyph-*-{stem}-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-    )
-    for stale in copies[_KEPT_INSTALLS:]:
-        stale.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import jinja2
 import markupsafe
 import yaml
 
-from pactsite import user_cache_folder
+from pactsite import forget_old_copies, user_cache_folder
 from pactsite.content.config import SiteConfig
 from pactsite.content.languages import FALLBACK_INTERFACE, og_locale
 from pactsite.diagnostics import Diagnostic
@@ -203,6 +203,7 @@ def template_caches(
     if any), then the user's cache folder, which serves every site with the same theme the
     way Python keeps compiled modules. A folder that cannot be made is left out."""
     user_folder = user_cache_folder() / f"templates-{_compiling_options(env)}"
+    new_install = not user_folder.is_dir()
     caches: list[jinja2.BytecodeCache] = []
     for folder in (site_folder, user_folder):
         if folder is None:
@@ -210,7 +211,8 @@ def template_caches(
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
             caches.append(_KeptTemplates(str(folder)))
-    _forget_old_folders(user_folder)
+    if new_install:  # only then can the folders have grown beyond the few kept
+        forget_old_copies("templates-*")
     return caches
 
 
@@ -232,24 +234,6 @@ def _compiling_options(env: jinja2.Environment) -> str:
         sorted(env.extensions),
     )
     return hashlib.blake2b(repr(options).encode(), digest_size=8).hexdigest()
-
-
-_KEPT_FOLDERS = 4
-"""Folders of compiled templates kept in the user's cache: those of the last few Jinja2
-versions and options, as virtual environments come and go."""
-
-
-def _forget_old_folders(current: Path) -> None:
-    """Delete all but the newest `_KEPT_FOLDERS` folders of compiled templates."""
-    with contextlib.suppress(OSError):
-        folders = sorted(
-            current.parent.glob("templates-*"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-        )
-        for stale in folders[_KEPT_FOLDERS:]:
-            if stale != current:
-                for file in stale.iterdir():
-                    file.unlink(missing_ok=True)
-                stale.rmdir()
 
 
 class _KeptTemplates(jinja2.FileSystemBytecodeCache):
