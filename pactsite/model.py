@@ -293,9 +293,13 @@ class Site:
 
     def topics_of(self, entry: Entry) -> tuple[Topic, ...]:
         """The topics of an entry's tags, in the order it names them."""
-        if not entry.tags:
+        return self.topics_of_tags(entry.tags)
+
+    def topics_of_tags(self, tags: Sequence[str]) -> tuple[Topic, ...]:
+        """The topics of these tags, in their order (one topic once)."""
+        if not tags:
             return ()
-        slugs = dict.fromkeys(self.topic_of_tag.get(slugify(tag), "") for tag in entry.tags)
+        slugs = dict.fromkeys(self.topic_of_tag.get(slugify(tag), "") for tag in tags)
         return tuple(self.topics_by_slug[s] for s in slugs if s in self.topics_by_slug)
 
     @property

@@ -65,21 +65,23 @@ def hyphenate_text(text: str, table: Mapping[str, str]) -> str:
 def hyphenate_html(html: str, table: Mapping[str, str]) -> str:
     """HTML with soft hyphens in the long words of its headings that `table` hyphenates;
     none in code or attributes."""
+    return _HEADING.sub(lambda found: hyphenate_heading(found[0], table), html)
+
+
+def hyphenate_heading(heading: str, table: Mapping[str, str]) -> str:
+    """One heading element's HTML with soft hyphens in its long words (see `hyphenate_html`)."""
 
     def word(found: re.Match[str]) -> str:
         return table.get(found[0], found[0])
 
-    def heading(found: re.Match[str]) -> str:
-        if "<code" not in found[0] and "<kbd" not in found[0] and "<samp" not in found[0]:
-            return _HEADING_WORD.sub(word, found[0])
-        parts = _AS_WRITTEN.split(found[0])  # text, element, its tag name, text, ...
-        return "".join(
-            _HEADING_WORD.sub(word, part) if index % 3 == 0 else part
-            for index, part in enumerate(parts)
-            if index % 3 != 2
-        )
-
-    return _HEADING.sub(heading, html)
+    if "<code" not in heading and "<kbd" not in heading and "<samp" not in heading:
+        return _HEADING_WORD.sub(word, heading)
+    parts = _AS_WRITTEN.split(heading)  # text, element, its tag name, text, ...
+    return "".join(
+        _HEADING_WORD.sub(word, part) if index % 3 == 0 else part
+        for index, part in enumerate(parts)
+        if index % 3 != 2
+    )
 
 
 def make_hyphenate_filter(table: Mapping[str, str]) -> Callable[[object], markupsafe.Markup]:
@@ -94,9 +96,13 @@ def make_hyphenate_filter(table: Mapping[str, str]) -> Callable[[object], markup
     def title(text: str) -> markupsafe.Markup:
         return markupsafe.Markup(markupsafe.escape(hyphenate_text(text, table)))
 
+    @functools.lru_cache(maxsize=16384)  # headings repeat across texts ("Kontakt", "Ziele")
+    def heading(found: str) -> str:
+        return hyphenate_heading(found, table)
+
     def hyphenate(value: object) -> markupsafe.Markup:
         if isinstance(value, markupsafe.Markup):
-            return markupsafe.Markup(hyphenate_html(str(value), table))
+            return markupsafe.Markup(_HEADING.sub(lambda found: heading(found[0]), value))
         return title(str(value))
 
     return hyphenate
