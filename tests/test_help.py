@@ -40,3 +40,32 @@ def test_a_new_site_gets_the_shipped_guide_and_a_site_can_bring_its_own(tmp_path
     assert run_pactsite("build", "--site", str(site)).exit_code == 0
     own = parse_page(site / "public/hilfe/index.html")
     assert own.xpath("//h1/text()") == ["Unsere Hilfe"]
+
+
+def test_the_shipped_guide_is_rendered_once_per_user_and_a_broken_copy_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "netz"
+    assert run_pactsite("init", str(site)).exit_code == 0
+    assert run_pactsite("build", "--site", str(site), "--no-cache").exit_code == 0
+    fresh = (site / "public/hilfe/index.html").read_bytes()
+    (kept,) = (tmp_path / "cache/pactsite").glob("guide-*.pickle")
+    kept.write_bytes(b"not a pickle")
+    assert run_pactsite("build", "--site", str(site), "--no-cache").exit_code == 0
+    assert (site / "public/hilfe/index.html").read_bytes() == fresh
+    assert kept.read_bytes() != b"not a pickle", "the broken copy was replaced"
+    assert run_pactsite("build", "--site", str(site), "--no-cache").exit_code == 0
+    assert (site / "public/hilfe/index.html").read_bytes() == fresh, "from the kept copy"
+
+
+def test_a_sites_own_guide_is_not_kept_in_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "netz"
+    assert run_pactsite("init", str(site)).exit_code == 0
+    (site / "docs").mkdir()
+    (site / "docs/redaktion.md").write_text("# Unsere Hilfe\n\n## Kontakt\n\nText.\n")
+    assert run_pactsite("build", "--site", str(site)).exit_code == 0
+    assert list((tmp_path / "cache").rglob("guide-*")) == []

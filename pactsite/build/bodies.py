@@ -7,9 +7,12 @@ and on the code that renders it, so it is cached under a hash of exactly those.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import pickle
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +21,14 @@ from typing import Any
 import markdown
 import nh3
 
-from pactsite import __version__
+from pactsite import __version__, forget_old_copies, user_cache_folder
 from pactsite.build.workers import ChunkResults, iter_chunks
 from pactsite.cache.keys import digest
 from pactsite.cache.store import Cache
 from pactsite.content.sources import ListedSource, read_source
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import from_plain, to_plain
+from pactsite.outputs.help import Guide, render_guide
 from pactsite.render.audit import BodySource, audit_body
 from pactsite.render.markup import Heading, LinkRef, RenderedBody, render_each
 
@@ -53,6 +57,27 @@ def renderer_tag() -> str:
     code = [(here / name).read_bytes() for name in _CODE]
     versions = f"{__version__} {markdown.__version__} {_nh3_version()} {_python_version()}"
     return digest(versions, *code, sys.implementation.cache_tag or "")
+
+
+def render_guide_kept(text: str, path: str) -> tuple[Guide, list[Diagnostic]]:
+    """`render_guide` of the guide that ships with pactsite, kept in the user's cache folder
+    like the compiled templates (the same for every site, and 80 KB of Markdown), under the
+    hash of its text and of the renderer (`renderer_tag`). A guide with problems, or a
+    folder that cannot be written, is rendered each time."""
+    kept = user_cache_folder() / f"guide-{digest(renderer_tag(), text)}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        found = pickle.loads(kept.read_bytes())
+        if isinstance(found, Guide):
+            return found, []
+    guide, problems = render_guide(text, path)
+    if not problems:
+        with contextlib.suppress(OSError):
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
+                file.write(pickle.dumps(guide, protocol=pickle.HIGHEST_PROTOCOL))
+            Path(file.name).replace(kept)
+            forget_old_copies("guide-*.pickle")
+    return guide, problems
 
 
 def _python_version() -> str:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from pactsite.build.bodies import Bodies, start_rendering
+from pactsite.build.bodies import Bodies, render_guide_kept, start_rendering
 from pactsite.build.hyphenation import hyphenation_table
 from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
@@ -621,7 +621,9 @@ def _render_pages(
     """Render the HTML pages of one language's site; the help pages with the default's
     (`default`: the default language's site, when this is a further one)."""
     urls = checked.urls
-    help_jobs, help_problems = plan_help(checked.root) if urls.root == "/" else ([], [])
+    help_jobs, help_problems = (
+        plan_help(checked.root, render_guide_kept) if urls.root == "/" else ([], [])
+    )
     extras = {
         **template_extras(checked),
         "help_url": HELP_URL if help_jobs else "",

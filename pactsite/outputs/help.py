@@ -8,6 +8,7 @@ also one made by `pactsite init`, has the guide.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +66,18 @@ def _rendered_guide(text: str, path: str) -> tuple[Guide, tuple[Diagnostic, ...]
     return Guide(title=title, html=result.html, sections=sections), tuple(problems)
 
 
-def plan_help(root: Path) -> tuple[list[PageJob], list[Diagnostic]]:
-    """The /hilfe/ page job, if a guide is found; problems reading or rendering it."""
+GuideRenderer = Callable[[str, str], tuple[Guide, list[Diagnostic]]]
+"""`render_guide`, or what gives the same (text, path) -> (guide, problems)."""
+
+
+def plan_help(
+    root: Path, render_shipped: GuideRenderer = render_guide
+) -> tuple[list[PageJob], list[Diagnostic]]:
+    """The /hilfe/ page job, if a guide is found; problems reading or rendering it.
+
+    `render_shipped` renders the guide that ships with pactsite (the caller may keep it:
+    it is the same for every site); a site's own guide is rendered with `render_guide`.
+    """
     found = locate_guide(root)
     if found is None:
         return [], []
@@ -74,5 +85,6 @@ def plan_help(root: Path) -> tuple[list[PageJob], list[Diagnostic]]:
     text, problem = read_text(found, shown)
     if problem or text is None:
         return [], [problem] if problem else []
-    guide, problems = render_guide(text, shown)
+    render = render_shipped if found in _SHIPPED else render_guide
+    guide, problems = render(text, shown)
     return [PageJob(HELP_URL, "help.html", {"guide": guide})], problems

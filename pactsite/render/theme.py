@@ -264,10 +264,12 @@ def make_partial_cache(env: jinja2.Environment) -> Callable[..., markupsafe.Mark
     pact (Hugo's partialCached). The template sees no other page data, so a value it does not
     get as a variable fails loudly instead of being cached wrongly.
     """
-    rendered: dict[tuple[str, tuple[tuple[str, Hashable], ...]], markupsafe.Markup] = {}
+    rendered: dict[tuple[object, ...], markupsafe.Markup] = {}
 
     def partial_cached(template: str, /, **variables: Hashable) -> markupsafe.Markup:
-        key = (template, tuple(sorted(variables.items())))
+        # the variables in the order a call names them: a call elsewhere naming them in
+        # another order only renders the same text once more
+        key = (template, *variables.items())
         found = rendered.get(key)
         if found is None:
             found = markupsafe.Markup(env.get_template(template).render(**variables).strip())
