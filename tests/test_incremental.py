@@ -399,3 +399,38 @@ def test_a_text_edit_beside_an_image_rewrites_only_what_shows_it(
     after = _tree(minimal_site / "public")
     assert b"<picture" in after["pakte/alpha/aktuelles/erste-meldung/index.html"]
     assert after == _clean_build(minimal_site, tmp_path / "clean")
+
+
+LOADED_BY_A_REBUILD = """
+import sys
+from pactsite.cli import main
+try:
+    main(["build", "--site", sys.argv[1]])
+except SystemExit as done:
+    print("loaded:", *sorted(sys.modules))
+    sys.exit(done.code)
+"""
+
+
+def test_a_rebuild_after_a_body_edit_loads_neither_yaml_nor_what_only_whole_builds_use(
+    minimal_site: Path,
+) -> None:
+    _cached_build(minimal_site)
+    _edit_body(minimal_site)
+    command = [sys.executable, "-c", LOADED_BY_A_REBUILD, str(minimal_site)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    report, modules = done.stdout.split("loaded:")
+    changed_only = ("rewrote only the", "nur geänderte Dateien")  # in the messages' language
+    assert any(words in report for words in changed_only), "a rebuild, not a whole build"
+    loaded = set(modules.split())
+    assert "pactsite.build.pipeline" in loaded, "the rebuild ran in this process"
+    whole_builds_only = {
+        "yaml",  # the front matter is unchanged: nothing to parse
+        "pactsite.content.assemble",
+        "pactsite.cache.weblinks",
+        "pactsite.outputs.admin",
+        "pactsite.outputs.network",
+        "pactsite.outputs.report_page",
+    }
+    assert loaded & whole_builds_only == set()

@@ -39,7 +39,7 @@ from pactsite.build.pipeline import (
     template_environment,
 )
 from pactsite.build.write import update_in_place
-from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.keys import CACHE_DIR, LINKS_FILE, digest
 from pactsite.cache.state import (
     HTML_FILE,
     JOURNAL_FILE,
@@ -68,7 +68,6 @@ from pactsite.cache.state import (
     write_html,
     written_outputs,
 )
-from pactsite.cache.weblinks import LINKS_FILE
 from pactsite.content.sources import split_front_matter
 from pactsite.content.textfile import read_text
 from pactsite.model import Kind

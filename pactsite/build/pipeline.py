@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 
@@ -30,8 +30,6 @@ from pactsite.buildinfo import BuildReport as BuildReport
 from pactsite.cache.keys import CACHE_DIR, digest
 from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
-from pactsite.cache.weblinks import Outcome, load_last_check, load_link_results
-from pactsite.content.assemble import Visibility, assemble_site
 from pactsite.content.config import CONFIG_FILE, SiteConfig, in_language, load_config
 from pactsite.content.sources import (
     SourceFile,
@@ -44,7 +42,6 @@ from pactsite.content.timeline import is_past, is_running, next_change
 from pactsite.diagnostics import BuildFailed, Diagnostic, Severity, has_errors
 from pactsite.model import Kind, Site, Status
 from pactsite.outputs import BuiltFile, PageJob
-from pactsite.outputs.admin import build_admin
 from pactsite.outputs.calendar import build_calendars
 from pactsite.outputs.directory import (
     build_directory_cards,
@@ -55,12 +52,9 @@ from pactsite.outputs.directory import (
 from pactsite.outputs.feeds import build_feeds, feed_links
 from pactsite.outputs.help import HELP_URL, plan_help
 from pactsite.outputs.images import ImageSet, apply_images, build_variants, check_images
-from pactsite.outputs.languages import LanguageLinks, language_links, network_links
-from pactsite.outputs.network import WebsiteCheck, build_network_files, website_checks
 from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
-from pactsite.outputs.report_page import LinkCheck, build_report_page
 from pactsite.outputs.schedule import build_next_build, describe_change
 from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
 from pactsite.outputs.sitemap import build_sitemap
@@ -74,7 +68,6 @@ from pactsite.render.audit import (
     is_placeholder_warning,
 )
 from pactsite.render.easyread import with_splits, words_to_split
-from pactsite.render.graph import network_graph
 from pactsite.render.hyphenate import long_words
 from pactsite.render.links import (
     LinkedSite,
@@ -95,6 +88,11 @@ from pactsite.render.theme import (
     template_caches,
 )
 from pactsite.urls import UrlScheme
+
+if TYPE_CHECKING:  # imported where used: a rebuild after an edit does not load them
+    from pactsite.outputs.languages import LanguageLinks
+    from pactsite.outputs.network import WebsiteCheck
+    from pactsite.outputs.report_page import LinkCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +312,8 @@ class _Read:
 
 def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions) -> _Read:
     """Read the sources, assemble the site model and render its bodies."""
+    from pactsite.content.assemble import Visibility, assemble_site
+
     cache = Cache(root) if options.cache else None
     # a body's HTML depends on its file alone: the workers read and render the bodies
     # while this process reads the files too and assembles the site model
@@ -441,6 +441,8 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         upcoming = next_change(checked.site, checked.config.zone, options.now)
         files += keep_all([*variants, build_next_build(upcoming, checked.config)])
         links = _link_check(checked)
+        from pactsite.outputs.report_page import build_report_page
+
         files += keep_all([build_report_page(checked.warnings, checked.config.language, links)])
         late = functools.partial(_finish_index, indexing, files if record else [])
         index, hashes = publish(files, out_dir, late=(_index_folders(checked), late))
@@ -490,6 +492,8 @@ def render_site(
 
 def template_extras(checked: CheckedSite) -> dict[str, Any]:
     """The template data that takes the whole site to compute: related pages, network graph."""
+    from pactsite.render.graph import network_graph
+
     return {
         "related": relate_entries(checked.site),
         "network_graph": network_graph(checked.site, checked.linked.backlinks),
@@ -594,6 +598,8 @@ def _render_page_stage(
 
 def _language_links(checked: CheckedSite, now: dt.datetime) -> LanguageLinks:
     """Which page exists in which language, from the pages each language's site plans."""
+    from pactsite.outputs.languages import language_links
+
     sites = (checked, *checked.others)
     return language_links(
         checked.config.languages,
@@ -632,6 +638,8 @@ def _render_pages(
     if languages is not None:
         extras["languages"] = languages
     if default is not None:
+        from pactsite.outputs.languages import network_links
+
         extras["network_links"] = network_links(
             default.site,
             default.urls.entry,
@@ -658,6 +666,9 @@ def _website_checks(checked: CheckedSite) -> tuple[WebsiteCheck, ...]:
     Read also with `--no-cache`: the answers are an input (what was seen), not work to
     redo, and the same site must give the same pages with or without the cache.
     """
+    from pactsite.cache.weblinks import Outcome, load_link_results
+    from pactsite.outputs.network import website_checks
+
     zone = checked.config.zone
     answers = {
         url: (
@@ -672,6 +683,9 @@ def _website_checks(checked: CheckedSite) -> tuple[WebsiteCheck, ...]:
 
 def _link_check(checked: CheckedSite) -> LinkCheck | None:
     """What the last `check --external` found, for the report page; None if none ran."""
+    from pactsite.cache.weblinks import load_last_check
+    from pactsite.outputs.report_page import LinkCheck
+
     last = load_last_check(checked.root)
     if last is None:
         return None
@@ -686,6 +700,9 @@ def _complete_rendering(
     Each family's files are kept (`spill.keep`) as soon as they are made, before the next
     family is made: the build never holds the bytes of two at once.
     """
+    from pactsite.outputs.admin import build_admin
+    from pactsite.outputs.network import build_network_files
+
     config, site, env, pages, urls = (
         checked.config,
         checked.site,
@@ -739,6 +756,8 @@ def _language_files(checked: CheckedSite, stage: _PageStage, now: dt.datetime) -
     """The files of a further language beside its pages, under its root: open data, the
     network files, directory cards, feeds and calendars. Style sheets,
     the content's files, redirects and the web editor are the default language's, shared."""
+    from pactsite.outputs.network import build_network_files
+
     config, site, urls = checked.config, checked.site, checked.urls
     files = keep_all(build_open_data(site, config, urls))
     files += keep_all(build_network_files(site, config, urls, stage.env))

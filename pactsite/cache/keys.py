@@ -10,6 +10,8 @@ import hashlib
 
 CACHE_DIR = ".pactsite-cache"
 """The build cache folder in the site folder."""
+LINKS_FILE = "links.json"
+"""What the last `check --external` found, in the build cache folder (`cache.weblinks`)."""
 
 
 def digest(*parts: str | bytes) -> str:

@@ -19,11 +19,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pactsite.cache.keys import CACHE_DIR
+from pactsite.cache.keys import CACHE_DIR, LINKS_FILE
 from pactsite.diagnostics import Diagnostic, Severity
 from pactsite.i18n import PlainText, Text, from_plain, to_plain
 
-LINKS_FILE = "links.json"
 LIFETIME = dt.timedelta(days=1)
 """How long a result is taken as still true: websites move and die over weeks, not hours."""
 _FORMAT = 2

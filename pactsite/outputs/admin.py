@@ -15,8 +15,6 @@ from html import escape
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
 from pactsite.content.config import SiteConfig
 from pactsite.content.fieldhelp import explain
 from pactsite.content.schema import (
@@ -391,6 +389,8 @@ def _yaml(settings: dict[str, Any]) -> str:
     key = repr(settings)  # plain dicts, lists, strings and flags: equal text, equal YAML
     if _LAST_YAML.get(key) is None:
         _LAST_YAML.clear()
+        import yaml  # here: most builds write no editor configuration
+
         _LAST_YAML[key] = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=100)
     return _LAST_YAML[key]
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import jinja2
 import markupsafe
-import yaml
 
 from pactsite import forget_old_copies, user_cache_folder
 from pactsite.content.config import SiteConfig
@@ -69,6 +68,8 @@ def _theme_strings(text: str) -> Mapping[str, Any]:
     """The UI strings of a theme's `i18n/<language>.yaml` text, parsed once per process."""
     strings = _STRINGS.get(text)
     if strings is None:
+        import yaml  # here: a rebuild takes the strings from its saved state
+
         strings = _STRINGS[text] = yaml.safe_load(text)
     return strings
 
