@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -139,7 +140,7 @@ class _Assembly:
     """The paths of all original files."""
     pacts: list[Pact] = dataclasses.field(default_factory=list)
     entries: list[Entry] = dataclasses.field(default_factory=list)
-    texts: dict[EntryKey, bytes] = dataclasses.field(default_factory=dict)
+    texts: dict[EntryKey, SourceFile] = dataclasses.field(default_factory=dict)
     pact_texts: dict[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     """Each pact's `translations:` values."""
 
@@ -168,7 +169,7 @@ def _read_source(
     problems: list[Diagnostic] = []
     if entry is not None:
         read.entries.append(_without_own_pact(entry, problems))
-        read.texts[entry.key] = _content_digest(entry.kind, source.front_matter, source.body)
+        read.texts[entry.key] = source
     return [*found, *problems]
 
 
@@ -351,6 +352,11 @@ def _pacts_line(pacts: Sequence[str]) -> Text:
     return t("write the line as 'pacts: [{pacts}]'", pacts=", ".join(pacts))
 
 
+def _content_size(entry: Entry, source: SourceFile) -> tuple[Kind, int, int]:
+    """What identical copies share and most other files do not, cheaper than a digest."""
+    return entry.kind, len(source.front_matter.strip()), len(source.body.strip())
+
+
 def _content_digest(kind: Kind, front_matter: str, body: str) -> bytes:
     """What makes two files identical copies, as a digest: all bodies are not kept at once."""
     digest = hashlib.blake2b(kind.value.encode(), digest_size=16)
@@ -362,7 +368,7 @@ def _content_digest(kind: Kind, front_matter: str, body: str) -> bytes:
 
 def _merge_copies(
     entries: list[Entry],
-    texts: dict[EntryKey, bytes],
+    texts: Mapping[EntryKey, SourceFile],
     urls: UrlScheme,
     problems: list[Diagnostic],
 ) -> list[Entry]:
@@ -374,10 +380,14 @@ def _merge_copies(
     files were read in); it is shown in the copies' pacts too, their addresses redirect to
     it and links to them lead to it. Each copy is a warning that says how to share it.
     """
+    shared = [e for e in entries if e.pact and e.kind is not Kind.PAGE and not e.variant]
+    sizes = Counter(_content_size(e, texts[e.key]) for e in shared)
     groups: dict[bytes, list[Entry]] = {}
-    for entry in entries:
-        if entry.pact is not None and entry.kind is not Kind.PAGE and not entry.variant:
-            groups.setdefault(texts[entry.key], []).append(entry)
+    for entry in shared:
+        if sizes[_content_size(entry, texts[entry.key])] > 1:  # else it has no copy
+            source = texts[entry.key]
+            digest = _content_digest(entry.kind, source.front_matter, source.body)
+            groups.setdefault(digest, []).append(entry)
     merged: dict[EntryKey, Entry] = {}
     dropped: set[EntryKey] = set()
     for group in groups.values():
