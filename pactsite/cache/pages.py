@@ -206,7 +206,8 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
     Entries and pacts are written out in full only where `full` (the site's own lists of
     them); everywhere else by key, which is enough since their content is in the site's.
     """
-    if value is None or isinstance(value, bool | int | float | str):
+    # most values are plain: their exact type is checked first, which is quicker
+    if type(value) in _PLAIN or value is None or isinstance(value, bool | int | float | str):
         out.append(repr(value))
     elif isinstance(value, Entry | Pact) and not full:
         out.append(f"<{type(value).__name__} {value.key!r}>")
@@ -230,6 +231,9 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
         out.append(f"{type(value).__name__}:{value!r}")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _canon_site(site: Site, out: list[str]) -> None:
     """The site: its pacts, entries and variants in full, the rest by key."""
     out.append("Site(")
@@ -242,13 +246,25 @@ def _canon_site(site: Site, out: list[str]) -> None:
 def _canon_dataclass(value: Any, out: list[str]) -> None:
     """A dataclass by its fields; an entry's or pact's Markdown only as whether it has one."""
     out.append(f"{type(value).__name__}(")
-    for field in dataclasses.fields(value):
-        item = getattr(value, field.name)
-        if field.name in _MARKDOWN_FIELDS and isinstance(value, Entry | Pact):
+    markdown = isinstance(value, Entry | Pact)
+    for name in _field_names(type(value)):
+        item = getattr(value, name)
+        if markdown and name in _MARKDOWN_FIELDS:
             item = bool(item)  # whether there is a body, not its text
-        out.append(f"{field.name}=")
+        out.append(f"{name}=")
         _canon(item, out)
     out.append(")")
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields (dataclasses.fields makes its tuple anew per call)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _canon_mapping(value: Mapping[Any, Any], out: list[str], *, full: bool) -> None:
