@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from pactsite.build import hyphenation, pipeline
 from pactsite.outputs.search.text import search_entry
 from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text, hyphenations
 
@@ -191,3 +193,51 @@ def test_a_rebuild_takes_the_hyphenation_from_the_build_cache(long_words_site: P
     assert run.exit_code == 0, run.stderr
     h1 = parse_page(fresh / NEWS_URL.strip("/") / "index.html").xpath("string(//h1)")
     assert "Beschäftigungs\u00adförderung" in h1, "the kept answer was used, not asked again"
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The languages of the hyphenation processes started from now on (they still run)."""
+    languages: list[str] = []
+    start = hyphenation._start
+
+    def counted(language: str) -> subprocess.Popen[str]:
+        languages.append(language)
+        return start(language)
+
+    monkeypatch.setattr(hyphenation, "_start", counted)
+    monkeypatch.setattr(hyphenation, "_ANSWERED", {})  # as in a new process
+    return languages
+
+
+def test_a_process_started_before_the_words_are_known_answers_them(started: list[str]) -> None:
+    hyphenation.start_hyphenation(["de"], None)
+    assert started == ["de"]
+    table = hyphenation.hyphenation_table(["Arbeitsmarkt", "Pakt"], "de", None)
+    assert table == {"Arbeitsmarkt": f"Arbeits{SOFT_HYPHEN}markt"}
+    assert started == ["de"], "the words went to the process started before"
+
+
+def test_a_build_starts_the_hyphenation_early_a_check_and_a_rebuild_do_not(
+    minimal_site: Path, started: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early: list[list[str]] = []
+    start = pipeline.start_hyphenation
+
+    def noted(languages: list[str], folder: Path | None) -> None:
+        early.append(list(languages))
+        start(languages, folder)
+
+    monkeypatch.setattr(pipeline, "start_hyphenation", noted)
+    assert run_pactsite("build", "--site", str(minimal_site)).exit_code == 0
+    assert early == [["de"]]
+    assert started == ["de"]
+    assert not hyphenation._STARTED, "the build sent its titles to the process it started"
+    assert run_pactsite("check", "--site", str(minimal_site)).exit_code == 0
+    assert early == [["de"]], "a check renders no titles"
+    (minimal_site / NEWS).write_text(
+        (minimal_site / NEWS).read_text(encoding="utf-8").replace("Erste", "Neue"),
+        encoding="utf-8",
+    )
+    assert run_pactsite("build", "--site", str(minimal_site)).exit_code == 0
+    assert started == ["de"], "the answers are kept in the build cache"

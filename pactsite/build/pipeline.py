@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import jinja2
 
 from pactsite.build.bodies import Bodies, render_guide_kept, start_rendering
-from pactsite.build.hyphenation import hyphenation_table
+from pactsite.build.hyphenation import hyphenation_table, start_hyphenation
 from pactsite.build.linkcheck import check_rendered_links
 from pactsite.build.spill import SpilledTexts, keep_all
 from pactsite.build.webfeeds import add_website_news
@@ -168,17 +168,18 @@ def check(root: Path, options: BuildOptions) -> CheckedSite:
 
 
 def check_recorded(
-    root: Path, options: BuildOptions, *, outlined: bool = False
+    root: Path, options: BuildOptions, *, outlined: bool = False, rendering: bool = False
 ) -> tuple[CheckedSite, BodyRecord]:
     """Check the site like `check`; also return what a rebuild of one body alone needs.
 
     The record has the bodies' outlines and front matter with the cache, or when `outlined`.
+    `rendering`: the pages will be rendered next (the titles' hyphenation is started early).
     """
     config, problems = load_config(root)
     if config is None:
         raise BuildFailed(problems)
     urls = UrlScheme(config.urls, config.base_url)
-    read = _read(root, config, urls, options)
+    read = _read(root, config, urls, options, rendering=rendering)
     problems += read.problems
     bodies, paths = read.in_language("")
     index = build_index(read.site, bodies, urls, read.sources.assets, read.hidden(), read.failed)
@@ -310,14 +311,19 @@ class _Read:
         return not any(path.startswith("content/pages/") for path in self.failed)
 
 
-def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions) -> _Read:
-    """Read the sources, assemble the site model and render its bodies."""
+def _read(
+    root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions, *, rendering: bool
+) -> _Read:
+    """Read the sources, assemble the site model and render its bodies (and, `rendering`
+    pages next, start the hyphenation of their titles meanwhile)."""
     from pactsite.content.assemble import Visibility, assemble_site
 
     cache = Cache(root) if options.cache else None
     # a body's HTML depends on its file alone: the workers read and render the bodies
     # while this process reads the files too and assembles the site model
-    rendering = start_rendering(listed_sources(root), options.jobs, cache)
+    bodies_rendering = start_rendering(listed_sources(root), options.jobs, cache)
+    if rendering:  # after forking the workers (see start_hyphenation)
+        start_hyphenation(config.languages, root / CACHE_DIR if options.cache else None)
     try:
         sources, problems = read_sources(root)
         visibility = Visibility(drafts=options.drafts, now=options.now)
@@ -326,9 +332,9 @@ def _read(root: Path, config: SiteConfig, urls: UrlScheme, options: BuildOptions
         site, feed_warnings = add_website_news(root, site, config, options.now)
         failed = frozenset(p.path for p in problems if p.is_error)
         body_sources = _body_sources(site, sources, failed)
-        bodies = rendering.finish(body_sources)
+        bodies = bodies_rendering.finish(body_sources)
     finally:
-        rendering.close()
+        bodies_rendering.close()
         if cache is not None:
             cache.close()
     problems += bodies.problems
@@ -351,7 +357,7 @@ def _with_splits(warnings: list[Diagnostic], root: Path, cache: bool) -> list[Di
     words = words_to_split(warnings)
     if not words:
         return warnings
-    table = hyphenation_table(words, "de", root / CACHE_DIR if cache else None)
+    table = hyphenation_table(words, "de", root / CACHE_DIR if cache else None, early=False)
     return with_splits(warnings, table)
 
 
@@ -399,7 +405,7 @@ def verify_outlined(root: Path, options: BuildOptions) -> tuple[CheckedSite, Bod
 
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
-    checked, _ = check_recorded(root, options)
+    checked, _ = check_recorded(root, options, rendering=True)
     return _build(checked, out_dir, options, record=False).report
 
 
@@ -407,7 +413,7 @@ def build_recorded(
     root: Path, out_dir: Path, options: BuildOptions
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
-    checked, bodies = check_recorded(root, options)
+    checked, bodies = check_recorded(root, options, rendering=True)
     built = _build(checked, out_dir, options, record=True)
     record = BuildRecord(
         checked=checked,

@@ -119,7 +119,11 @@ def hyphenations(words: Iterable[str], language: str) -> dict[str, str]:
 
 
 def main() -> None:
-    """`python -m pactsite.render.hyphenate LANGUAGE`: words (JSON list) in, table out."""
+    """`python -m pactsite.render.hyphenate LANGUAGE`: words (JSON list) in, table out.
+
+    The patterns are loaded before the words are read: a build starts this process early
+    and sends the words once it knows them."""
+    _dictionary(sys.argv[1])
     words = json.load(sys.stdin)
     json.dump(hyphenations(words, sys.argv[1]), sys.stdout, ensure_ascii=False)
 
