@@ -42,12 +42,19 @@ def test_a_new_site_gets_the_shipped_guide_and_a_site_can_bring_its_own(tmp_path
     assert own.xpath("//h1/text()") == ["Unsere Hilfe"]
 
 
-def test_the_shipped_guide_is_rendered_once_per_user_and_a_broken_copy_is_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def new_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site made by `pactsite init`, built with a user cache folder of its own."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     site = tmp_path / "netz"
     assert run_pactsite("init", str(site)).exit_code == 0
+    return site
+
+
+def test_the_shipped_guide_is_rendered_once_per_user_and_a_broken_copy_is_rendered_again(
+    new_site: Path, tmp_path: Path
+) -> None:
+    site = new_site
     assert run_pactsite("build", "--site", str(site), "--no-cache").exit_code == 0
     fresh = (site / "public/hilfe/index.html").read_bytes()
     (kept,) = (tmp_path / "cache/pactsite").glob("guide-*.pickle")
@@ -59,12 +66,8 @@ def test_the_shipped_guide_is_rendered_once_per_user_and_a_broken_copy_is_render
     assert (site / "public/hilfe/index.html").read_bytes() == fresh, "from the kept copy"
 
 
-def test_a_sites_own_guide_is_not_kept_in_the_user_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    site = tmp_path / "netz"
-    assert run_pactsite("init", str(site)).exit_code == 0
+def test_a_sites_own_guide_is_not_kept_in_the_user_cache(new_site: Path, tmp_path: Path) -> None:
+    site = new_site
     (site / "docs").mkdir()
     (site / "docs/redaktion.md").write_text("# Unsere Hilfe\n\n## Kontakt\n\nText.\n")
     assert run_pactsite("build", "--site", str(site)).exit_code == 0
