@@ -50,3 +50,18 @@ def test_a_partial_is_markup_and_its_variables_are_escaped_once() -> None:
         }
     )
     assert env.get_template("page.html").render(name="<x>") == "<i>&lt;x&gt;</i>"
+
+
+def test_variables_named_in_another_order_give_the_same_text() -> None:
+    env, rendered = _environment(
+        {
+            "part.html": "{{ count(a ~ b) }}{{ a }}-{{ b }}",
+            "other.html": "{{ count('other') }}{{ b }}+{{ a }}",
+            "page.html": "{{ partial_cached('part.html', a=1, b=2) }} "
+            "{{ partial_cached('part.html', b=2, a=1) }} "
+            "{{ partial_cached('other.html', a=1, b=2) }} "
+            "{{ partial_cached('part.html', a=1, b=2) }}",
+        }
+    )
+    assert env.get_template("page.html").render() == "1-2 1-2 2+1 1-2"
+    assert rendered.count("12") <= 2 and rendered.count("other") == 1
