@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,10 +136,28 @@ def test_no_word_breaks_without_a_hyphen_on_a_320px_phone(
         assert narrow_phone.locator(".card__title").first.evaluate_all(MID_WORD_BREAKS) == []
 
 
-def _hyphenate_in_a_new_process(cache: Path) -> str:
-    import subprocess
-    import sys
+def test_the_packed_patterns_hyphenate_as_pyphen_does(tmp_path: Path) -> None:
+    import pyphen
 
+    words = ["Arbeitsmarktpolitik", "Qualifizierungsmaßnahme", LONG_WORD, "Fachkräftesicherung"]
+    expected = {
+        w: pyphen.Pyphen(lang="de_DE", left=3, right=3).inserted(w, "\u00ad") for w in words
+    }
+    script = (
+        "import json, sys; from pactsite.render.hyphenate import hyphenations as h;"
+        f"print(json.dumps(h({words!r}, 'de')))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    for _ in range(2):  # parsed and packed, then from the packed copy
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {w: h for w, h in expected.items() if h != w}
+    assert list((tmp_path / "pactsite").glob("*.packed"))
+
+
+def _hyphenate_in_a_new_process(cache: Path) -> str:
     script = (
         "from pactsite.render.hyphenate import hyphenations as h;"
         "print(h(['Arbeitsmarkt'], 'de')['Arbeitsmarkt'])"
@@ -153,7 +172,10 @@ def test_parsed_patterns_are_kept_in_the_user_cache_and_a_broken_copy_is_replace
     tmp_path: Path,
 ) -> None:
     assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
-    (kept,) = (tmp_path / "pactsite").glob("hyph-*-hyph_de_DE-*.pickle")
+    (kept,) = (tmp_path / "pactsite").glob("hyph-*-hyph_de_DE-*.packed")
+    written = kept.stat().st_mtime_ns
+    assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt", "from the kept copy"
+    assert kept.stat().st_mtime_ns == written, "read, not written again"
     kept.write_bytes(b"not a pickle")
     assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
     assert kept.read_bytes().startswith(b"\x80"), "parsed again and kept again"
@@ -171,9 +193,10 @@ def test_parsed_patterns_of_other_installs_do_not_pile_up_in_the_user_cache(
     other_dictionary = folder / "hyph-0.0-hyph_en_GB-0.pickle"
     other_dictionary.write_bytes(b"old")
     assert _hyphenate_in_a_new_process(tmp_path) == "Arbeits\u00admarkt"
-    kept = sorted(p.name for p in folder.glob("hyph-*-hyph_de_DE-*.pickle"))
-    assert len(kept) == 4, kept
-    assert "hyph-0.0-hyph_de_DE-5.pickle" in kept and "hyph-0.0-hyph_de_DE-0.pickle" not in kept
+    kept = sorted(p.name for p in folder.glob("hyph-*-hyph_de_DE-*"))
+    assert len(kept) == 4, kept  # this install's copy and the three newest of the others
+    assert any(name.endswith(".packed") for name in kept)
+    assert "hyph-0.0-hyph_de_DE-5.pickle" in kept and "hyph-0.0-hyph_de_DE-2.pickle" not in kept
     assert other_dictionary.exists()
 
 

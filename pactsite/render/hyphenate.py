@@ -29,7 +29,6 @@ import json
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -150,19 +149,54 @@ def _parsed_patterns(path: Path, pyphen: Any) -> Any:
     # named by the dictionary's bytes, not its file's time: every virtual environment has
     # its own copy of the same dictionary, and they share one parsed copy
     content = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
-    name = f"hyph-{pyphen.__version__}-{path.stem}-{content}.pickle"
+    name = f"hyph-{pyphen.__version__}-{path.stem}-{content}.packed"
     kept = user_cache_folder() / name
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        patterns = pickle.loads(kept.read_bytes())
-        if isinstance(patterns, pyphen.HyphDict):
-            return patterns
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        maxlen, packed = pickle.loads(kept.read_bytes())
+        if isinstance(maxlen, int) and isinstance(packed, dict):
+            return _unpacked(pyphen, maxlen, packed)
     patterns = pyphen.HyphDict(path)
-    with contextlib.suppress(OSError):
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
-            file.write(pickle.dumps(patterns, protocol=pickle.HIGHEST_PROTOCOL))
-        Path(file.name).replace(kept)
-        forget_old_copies(f"hyph-*-{path.stem}-*.pickle")
+    packed = _packed(patterns.patterns)
+    if packed is not None:  # else patterns of alternative spellings: parsed each time
+        with contextlib.suppress(OSError):
+            import tempfile  # here: only the first process of an install writes the copy
+
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=kept.parent, delete=False) as file:
+                file.write(pickle.dumps((patterns.maxlen, packed), pickle.HIGHEST_PROTOCOL))
+            Path(file.name).replace(kept)
+            forget_old_copies(f"hyph-*-{path.stem}-*")
+    return patterns
+
+
+class _PackedPatterns(dict[str, bytes]):
+    """pyphen's patterns with each value, (offset, levels), packed into bytes: a dictionary
+    of bytes loads in half the time of one of tuples (23 against 11 ms for German), and the
+    few patterns a word needs are unpacked when pyphen looks them up."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The pattern as pyphen keeps it, (offset, levels), or `default`."""
+        packed = dict.get(self, key)
+        return default if packed is None else (packed[0], tuple(packed[1:]))
+
+
+def _packed(patterns: Mapping[str, Any]) -> dict[str, bytes] | None:
+    """The patterns as `_PackedPatterns` holds them; None if a value does not fit a byte."""
+    packed = {}
+    for key, (offset, levels) in patterns.items():
+        values = (offset, *levels)
+        if not all(type(value) is int and 0 <= value < 256 for value in values):
+            return None
+        packed[key] = bytes(values)
+    return packed
+
+
+def _unpacked(pyphen: Any, maxlen: int, packed: dict[str, bytes]) -> Any:
+    """pyphen's HyphDict of packed patterns, as if it had parsed them."""
+    patterns = object.__new__(pyphen.HyphDict)
+    patterns.patterns = _PackedPatterns(packed)
+    patterns.cache = {}
+    patterns.maxlen = maxlen
     return patterns
 
 
