@@ -16,16 +16,22 @@ def _footer(page: Path) -> list[tuple[str, str, str | None]]:
     return [(a.get("href"), a.text_content(), a.get("lang")) for a in links]
 
 
-def test_english_pages_link_every_network_page_in_english_or_else_the_german_one(
-    tmp_path: Path,
-) -> None:
+def _built_with_page(tmp_path: Path, slug: str, text: str) -> Path:
+    """The bilingual fixture with the network page `slug` added, built: its output folder."""
     site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
-    (site / "content/pages/datenschutz.md").write_text(
-        "---\ntitle: Datenschutzerklärung\n---\nWir speichern nichts.\n", encoding="utf-8"
-    )
+    (site / f"content/pages/{slug}.md").write_text(text, encoding="utf-8")
     out = site / "public"
     run = run_pactsite("build", "--site", str(site), "--output", str(out), *NOW)
     assert run.exit_code == 0, run.stderr
+    return out
+
+
+def test_english_pages_link_every_network_page_in_english_or_else_the_german_one(
+    tmp_path: Path,
+) -> None:
+    out = _built_with_page(
+        tmp_path, "datenschutz", "---\ntitle: Datenschutzerklärung\n---\nWir speichern nichts.\n"
+    )
     german = _footer(out / "index.html")
     assert [href for href, _, _ in german] == ["/datenschutz/", "/impressum/"]
     english = _footer(out / "en/index.html")
@@ -37,13 +43,11 @@ def test_english_pages_link_every_network_page_in_english_or_else_the_german_one
 def test_english_pages_lead_to_the_german_leichte_sprache_page_from_the_header(
     tmp_path: Path,
 ) -> None:
-    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
-    (site / "content/pages/leichte-sprache.md").write_text(
-        "---\ntitle: Leichte Sprache\n---\nHier erklären wir die Seite.\n", encoding="utf-8"
+    out = _built_with_page(
+        tmp_path,
+        "leichte-sprache",
+        "---\ntitle: Leichte Sprache\n---\nHier erklären wir die Seite.\n",
     )
-    out = site / "public"
-    run = run_pactsite("build", "--site", str(site), "--output", str(out), *NOW)
-    assert run.exit_code == 0, run.stderr
     links = parse_page(out / "en/index.html").xpath("//header//a[@class='service-link']")
     easy = [(a.get("href"), a.get("hreflang")) for a in links if "leichte" in a.get("href")]
     assert easy == [("/leichte-sprache/", "de")]

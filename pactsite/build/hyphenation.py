@@ -39,8 +39,6 @@ def start_hyphenation(languages: Iterable[str], folder: Path | None) -> None:
         if known or (folder is not None and _kept_file(folder, language).is_file()):
             continue
         with contextlib.suppress(OSError):
-            if not _STARTED:
-                atexit.register(_stop_started)
             _STARTED[language] = _start(language)
 
 
@@ -82,6 +80,9 @@ def _stop_started() -> None:
         with contextlib.suppress(OSError, ValueError):
             process.communicate("[]", timeout=_TIMEOUT)
     _STARTED.clear()
+
+
+atexit.register(_stop_started)  # nothing to do in a process that started none
 
 
 def _kept_file(folder: Path, language: str) -> Path:

@@ -207,7 +207,7 @@ def _canon(value: Any, out: list[str], *, full: bool = False) -> None:
     them); everywhere else by key, which is enough since their content is in the site's.
     """
     # most values are plain: their exact type is checked first, which is quicker
-    if type(value) in _PLAIN or value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _PLAIN or isinstance(value, bool | int | float | str):
         out.append(repr(value))
     elif isinstance(value, Entry | Pact) and not full:
         out.append(f"<{type(value).__name__} {value.key!r}>")

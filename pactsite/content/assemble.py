@@ -381,10 +381,11 @@ def _merge_copies(
     it and links to them lead to it. Each copy is a warning that says how to share it.
     """
     shared = [e for e in entries if e.pact and e.kind is not Kind.PAGE and not e.variant]
-    sizes = Counter(_content_size(e, texts[e.key]) for e in shared)
+    sized = [(entry, _content_size(entry, texts[entry.key])) for entry in shared]
+    sizes = Counter(size for _, size in sized)
     groups: dict[bytes, list[Entry]] = {}
-    for entry in shared:
-        if sizes[_content_size(entry, texts[entry.key])] > 1:  # else it has no copy
+    for entry, size in sized:
+        if sizes[size] > 1:  # else it has no copy
             source = texts[entry.key]
             digest = _content_digest(entry.kind, source.front_matter, source.body)
             groups.setdefault(digest, []).append(entry)
