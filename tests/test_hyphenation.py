@@ -14,6 +14,7 @@ import pytest
 
 from pactsite.build import hyphenation, pipeline
 from pactsite.outputs.search.text import search_entry
+from pactsite.render import hyphenate
 from pactsite.render.hyphenate import SOFT_HYPHEN, hyphenate_html, hyphenate_text, hyphenations
 
 from conftest import REPOSITORY, parse_page, run_pactsite
@@ -224,7 +225,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     languages: list[str] = []
     start = hyphenation._start
 
-    def counted(language: str) -> subprocess.Popen[str]:
+    def counted(language: str) -> hyphenation._Hyphenator:
         languages.append(language)
         return start(language)
 
@@ -239,6 +240,18 @@ def test_a_process_started_before_the_words_are_known_answers_them(started: list
     table = hyphenation.hyphenation_table(["Arbeitsmarkt", "Pakt"], "de", None)
     assert table == {"Arbeitsmarkt": f"Arbeits{SOFT_HYPHEN}markt"}
     assert started == ["de"], "the words went to the process started before"
+
+
+def test_a_hyphenation_process_that_fails_leaves_the_titles_unhyphenated_without_a_traceback(
+    started: list[str], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def broken(language: str) -> None:
+        raise RuntimeError("patterns unreadable")
+
+    monkeypatch.setattr(hyphenate, "load_patterns", broken)  # the forked process has it too
+    assert hyphenation.hyphenation_table(["Arbeitsmarkt"], "de", None) == {}
+    assert started == ["de"]
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_a_build_starts_the_hyphenation_early_a_check_and_a_rebuild_do_not(

@@ -1,12 +1,12 @@
 """The soft hyphens of a site's long title words, worked out in a process of its own.
 
-The hyphenation patterns would add 20 MB to the build process's peak
-(`pactsite.render.hyphenate`); a short-lived interpreter loads them instead, answers for
-the words the build does not know yet, and ends. What it answered is kept in the build
-cache, so that a rebuild asks only for the words of new titles (usually none). A build that
-will ask (no answers kept) starts the process as it begins reading (`start_hyphenation`):
-the interpreter starts and loads the patterns meanwhile, and is sent the words once the
-site's titles are known.
+The hyphenation patterns would add 10 MB to the build process's peak
+(`pactsite.render.hyphenate`); a short-lived process forked from the build (a new
+interpreter where the system cannot fork) loads them instead, answers for the words the
+build does not know yet, and ends. What it answered is kept in the build cache, so that a
+rebuild asks only for the words of new titles (usually none). A build that will ask (no
+answers kept) starts the process as it begins reading (`start_hyphenation`): the process
+loads the patterns meanwhile, and is sent the words once the site's titles are known.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import atexit
 import contextlib
 import importlib.util
 import json
-import sys
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING
 from pactsite import __version__
 
 if TYPE_CHECKING:
-    import subprocess
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkContext, SpawnContext
+    from multiprocessing.process import BaseProcess
 
 _TIMEOUT = 60
 """Seconds the hyphenation process may take; without its answer titles are not hyphenated."""
@@ -32,8 +34,7 @@ _TIMEOUT = 60
 def start_hyphenation(languages: Iterable[str], folder: Path | None) -> None:
     """Start the hyphenation process of each language whose answers are neither kept in
     `folder` (the build cache; None for none) nor known to this process, for
-    `hyphenation_table` to send it the words later. Call it only after forking workers:
-    a forked process would hold the process's input open."""
+    `hyphenation_table` to send it the words later."""
     for language in languages:
         known = language in _STARTED or _ANSWERED.get(language)
         if known or (folder is not None and _kept_file(folder, language).is_file()):
@@ -69,16 +70,15 @@ def hyphenation_table(
 _ANSWERED: dict[str, dict[str, str]] = {}
 """The answers this process was given, by language: later builds in it (`serve`, tests) ask
 only for words it has not seen."""
-_STARTED: dict[str, subprocess.Popen[str]] = {}
+_STARTED: dict[str, _Hyphenator] = {}
 """The hyphenation processes started before their words were known, by language."""
 
 
 def _stop_started() -> None:
     """End the processes started for a build that asked them nothing (it failed, or its
-    titles had no long word): their input ends, and they with it."""
+    titles had no long word)."""
     for process in _STARTED.values():
-        with contextlib.suppress(OSError, ValueError):
-            process.communicate("[]", timeout=_TIMEOUT)
+        process.stop()
     _STARTED.clear()
 
 
@@ -121,31 +121,73 @@ def _write_kept(path: Path | None, words: dict[str, str], version: str) -> None:
 def _ask(words: list[str], language: str, early: bool) -> dict[str, str] | None:
     """The hyphenation process's answer for `words` (with `early`, of the one started for
     `language` beforehand, if any; else of a new one); None if it gave none."""
-    import subprocess  # here: a rebuild that knows its words starts no process
-
     try:
         process = (_STARTED.pop(language, None) if early else None) or _start(language)
-        try:
-            out, _ = process.communicate(json.dumps(words), timeout=_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            return None
-        answer = json.loads(out) if process.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError, ValueError):
+    except OSError:
         return None
-    return {str(k): str(v) for k, v in answer.items()} if isinstance(answer, dict) else None
+    return process.ask(words)
 
 
-def _start(language: str) -> subprocess.Popen[str]:
+class _Hyphenator:
+    """A process of its own that loads the patterns of a language, is sent words (once),
+    answers with their hyphenation and ends."""
+
+    def __init__(self, language: str) -> None:
+        import multiprocessing as mp
+
+        # forked where it can be: a new interpreter took twice the CPU time to start
+        context: ForkContext | SpawnContext
+        if "fork" in mp.get_all_start_methods():
+            context = mp.get_context("fork")
+        else:
+            context = mp.get_context("spawn")
+        self._receiving, sending = context.Pipe(duplex=True)
+        self._process: BaseProcess = context.Process(
+            target=_hyphenate_sent,
+            args=(language, sending, os.getpid()),
+            name="pactsite-hyphenation",
+            daemon=True,
+        )
+        self._process.start()
+        sending.close()
+
+    def ask(self, words: list[str]) -> dict[str, str] | None:
+        """The hyphenation of `words`; None if the process gave none in time."""
+        try:
+            self._receiving.send(words)
+            answer = self._receiving.recv() if self._receiving.poll(_TIMEOUT) else None
+        except (OSError, EOFError, ValueError):
+            answer = None
+        self.stop()
+        return answer if isinstance(answer, dict) else None
+
+    def stop(self) -> None:
+        """End the process (it has answered, or will not be asked)."""
+        self._receiving.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+def _hyphenate_sent(language: str, connection: Connection, parent: int) -> None:
+    """The hyphenation process: load the patterns, then answer the words it is sent (with
+    None if it cannot: the build then shows its titles without soft hyphens)."""
+    from pactsite.build.workers import die_with_parent
+
+    die_with_parent(parent)
+    try:
+        from pactsite.render.hyphenate import hyphenations, load_patterns
+
+        load_patterns(language)
+        words = connection.recv()
+        connection.send(hyphenations(words, language))
+    except EOFError:  # the build asked nothing
+        pass
+    except Exception:  # no traceback for editors; the build goes on without soft hyphens
+        with contextlib.suppress(OSError, ValueError):
+            connection.send(None)
+
+
+def _start(language: str) -> _Hyphenator:
     """A hyphenation process for `language`, loading its patterns and waiting for words."""
-    import subprocess
-
-    return subprocess.Popen(
-        [sys.executable, "-m", "pactsite.render.hyphenate", language],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        encoding="utf-8",
-    )
+    return _Hyphenator(language)

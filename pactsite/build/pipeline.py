@@ -319,11 +319,11 @@ def _read(
     from pactsite.content.assemble import Visibility, assemble_site
 
     cache = Cache(root) if options.cache else None
+    if rendering:  # forked first, while this process has no other thread
+        start_hyphenation(config.languages, root / CACHE_DIR if options.cache else None)
     # a body's HTML depends on its file alone: the workers read and render the bodies
     # while this process reads the files too and assembles the site model
     bodies_rendering = start_rendering(listed_sources(root), options.jobs, cache)
-    if rendering:  # after forking the workers (see start_hyphenation)
-        start_hyphenation(config.languages, root / CACHE_DIR if options.cache else None)
     try:
         sources, problems = read_sources(root)
         visibility = Visibility(drafts=options.drafts, now=options.now)

@@ -10,10 +10,10 @@ set large. Running text is left to `hyphens: auto`: at a phone's text size only 
 some 30 letters does not fit a line, and finding one means reading every text of a site,
 which cost more than a build may (bench/RESULTS.md). Search removes them (`SOFT_HYPHEN`).
 
-The patterns take 20 MB in a process (German: 66,000 of them), more than a build may add to
-its peak, so the build asks a process of its own (`python -m pactsite.render.hyphenate`)
-for the hyphenation of the long words of its titles (`long_words`), keeps the answers in
-its cache, and the templates' filter reads them from that table (`make_hyphenate_filter`).
+The patterns take 10 MB in a process (German: 66,000 of them), more than a build may add to
+its peak, so the build asks a process of its own (`pactsite.build.hyphenation`) for the
+hyphenation of the long words of its titles (`long_words`), keeps the answers in its cache,
+and the templates' filter reads them from that table (`make_hyphenate_filter`).
 pyphen parses the patterns from text each time a process loads them (half a second); the
 parsed patterns are kept, like Python keeps compiled modules, in the user's cache folder
 (`$XDG_CACHE_HOME/pactsite`, else `~/.cache/pactsite`), per pyphen version and dictionary
@@ -25,10 +25,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import pickle
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -117,14 +115,9 @@ def hyphenations(words: Iterable[str], language: str) -> dict[str, str]:
     return {word: hyphenated for word, hyphenated in found.items() if hyphenated != word}
 
 
-def main() -> None:
-    """`python -m pactsite.render.hyphenate LANGUAGE`: words (JSON list) in, table out.
-
-    The patterns are loaded before the words are read: a build starts this process early
-    and sends the words once it knows them."""
-    _dictionary(sys.argv[1])
-    words = json.load(sys.stdin)
-    json.dump(hyphenations(words, sys.argv[1]), sys.stdout, ensure_ascii=False)
+def load_patterns(language: str) -> None:
+    """Load the patterns of `language` now, so that `hyphenations` finds them loaded."""
+    _dictionary(language)
 
 
 @functools.lru_cache(maxsize=8)
@@ -198,7 +191,3 @@ def _unpacked(pyphen: Any, maxlen: int, packed: dict[str, bytes]) -> Any:
     patterns.cache = {}
     patterns.maxlen = maxlen
     return patterns
-
-
-if __name__ == "__main__":
-    main()
