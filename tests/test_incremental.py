@@ -379,6 +379,16 @@ def test_a_file_removed_from_the_output_folder_is_written_again(minimal_site: Pa
     assert _tree(minimal_site / "public") == first
 
 
+def test_a_rebuild_restores_a_page_edited_by_hand_in_the_output_folder(minimal_site: Path) -> None:
+    first = _tree(_cached_build(minimal_site))
+    page = minimal_site / "public/pakte/alpha/aktuelles/erste-meldung/index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>von Hand</p></main>"))
+    with (minimal_site / NEWS / "2002-10-22-erste-meldung.md").open("a", encoding="utf-8") as file:
+        file.write("\n\n")  # the page is made again, and comes out as it was built
+    assert _quick_build(minimal_site) == 1
+    assert _tree(minimal_site / "public") == first
+
+
 def test_a_damaged_build_state_only_costs_time(minimal_site: Path, tmp_path: Path) -> None:
     _quick_build(minimal_site)
     (minimal_site / ".pactsite-cache/state.pickle").write_bytes(b"\x80\x05kaputt")

@@ -38,8 +38,8 @@ from pactsite.build.pipeline import (
     page_jobs,
     template_environment,
 )
-from pactsite.build.write import update_in_place
-from pactsite.cache.keys import CACHE_DIR, LINKS_FILE, digest
+from pactsite.build.write import changed_files, update_in_place
+from pactsite.cache.keys import CACHE_DIR, LINKS_FILE
 from pactsite.cache.state import (
     HTML_FILE,
     JOURNAL_FILE,
@@ -326,7 +326,7 @@ def _rebuild_changed(
         return None
     files, page_reads = rerendered
     record, summary = state.record, state.summary
-    written = [f for f in files if record.outputs.get(str(f.path)) != digest(f.content)]
+    written = changed_files(files, out_dir)
     search = _search_index(written, record, out_dir)
     if search is None:
         return None
@@ -338,7 +338,7 @@ def _rebuild_changed(
         token=secrets.token_hex(8),
         html=html,
         outlines=outlines,
-        hashes={str(f.path): digest(f.content) for f in written},
+        written=frozenset(str(f.path) for f in written),
         removed=frozenset(removed),
         reads=page_reads,
     )
@@ -353,10 +353,10 @@ def _changed_state(
     report = replace(
         summary.report,
         files=len(record.outputs),
-        rewritten=len(delta.hashes) + len(delta.removed),
+        rewritten=len(delta.written) + len(delta.removed),
         images=from_cache(summary.report.images),
     )
-    paths = delta.hashes.keys()
+    paths = delta.written
     summary = replace(
         summary,
         token=delta.token,
@@ -379,8 +379,8 @@ class Delta:
     html: Mapping[str, str]
     """The new HTML of the bodies, by key."""
     outlines: Mapping[str, Outline]
-    hashes: Mapping[str, str]
-    """The hashes of the output files written, by path."""
+    written: frozenset[str]
+    """The output files written."""
     removed: frozenset[str]
     """The output files removed."""
     reads: Mapping[str, frozenset[str]]
@@ -391,16 +391,16 @@ def _apply(record: BuildRecord, deltas: Sequence[Delta]) -> BuildRecord:
     """The record with the changes of `deltas`, one after the other."""
     html: dict[str, str] = {}
     outlines: dict[str, Outline] = {}
-    outputs = dict(record.outputs)
+    outputs = set(record.outputs)
     reads = dict(record.reads)
     for delta in deltas:
         html.update(delta.html)
         outlines.update(delta.outlines)
-        for path in delta.removed:
-            outputs.pop(path, None)
-        outputs.update(delta.hashes)
+        outputs -= delta.removed
+        outputs |= delta.written
         reads.update(delta.reads)
-    return replace(_with_bodies(record, html, outlines), outputs=outputs, reads=reads)
+    record = _with_bodies(record, html, outlines)
+    return replace(record, outputs=frozenset(outputs), reads=reads)
 
 
 def _with_bodies(

@@ -27,7 +27,7 @@ from pactsite.build.workers import (
 from pactsite.build.write import publish
 from pactsite.buildinfo import BuildOptions as BuildOptions  # also known from here
 from pactsite.buildinfo import BuildReport as BuildReport
-from pactsite.cache.keys import CACHE_DIR, digest
+from pactsite.cache.keys import CACHE_DIR
 from pactsite.cache.pages import render_pages_cached, site_digest
 from pactsite.cache.store import Cache
 from pactsite.content.config import CONFIG_FILE, SiteConfig, in_language, load_config
@@ -56,7 +56,7 @@ from pactsite.outputs.pact_styles import build_pact_styles
 from pactsite.outputs.pages import WIDE_TEMPLATES, collect_pages, plan_pages
 from pactsite.outputs.redirects import build_redirects
 from pactsite.outputs.schedule import build_next_build, describe_change
-from pactsite.outputs.search.index import INDEX_FOLDER, SearchIndex
+from pactsite.outputs.search.index import INDEX_FOLDER
 from pactsite.outputs.sitemap import build_sitemap
 from pactsite.outputs.static import collect_content_files, collect_static
 from pactsite.outputs.structured_data import json_ld_script, structured_data
@@ -156,8 +156,9 @@ class BuildRecord:
     the address of the help page."""
     reads: Mapping[str, frozenset[str]]
     """The body keys each page read, by output path (ALL_KEYS: it lists them all)."""
-    outputs: Mapping[str, str]
-    """A hash of every written file's bytes, by output path."""
+    outputs: frozenset[str]
+    """The output path of every file written (a rebuild compares what it makes again with
+    the files themselves, so no hash of them is kept)."""
     search_pages: tuple[str, ...] = ()
     """The output paths of the pages in the search index, in the order of their ids."""
 
@@ -406,7 +407,7 @@ def verify_outlined(root: Path, options: BuildOptions) -> tuple[CheckedSite, Bod
 def build(root: Path, out_dir: Path, options: BuildOptions) -> BuildReport:
     """Build the site at `root` into `out_dir`; on any error, `out_dir` stays as it was."""
     checked, _ = check_recorded(root, options, rendering=True)
-    return _build(checked, out_dir, options, record=False).report
+    return _build(checked, out_dir, options).report
 
 
 def build_recorded(
@@ -414,13 +415,13 @@ def build_recorded(
 ) -> tuple[BuildReport, BuildRecord]:
     """Build the whole site like `build`; also return what the next build can reuse."""
     checked, bodies = check_recorded(root, options, rendering=True)
-    built = _build(checked, out_dir, options, record=True)
+    built = _build(checked, out_dir, options)
     record = BuildRecord(
         checked=checked,
         bodies=bodies,
         template_extras=built.stage.extras,
         reads=built.stage.reads,
-        outputs=built.hashes,
+        outputs=built.outputs,
         search_pages=built.search_pages,
     )
     return built.report, record
@@ -428,15 +429,15 @@ def build_recorded(
 
 @dataclass(frozen=True, slots=True)
 class _Built:
-    """A build's report, its pages, and (when recorded) the hash of every file written."""
+    """A build's report, its pages, and the output path of every file written."""
 
     report: BuildReport
     stage: _PageStage
-    hashes: dict[str, str]
+    outputs: frozenset[str]
     search_pages: tuple[str, ...]
 
 
-def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record: bool) -> _Built:
+def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions) -> _Built:
     """Render every file of a checked site and publish them; the search index last."""
     stage = _render_page_stage(checked, options.now, options.jobs, options.cache)
     # not in `check`: the index is for visitors only. It is made while the rest is made.
@@ -450,9 +451,7 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         from pactsite.outputs.report_page import build_report_page
 
         files += keep_all([build_report_page(checked.warnings, checked.config.language, links)])
-        late = functools.partial(_finish_index, indexing, files if record else [])
-        index, hashes = publish(files, out_dir, late=(_index_folders(checked), late))
-    hashes.update((str(f.path), digest(f.content)) for f in index.files if record)
+        index = publish(files, out_dir, late=(_index_folders(checked), indexing.finish_with_files))
     report = BuildReport(
         files=len(files) + len(index.files),
         pages=len(stage.pages) + sum(len(other.pages) for _, other in stage.others),
@@ -461,7 +460,8 @@ def _build(checked: CheckedSite, out_dir: Path, options: BuildOptions, *, record
         next_change_line=describe_change(upcoming, checked.config),
         images=image_stats,
     )
-    return _Built(report, stage, hashes, index.pages)
+    outputs = frozenset(str(f.path) for each in (files, index.files) for f in each)
+    return _Built(report, stage, outputs, index.pages)
 
 
 def _start_search_index(checked: CheckedSite, stage: _PageStage) -> SearchIndexing:
@@ -477,15 +477,6 @@ def _index_folders(checked: CheckedSite) -> list[PurePosixPath]:
     """The search index folders of every language: `suchindex`, `en/suchindex`, …"""
     roots = [PurePosixPath(other.urls.root.strip("/")) for other in checked.others]
     return [PurePosixPath(INDEX_FOLDER), *(root / INDEX_FOLDER for root in roots)]
-
-
-def _finish_index(
-    indexing: SearchIndexing, hashed: Sequence[BuiltFile]
-) -> tuple[list[BuiltFile], tuple[SearchIndex, dict[str, str]]]:
-    """The search index files, once made; and the hashes of `hashed`, taken meanwhile."""
-    hashes = {str(f.path): digest(f.content) for f in hashed}
-    index = indexing.finish()
-    return index.files, (index, hashes)
 
 
 def render_site(

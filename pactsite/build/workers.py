@@ -372,6 +372,11 @@ class SearchIndexing:
             raise OutputError(_error(t("making the search index failed: {detail}", detail=detail)))
         return outcome
 
+    def finish_with_files(self) -> tuple[list[BuiltFile], SearchIndex]:
+        """The index's files and the index (for `publish` to write them as they come)."""
+        index = self.finish()
+        return index.files, index
+
     def cancel(self) -> None:
         """Stop the indexing process if it still runs."""
         running, self._running = self._running, None

@@ -26,6 +26,7 @@ _TOP = PurePosixPath()
 
 
 Made = TypeVar("Made")
+_File = TypeVar("_File", bound=BuiltFile)
 LateFiles = tuple[Sequence[PurePosixPath], Callable[[], tuple[Sequence[BuiltFile], Made]]]
 """Folders of the site and what gives their files (with whatever else it made), asked only
 once all other files are being written."""
@@ -86,6 +87,13 @@ def _sync_late(
     for folder in folders:
         _sync([f for f in files if folder in f.path.parents], staging, under=folder)
     return made
+
+
+def changed_files(files: Sequence[_File], out_dir: Path) -> list[_File]:
+    """The files whose bytes the built site `out_dir` does not hold yet (also a file
+    changed there by hand: what is published is what was built)."""
+    base = str(out_dir.absolute())
+    return [file for file in files if not _holds(f"{base}/{file.path}", file.content)]
 
 
 def update_in_place(

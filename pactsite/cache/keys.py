@@ -1,7 +1,7 @@
 """What names a cached value: the cache's folder, and the digest of what the value depends on.
 
 Light to import (the command line's quick look at the last build needs it), and the one
-hash of the cache: keys, page and body hashes, output file hashes, changed input files.
+hash of the cache: keys, page and body hashes, changed input files.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ JOURNAL_LIMIT = 4_000_000
 """A journal of changes longer than this (bytes) is folded into a new full state."""
 STATE_FILES = (SUMMARY_FILE, STATE_FILE, HTML_FILE, JOURNAL_FILE)
 _RACY_NS = 2_000_000_000
-_FORMAT = 3
+_FORMAT = 4
 
 Stats = dict[str, tuple[int, int]]
 """Size and modification time (ns) of files, by path; for inputs modified just before the
