@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from html import escape
 from pathlib import PurePosixPath
 
 from pactsite.outputs import OutputFile
@@ -19,13 +20,10 @@ def build_sitemap(
 
     With `alternates` (a site of several languages), each page names its translations.
     """
-    # here: it imports urllib.request, which quick rebuilds skip
-    from xml.sax.saxutils import escape
-
     page_urls = sorted(output_url(path) for path in page_paths if path.name == "index.html")
     if alternates is None:
         entries = "".join(
-            f"  <url><loc>{escape(urls.absolute(url))}</loc></url>\n" for url in page_urls
+            f"  <url><loc>{_text(urls.absolute(url))}</loc></url>\n" for url in page_urls
         )
         namespaces = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
     else:
@@ -42,13 +40,16 @@ def build_sitemap(
     ]
 
 
+def _text(text: str) -> str:
+    """`text` as XML text: `&`, `<` and `>` escaped."""
+    return escape(text, quote=False)
+
+
 def _with_alternates(url: str, alternates: list[tuple[str, str]], urls: UrlScheme) -> str:
     """A page's `<url>` entry with an `xhtml:link` to each language version."""
-    from xml.sax.saxutils import escape, quoteattr
-
     links = "".join(
-        f'    <xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(urls.absolute(to))}/>\n'
+        f'    <xhtml:link rel="alternate" hreflang="{code}" href="{escape(urls.absolute(to))}"/>\n'
         for code, to in alternates
     )
-    loc = f"<loc>{escape(urls.absolute(url))}</loc>"
+    loc = f"<loc>{_text(urls.absolute(url))}</loc>"
     return f"  <url>{loc}\n{links}  </url>\n" if links else f"  <url>{loc}</url>\n"
