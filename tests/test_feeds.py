@@ -22,7 +22,7 @@ import pytest
 from rnc2rng import parser as rnc_parser
 from rnc2rng import serializer as rnc_serializer
 
-from pactsite.render.markup import absolute_urls
+from pactsite.render.markup import absolute_urls, sanitize
 
 from conftest import REPOSITORY, Run, parse_page, run_pactsite
 
@@ -403,3 +403,22 @@ def test_feed_addresses_are_what_urljoin_makes_of_them(url: str) -> None:
     expected = urljoin(base, url)
     assert made.xpath("//a/@href") == [expected]
     assert made.xpath("//img/@src") == [expected]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/pakte/halle/", "/a?x=1&y=\"2\"#f", "#fussnote-1", "../oben/", "mailto:a@b.de", "/ä b",
+     "/a\u00a0b", " /mit/leerzeichen ", "https://extern.example/a/../b?"],
+)  # fmt: skip
+def test_feed_addresses_of_a_text_without_images_are_made_as_the_sanitiser_makes_them(
+    url: str,
+) -> None:
+    base = "https://netz.example/pakte/halle/aktuelles/meldung/"
+    text = sanitize(  # as the bodies are
+        '<p>Er schrieb <code>&lt;a href="/x"&gt;</code> &amp; „so“\u00a0weiter.</p>'
+        f'<p><a href="{escape(url)}" title="ein &quot;Titel&quot;">x</a></p>'
+    )
+    image = '<img src="bild.jpg" alt="">'  # with an image, the sanitiser rewrites them all
+    assert absolute_urls(text, base) + absolute_urls(image, base) == absolute_urls(
+        text + image, base
+    )
