@@ -14,7 +14,7 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -204,6 +204,7 @@ def build_feeds(
     candidates = [site.entries[key] for key in carrying] if carrying is not None else []
     public = [n for n in site.news if is_public(n, now)]
     made: dict[str, _Item] = {}  # an article is in the network's, its pact's, its sectors' feeds
+    written: _Written = {}  # and is written once for each format
     for scope in feed_scopes(site, config, urls):
         if carrying is not None and not any(_in_scope(n, scope, site) for n in candidates):
             continue  # cheaper than finding the scope's news
@@ -218,7 +219,7 @@ def build_feeds(
         items = _with_website_news(items, site, scope, config, urls)
         for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
             url = urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic)
-            yield OutputFile(output_path(url), render(scope, items, config, urls))
+            yield OutputFile(output_path(url), render(scope, items, config, urls, written))
             listed.append((fmt, scope))
     if carrying is None:
         yield OutputFile(output_path(OPML_PATH), _opml(listed, config, urls))
@@ -313,13 +314,40 @@ def _add(parent: ET.Element, tag: str, body: str = "", **attributes: str) -> ET.
     return element
 
 
-def _xml(root: ET.Element) -> bytes:
+def _xml(root: ET.Element, entries: Sequence[str] = (), parent: ET.Element | None = None) -> bytes:
+    """The XML file of `root`, with the `entries` (each written by `_entry_xml` at the depth
+    of a child of `parent`) as the last children of `parent`."""
+    if parent is not None:
+        ET.SubElement(parent, _ENTRIES)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    if parent is not None:
+        # the entries are in every feed of their pact, sectors and topics: each is written
+        # once (`_entry_xml`) and put in place of the marker, with the indentation before it
+        start = body.index(f"<{_ENTRIES} />")
+        indentation = body[body.rindex("\n", 0, start) : start]
+        marker = f"{indentation}<{_ENTRIES} />"
+        body = body.replace(marker, "".join(indentation + entry for entry in entries), 1)
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode()
 
 
-def _atom(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme) -> bytes:
+_ENTRIES = "pactsite-entries"
+"""The element that stands where a feed's entries go until they are put in."""
+
+
+def _entry_xml(entry: ET.Element, depth: int) -> str:
+    """An entry written as `_xml` writes it as a child of an element at `depth`."""
+    ET.indent(entry, space=" ", level=depth + 1)
+    return ET.tostring(entry, encoding="unicode", short_empty_elements=True)
+
+
+_Written = dict[tuple[str, _Item], str]
+"""Each article as written in the feeds of one format, by the format's file name and item."""
+
+
+def _atom(
+    scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme, written: _Written
+) -> bytes:
     # The namespace is written as a plain attribute: no global prefix registry is touched.
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
     self_url = urls.absolute(urls.feed(ATOM.file_name, scope.pact, scope.sector, scope.topic))
@@ -333,29 +361,47 @@ def _atom(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: Ur
     author = _add(feed, "author")
     _add(author, "name", scope.title if scope.pact else config.title)
     _add(feed, "generator", GENERATOR)
-    for item in items:
-        entry = _add(feed, "entry")
-        _add(entry, "id", item.id)
-        _add(entry, "title", item.title, type="text")
-        _add(entry, "link", rel="alternate", type="text/html", href=item.url)
-        _add(entry, "published", item.published.isoformat())
-        _add(entry, "updated", item.updated.isoformat())
-        person = _add(entry, "author")
-        _add(person, "name", item.author)
-        _add(person, "uri", item.author_url)
-        for slug, label, _sector_url in item.categories:
-            scheme = urls.absolute(f"/{config.urls.sectors}/")
-            _add(entry, "category", term=slug, label=label, scheme=scheme)
-        for slug, label, _topic_url in item.topics:
-            scheme = urls.absolute(urls.topics())
-            _add(entry, "category", term=slug, label=label, scheme=scheme)
-        if item.summary:
-            _add(entry, "summary", item.summary, type="text")
-        _add(entry, "content", item.content_html, type="html")
-    return _xml(feed)
+    entries = [_written(ATOM, item, config, urls, written) for item in items]
+    return _xml(feed, entries, feed) if entries else _xml(feed)
 
 
-def _rss(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme) -> bytes:
+def _written(
+    fmt: FeedFormat, item: _Item, config: SiteConfig, urls: UrlScheme, written: _Written
+) -> str:
+    """An item as the feeds of `fmt` write it, written once."""
+    key = (fmt.file_name, item)
+    found = written.get(key)
+    if found is None:
+        found = written[key] = _WRITERS[fmt.file_name](item, config, urls)
+    return found
+
+
+def _atom_entry(item: _Item, config: SiteConfig, urls: UrlScheme) -> str:
+    """An item as an Atom feed's entry."""
+    entry = ET.Element("entry")
+    _add(entry, "id", item.id)
+    _add(entry, "title", item.title, type="text")
+    _add(entry, "link", rel="alternate", type="text/html", href=item.url)
+    _add(entry, "published", item.published.isoformat())
+    _add(entry, "updated", item.updated.isoformat())
+    person = _add(entry, "author")
+    _add(person, "name", item.author)
+    _add(person, "uri", item.author_url)
+    for slug, label, _sector_url in item.categories:
+        scheme = urls.absolute(f"/{config.urls.sectors}/")
+        _add(entry, "category", term=slug, label=label, scheme=scheme)
+    for slug, label, _topic_url in item.topics:
+        scheme = urls.absolute(urls.topics())
+        _add(entry, "category", term=slug, label=label, scheme=scheme)
+    if item.summary:
+        _add(entry, "summary", item.summary, type="text")
+    _add(entry, "content", item.content_html, type="html")
+    return _entry_xml(entry, 0)
+
+
+def _rss(
+    scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme, written: _Written
+) -> bytes:
     rss = ET.Element(
         "rss",
         {
@@ -374,22 +420,27 @@ def _rss(scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: Url
     _add(channel, "generator", GENERATOR)
     self_url = urls.absolute(urls.feed(RSS.file_name, scope.pact, scope.sector, scope.topic))
     _add(channel, "atom:link", href=self_url, rel="self", type=RSS.media_type)
-    for item in items:
-        entry = _add(channel, "item")
-        _add(entry, "title", item.title)
-        _add(entry, "link", item.url)
-        _add(entry, "guid", item.id, isPermaLink="false")
-        _add(entry, "pubDate", email.utils.format_datetime(item.published))
-        _add(entry, "dc:creator", item.author)
-        for _slug, label, category_url in (*item.categories, *item.topics):
-            _add(entry, "category", label, domain=category_url)
-        _add(entry, "description", item.summary or item.content_html)
-        _add(entry, "content:encoded", item.content_html)
-    return _xml(rss)
+    entries = [_written(RSS, item, config, urls, written) for item in items]
+    return _xml(rss, entries, channel) if entries else _xml(rss)
+
+
+def _rss_item(item: _Item, config: SiteConfig, urls: UrlScheme) -> str:
+    """An item as an RSS feed's item."""
+    entry = ET.Element("item")
+    _add(entry, "title", item.title)
+    _add(entry, "link", item.url)
+    _add(entry, "guid", item.id, isPermaLink="false")
+    _add(entry, "pubDate", email.utils.format_datetime(item.published))
+    _add(entry, "dc:creator", item.author)
+    for _slug, label, category_url in (*item.categories, *item.topics):
+        _add(entry, "category", label, domain=category_url)
+    _add(entry, "description", item.summary or item.content_html)
+    _add(entry, "content:encoded", item.content_html)
+    return _entry_xml(entry, 1)
 
 
 def _json_feed(
-    scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme
+    scope: FeedScope, items: Sequence[_Item], config: SiteConfig, urls: UrlScheme, written: _Written
 ) -> bytes:
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -403,21 +454,30 @@ def _json_feed(
     if config.description:
         feed["description"] = config.description
     feed["authors"] = [{"name": scope.title if scope.pact else config.title}]
-    feed["items"] = [
-        {
-            "id": item.id,
-            "url": item.url,
-            "title": item.title,
-            "content_html": item.content_html,
-            **({"summary": item.summary} if item.summary else {}),
-            "date_published": item.published.isoformat(),
-            "date_modified": item.updated.isoformat(),
-            "authors": [{"name": item.author, "url": item.author_url}],
-            **_json_tags(item),
-        }
-        for item in items
-    ]
-    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if not items:
+        feed["items"] = []
+        return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # the items are the last key: each is written once (`_json_item`) and put in after it
+    head = json.dumps(feed, ensure_ascii=False, indent=1).removesuffix("\n}")
+    entries = ",\n  ".join(_written(JSON_FEED, item, config, urls, written) for item in items)
+    return f'{head},\n "items": [\n  {entries}\n ]\n}}\n'.encode()
+
+
+def _json_item(item: _Item, config: SiteConfig, urls: UrlScheme) -> str:
+    """An item as a JSON feed's item, indented as `_json_feed` writes it."""
+    data = {
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "content_html": item.content_html,
+        **({"summary": item.summary} if item.summary else {}),
+        "date_published": item.published.isoformat(),
+        "date_modified": item.updated.isoformat(),
+        "authors": [{"name": item.author, "url": item.author_url}],
+        **_json_tags(item),
+    }
+    # a new line in JSON text is always between values (in a string it is "\n")
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
 def _json_tags(item: _Item) -> dict[str, list[str]]:
@@ -448,6 +508,13 @@ def _opml(
                 htmlUrl=urls.absolute(scope.page_url),
             )
     return _xml(opml)
+
+
+_WRITERS: dict[str, Callable[[_Item, SiteConfig, UrlScheme], str]] = {
+    ATOM.file_name: _atom_entry,
+    RSS.file_name: _rss_item,
+    JSON_FEED.file_name: _json_item,
+}
 
 
 def media_types() -> dict[str, str]:
