@@ -14,6 +14,7 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -204,7 +205,7 @@ def build_feeds(
     candidates = [site.entries[key] for key in carrying] if carrying is not None else []
     public = [n for n in site.news if is_public(n, now)]
     made: dict[str, _Item] = {}  # an article is in the network's, its pact's, its sectors' feeds
-    written: _Written = {}  # and is written once for each format
+    scoped: list[tuple[FeedScope, list[_Item]]] = []
     for scope in feed_scopes(site, config, urls):
         if carrying is not None and not any(_in_scope(n, scope, site) for n in candidates):
             continue  # cheaper than finding the scope's news
@@ -216,11 +217,20 @@ def build_feeds(
             if news.key not in made:
                 made[news.key] = _item(news, site, config, urls, html)
             items.append(made[news.key])
-        items = _with_website_news(items, site, scope, config, urls)
-        for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
+        scoped.append((scope, _with_website_news(items, site, scope, config, urls)))
+    uses = Counter(item for _, items in scoped for item in items)
+    for fmt, render in ((ATOM, _atom), (RSS, _rss), (JSON_FEED, _json_feed)):
+        # each article is written once in each format, and kept until its last feed
+        written: _Written = {}
+        left = Counter(uses)
+        for scope, items in scoped:
             url = urls.feed(fmt.file_name, scope.pact, scope.sector, scope.topic)
             yield OutputFile(output_path(url), render(scope, items, config, urls, written))
             listed.append((fmt, scope))
+            for item in items:
+                left[item] -= 1
+                if not left[item]:
+                    written.pop(item, None)
     if carrying is None:
         yield OutputFile(output_path(OPML_PATH), _opml(listed, config, urls))
 
@@ -341,8 +351,8 @@ def _entry_xml(entry: ET.Element, depth: int) -> str:
     return ET.tostring(entry, encoding="unicode", short_empty_elements=True)
 
 
-_Written = dict[tuple[str, _Item], str]
-"""Each article as written in the feeds of one format, by the format's file name and item."""
+_Written = dict[_Item, str]
+"""Each article as written in the feeds of one format."""
 
 
 def _atom(
@@ -369,10 +379,9 @@ def _written(
     fmt: FeedFormat, item: _Item, config: SiteConfig, urls: UrlScheme, written: _Written
 ) -> str:
     """An item as the feeds of `fmt` write it, written once."""
-    key = (fmt.file_name, item)
-    found = written.get(key)
+    found = written.get(item)
     if found is None:
-        found = written[key] = _WRITERS[fmt.file_name](item, config, urls)
+        found = written[item] = _WRITERS[fmt.file_name](item, config, urls)
     return found
 
 
