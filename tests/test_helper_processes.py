@@ -24,6 +24,7 @@ STAGES = {
     "reading": ("pactsite.build.bodies:_read_and_render", ()),
     "rendering": ("pactsite.build.workers:_render_chunk", ()),
     "indexing": ("pactsite.build.workers:build_search_index", ()),
+    "indexing apart": ("pactsite.build.workers:read_part", ()),
     "writing": (
         "pactsite.build.write:_sync",
         ("pactsite.build.workers:build_search_index",),
@@ -54,6 +55,7 @@ replace(announcing, stage)
 for target in waiting:
     replace(target, "")
 importlib.import_module("pactsite.build.workers").INDEX_APART_FROM = 1
+importlib.import_module("pactsite.build.workers").INDEX_SPLIT_FROM = 2
 main(["build", "--site", sys.argv[1], "--no-cache", "--jobs", "2"])
 """
 """Builds the site in argv[1] with a stage held; the held function notes the stage and its

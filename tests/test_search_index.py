@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -331,7 +332,7 @@ def test_a_build_failing_while_the_index_is_made_stops_its_process(
 def test_an_indexing_process_that_dies_is_a_clean_error(
     monkeypatch: pytest.MonkeyPatch, example_build: Path
 ) -> None:
-    def crash(files: object, keep: object, language: str) -> None:
+    def crash(*_: object) -> None:
         raise MemoryError("kein Speicher")
 
     monkeypatch.setattr(workers, "INDEX_APART_FROM", 0)
@@ -341,6 +342,46 @@ def test_an_indexing_process_that_dies_is_a_clean_error(
         workers.start_search_index(_example_pages(example_build)) as indexing,
     ):
         indexing.finish()
+
+
+def _same_index(first: search.SearchIndex, second: search.SearchIndex) -> None:
+    assert first.pages == second.pages
+    assert {str(f.path): f.content for f in first.files} == {
+        str(f.path): f.content for f in second.files
+    }
+
+
+def test_an_index_read_in_two_processes_equals_one_read_in_one(
+    monkeypatch: pytest.MonkeyPatch, example_build: Path
+) -> None:
+    monkeypatch.setattr(workers, "INDEX_SPLIT_FROM", 2)
+    pages = _example_pages(example_build)
+    _same_index(
+        search.build_search_index(pages, read=workers._read_in_two),
+        search.build_search_index(pages),
+    )
+
+
+def test_an_index_helper_process_that_fails_leaves_its_pages_to_the_indexing_process(
+    monkeypatch: pytest.MonkeyPatch, example_build: Path
+) -> None:
+    here = os.getpid()
+    read_part = search.read_part
+
+    def failing_apart(
+        pages: Sequence[OutputFile], language: str = "de", made: search.Fragments | None = None
+    ) -> search.IndexPart:
+        if os.getpid() != here:
+            raise MemoryError("kein Speicher")
+        return read_part(pages, language, made)
+
+    monkeypatch.setattr(workers, "INDEX_SPLIT_FROM", 2)
+    monkeypatch.setattr(workers, "read_part", failing_apart)
+    pages = _example_pages(example_build)
+    _same_index(
+        search.build_search_index(pages, read=workers._read_in_two),
+        search.build_search_index(pages),
+    )
 
 
 def test_long_stems_are_listed_by_their_ending_for_compounds(example_build: Path) -> None:

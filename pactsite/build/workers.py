@@ -37,7 +37,15 @@ from pactsite.outputs.pages import (
     count_wide,
     render_recorded,
 )
-from pactsite.outputs.search.index import SearchIndex, build_search_index, indexed_pages
+from pactsite.outputs.search.index import (
+    Fragments,
+    IndexPart,
+    PartReader,
+    SearchIndex,
+    build_search_index,
+    indexed_pages,
+    read_part,
+)
 from pactsite.urls import UrlScheme
 
 if TYPE_CHECKING:
@@ -309,10 +317,12 @@ def start_search_index(
 
 
 def build_search_indexes(
-    wanted: Sequence[IndexedLanguage], keep: Callable[[OutputFile], BuiltFile]
+    wanted: Sequence[IndexedLanguage],
+    keep: Callable[[OutputFile], BuiltFile],
+    read: PartReader = read_part,
 ) -> SearchIndex:
     """The index of each language, its files under its folder; the pages of the first's."""
-    first = build_search_index(wanted[0].pages, keep, wanted[0].language)
+    first = build_search_index(wanted[0].pages, keep, wanted[0].language, read)
     files = list(first.files)
     for other in wanted[1:]:
         root = PurePosixPath(other.folder)
@@ -320,8 +330,62 @@ def build_search_indexes(
         def kept(file: OutputFile, root: PurePosixPath = root) -> BuiltFile:
             return keep(OutputFile(root / file.path, file.content))
 
-        files += build_search_index(other.pages, kept, other.language).files
+        files += build_search_index(other.pages, kept, other.language, read).files
     return SearchIndex(files=files, pages=first.pages)
+
+
+INDEX_SPLIT_FROM = 400
+"""Pages from which the indexing process has half of them read by a second process: the
+index is the last thing a build waits for, made while the build process does the rest."""
+
+
+def _read_in_two(pages: Sequence[BuiltFile], language: str, made: Fragments) -> IndexPart:
+    """Read the pages for the index (`read_part`), the second half in a forked process;
+    where that process fails, here."""
+    if len(pages) < INDEX_SPLIT_FROM:
+        return read_part(pages, language, made)
+    half = len(pages) // 2
+    reading_apart = _read_apart(pages[half:], language)
+    part = read_part(pages[:half], language, made)
+    rest = reading_apart() or read_part(pages[half:], language)
+    for number, fragment in enumerate(rest.fragments, len(part.pages)):
+        made(number, fragment)
+    rest.fragments = []
+    part.join(rest)
+    return part
+
+
+def _read_apart(pages: Sequence[BuiltFile], language: str) -> Callable[[], IndexPart | None]:
+    """Start reading `pages` (`read_part`) in a forked process; what is returned waits for
+    its part (None if it gave none)."""
+    import pickle
+
+    parent = os.getpid()
+    receiving, sending = os.pipe()
+    process = os.fork()  # not multiprocessing: the indexing process is a daemon, it may not
+    if process == 0:
+        code = 1
+        try:
+            os.close(receiving)
+            die_with_parent(parent)
+            part = pickle.dumps(read_part(pages, language), pickle.HIGHEST_PROTOCOL)
+            with open(sending, "wb") as pipe:  # noqa: PTH123 (a descriptor)
+                pipe.write(part)
+            code = 0
+        finally:
+            os._exit(code)  # nothing of the parent's to clean up: no traceback, no atexit
+    os.close(sending)
+
+    def received() -> IndexPart | None:
+        with open(receiving, "rb") as pipe:  # noqa: PTH123 (a descriptor)
+            data = pipe.read()
+        _, status = os.waitpid(process, 0)
+        if status != 0 or not data:
+            return None
+        part = pickle.loads(data)
+        return part if isinstance(part, IndexPart) else None
+
+    return received
 
 
 class SearchIndexing:
@@ -397,7 +461,7 @@ def _index_into(wanted: list[IndexedLanguage], sending: Connection, parent: int)
     """
     die_with_parent(parent)
     try:
-        index = build_search_indexes(wanted, keep)
+        index = build_search_indexes(wanted, keep, _read_in_two)
     except Exception as error:  # reported by the build process, which shows errors
         sending.send(f"{type(error).__name__}: {error}")
         return

@@ -86,52 +86,63 @@ class _Shard:
 
 
 def indexed_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
-    """The HTML pages that ask to be found, in path order (their ids)."""
-    pages = (f for f in files if f.path.suffix == ".html" and BODY_MARK in f.content)
-    return sorted(pages, key=lambda f: f.path)
+    """The HTML pages among `files` in path order, the order of their ids (`read_part` reads
+    which of them ask to be found: only their bytes say)."""
+    return sorted((f for f in files if f.path.suffix == ".html"), key=lambda f: f.path)
 
 
-def build_search_index(
-    files: Iterable[BuiltFile],
-    keep: Callable[[OutputFile], BuiltFile] = lambda file: file,
-    language: str = "de",
-) -> SearchIndex:
-    """The whole index of the pages among `files` that ask to be found, their words
-    stemmed as words of `language`.
+@dataclass(slots=True)
+class IndexPart:
+    """What the index reads of a run of pages (`read_part`), their ids counted from 0."""
 
-    Each index file is handed to `keep` as soon as it is made, and the index holds what
-    `keep` gives back: the build keeps the bytes out of memory until they are written.
-    """
-    out: list[BuiltFile] = []
-    pages: list[str] = []
-    postings, pages_with = _postings(files, pages, lambda file: out.append(keep(file)), language)
-    shards, tails = _shards(postings, pages_with, stemmer(language))
-    del postings  # its arrays live on in the shards
-    out += [keep(_shard_file(key, shards.pop(key))) for key in sorted(shards)]
-    out += [keep(_list_file(_tail_path(key), terms)) for key, terms in tails.items()]
-    out.append(keep(_meta(len(pages))))
-    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(pages))
+    pages: list[str] = field(default_factory=list)
+    """The paths of the pages that ask to be found, in the order of their ids."""
+    postings: dict[str, array[int]] = field(default_factory=dict)
+    """Each stem's postings, encoded as stored (4 bytes a number; as a list: 8, and the
+    list's slack)."""
+    last: dict[str, int] = field(default_factory=dict)
+    """The id each stem's postings end with."""
+    pages_with: Counter[str] = field(default_factory=Counter)
+    """How many pages have each word."""
+    fragments: list[bytes] = field(default_factory=list)
+    """The pages' fragment files, in the order of their ids (unless handed on as made)."""
+
+    def join(self, other: IndexPart) -> None:
+        """Add the pages of `other`, which come after these (its fragments are not taken)."""
+        offset = len(self.pages)
+        for term, encoded in other.postings.items():
+            found = self.postings.get(term)
+            if found is None:
+                encoded[0] += offset
+                self.postings[term] = encoded
+            else:
+                encoded[0] += offset - self.last[term]
+                found.extend(encoded)
+            self.last[term] = other.last[term] + offset
+        self.pages_with.update(other.pages_with)
+        self.pages += other.pages
 
 
-def _postings(
-    files: Iterable[BuiltFile],
-    pages: list[str],
-    made: Callable[[OutputFile], object],
-    language: str,
-) -> tuple[dict[str, array[int]], Counter[str]]:
-    """Read each page that asks to be found: note its path in `pages` (its id is its
-    place), give its fragment file to `made`; return each stem's postings, encoded as
-    stored, and how many pages have each word."""
-    # encoded as stored, page by page; 4 bytes a number (as a list: 8, and the list's slack)
-    postings: dict[str, array[int]] = {}
-    last: dict[str, int] = {}  # the id each stem's postings end with
-    pages_with: Counter[str] = Counter()
-    for page in indexed_pages(files):
-        entry = search_entry(output_url(page.path), page.content)
+Fragments = Callable[[int, bytes], object]
+"""What takes each page's fragment file as it is made: its id and its bytes."""
+
+
+def read_part(
+    pages: Sequence[BuiltFile], language: str = "de", made: Fragments | None = None
+) -> IndexPart:
+    """Read each of `pages` (HTML pages in id order) that asks to be found: its stems'
+    postings and its words, stemmed as words of `language`; its fragment file is handed to
+    `made` (else kept in the part). Most of the index's time: the build may read a run of
+    pages apart (`build_search_index`'s `read`)."""
+    part = IndexPart()
+    postings, last, pages_with, ids = part.postings, part.last, part.pages_with, part.pages
+    for page in pages:
+        content = page.content
+        entry = search_entry(output_url(page.path), content) if BODY_MARK in content else None
         if entry is None:
             continue
-        number = len(pages)
-        pages.append(str(page.path))
+        number = len(ids)
+        ids.append(str(page.path))
         weights, words = page_terms(entry, language)
         for term, weight in weights.items():
             found = postings.get(term)
@@ -142,8 +153,43 @@ def _postings(
                 found.append(weight)
             last[term] = number
         pages_with.update(words)
-        made(_fragment(number, entry))
-    return postings, pages_with
+        fragment = _fragment_content(entry)
+        if made is None:
+            part.fragments.append(fragment)
+        else:
+            made(number, fragment)
+    return part
+
+
+PartReader = Callable[[Sequence[BuiltFile], str, Fragments], IndexPart]
+"""How `build_search_index` reads the pages: `read_part`, or a way that reads runs of them
+apart and joins the parts."""
+
+
+def build_search_index(
+    files: Iterable[BuiltFile],
+    keep: Callable[[OutputFile], BuiltFile] = lambda file: file,
+    language: str = "de",
+    read: PartReader = read_part,
+) -> SearchIndex:
+    """The whole index of the pages among `files` that ask to be found, their words
+    stemmed as words of `language`.
+
+    Each index file is handed to `keep` as soon as it is made, and the index holds what
+    `keep` gives back: the build keeps the bytes out of memory until they are written.
+    """
+    out: list[BuiltFile] = []
+
+    def made(number: int, content: bytes) -> None:
+        out.append(keep(OutputFile(PurePosixPath(_fragment_path(number)), content)))
+
+    part = read(indexed_pages(files), language, made)
+    shards, tails = _shards(part.postings, part.pages_with, stemmer(language))
+    part.postings = {}  # its arrays live on in the shards
+    out += [keep(_shard_file(key, shards.pop(key))) for key in sorted(shards)]
+    out += [keep(_list_file(_tail_path(key), terms)) for key, terms in tails.items()]
+    out.append(keep(_meta(len(part.pages))))
+    return SearchIndex(files=sorted(out, key=lambda f: f.path), pages=tuple(part.pages))
 
 
 def _shards(
@@ -459,6 +505,10 @@ def _decode(encoded: Sequence[int]) -> dict[int, int]:
 
 
 def _fragment(number: int, entry: SearchEntry) -> OutputFile:
+    return OutputFile(PurePosixPath(_fragment_path(number)), _fragment_content(entry))
+
+
+def _fragment_content(entry: SearchEntry) -> bytes:
     data: Mapping[str, str] = {
         "url": entry.url,
         "title": entry.title,
@@ -468,7 +518,7 @@ def _fragment(number: int, entry: SearchEntry) -> OutputFile:
         "names": entry.names,
         "terms": entry.terms,
     }
-    return OutputFile(PurePosixPath(_fragment_path(number)), _json(data))
+    return _json(data)
 
 
 def _meta(count: int) -> OutputFile:
