@@ -43,7 +43,7 @@ from pactsite.outputs.search.index import (
     PartReader,
     SearchIndex,
     build_search_index,
-    indexed_pages,
+    html_pages,
     read_part,
 )
 from pactsite.urls import UrlScheme
@@ -296,8 +296,8 @@ def start_search_index(
     """Start indexing the pages among `files` (and those of the `others` languages, each
     with its own stems, into its own folder) in a forked process while the build goes on."""
     wanted = [
-        IndexedLanguage(indexed_pages(files), language),
-        *(replace(other, pages=indexed_pages(other.pages)) for other in others),
+        IndexedLanguage(html_pages(files), language),
+        *(replace(other, pages=html_pages(other.pages)) for other in others),
     ]
     count = sum(len(each.pages) for each in wanted)
     if count < INDEX_APART_FROM or "fork" not in mp.get_all_start_methods():

@@ -330,28 +330,30 @@ def _xml(
     """The XML file of `root`, with the `entries` (each written by `_entry_xml` at the depth
     of a child of `parent`) as the last children of `parent`."""
     if parent is not None:
-        ET.SubElement(parent, _ENTRIES)
+        ET.SubElement(parent, _ENTRIES_TAG)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     parts = [b'<?xml version="1.0" encoding="utf-8"?>\n']
     if parent is not None:
         # the entries are in every feed of their pact, sectors and topics: each is written
         # once (`_entry_xml`) and put in place of the marker, with the indentation before it
-        start = body.index(f"<{_ENTRIES} />")
+        start = body.index(_ENTRIES)
         before = body.rindex("\n", 0, start)
         indentation = body[before:start].encode()
         parts.append(body[:before].encode())
         for entry in entries:
             parts += (indentation, entry)
-        body = body[start + len(f"<{_ENTRIES} />") :]
+        body = body[start + len(_ENTRIES) :]
     parts += (body.encode(), b"\n")
-    # joined once: each text of a feed's size put together is a new allocation that the
-    # system maps afresh (page faults: 23,000 for corpus-1000's feeds with four of them)
+    # joined once: each text of a feed's size is a new allocation that the system maps
+    # afresh, page by page (bench/RESULTS.md)
     return b"".join(parts)
 
 
-_ENTRIES = "pactsite-entries"
+_ENTRIES_TAG = "pactsite-entries"
 """The element that stands where a feed's entries go until they are put in."""
+_ENTRIES = f"<{_ENTRIES_TAG} />"
+"""That element as written."""
 
 
 def _entry_xml(entry: ET.Element, depth: int) -> bytes:
@@ -380,18 +382,22 @@ def _atom(
     author = _add(feed, "author")
     _add(author, "name", scope.title if scope.pact else config.title)
     _add(feed, "generator", GENERATOR)
-    entries = [_written(ATOM, item, config, urls, written) for item in items]
+    entries = [_written(_atom_entry, item, config, urls, written) for item in items]
     return _xml(feed, entries, feed) if entries else _xml(feed)
 
 
 def _written(
-    fmt: FeedFormat, item: _Item, config: SiteConfig, urls: UrlScheme, written: _Written
+    write: _Writer, item: _Item, config: SiteConfig, urls: UrlScheme, written: _Written
 ) -> bytes:
-    """An item as the feeds of `fmt` write it, written once."""
+    """An item as `write` writes it for the feeds of one format, written once."""
     found = written.get(item)
     if found is None:
-        found = written[item] = _WRITERS[fmt.file_name](item, config, urls)
+        found = written[item] = write(item, config, urls)
     return found
+
+
+_Writer = Callable[[_Item, SiteConfig, UrlScheme], bytes]
+"""How one format writes an item."""
 
 
 def _atom_entry(item: _Item, config: SiteConfig, urls: UrlScheme) -> bytes:
@@ -438,7 +444,7 @@ def _rss(
     _add(channel, "generator", GENERATOR)
     self_url = urls.absolute(urls.feed(RSS.file_name, scope.pact, scope.sector, scope.topic))
     _add(channel, "atom:link", href=self_url, rel="self", type=RSS.media_type)
-    entries = [_written(RSS, item, config, urls, written) for item in items]
+    entries = [_written(_rss_item, item, config, urls, written) for item in items]
     return _xml(rss, entries, channel) if entries else _xml(rss)
 
 
@@ -479,7 +485,7 @@ def _json_feed(
     head = json.dumps(feed, ensure_ascii=False, indent=1).removesuffix("\n}")
     parts = [head.encode(), b',\n "items": [']
     for item in items:
-        parts += (b"\n  ", _written(JSON_FEED, item, config, urls, written), b",")
+        parts += (b"\n  ", _written(_json_item, item, config, urls, written), b",")
     parts[-1] = b"\n ]\n}\n"  # no comma after the last item
     return b"".join(parts)
 
@@ -529,13 +535,6 @@ def _opml(
                 htmlUrl=urls.absolute(scope.page_url),
             )
     return _xml(opml)
-
-
-_WRITERS: dict[str, Callable[[_Item, SiteConfig, UrlScheme], bytes]] = {
-    ATOM.file_name: _atom_entry,
-    RSS.file_name: _rss_item,
-    JSON_FEED.file_name: _json_item,
-}
 
 
 def media_types() -> dict[str, str]:

@@ -85,7 +85,7 @@ class _Shard:
     """The words that begin with the key once one of their first letters is left out."""
 
 
-def indexed_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
+def html_pages(files: Iterable[BuiltFile]) -> list[BuiltFile]:
     """The HTML pages among `files` in path order, the order of their ids (`read_part` reads
     which of them ask to be found: only their bytes say)."""
     return sorted((f for f in files if f.path.suffix == ".html"), key=lambda f: f.path)
@@ -181,9 +181,9 @@ def build_search_index(
     out: list[BuiltFile] = []
 
     def made(number: int, content: bytes) -> None:
-        out.append(keep(OutputFile(PurePosixPath(_fragment_path(number)), content)))
+        out.append(keep(_fragment_file(number, content)))
 
-    part = read(indexed_pages(files), language, made)
+    part = read(html_pages(files), language, made)
     shards, tails = _shards(part.postings, part.pages_with, stemmer(language))
     part.postings = {}  # its arrays live on in the shards
     out += [keep(_shard_file(key, shards.pop(key))) for key in sorted(shards)]
@@ -259,7 +259,7 @@ def _page_changes(
         if old != entry:
             terms = page_terms(old, language), page_terms(entry, language)
             changes.append(_PageChange.between(number, *terms))
-            out.append(_fragment(number, entry))
+            out.append(_fragment_file(number, _fragment_content(entry)))
     return changes, out
 
 
@@ -504,8 +504,8 @@ def _decode(encoded: Sequence[int]) -> dict[int, int]:
     return postings
 
 
-def _fragment(number: int, entry: SearchEntry) -> OutputFile:
-    return OutputFile(PurePosixPath(_fragment_path(number)), _fragment_content(entry))
+def _fragment_file(number: int, content: bytes) -> OutputFile:
+    return OutputFile(PurePosixPath(_fragment_path(number)), content)
 
 
 def _fragment_content(entry: SearchEntry) -> bytes:
